@@ -1,0 +1,527 @@
+import { EventEmitter, setMaxListeners } from 'node:events';
+import { ErrorReply, createClient, createCluster } from 'redis';
+import type { Codec } from './codec.js';
+import { msgpackCodec } from './codec.js';
+import { type CacheConfig, checkConfig, loadConfig, validateRedisUrl } from './config.js';
+import { ConnectionError, type DecodeError, FullonCacheError, PubSubError } from './errors.js';
+import { KeyBuilder } from './key-builder.js';
+import type { LuaScript } from './script.js';
+import { type RawListener, type SubscribeOptions, Subscription } from './subscription.js';
+
+type StandaloneClient = ReturnType<typeof createClient>;
+type ClusterClient = ReturnType<typeof createCluster>;
+
+/** One argument of a raw Redis command. */
+export type RedisArg = string | Buffer;
+
+/** A raw reply: strings (or Buffers), numbers, nulls and arrays of them. */
+export type RedisReply = string | Buffer | number | null | RedisReply[];
+
+/** Options of {@link CacheConnection.send} and {@link CacheConnection.runScript}. */
+export interface SendOptions {
+  /** Return bulk strings as `Buffer` (needed to read codec bytes). Defaults to `false`. */
+  buffers?: boolean;
+}
+
+/** Options accepted by {@link connect}, beyond the {@link CacheConfig} fields. */
+export interface ConnectOptions extends Partial<CacheConfig> {
+  /** Value codec. Defaults to msgpack. */
+  codec?: Codec;
+  /** Called when a listing skips a corrupt value. Defaults to a process warning. */
+  onCorrupt?: (error: DecodeError) => void;
+}
+
+/** What {@link CacheConnection.health} reports. */
+export interface HealthReport {
+  /** `true` when PING answered. */
+  ok: boolean;
+  /** Round-trip time of one PING, in ms. */
+  latencyMs: number;
+  /** `redis_version` of the server (first master on a cluster). */
+  serverVersion: string;
+  /** Standalone server or cluster. */
+  mode: 'standalone' | 'cluster';
+  /** Master count (1 for standalone). */
+  nodes: number;
+  /** `used_memory`, summed over masters, in bytes. */
+  usedMemoryBytes: number;
+  /** Key prefix of this connection. */
+  prefix: string;
+  /** Codec name. */
+  codec: string;
+}
+
+/** Events a connection emits on {@link CacheConnection.events}. */
+export interface ConnectionEvents {
+  /** The connection is (again) ready. */
+  ready: [];
+  /** The connection was lost; caches drop anything held in memory. */
+  disconnected: [error: Error];
+}
+
+const BACKOFF_BASE_MS = 50;
+const BACKOFF_CAP_MS = 2_000;
+
+/** First connect fails fast; once connected, reconnects back off exponentially with jitter. */
+function reconnectStrategy(state: { connected: boolean }) {
+  return (retries: number, cause: Error): number | Error => {
+    if (!state.connected) return cause;
+    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.min(retries, 10));
+    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+  };
+}
+
+function describeTarget(config: CacheConfig): string {
+  if (config.clusterNodes !== undefined) {
+    return `cluster ${config.clusterNodes.map((n) => `${n.host}:${n.port}`).join(',')}`;
+  }
+  if (config.url !== undefined) {
+    const url = new URL(config.url);
+    return `${url.hostname}:${url.port || '6379'}`;
+  }
+  return `${config.host}:${config.port}`;
+}
+
+/**
+ * The connection and keyspace service every cache takes in its constructor.
+ *
+ * It owns one multiplexed node-redis v4 client (or cluster client) for ordinary commands, which
+ * node-redis pipelines by itself, and creates dedicated connections on demand for blocking pops
+ * (bounded by `maxConnections`) and one for subscriptions. While the server is unreachable a
+ * command waits at most `socketTimeoutMs` for the reconnect, then throws {@link ConnectionError}.
+ *
+ * @example
+ * ```ts
+ * await using conn = await connect({ prefix: 'myapp' });
+ * await conn.ping();
+ * const ticks = new TickCache(conn);
+ * ```
+ */
+export class CacheConnection implements AsyncDisposable {
+  /** The complete configuration in force. */
+  readonly config: Readonly<CacheConfig>;
+  /** Builds every key and channel under `config.prefix`. */
+  readonly keys: KeyBuilder;
+  /** Value codec. */
+  readonly codec: Codec;
+  /** Standalone server or cluster. */
+  readonly mode: 'standalone' | 'cluster';
+  /** `ready` and `disconnected` notifications. */
+  readonly events = new EventEmitter<ConnectionEvents>();
+  /** `host:port` (or the cluster seed list), for messages. */
+  readonly target: string;
+
+  readonly #standalone: StandaloneClient | undefined;
+  readonly #cluster: ClusterClient | undefined;
+  readonly #state = { connected: false };
+  readonly #onCorrupt: (error: DecodeError) => void;
+  #subscriber: Promise<StandaloneClient> | undefined;
+  #deadline: { signal: AbortSignal; created: number } | undefined;
+  #closing: Promise<void> | undefined;
+
+  /** @internal Use {@link connect}. */
+  constructor(config: CacheConfig, options: Pick<ConnectOptions, 'codec' | 'onCorrupt'> = {}) {
+    this.config = Object.freeze({ ...config });
+    this.keys = new KeyBuilder(config.prefix);
+    this.codec = options.codec ?? msgpackCodec;
+    this.target = describeTarget(config);
+    this.#onCorrupt =
+      options.onCorrupt ??
+      ((error) => process.emitWarning(error.message, { code: 'FULLON_CACHE_CORRUPT_VALUE' }));
+    const socket = {
+      connectTimeout: config.connectTimeoutMs,
+      tls: config.tls,
+      reconnectStrategy: reconnectStrategy(this.#state),
+    } as const;
+    const credentials = {
+      ...(config.username === undefined ? {} : { username: config.username }),
+      ...(config.password === undefined ? {} : { password: config.password }),
+    };
+    const onError = (error: Error) => this.#handleError(error);
+    if (config.clusterNodes !== undefined) {
+      this.mode = 'cluster';
+      this.#cluster = createCluster({
+        rootNodes: config.clusterNodes.map((n) => ({ socket: { host: n.host, port: n.port } })),
+        defaults: { socket, ...credentials },
+        isolationPoolOptions: { max: config.maxConnections },
+      } as Parameters<typeof createCluster>[0]);
+      this.#cluster.on('error', onError);
+    } else {
+      this.mode = 'standalone';
+      const address =
+        config.url === undefined
+          ? { socket: { ...socket, host: config.host, port: config.port }, database: config.db, ...credentials }
+          : { url: config.url, socket };
+      this.#standalone = createClient({
+        ...address,
+        isolationPoolOptions: { max: config.maxConnections },
+      });
+      this.#standalone.on('error', onError);
+      this.#standalone.on('ready', () => this.events.emit('ready'));
+    }
+  }
+
+  /** @internal Opens the main client; fails fast with a ConnectionError naming the target. */
+  async open(): Promise<this> {
+    try {
+      if (this.#cluster !== undefined) await this.#cluster.connect();
+      else await this.#standalone?.connect();
+    } catch (cause) {
+      await this.#forceClose();
+      throw new ConnectionError(`cannot connect to Redis at ${this.target}: ${(cause as Error).message}`, { cause });
+    }
+    this.#state.connected = true;
+    return this;
+  }
+
+  #handleError(error: Error): void {
+    // node-redis emits every socket error here; a listener must exist or Node crashes. The
+    // error that matters to a caller reaches it through the failed command instead.
+    if (this.#state.connected) this.events.emit('disconnected', error);
+  }
+
+  /**
+   * A signal shared by commands issued while the link may be down: node-redis drops a queued
+   * command when it fires, so no call waits longer than `socketTimeoutMs` for a reconnect.
+   * One signal is reused for a quarter of the timeout, which keeps this off the hot path.
+   */
+  #offlineDeadline(): AbortSignal {
+    const now = Date.now();
+    const timeout = this.config.socketTimeoutMs;
+    if (this.#deadline === undefined || now - this.#deadline.created > timeout / 4) {
+      const signal = AbortSignal.timeout(timeout);
+      setMaxListeners(0, signal);
+      this.#deadline = { signal, created: now };
+    }
+    return this.#deadline.signal;
+  }
+
+  /** Translates a node-redis failure into the error family. */
+  #translate(error: unknown, what: string): FullonCacheError {
+    if (FullonCacheError.is(error)) return error;
+    if (error instanceof ErrorReply) {
+      return new FullonCacheError(`${what} failed: ${error.message}`, 'COMMAND', { cause: error });
+    }
+    const reason =
+      error instanceof Error && error.name === 'AbortError'
+        ? `no connection within ${this.config.socketTimeoutMs} ms`
+        : error instanceof Error
+          ? error.message
+          : String(error);
+    return new ConnectionError(`${what} on Redis at ${this.target} failed: ${reason}`, { cause: error });
+  }
+
+  /**
+   * Sends one raw command on the shared connection.
+   * @param key - The first key (routes the command on a cluster); `undefined` for keyless commands.
+   * @param args - Command and arguments, e.g. `['HGET', key, field]`.
+   * @param options - `buffers` to receive bulk strings as `Buffer`.
+   * @returns The raw reply.
+   * @throws {ConnectionError} when Redis is unreachable for `socketTimeoutMs`.
+   * @throws {FullonCacheError} (code `COMMAND`) when the server answers with an error.
+   */
+  async send<T = RedisReply>(key: string | undefined, args: RedisArg[], options: SendOptions = {}): Promise<T> {
+    try {
+      return (await this.#dispatch(key, args, options.buffers === true, false)) as T;
+    } catch (error) {
+      throw this.#translate(error, args[0]?.toString() ?? 'command');
+    }
+  }
+
+  #dispatch(key: string | undefined, args: RedisArg[], buffers: boolean, isolated: boolean): Promise<unknown> {
+    if (this.#closing !== undefined) return Promise.reject(new ConnectionError('connection is closed'));
+    const standalone = this.#standalone;
+    if (standalone !== undefined) {
+      if (standalone.isReady && !isolated) {
+        return buffers ? standalone.sendCommand(args, { returnBuffers: true }) : standalone.sendCommand(args);
+      }
+      if (isolated && !standalone.isReady) return this.#whenReady().then(() => this.#dispatch(key, args, buffers, true));
+      return standalone.sendCommand(args, { returnBuffers: buffers, isolated, signal: this.#offlineDeadline() });
+    }
+    const cluster = this.#cluster as ClusterClient;
+    const options = isolated ? { returnBuffers: buffers, isolated } : { returnBuffers: buffers, signal: this.#offlineDeadline() };
+    return cluster.sendCommand(key, false, args, options);
+  }
+
+  /** Resolves once the standalone client is ready, or rejects after `socketTimeoutMs`. */
+  #whenReady(): Promise<void> {
+    const client = this.#standalone;
+    if (client === undefined || client.isReady) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        client.off('ready', onReady);
+        reject(new ConnectionError(`no connection to Redis at ${this.target} within ${this.config.socketTimeoutMs} ms`));
+      }, this.config.socketTimeoutMs);
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      client.once('ready', onReady);
+    });
+  }
+
+  /**
+   * Runs a blocking command (BLPOP, BLMOVE, …) on a dedicated pooled connection, so the shared
+   * connection stays free and a wait longer than `socketTimeoutMs` works.
+   * @param key - First key, for cluster routing.
+   * @param args - The blocking command with its server-side timeout.
+   * @param options - `buffers` to receive bulk strings as `Buffer`.
+   * @returns The raw reply (`null` when the server-side timeout passed).
+   */
+  async blocking<T = RedisReply>(key: string, args: RedisArg[], options: SendOptions = {}): Promise<T> {
+    try {
+      return (await this.#dispatch(key, args, options.buffers === true, true)) as T;
+    } catch (error) {
+      throw this.#translate(error, args[0]?.toString() ?? 'blocking command');
+    }
+  }
+
+  /**
+   * Runs a Lua script by SHA, loading it with EVAL when the server answers NOSCRIPT.
+   * @param script - From `defineScript`.
+   * @param keys - Every key the script touches (sharing a hash tag on a cluster).
+   * @param args - ARGV.
+   * @param options - `buffers` to receive bulk strings as `Buffer`.
+   * @returns The script's reply.
+   */
+  async runScript<T = RedisReply>(
+    script: LuaScript,
+    keys: readonly string[],
+    args: readonly RedisArg[],
+    options: SendOptions = {},
+  ): Promise<T> {
+    const buffers = options.buffers === true;
+    const tail: RedisArg[] = [String(keys.length), ...keys, ...args];
+    try {
+      try {
+        return (await this.#dispatch(keys[0], ['EVALSHA', script.sha, ...tail], buffers, false)) as T;
+      } catch (error) {
+        if (!(error instanceof ErrorReply) || !error.message.startsWith('NOSCRIPT')) throw error;
+        return (await this.#dispatch(keys[0], ['EVAL', script.source, ...tail], buffers, false)) as T;
+      }
+    } catch (error) {
+      throw this.#translate(error, `script ${script.name}`);
+    }
+  }
+
+  /**
+   * Publishes a message.
+   * @param channel - From `keys.channel()`.
+   * @param message - Payload.
+   * @returns How many subscribers received it (on a cluster, those of the receiving node).
+   */
+  publish(channel: string, message: RedisArg): Promise<number> {
+    return this.send<number>(channel, ['PUBLISH', channel, message]);
+  }
+
+  async #subscriberClient(): Promise<StandaloneClient> {
+    const main = this.#standalone as StandaloneClient;
+    if (this.#subscriber === undefined) {
+      const state = { connected: false };
+      const client = main.duplicate({
+        socket: { ...main.options?.socket, reconnectStrategy: reconnectStrategy(state) },
+      } as Parameters<StandaloneClient['duplicate']>[0]);
+      client.on('error', () => {
+        // Reconnects are automatic and node-redis resubscribes; nothing to do here.
+      });
+      this.#subscriber = client.connect().then(
+        () => {
+          state.connected = true;
+          return client;
+        },
+        (cause: unknown) => {
+          this.#subscriber = undefined;
+          throw cause;
+        },
+      );
+    }
+    return this.#subscriber;
+  }
+
+  /**
+   * Subscribes to channels and/or patterns. Resolves once the server has confirmed, so a value
+   * published after this returns is delivered. The subscription resubscribes after a reconnect
+   * (messages published while disconnected are lost, as with any Redis pub/sub).
+   * @param options - Channels, patterns, an `AbortSignal`, the buffer size.
+   * @returns An `AsyncIterable` of messages.
+   * @throws {PubSubError} when the subscription cannot be made.
+   * @example
+   * ```ts
+   * const sub = await conn.subscribe({ channels: [conn.keys.channel('news')], signal });
+   * for await (const { message } of sub) console.log(conn.codec.decode(message));
+   * ```
+   */
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    const subscription = new Subscription(options);
+    const channels = options.channels ?? [];
+    const patterns = options.patterns ?? [];
+    if (channels.length + patterns.length === 0) throw new PubSubError('subscribe needs a channel or a pattern');
+    try {
+      const target = this.#cluster ?? (await this.#subscriberClient());
+      await Promise.all([
+        ...channels.map((c) => target.subscribe(c, subscription.listenerFor(`c:${c}`), true)),
+        ...patterns.map((p) => target.pSubscribe(p, subscription.listenerFor(`p:${p}`), true)),
+      ]);
+      subscription.attach({
+        unsubscribe: async (chs, pats, listeners: Map<string, RawListener>) => {
+          await Promise.all([
+            ...chs.map((c) => target.unsubscribe(c, listeners.get(`c:${c}`), true)),
+            ...pats.map((p) => target.pUnsubscribe(p, listeners.get(`p:${p}`), true)),
+          ]);
+        },
+      });
+    } catch (cause) {
+      throw new PubSubError(`subscribe on Redis at ${this.target} failed: ${(cause as Error).message}`, { cause });
+    }
+    return subscription;
+  }
+
+  /**
+   * Reports a corrupt value that a listing skipped.
+   * @param error - The decode failure, with key and field.
+   */
+  reportCorrupt(error: DecodeError): void {
+    this.#onCorrupt(error);
+  }
+
+  /**
+   * Sends PING.
+   * @returns The round-trip time in ms.
+   * @throws {ConnectionError} when Redis does not answer within `socketTimeoutMs`.
+   */
+  async ping(): Promise<number> {
+    const started = performance.now();
+    await this.send(undefined, ['PING']);
+    return performance.now() - started;
+  }
+
+  async #masterClients(): Promise<StandaloneClient[]> {
+    if (this.#cluster === undefined) return [this.#standalone as StandaloneClient];
+    const cluster = this.#cluster;
+    return Promise.all(cluster.masters.map((m) => cluster.nodeClient(m) as Promise<StandaloneClient> | StandaloneClient));
+  }
+
+  /**
+   * Measures the connection and reads server facts.
+   * @returns Latency, server version, mode, node count, memory, prefix and codec.
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  async health(): Promise<HealthReport> {
+    const latencyMs = await this.ping();
+    let serverVersion = '';
+    let usedMemoryBytes = 0;
+    const masters = await this.#masterClients();
+    try {
+      for (const client of masters) {
+        const info = await client.sendCommand<string>(['INFO', 'server']);
+        const memory = await client.sendCommand<string>(['INFO', 'memory']);
+        serverVersion ||= /redis_version:(\S+)/.exec(info)?.[1] ?? '';
+        usedMemoryBytes += Number(/used_memory:(\d+)/.exec(memory)?.[1] ?? 0);
+      }
+    } catch (error) {
+      throw this.#translate(error, 'INFO');
+    }
+    return {
+      ok: true,
+      latencyMs,
+      serverVersion,
+      mode: this.mode,
+      nodes: masters.length,
+      usedMemoryBytes,
+      prefix: this.config.prefix,
+      codec: this.codec.name,
+    };
+  }
+
+  /**
+   * Deletes every key under this connection's prefix (SCAN + UNLINK on every master); keys of
+   * other prefixes and unprefixed keys are untouched. Never FLUSHDB.
+   * @returns How many keys were deleted.
+   */
+  async clear(): Promise<number> {
+    const pattern = this.keys.scanPattern();
+    let deleted = 0;
+    try {
+      for (const client of await this.#masterClients()) {
+        let cursor = '0';
+        do {
+          const [next, keys] = await client.sendCommand<[string, string[]]>(['SCAN', cursor, 'MATCH', pattern, 'COUNT', '1000']);
+          cursor = next;
+          // One UNLINK per key: keys found on one node may still sit in different slots.
+          const counts = await Promise.all(keys.map((k) => client.sendCommand<number>(['UNLINK', k])));
+          deleted += counts.reduce((a, b) => a + b, 0);
+        } while (cursor !== '0');
+      }
+    } catch (error) {
+      throw this.#translate(error, 'clear');
+    }
+    return deleted;
+  }
+
+  async #forceClose(): Promise<void> {
+    const quiet = () => undefined;
+    const subscriber = this.#subscriber;
+    this.#subscriber = undefined;
+    if (subscriber !== undefined) await subscriber.then((c) => c.disconnect(), quiet).catch(quiet);
+    if (this.#cluster !== undefined) await this.#cluster.disconnect().catch(quiet);
+    if (this.#standalone?.isOpen) await this.#standalone.disconnect().catch(quiet);
+  }
+
+  /** Closes every connection this object opened. Idempotent; later calls throw `ConnectionError`. */
+  close(): Promise<void> {
+    this.#closing ??= this.#forceClose().then(() => {
+      this.events.removeAllListeners();
+    });
+    return this.#closing;
+  }
+
+  /** Same as `close()`, for `await using conn = await connect()`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/**
+ * Resolves the configuration for {@link connect}: explicit fields win, the rest comes from the
+ * environment (and `.env`).
+ * @param input - Options, a `redis://`/`rediss://` URL, or nothing.
+ * @returns The complete configuration.
+ * @throws {ConfigurationError} naming the variable or option at fault.
+ */
+export function resolveConfig(input?: ConnectOptions | string): CacheConfig {
+  const options: ConnectOptions = typeof input === 'string' ? { url: validateRedisUrl(input, 'url') } : (input ?? {});
+  const { codec: _codec, onCorrupt: _onCorrupt, ...fields } = options;
+  const base = loadConfig();
+  const merged: CacheConfig = { ...base };
+  for (const [name, value] of Object.entries(fields)) {
+    if (value !== undefined) (merged as unknown as Record<string, unknown>)[name] = value;
+  }
+  // An explicit host or port replaces a URL that came from the environment.
+  if (options.url === undefined && (options.host !== undefined || options.port !== undefined)) delete merged.url;
+  if (options.clusterNodes === undefined && (options.url !== undefined || options.host !== undefined)) {
+    delete merged.clusterNodes;
+  }
+  return checkConfig(merged);
+}
+
+/**
+ * Opens a connection. Fields not given come from the environment (see `loadConfig`).
+ * @param input - Options, or a `redis://` / `rediss://` URL. Defaults to the environment.
+ * @returns A ready connection; close it with `close()` or `await using`.
+ * @throws {ConfigurationError} when the configuration is malformed.
+ * @throws {ConnectionError} naming host:port when Redis cannot be reached within `connectTimeoutMs`.
+ * @example
+ * ```ts
+ * await using conn = await connect('redis://localhost:6379');
+ * console.log(await conn.health());
+ * ```
+ */
+export async function connect(input?: ConnectOptions | string): Promise<CacheConnection> {
+  const config = resolveConfig(input);
+  const options = typeof input === 'object' ? input : {};
+  const connection = new CacheConnection(config, {
+    ...(options.codec === undefined ? {} : { codec: options.codec }),
+    ...(options.onCorrupt === undefined ? {} : { onCorrupt: options.onCorrupt }),
+  });
+  return connection.open();
+}

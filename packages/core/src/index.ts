@@ -1,0 +1,40 @@
+export { asBuffer, createMsgpackCodec, jsonCodec, msgpackCodec } from './codec.js';
+export type { Codec } from './codec.js';
+export {
+  CONFIG_VARIABLES,
+  hasConfiguredRedis,
+  loadConfig,
+  parseClusterNodes,
+  validatePrefix,
+  validateRedisUrl,
+} from './config.js';
+export type { CacheConfig, ClusterNode, LoadConfigOptions } from './config.js';
+export { CacheConnection, connect, resolveConfig } from './connection.js';
+export type {
+  ConnectOptions,
+  ConnectionEvents,
+  HealthReport,
+  RedisArg,
+  RedisReply,
+  SendOptions,
+} from './connection.js';
+export {
+  ConfigurationError,
+  ConnectionError,
+  DecodeError,
+  FullonCacheError,
+  LockError,
+  PubSubError,
+  TimeoutError,
+  ValidationError,
+} from './errors.js';
+export type { FullonCacheErrorCode, FullonCacheErrorOptions } from './errors.js';
+export { escapeKeyPart, KeyBuilder, unescapeKeyPart, WILDCARD } from './key-builder.js';
+export type { PatternPart } from './key-builder.js';
+export { defineLayout } from './layout.js';
+export type { LayoutDefinition, RecordLayout } from './layout.js';
+export { EpochMs, FiniteNumber, MIN_EPOCH_MS, Name, NonNegative, PositiveMs, validate } from './schemas.js';
+export { defineScript } from './script.js';
+export type { LuaScript } from './script.js';
+export { Subscription } from './subscription.js';
+export type { PubSubMessage, SubscribeOptions } from './subscription.js';
