@@ -1,0 +1,223 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { ClusterNode } from './config.js';
+import { ConfigurationError, ConnectionError, TimeoutError } from './errors.js';
+
+const run = promisify(execFile);
+
+/** How to get a `redis-server` binary, printed when none is on `PATH`. */
+export const REDIS_INSTALL_HINT = [
+  'redis-server was not found on PATH. Install one of:',
+  '  Debian/Ubuntu:  sudo apt-get install -y redis-server',
+  '  macOS:          brew install redis',
+  '  Docker:         docker compose up -d   (from this repository; then set REDIS_URL=redis://localhost:6379)',
+].join('\n');
+
+/**
+ * Whether a `redis-server` binary is on `PATH`.
+ * @returns Its version line, or `null`.
+ */
+export async function findRedisServer(): Promise<string | null> {
+  try {
+    const { stdout } = await run('redis-server', ['--version']);
+    return stdout.trim();
+  } catch {
+    return null;
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Finds a free TCP port on 127.0.0.1.
+ * @param withBus - Also require `port + 10000` free (the cluster bus port).
+ * @returns A port that was free a moment ago.
+ */
+export async function findFreePort(withBus = false): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 30_000);
+    if ((await canListen(port)) && (!withBus || (await canListen(port + 10_000)))) return port;
+  }
+  throw new ConnectionError('no free port found on 127.0.0.1');
+}
+
+/**
+ * Sends PING over a raw socket.
+ * @param host - Host.
+ * @param port - Port.
+ * @param timeoutMs - Give up after this long. Defaults to 500 ms.
+ * @returns `true` when the answer is `+PONG` (or an auth error, which still proves a Redis).
+ */
+export function probeRedis(host: string, port: number, timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => done(/^(\+PONG|-NOAUTH)/.test(data.toString())));
+  });
+}
+
+async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new TimeoutError(`${what} not ready after ${timeoutMs} ms`);
+}
+
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function track(child: ChildProcess): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const c of running) c.kill('SIGKILL');
+    });
+  }
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/** A `redis-server` process this program started. */
+export interface RedisServerHandle {
+  /** Its port on 127.0.0.1. */
+  readonly port: number;
+  /** `redis://127.0.0.1:<port>`. */
+  readonly url: string;
+  /** Kills the process at once (SIGKILL), as a crash would. */
+  killServer(): Promise<void>;
+  /** Starts it again on the same port (empty: nothing is persisted). */
+  restartServer(): Promise<void>;
+  /** Stops it for good. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Options of {@link startRedisServer}. */
+export interface StartRedisOptions {
+  /** Port; a free one is picked when omitted. */
+  port?: number;
+  /** Extra `redis-server` arguments. */
+  args?: readonly string[];
+  /** Working directory for files the server writes (cluster config). */
+  dir?: string;
+}
+
+/**
+ * Starts a throwaway `redis-server` on 127.0.0.1 (`--save '' --appendonly no`) and waits until it
+ * answers PING.
+ * @param options - Port, extra arguments, working directory.
+ * @returns A handle that can kill, restart and stop it.
+ * @throws {ConfigurationError} with install instructions when `redis-server` is not on PATH.
+ */
+export async function startRedisServer(options: StartRedisOptions = {}): Promise<RedisServerHandle> {
+  if ((await findRedisServer()) === null) throw new ConfigurationError('redis-server', REDIS_INSTALL_HINT);
+  const port = options.port ?? (await findFreePort(options.args?.includes('--cluster-enabled') ?? false));
+  const dir = options.dir ?? tmpdir();
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
+  args.push(...(options.args ?? []));
+  let child: ChildProcess | undefined;
+  const launch = async () => {
+    const started = spawn('redis-server', args, { stdio: 'ignore' });
+    track(started);
+    child = started;
+    await waitFor(`redis-server on port ${port}`, 10_000, async () => {
+      if (started.exitCode !== null) throw new ConnectionError(`redis-server on port ${port} exited (${started.exitCode})`);
+      return probeRedis('127.0.0.1', port);
+    });
+  };
+  const halt = async (signal: NodeJS.Signals) => {
+    const current = child;
+    child = undefined;
+    if (current === undefined) return;
+    current.kill(signal);
+    await exited(current);
+  };
+  await launch();
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    killServer: () => halt('SIGKILL'),
+    restartServer: async () => {
+      await halt('SIGKILL');
+      await launch();
+    },
+    stop: () => halt('SIGTERM'),
+  };
+}
+
+/** A Redis Cluster of master processes this program started. */
+export interface RedisClusterHandle {
+  /** Seed nodes. */
+  readonly nodes: ClusterNode[];
+  /** The per-node handles, in port order. */
+  readonly servers: readonly RedisServerHandle[];
+  /** Stops every node and removes the cluster files. */
+  stop(): Promise<void>;
+}
+
+async function clusterStateOk(port: number, masters: number): Promise<boolean> {
+  try {
+    const { stdout } = await run('redis-cli', ['-p', String(port), 'cluster', 'info']);
+    return stdout.includes('cluster_state:ok') && stdout.includes(`cluster_known_nodes:${masters}`);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts a cluster of `masters` nodes without replicas (`redis-cli --cluster create`) and waits
+ * until every node reports `cluster_state:ok`.
+ * @param masters - Number of masters. Defaults to 3.
+ * @returns A handle with the seed nodes.
+ */
+export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle> {
+  const dir = mkdtempSync(join(tmpdir(), 'fullon-cluster-'));
+  const servers: RedisServerHandle[] = [];
+  const stop = async () => {
+    await Promise.all(servers.map((s) => s.stop()));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (let i = 0; i < masters; i++) {
+      const port = await findFreePort(true);
+      servers.push(
+        await startRedisServer({
+          port,
+          dir,
+          args: ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '5000'],
+        }),
+      );
+    }
+    const addresses = servers.map((s) => `127.0.0.1:${s.port}`);
+    await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes']);
+    for (const server of servers) {
+      await waitFor(`cluster node ${server.port}`, 20_000, () => clusterStateOk(server.port, masters));
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { nodes: servers.map((s) => ({ host: '127.0.0.1', port: s.port })), servers, stop };
+}
