@@ -38,3 +38,13 @@ export { defineScript } from './script.js';
 export type { LuaScript } from './script.js';
 export { Subscription } from './subscription.js';
 export type { PubSubMessage, SubscribeOptions } from './subscription.js';
+export { ensureRedis } from './embedded.js';
+export type { EnsuredRedis, EnsureRedisOptions } from './embedded.js';
+export {
+  findFreePort,
+  findRedisServer,
+  probeRedis,
+  REDIS_INSTALL_HINT,
+  startRedisServer,
+} from './redis-server.js';
+export type { RedisServerHandle, StartRedisOptions } from './redis-server.js';
