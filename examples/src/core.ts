@@ -11,16 +11,30 @@ await runExample('core', async (conn) => {
   if (wants('basic')) {
     report(args.verbose, `ping ${(await conn.ping()).toFixed(2)} ms`);
     const health = await conn.health();
-    report(args.verbose, `health: Redis ${health.serverVersion}, ${health.mode}, ${health.usedMemoryBytes} bytes used`, health);
+    report(
+      args.verbose,
+      `health: Redis ${health.serverVersion}, ${health.mode}, ${health.usedMemoryBytes} bytes used`,
+      health,
+    );
 
     const key = conn.keys.key('example', 'codec');
-    const value = { symbol: 'BTC/USDT', price: 64_250.5, time: Date.now(), tags: ['spot', 'usdt'], ok: true };
+    const value = {
+      symbol: 'BTC/USDT',
+      price: 64_250.5,
+      time: Date.now(),
+      tags: ['spot', 'usdt'],
+      ok: true,
+    };
     await conn.send(key, ['SET', key, conn.codec.encode(value), 'PX', '60000']);
     const stored = await conn.send<Buffer | null>(key, ['GET', key], { buffers: true });
     check(stored !== null, 'codec value was not stored');
     const decoded = conn.codec.decode(stored);
     check(JSON.stringify(decoded) === JSON.stringify(value), 'codec round trip changed the value');
-    report(args.verbose, `codec round trip through ${key} (${stored.length} bytes of ${conn.codec.name})`, decoded);
+    report(
+      args.verbose,
+      `codec round trip through ${key} (${stored.length} bytes of ${conn.codec.name})`,
+      decoded,
+    );
   }
   if (wants('pubsub')) {
     const channel = conn.keys.channel('example');
@@ -28,7 +42,11 @@ await runExample('core', async (conn) => {
     const subscription = await conn.subscribe({ channels: [channel], signal: controller.signal });
     await conn.publish(channel, conn.codec.encode({ hello: 'world' }));
     for await (const message of subscription) {
-      report(args.verbose, `received a message on ${message.channel}`, conn.codec.decode(message.message));
+      report(
+        args.verbose,
+        `received a message on ${message.channel}`,
+        conn.codec.decode(message.message),
+      );
       controller.abort();
     }
     check(subscription.closed, 'subscription did not end on abort');

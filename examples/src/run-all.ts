@@ -10,7 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { ensureRedis, REDIS_INSTALL_HINT } from '@fullon/core';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const programs = ['core', 'tick', 'exchange'].filter((name) => existsSync(join(here, `${name}.ts`)));
+const programs = ['core', 'tick', 'exchange'].filter((name) =>
+  existsSync(join(here, `${name}.ts`)),
+);
 
 let redis: Awaited<ReturnType<typeof ensureRedis>>;
 try {
@@ -32,11 +34,21 @@ const failed: string[] = [];
 for (const name of programs) {
   const result = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--conditions=@fullon/source', join(here, `${name}.ts`), '--operations', 'all', ...process.argv.slice(2)],
+    [
+      '--import',
+      'tsx',
+      '--conditions=@fullon/source',
+      join(here, `${name}.ts`),
+      '--operations',
+      'all',
+      ...process.argv.slice(2),
+    ],
     { stdio: 'inherit', env },
   );
   if (result.status !== 0) failed.push(name);
 }
 await redis.stop();
-console.log(`examples: ${programs.length - failed.length} passed, ${failed.length} failed${failed.length ? ` (${failed.join(', ')})` : ''}`);
+console.log(
+  `examples: ${programs.length - failed.length} passed, ${failed.length} failed${failed.length ? ` (${failed.join(', ')})` : ''}`,
+);
 process.exitCode = failed.length === 0 ? 0 : 1;

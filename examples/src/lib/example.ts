@@ -17,12 +17,17 @@ export interface ExampleArgs {
  */
 export function exampleArgs(allowed: readonly string[]): ExampleArgs {
   const { values } = parseArgs({
-    options: { operations: { type: 'string', default: 'all' }, verbose: { type: 'boolean', default: false } },
+    options: {
+      operations: { type: 'string', default: 'all' },
+      verbose: { type: 'boolean', default: false },
+    },
     allowPositionals: false,
   });
   const operations = values.operations ?? 'all';
   if (operations !== 'all' && !allowed.includes(operations)) {
-    throw new FullonCacheError(`--operations must be one of all, ${allowed.join(', ')}; got ${operations}`);
+    throw new FullonCacheError(
+      `--operations must be one of all, ${allowed.join(', ')}; got ${operations}`,
+    );
   }
   return { operations, verbose: values.verbose ?? false };
 }
@@ -34,10 +39,16 @@ export function exampleArgs(allowed: readonly string[]): ExampleArgs {
  * @param name - Example name, printed first.
  * @param body - The example's steps.
  */
-export async function runExample(name: string, body: (conn: CacheConnection) => Promise<void>): Promise<void> {
+export async function runExample(
+  name: string,
+  body: (conn: CacheConnection) => Promise<void>,
+): Promise<void> {
   try {
     const redis = await ensureRedis();
-    const conn = await connect({ ...redis.options, prefix: process.env.FULLON_CACHE_PREFIX ?? 'fullon-examples' });
+    const conn = await connect({
+      ...redis.options,
+      prefix: process.env.FULLON_CACHE_PREFIX ?? 'fullon-examples',
+    });
     console.log(`== ${name} (Redis: ${redis.description}, ${conn.mode})`);
     try {
       await body(conn);
@@ -61,7 +72,9 @@ export async function runExample(name: string, body: (conn: CacheConnection) => 
  * @param value - Its result.
  */
 export function report(verbose: boolean, label: string, value?: unknown): void {
-  console.log(verbose && value !== undefined ? `  - ${label}: ${JSON.stringify(value)}` : `  - ${label}`);
+  console.log(
+    verbose && value !== undefined ? `  - ${label}: ${JSON.stringify(value)}` : `  - ${label}`,
+  );
 }
 
 /**
