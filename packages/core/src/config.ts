@@ -136,7 +136,10 @@ export function validateRedisUrl(url: string, variable = 'REDIS_URL'): string {
     throw new ConfigurationError(variable, `"${url}" is not a URL`, { cause });
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw new ConfigurationError(variable, `must start with redis:// or rediss://, got "${parsed.protocol}"`);
+    throw new ConfigurationError(
+      variable,
+      `must start with redis:// or rediss://, got "${parsed.protocol}"`,
+    );
   }
   if (parsed.hostname === '') throw new ConfigurationError(variable, 'has no host');
   return url;
@@ -180,7 +183,10 @@ function readEnvFile(path: string): Env {
  */
 export function loadConfig(env?: Env, options: LoadConfigOptions = {}): CacheConfig {
   const envFile = options.envFile ?? (env === undefined ? '.env' : undefined);
-  const merged: Env = { ...(envFile === undefined ? {} : readEnvFile(envFile)), ...(env ?? process.env) };
+  const merged: Env = {
+    ...(envFile === undefined ? {} : readEnvFile(envFile)),
+    ...(env ?? process.env),
+  };
   const config: CacheConfig = {
     host: merged.REDIS_HOST?.trim() || 'localhost',
     port: readInteger(merged, 'REDIS_PORT', 6379, 1, 65535),
@@ -188,7 +194,11 @@ export function loadConfig(env?: Env, options: LoadConfigOptions = {}): CacheCon
     tls: readBoolean(merged, 'REDIS_TLS', false),
     maxConnections: readInteger(merged, 'REDIS_MAX_CONNECTIONS', 50, 1, 10_000),
     socketTimeoutMs: readSeconds(merged, ['REDIS_SOCKET_TIMEOUT'], 5000),
-    connectTimeoutMs: readSeconds(merged, ['REDIS_CONNECT_TIMEOUT', 'REDIS_SOCKET_CONNECT_TIMEOUT'], 5000),
+    connectTimeoutMs: readSeconds(
+      merged,
+      ['REDIS_CONNECT_TIMEOUT', 'REDIS_SOCKET_CONNECT_TIMEOUT'],
+      5000,
+    ),
     prefix: validatePrefix(merged.FULLON_CACHE_PREFIX?.trim() || 'fullon'),
   };
   const url = merged.REDIS_URL?.trim();
@@ -225,7 +235,10 @@ export function checkConfig(config: CacheConfig): CacheConfig {
   for (const [field, min, max] of ranges) {
     const value = config[field];
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      throw new ConfigurationError(field, `must be an integer between ${min} and ${max}, got ${String(value)}`);
+      throw new ConfigurationError(
+        field,
+        `must be an integer between ${min} and ${max}, got ${String(value)}`,
+      );
     }
   }
   validatePrefix(config.prefix, 'prefix');

@@ -1,5 +1,5 @@
 import { EventEmitter, setMaxListeners } from 'node:events';
-import { ErrorReply, createClient, createCluster } from 'redis';
+import { createClient, createCluster, ErrorReply } from 'redis';
 import type { Codec } from './codec.js';
 import { msgpackCodec } from './codec.js';
 import { type CacheConfig, checkConfig, loadConfig, validateRedisUrl } from './config.js';
@@ -150,7 +150,11 @@ export class CacheConnection implements AsyncDisposable {
       this.mode = 'standalone';
       const address =
         config.url === undefined
-          ? { socket: { ...socket, host: config.host, port: config.port }, database: config.db, ...credentials }
+          ? {
+              socket: { ...socket, host: config.host, port: config.port },
+              database: config.db,
+              ...credentials,
+            }
           : { url: config.url, socket };
       this.#standalone = createClient({
         ...address,
@@ -168,7 +172,10 @@ export class CacheConnection implements AsyncDisposable {
       else await this.#standalone?.connect();
     } catch (cause) {
       await this.#forceClose();
-      throw new ConnectionError(`cannot connect to Redis at ${this.target}: ${(cause as Error).message}`, { cause });
+      throw new ConnectionError(
+        `cannot connect to Redis at ${this.target}: ${(cause as Error).message}`,
+        { cause },
+      );
     }
     this.#state.connected = true;
     return this;
@@ -208,7 +215,9 @@ export class CacheConnection implements AsyncDisposable {
         : error instanceof Error
           ? error.message
           : String(error);
-    return new ConnectionError(`${what} on Redis at ${this.target} failed: ${reason}`, { cause: error });
+    return new ConnectionError(`${what} on Redis at ${this.target} failed: ${reason}`, {
+      cause: error,
+    });
   }
 
   /**
@@ -220,7 +229,11 @@ export class CacheConnection implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable for `socketTimeoutMs`.
    * @throws {FullonCacheError} (code `COMMAND`) when the server answers with an error.
    */
-  async send<T = RedisReply>(key: string | undefined, args: RedisArg[], options: SendOptions = {}): Promise<T> {
+  async send<T = RedisReply>(
+    key: string | undefined,
+    args: RedisArg[],
+    options: SendOptions = {},
+  ): Promise<T> {
     try {
       return (await this.#dispatch(key, args, options.buffers === true, false)) as T;
     } catch (error) {
@@ -228,18 +241,33 @@ export class CacheConnection implements AsyncDisposable {
     }
   }
 
-  #dispatch(key: string | undefined, args: RedisArg[], buffers: boolean, isolated: boolean): Promise<unknown> {
-    if (this.#closing !== undefined) return Promise.reject(new ConnectionError('connection is closed'));
+  #dispatch(
+    key: string | undefined,
+    args: RedisArg[],
+    buffers: boolean,
+    isolated: boolean,
+  ): Promise<unknown> {
+    if (this.#closing !== undefined)
+      return Promise.reject(new ConnectionError('connection is closed'));
     const standalone = this.#standalone;
     if (standalone !== undefined) {
       if (standalone.isReady && !isolated) {
-        return buffers ? standalone.sendCommand(args, { returnBuffers: true }) : standalone.sendCommand(args);
+        return buffers
+          ? standalone.sendCommand(args, { returnBuffers: true })
+          : standalone.sendCommand(args);
       }
-      if (isolated && !standalone.isReady) return this.#whenReady().then(() => this.#dispatch(key, args, buffers, true));
-      return standalone.sendCommand(args, { returnBuffers: buffers, isolated, signal: this.#offlineDeadline() });
+      if (isolated && !standalone.isReady)
+        return this.#whenReady().then(() => this.#dispatch(key, args, buffers, true));
+      return standalone.sendCommand(args, {
+        returnBuffers: buffers,
+        isolated,
+        signal: this.#offlineDeadline(),
+      });
     }
     const cluster = this.#cluster as ClusterClient;
-    const options = isolated ? { returnBuffers: buffers, isolated } : { returnBuffers: buffers, signal: this.#offlineDeadline() };
+    const options = isolated
+      ? { returnBuffers: buffers, isolated }
+      : { returnBuffers: buffers, signal: this.#offlineDeadline() };
     return cluster.sendCommand(key, false, args, options);
   }
 
@@ -250,7 +278,11 @@ export class CacheConnection implements AsyncDisposable {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         client.off('ready', onReady);
-        reject(new ConnectionError(`no connection to Redis at ${this.target} within ${this.config.socketTimeoutMs} ms`));
+        reject(
+          new ConnectionError(
+            `no connection to Redis at ${this.target} within ${this.config.socketTimeoutMs} ms`,
+          ),
+        );
       }, this.config.socketTimeoutMs);
       const onReady = () => {
         clearTimeout(timer);
@@ -268,7 +300,11 @@ export class CacheConnection implements AsyncDisposable {
    * @param options - `buffers` to receive bulk strings as `Buffer`.
    * @returns The raw reply (`null` when the server-side timeout passed).
    */
-  async blocking<T = RedisReply>(key: string, args: RedisArg[], options: SendOptions = {}): Promise<T> {
+  async blocking<T = RedisReply>(
+    key: string,
+    args: RedisArg[],
+    options: SendOptions = {},
+  ): Promise<T> {
     try {
       return (await this.#dispatch(key, args, options.buffers === true, true)) as T;
     } catch (error) {
@@ -294,10 +330,20 @@ export class CacheConnection implements AsyncDisposable {
     const tail: RedisArg[] = [String(keys.length), ...keys, ...args];
     try {
       try {
-        return (await this.#dispatch(keys[0], ['EVALSHA', script.sha, ...tail], buffers, false)) as T;
+        return (await this.#dispatch(
+          keys[0],
+          ['EVALSHA', script.sha, ...tail],
+          buffers,
+          false,
+        )) as T;
       } catch (error) {
         if (!(error instanceof ErrorReply) || !error.message.startsWith('NOSCRIPT')) throw error;
-        return (await this.#dispatch(keys[0], ['EVAL', script.source, ...tail], buffers, false)) as T;
+        return (await this.#dispatch(
+          keys[0],
+          ['EVAL', script.source, ...tail],
+          buffers,
+          false,
+        )) as T;
       }
     } catch (error) {
       throw this.#translate(error, `script ${script.name}`);
@@ -355,7 +401,8 @@ export class CacheConnection implements AsyncDisposable {
     const subscription = new Subscription(options);
     const channels = options.channels ?? [];
     const patterns = options.patterns ?? [];
-    if (channels.length + patterns.length === 0) throw new PubSubError('subscribe needs a channel or a pattern');
+    if (channels.length + patterns.length === 0)
+      throw new PubSubError('subscribe needs a channel or a pattern');
     try {
       const target = this.#cluster ?? (await this.#subscriberClient());
       await Promise.all([
@@ -371,7 +418,10 @@ export class CacheConnection implements AsyncDisposable {
         },
       });
     } catch (cause) {
-      throw new PubSubError(`subscribe on Redis at ${this.target} failed: ${(cause as Error).message}`, { cause });
+      throw new PubSubError(
+        `subscribe on Redis at ${this.target} failed: ${(cause as Error).message}`,
+        { cause },
+      );
     }
     return subscription;
   }
@@ -398,7 +448,11 @@ export class CacheConnection implements AsyncDisposable {
   async #masterClients(): Promise<StandaloneClient[]> {
     if (this.#cluster === undefined) return [this.#standalone as StandaloneClient];
     const cluster = this.#cluster;
-    return Promise.all(cluster.masters.map((m) => cluster.nodeClient(m) as Promise<StandaloneClient> | StandaloneClient));
+    return Promise.all(
+      cluster.masters.map(
+        (m) => cluster.nodeClient(m) as Promise<StandaloneClient> | StandaloneClient,
+      ),
+    );
   }
 
   /**
@@ -445,10 +499,19 @@ export class CacheConnection implements AsyncDisposable {
       for (const client of await this.#masterClients()) {
         let cursor = '0';
         do {
-          const [next, keys] = await client.sendCommand<[string, string[]]>(['SCAN', cursor, 'MATCH', pattern, 'COUNT', '1000']);
+          const [next, keys] = await client.sendCommand<[string, string[]]>([
+            'SCAN',
+            cursor,
+            'MATCH',
+            pattern,
+            'COUNT',
+            '1000',
+          ]);
           cursor = next;
           // One UNLINK per key: keys found on one node may still sit in different slots.
-          const counts = await Promise.all(keys.map((k) => client.sendCommand<number>(['UNLINK', k])));
+          const counts = await Promise.all(
+            keys.map((k) => client.sendCommand<number>(['UNLINK', k])),
+          );
           deleted += counts.reduce((a, b) => a + b, 0);
         } while (cursor !== '0');
       }
@@ -489,7 +552,8 @@ export class CacheConnection implements AsyncDisposable {
  * @throws {ConfigurationError} naming the variable or option at fault.
  */
 export function resolveConfig(input?: ConnectOptions | string): CacheConfig {
-  const options: ConnectOptions = typeof input === 'string' ? { url: validateRedisUrl(input, 'url') } : (input ?? {});
+  const options: ConnectOptions =
+    typeof input === 'string' ? { url: validateRedisUrl(input, 'url') } : (input ?? {});
   const { codec: _codec, onCorrupt: _onCorrupt, ...fields } = options;
   const base = loadConfig();
   const merged: CacheConfig = { ...base };
@@ -497,8 +561,12 @@ export function resolveConfig(input?: ConnectOptions | string): CacheConfig {
     if (value !== undefined) (merged as unknown as Record<string, unknown>)[name] = value;
   }
   // An explicit host or port replaces a URL that came from the environment.
-  if (options.url === undefined && (options.host !== undefined || options.port !== undefined)) delete merged.url;
-  if (options.clusterNodes === undefined && (options.url !== undefined || options.host !== undefined)) {
+  if (options.url === undefined && (options.host !== undefined || options.port !== undefined))
+    delete merged.url;
+  if (
+    options.clusterNodes === undefined &&
+    (options.url !== undefined || options.host !== undefined)
+  ) {
     delete merged.clusterNodes;
   }
   return checkConfig(merged);

@@ -1,7 +1,12 @@
 import { hasConfiguredRedis, loadConfig } from './config.js';
 import type { ConnectOptions } from './connection.js';
 import { ConfigurationError } from './errors.js';
-import { findRedisServer, probeRedis, REDIS_INSTALL_HINT, startRedisServer } from './redis-server.js';
+import {
+  findRedisServer,
+  probeRedis,
+  REDIS_INSTALL_HINT,
+  startRedisServer,
+} from './redis-server.js';
 
 /** Options of {@link ensureRedis}. */
 export interface EnsureRedisOptions {
@@ -43,7 +48,12 @@ export async function ensureRedis(options: EnsureRedisOptions = {}): Promise<Ens
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const nothing = async () => undefined;
   if (hasConfiguredRedis(env)) {
-    return { options: loadConfig(env), description: 'the configured Redis', embedded: false, stop: nothing };
+    return {
+      options: loadConfig(env),
+      description: 'the configured Redis',
+      embedded: false,
+      stop: nothing,
+    };
   }
   if (await probeRedis(probe.host, probe.port)) {
     return {
@@ -64,5 +74,10 @@ export async function ensureRedis(options: EnsureRedisOptions = {}): Promise<Ens
     `fullon-cache: no Redis configured and none on ${probe.host}:${probe.port}; ` +
       `started a throwaway redis-server on ${server.url} (stopped on exit)`,
   );
-  return { options: { url: server.url }, description: server.url, embedded: true, stop: () => server.stop() };
+  return {
+    options: { url: server.url },
+    description: server.url,
+    embedded: true,
+    stop: () => server.stop(),
+  };
 }

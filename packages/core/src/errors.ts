@@ -136,7 +136,11 @@ export class DecodeError extends FullonCacheError {
     message: string,
     options: FullonCacheErrorOptions = {},
   ) {
-    super(`${message} (key ${key}${field === undefined ? '' : `, field ${field}`})`, 'DECODE', options);
+    super(
+      `${message} (key ${key}${field === undefined ? '' : `, field ${field}`})`,
+      'DECODE',
+      options,
+    );
     this.name = 'DecodeError';
     this.key = key;
     this.field = field;

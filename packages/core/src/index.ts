@@ -1,5 +1,6 @@
-export { asBuffer, createMsgpackCodec, jsonCodec, msgpackCodec } from './codec.js';
 export type { Codec } from './codec.js';
+export { asBuffer, createMsgpackCodec, jsonCodec, msgpackCodec } from './codec.js';
+export type { CacheConfig, ClusterNode, LoadConfigOptions } from './config.js';
 export {
   CONFIG_VARIABLES,
   hasConfiguredRedis,
@@ -8,16 +9,18 @@ export {
   validatePrefix,
   validateRedisUrl,
 } from './config.js';
-export type { CacheConfig, ClusterNode, LoadConfigOptions } from './config.js';
-export { CacheConnection, connect, resolveConfig } from './connection.js';
 export type {
-  ConnectOptions,
   ConnectionEvents,
+  ConnectOptions,
   HealthReport,
   RedisArg,
   RedisReply,
   SendOptions,
 } from './connection.js';
+export { CacheConnection, connect, resolveConfig } from './connection.js';
+export type { EnsuredRedis, EnsureRedisOptions } from './embedded.js';
+export { ensureRedis } from './embedded.js';
+export type { FullonCacheErrorCode, FullonCacheErrorOptions } from './errors.js';
 export {
   ConfigurationError,
   ConnectionError,
@@ -28,18 +31,11 @@ export {
   TimeoutError,
   ValidationError,
 } from './errors.js';
-export type { FullonCacheErrorCode, FullonCacheErrorOptions } from './errors.js';
-export { escapeKeyPart, KeyBuilder, unescapeKeyPart, WILDCARD } from './key-builder.js';
 export type { PatternPart } from './key-builder.js';
-export { defineLayout } from './layout.js';
+export { escapeKeyPart, KeyBuilder, unescapeKeyPart, WILDCARD } from './key-builder.js';
 export type { LayoutDefinition, RecordLayout } from './layout.js';
-export { EpochMs, FiniteNumber, MIN_EPOCH_MS, Name, NonNegative, PositiveMs, validate } from './schemas.js';
-export { defineScript } from './script.js';
-export type { LuaScript } from './script.js';
-export { Subscription } from './subscription.js';
-export type { PubSubMessage, SubscribeOptions } from './subscription.js';
-export { ensureRedis } from './embedded.js';
-export type { EnsuredRedis, EnsureRedisOptions } from './embedded.js';
+export { defineLayout } from './layout.js';
+export type { RedisServerHandle, StartRedisOptions } from './redis-server.js';
 export {
   findFreePort,
   findRedisServer,
@@ -47,4 +43,16 @@ export {
   REDIS_INSTALL_HINT,
   startRedisServer,
 } from './redis-server.js';
-export type { RedisServerHandle, StartRedisOptions } from './redis-server.js';
+export {
+  EpochMs,
+  FiniteNumber,
+  MIN_EPOCH_MS,
+  Name,
+  NonNegative,
+  PositiveMs,
+  validate,
+} from './schemas.js';
+export type { LuaScript } from './script.js';
+export { defineScript } from './script.js';
+export type { PubSubMessage, SubscribeOptions } from './subscription.js';
+export { Subscription } from './subscription.js';

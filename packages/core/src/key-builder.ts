@@ -22,7 +22,8 @@ export function escapeKeyPart(name: string): string {
   if (SAFE.test(name)) return name;
   return name.replace(UNSAFE_CHAR, (ch) => {
     let out = '';
-    for (const byte of Buffer.from(ch, 'utf8')) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    for (const byte of Buffer.from(ch, 'utf8'))
+      out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
     return out;
   });
 }

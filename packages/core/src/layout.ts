@@ -99,12 +99,17 @@ export function defineLayout<TSchema extends ObjectSchema>(
   type T = v.InferOutput<TSchema>;
   const { name, version, schema, fields } = definition;
   const keys = Object.keys(schema.entries);
-  if (new Set(fields).size !== fields.length || fields.length !== keys.length || !keys.every((k) => fields.includes(k))) {
+  if (
+    new Set(fields).size !== fields.length ||
+    fields.length !== keys.length ||
+    !keys.every((k) => fields.includes(k))
+  ) {
     throw new FullonCacheError(`layout ${name}: fields must list each schema key once`);
   }
   const slots: Slot[] = fields.map((field) => {
     const entry = schema.entries[field];
-    const { kind, optional } = entry === undefined ? { kind: 'unknown' as const, optional: true } : slotKind(entry);
+    const { kind, optional } =
+      entry === undefined ? { kind: 'unknown' as const, optional: true } : slotKind(entry);
     return { name: field, kind, optional };
   });
   const width = slots.length + 1;

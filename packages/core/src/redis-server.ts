@@ -72,7 +72,11 @@ export function probeRedis(host: string, port: number, timeoutMs = 500): Promise
   });
 }
 
-async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
+async function waitFor(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<boolean>,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;
@@ -131,11 +135,26 @@ export interface StartRedisOptions {
  * @returns A handle that can kill, restart and stop it.
  * @throws {ConfigurationError} with install instructions when `redis-server` is not on PATH.
  */
-export async function startRedisServer(options: StartRedisOptions = {}): Promise<RedisServerHandle> {
-  if ((await findRedisServer()) === null) throw new ConfigurationError('redis-server', REDIS_INSTALL_HINT);
-  const port = options.port ?? (await findFreePort(options.args?.includes('--cluster-enabled') ?? false));
+export async function startRedisServer(
+  options: StartRedisOptions = {},
+): Promise<RedisServerHandle> {
+  if ((await findRedisServer()) === null)
+    throw new ConfigurationError('redis-server', REDIS_INSTALL_HINT);
+  const port =
+    options.port ?? (await findFreePort(options.args?.includes('--cluster-enabled') ?? false));
   const dir = options.dir ?? tmpdir();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
+  ];
   args.push(...(options.args ?? []));
   let child: ChildProcess | undefined;
   const launch = async () => {
@@ -143,7 +162,8 @@ export async function startRedisServer(options: StartRedisOptions = {}): Promise
     track(started);
     child = started;
     await waitFor(`redis-server on port ${port}`, 10_000, async () => {
-      if (started.exitCode !== null) throw new ConnectionError(`redis-server on port ${port} exited (${started.exitCode})`);
+      if (started.exitCode !== null)
+        throw new ConnectionError(`redis-server on port ${port} exited (${started.exitCode})`);
       return probeRedis('127.0.0.1', port);
     });
   };
@@ -206,14 +226,30 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle
         await startRedisServer({
           port,
           dir,
-          args: ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '5000'],
+          args: [
+            '--cluster-enabled',
+            'yes',
+            '--cluster-config-file',
+            `nodes-${port}.conf`,
+            '--cluster-node-timeout',
+            '5000',
+          ],
         }),
       );
     }
     const addresses = servers.map((s) => `127.0.0.1:${s.port}`);
-    await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes']);
+    await run('redis-cli', [
+      '--cluster',
+      'create',
+      ...addresses,
+      '--cluster-replicas',
+      '0',
+      '--cluster-yes',
+    ]);
     for (const server of servers) {
-      await waitFor(`cluster node ${server.port}`, 20_000, () => clusterStateOk(server.port, masters));
+      await waitFor(`cluster node ${server.port}`, 20_000, () =>
+        clusterStateOk(server.port, masters),
+      );
     }
   } catch (error) {
     await stop();

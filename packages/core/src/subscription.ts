@@ -30,7 +30,11 @@ export type RawListener = (message: Buffer, channel: Buffer | string) => void;
 
 /** What a {@link Subscription} needs from the connection to stop listening. */
 export interface SubscriptionSource {
-  unsubscribe(channels: readonly string[], patterns: readonly string[], listeners: Map<string, RawListener>): Promise<void>;
+  unsubscribe(
+    channels: readonly string[],
+    patterns: readonly string[],
+    listeners: Map<string, RawListener>,
+  ): Promise<void>;
 }
 
 /**
@@ -61,10 +65,14 @@ export class Subscription implements AsyncIterable<PubSubMessage>, AsyncDisposab
     this.#channels = options.channels ?? [];
     this.#patterns = options.patterns ?? [];
     for (const channel of this.#channels) {
-      this.#listeners.set(`c:${channel}`, (message, from) => this.#push({ channel: String(from), message }));
+      this.#listeners.set(`c:${channel}`, (message, from) =>
+        this.#push({ channel: String(from), message }),
+      );
     }
     for (const pattern of this.#patterns) {
-      this.#listeners.set(`p:${pattern}`, (message, from) => this.#push({ channel: String(from), message, pattern }));
+      this.#listeners.set(`p:${pattern}`, (message, from) =>
+        this.#push({ channel: String(from), message, pattern }),
+      );
     }
     this.#signal = options.signal;
   }

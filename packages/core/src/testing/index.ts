@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { FullonCacheError } from '../errors.js';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { type CacheConnection, type ConnectOptions, connect } from '../connection.js';
+import { FullonCacheError } from '../errors.js';
 import type { RedisTarget } from './target.js';
 
-export { REDIS_INSTALL_HINT, startRedisCluster, startRedisServer } from '../redis-server.js';
 export type { RedisClusterHandle, RedisServerHandle, StartRedisOptions } from '../redis-server.js';
+export { REDIS_INSTALL_HINT, startRedisCluster, startRedisServer } from '../redis-server.js';
 export type { RedisTarget } from './target.js';
 
 /** @returns The Redis the global setup provided (standalone URL or cluster nodes). */
@@ -46,7 +46,10 @@ export function useTestConnection(options: ConnectOptions = {}): () => CacheConn
     await connection?.close();
   });
   return () => {
-    if (connection === undefined) throw new FullonCacheError('useTestConnection: the connection is only available inside tests');
+    if (connection === undefined)
+      throw new FullonCacheError(
+        'useTestConnection: the connection is only available inside tests',
+      );
     return connection;
   };
 }

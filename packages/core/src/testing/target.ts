@@ -1,7 +1,9 @@
 import type { ClusterNode } from '../config.js';
 
 /** Where the test suite's Redis is, as provided by the global setup. */
-export type RedisTarget = { mode: 'standalone'; url: string } | { mode: 'cluster'; nodes: ClusterNode[] };
+export type RedisTarget =
+  | { mode: 'standalone'; url: string }
+  | { mode: 'cluster'; nodes: ClusterNode[] };
 
 declare module 'vitest' {
   export interface ProvidedContext {
