@@ -247,8 +247,7 @@ export class CacheConnection implements AsyncDisposable {
     buffers: boolean,
     isolated: boolean,
   ): Promise<unknown> {
-    if (this.#closing !== undefined)
-      return Promise.reject(new ConnectionError('connection is closed'));
+    if (this.#closing !== undefined) return Promise.reject(this.#closedError());
     const standalone = this.#standalone;
     if (standalone !== undefined) {
       if (standalone.isReady && !isolated) {
@@ -269,6 +268,10 @@ export class CacheConnection implements AsyncDisposable {
       ? { returnBuffers: buffers, isolated }
       : { returnBuffers: buffers, signal: this.#offlineDeadline() };
     return cluster.sendCommand(key, false, args, options);
+  }
+
+  #closedError(): ConnectionError {
+    return new ConnectionError(`the connection to Redis at ${this.target} is closed`);
   }
 
   /** Resolves once the standalone client is ready, or rejects after `socketTimeoutMs`. */
@@ -371,7 +374,12 @@ export class CacheConnection implements AsyncDisposable {
         // Reconnects are automatic and node-redis resubscribes; nothing to do here.
       });
       this.#subscriber = client.connect().then(
-        () => {
+        async () => {
+          if (this.#closing !== undefined) {
+            // close() ran while this connection was being opened: do not leak it.
+            await client.disconnect().catch(() => undefined);
+            throw this.#closedError();
+          }
           state.connected = true;
           return client;
         },
@@ -403,6 +411,8 @@ export class CacheConnection implements AsyncDisposable {
     const patterns = options.patterns ?? [];
     if (channels.length + patterns.length === 0)
       throw new PubSubError('subscribe needs a channel or a pattern');
+    // A closed connection must not open a new subscriber connection behind the caller's back.
+    if (this.#closing !== undefined) throw this.#closedError();
     try {
       const target = this.#cluster ?? (await this.#subscriberClient());
       await Promise.all([
@@ -418,6 +428,7 @@ export class CacheConnection implements AsyncDisposable {
         },
       });
     } catch (cause) {
+      if (ConnectionError.is(cause)) throw cause;
       throw new PubSubError(
         `subscribe on Redis at ${this.target} failed: ${(cause as Error).message}`,
         { cause },
@@ -446,6 +457,7 @@ export class CacheConnection implements AsyncDisposable {
   }
 
   async #masterClients(): Promise<StandaloneClient[]> {
+    if (this.#closing !== undefined) throw this.#closedError();
     if (this.#cluster === undefined) return [this.#standalone as StandaloneClient];
     const cluster = this.#cluster;
     return Promise.all(
