@@ -1,3 +1,4 @@
+import { validatePrefix } from './config.js';
 import { FullonCacheError } from './errors.js';
 
 /** Marks a position in a channel pattern that matches any single name. */
@@ -13,12 +14,21 @@ const UNSAFE_CHAR = /[^A-Za-z0-9/_.\-+@#=,~^|!$&()'"<>;]/gu;
 const FAMILY = /^[a-z][a-z0-9-]*$/;
 
 /**
+ * Stands for the empty name. Never produced otherwise (a real `%` is written `%25`), and never
+ * empty: an empty part would give the hash tag `{}`, which Redis Cluster ignores, so keys of
+ * one empty tag would scatter over slots.
+ */
+const EMPTY_PART = '%';
+
+/**
  * Escapes one name (a symbol, an exchange, an id) so that it can stand between separators.
- * Injective: two different names never give the same result.
+ * Injective: two different names never give the same result, and the result is never empty
+ * (the empty name becomes `%`).
  * @param name - Any string, including `{`, `}`, `:`, `*`, spaces or newlines.
  * @returns The name with every unsafe character percent-encoded (UTF-8 bytes).
  */
 export function escapeKeyPart(name: string): string {
+  if (name === '') return EMPTY_PART;
   if (SAFE.test(name)) return name;
   return name.replace(UNSAFE_CHAR, (ch) => {
     let out = '';
@@ -34,6 +44,7 @@ export function escapeKeyPart(name: string): string {
  * @returns The original name.
  */
 export function unescapeKeyPart(part: string): string {
+  if (part === EMPTY_PART) return '';
   return part.includes('%') ? decodeURIComponent(part) : part;
 }
 
@@ -65,9 +76,13 @@ export class KeyBuilder {
   readonly #head: string;
   readonly #channelHead: string;
 
-  /** @param prefix - Key prefix, e.g. `fullon`. */
+  /**
+   * @param prefix - Key prefix, e.g. `fullon`.
+   * @throws {ConfigurationError} (variable `prefix`) unless it is 1–64 letters, digits, `_`,
+   * `.` or `-`: anything else could add a hash tag, a level or a glob to every key.
+   */
   constructor(prefix: string) {
-    this.prefix = prefix;
+    this.prefix = validatePrefix(prefix, 'prefix');
     this.#head = `${prefix}:`;
     this.#channelHead = `${prefix}:ch:`;
   }
