@@ -1,0 +1,13 @@
+export type { SymbolRef } from './args.js';
+export { Tick, TickUpdate } from './schema.js';
+export type {
+  GetAllTickersOptions,
+  GetAnyTickerOptions,
+  GetTickerOptions,
+  SetTickerOptions,
+  TickCacheOptions,
+  TickSubscribeOptions,
+  WaitForTickerOptions,
+} from './tick-cache.js';
+export { TickCache } from './tick-cache.js';
+export type { TickSubscription } from './tick-subscription.js';

@@ -1,0 +1,52 @@
+import { type KeyBuilder, type PatternPart, WILDCARD } from '@fullon/core';
+
+/**
+ * Every key and channel of `@fullon/tick`. The only place this package names keys.
+ *
+ * | key / channel | type | content | bound |
+ * |---|---|---|---|
+ * | `tick:{exchange}:symbol` | hash | `v` = layout bytes, `t` = tick time (ms) | TTL `tickerTtlMs` |
+ * | `tick-index:{exchange}` | zset | symbol → expiry deadline (ms) | pruned on writes and reads; TTL of its longest ticker |
+ * | `tick-exchanges` | set | exchange names with tickers | one member per exchange |
+ * | channel `ch:tick:exchange:symbol` | pub/sub | layout bytes of each write | n/a |
+ *
+ * The exchange is the hash tag, so one exchange's tickers and its index share a cluster slot.
+ * @internal Imported by the cache and by `bench/` by relative path.
+ */
+export class TickKeys {
+  readonly #kb: KeyBuilder;
+  /** The registry of exchanges (one key, its own slot). */
+  readonly registry: string;
+
+  /** @param kb - The connection's key builder. */
+  constructor(kb: KeyBuilder) {
+    this.#kb = kb;
+    this.registry = kb.key('tick-exchanges');
+  }
+
+  /** @returns The hash holding one ticker. */
+  ticker(exchange: string, symbol: string): string {
+    return this.#kb.tagged('tick', exchange, symbol);
+  }
+
+  /** @returns The sorted set of one exchange's symbols (same slot as its tickers). */
+  index(exchange: string): string {
+    return this.#kb.tagged('tick-index', exchange);
+  }
+
+  /** @returns The channel on which one ticker's writes are published. */
+  channel(exchange: string, symbol: string): string {
+    return this.#kb.channel('tick', exchange, symbol);
+  }
+
+  /**
+   * @param exchange - An exchange, or `undefined` for every exchange.
+   * @param symbol - A symbol, or `undefined` for every symbol.
+   * @returns The PSUBSCRIBE pattern matching those tickers' channels.
+   */
+  pattern(exchange: string | undefined, symbol: string | undefined): string {
+    const ex: PatternPart = exchange ?? WILDCARD;
+    const sym: PatternPart = symbol ?? WILDCARD;
+    return this.#kb.channelPattern('tick', ex, sym);
+  }
+}

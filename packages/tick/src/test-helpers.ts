@@ -1,0 +1,51 @@
+// Test support, excluded from the build (tsconfig.build.json, package.json "files").
+import type { CacheConnection, RedisReply } from '@fullon/core';
+import type { Tick } from './schema.js';
+
+/** A valid tick with a recent time; override any field. */
+export function makeTick(overrides: Partial<Tick> = {}): Tick {
+  return {
+    symbol: 'BTC/USDT',
+    exchange: 'binance',
+    price: 64_000.5,
+    time: Date.now(),
+    ...overrides,
+  } as Tick;
+}
+
+/** For each master's slot range, a key routing there (SCAN is per node on a cluster). */
+async function routingKeys(conn: CacheConnection): Promise<(string | undefined)[]> {
+  if (conn.mode === 'standalone') return [undefined];
+  const ranges = (await conn.send<RedisReply[][]>(undefined, ['CLUSTER', 'SLOTS'])).map(
+    ([start, end]) => [Number(start), Number(end)] as const,
+  );
+  const found = new Map<number, string>();
+  for (let n = 0; found.size < ranges.length && n < 10_000; n++) {
+    const candidate = `route-${n}`;
+    const slot = await conn.send<number>(undefined, ['CLUSTER', 'KEYSLOT', candidate]);
+    const range = ranges.findIndex(([start, end]) => slot >= start && slot <= end);
+    if (range >= 0 && !found.has(range)) found.set(range, candidate);
+  }
+  return [...found.values()];
+}
+
+/** Every key under the connection's prefix, on every master, sorted. */
+export async function listKeys(conn: CacheConnection): Promise<string[]> {
+  const keys: string[] = [];
+  for (const route of await routingKeys(conn)) {
+    let cursor = '0';
+    do {
+      const [next, batch] = await conn.send<[string, string[]]>(route, [
+        'SCAN',
+        cursor,
+        'MATCH',
+        conn.keys.scanPattern(),
+        'COUNT',
+        '1000',
+      ]);
+      cursor = next;
+      keys.push(...batch);
+    } while (cursor !== '0');
+  }
+  return keys.sort();
+}
