@@ -1,0 +1,318 @@
+import { type CacheConnection, type ConnectOptions, connect, ValidationError } from '@fullon/core';
+import * as v from 'valibot';
+import { DEFAULT_METADATA_TTL_MS, DEFAULT_WS_ERROR_CAP } from './defaults.js';
+import { parseCatExchanges, parseExchange, parseUserExchanges } from './exchange-input.js';
+import {
+  readCatalog,
+  readExchange,
+  readUserExchanges,
+  sortCatalog,
+  sortExchanges,
+  storeCatalog,
+  storeExchange,
+  storeUserList,
+} from './exchange-store.js';
+import { catExchangesKey, exchangeKey, userExchangesKey } from './keys.js';
+import { SingleFlight, type Source } from './read-through.js';
+import type { CatExchange, Exchange, ExchangeInput } from './schema.js';
+import { Id } from './schema.js';
+import { deleteKeys } from './scripts/delete-keys.js';
+import { check, checkCount, checkMs } from './validation.js';
+import { type PopWsErrorOptions, popWsError, pushWsError } from './ws-errors.js';
+
+/**
+ * Read-through loaders of {@link ExchangeCache}, each optional. Each is called on a miss, its
+ * answer validated, stored with the TTL and returned; concurrent misses for one key call it once.
+ * A loader that throws rejects every waiter and nothing is cached, so the next call retries.
+ */
+export interface ExchangeLoaders {
+  /** One exchange account by id; `null` when it does not exist (not cached). */
+  exchange?: (exId: Id) => Promise<ExchangeInput | null>;
+  /** Every exchange account of a user (`[]` is cached too). */
+  userExchanges?: (userId: Id) => Promise<ExchangeInput[]>;
+  /** The catalog of exchanges the system trades on. */
+  catExchanges?: () => Promise<CatExchange[]>;
+}
+
+/** Options of {@link ExchangeCache}. */
+export interface ExchangeCacheOptions {
+  /** Read-through loaders. Without one, a miss returns `null` / `[]`. */
+  load?: ExchangeLoaders;
+  /** How long cached metadata lives, in ms. Defaults to 86 400 000 (24 h). */
+  ttlMs?: number;
+  /** Websocket error messages kept per exchange (newest win). Defaults to 1 000. */
+  wsErrorCap?: number;
+  /** A websocket error list expires this long after its last push, in ms. Defaults to 24 h. */
+  wsErrorTtlMs?: number;
+}
+
+/** What {@link ExchangeCache.invalidate} drops; give at least one. */
+export interface InvalidateTarget {
+  /** This exchange account's record. */
+  exId?: Id;
+  /** This user's exchange list. */
+  userId?: Id;
+  /** The catalog of exchanges. */
+  catExchanges?: boolean;
+}
+
+const InvalidateTargetSchema = v.object({
+  exId: v.optional(Id),
+  userId: v.optional(Id),
+  catExchanges: v.optional(v.boolean('must be a boolean')),
+});
+
+/**
+ * Exchange accounts, users' exchange lists and the exchange catalog, with optional
+ * read-through loading from your database, plus a per-exchange queue of websocket errors.
+ *
+ * Metadata lives for `ttlMs` (default 24 h); every metadata key carries the hash tag
+ * `{exchanges}`, so an exchange and its owner's list change together in one script.
+ *
+ * @example
+ * ```ts
+ * await using conn = await connect();
+ * const exchanges = new ExchangeCache(conn, {
+ *   load: {
+ *     exchange: (exId) => db.exchanges.findById(exId),
+ *     userExchanges: (userId) => db.exchanges.findByUser(userId),
+ *     catExchanges: () => db.catExchanges.findAll(),
+ *   },
+ * });
+ * const account = await exchanges.getExchange(7); // from the database once, then from Redis
+ * await exchanges.pushWsError(7, 'socket closed: 1006');
+ * const error = await exchanges.popWsError(7, { timeoutMs: 5_000 });
+ * ```
+ */
+export class ExchangeCache implements AsyncDisposable {
+  /** The connection this cache uses. */
+  readonly conn: CacheConnection;
+  /** TTL of cached metadata, in ms. */
+  readonly ttlMs: number;
+  /** Websocket errors kept per exchange. */
+  readonly wsErrorCap: number;
+  /** TTL of a websocket error list after its last push, in ms. */
+  readonly wsErrorTtlMs: number;
+  readonly #load: ExchangeLoaders;
+  readonly #flights = new SingleFlight();
+  #owned: CacheConnection | undefined;
+
+  /**
+   * @param conn - An open connection (not closed by this cache).
+   * @param options - Loaders, TTL, websocket error cap.
+   * @throws {ValidationError} when a TTL or the cap is not a whole number > 0.
+   */
+  constructor(conn: CacheConnection, options: ExchangeCacheOptions = {}) {
+    this.conn = conn;
+    this.ttlMs = checkMs(options.ttlMs, DEFAULT_METADATA_TTL_MS, 'ttlMs');
+    this.wsErrorCap = checkCount(options.wsErrorCap, DEFAULT_WS_ERROR_CAP, 'wsErrorCap');
+    this.wsErrorTtlMs = checkMs(options.wsErrorTtlMs, DEFAULT_METADATA_TTL_MS, 'wsErrorTtlMs');
+    this.#load = options.load ?? {};
+  }
+
+  /**
+   * Opens a connection of its own; `close()` (or `await using`) closes it.
+   * @param config - Connection options or a `redis://` URL. Defaults to the environment.
+   * @param options - Loaders, TTL, websocket error cap.
+   * @returns The cache.
+   * @throws {ConnectionError} when Redis cannot be reached.
+   */
+  static async open(
+    config?: ConnectOptions | string,
+    options: ExchangeCacheOptions = {},
+  ): Promise<ExchangeCache> {
+    const conn = await connect(config);
+    try {
+      const cache = new ExchangeCache(conn, options);
+      cache.#owned = conn;
+      return cache;
+    } catch (error) {
+      await conn.close();
+      throw error;
+    }
+  }
+
+  /**
+   * One exchange account.
+   * @param exId - Exchange account id (`7` and `'7'` are the same).
+   * @returns The account, or `null` (a miss without a loader, or the loader found nothing).
+   * @throws {ValidationError} when `exId` or the loader's answer is invalid.
+   * @throws {DecodeError} when the stored value is corrupt.
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  async getExchange(exId: Id): Promise<Exchange | null> {
+    const id = check(Id, exId, 'exId');
+    const key = exchangeKey(this.conn.keys, id);
+    const read = () => readExchange(this.conn, key);
+    const load = this.#load.exchange;
+    const source: Source<Exchange | null> | undefined =
+      load === undefined
+        ? undefined
+        : {
+            load: async () => {
+              const found = await load(id);
+              return found === null ? null : parseExchange(found, 'loaded', id);
+            },
+            store: async (exchange) => {
+              if (exchange !== null) await this.#storeExchange(exchange);
+            },
+          };
+    return this.#flights.through(key, read, source, (loaded) => loaded, null);
+  }
+
+  /**
+   * Every exchange account of a user, sorted by id. A corrupt entry is skipped and reported
+   * through `onCorrupt`. With a loader, a list whose records are no longer all cached is
+   * reloaded.
+   * @param userId - User id.
+   * @returns The accounts; `[]` on a miss without a loader.
+   * @throws {ValidationError} when `userId` or the loader's answer is invalid.
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  async getExchanges(userId: Id): Promise<Exchange[]> {
+    const uid = check(Id, userId, 'userId');
+    const key = userExchangesKey(this.conn.keys, uid);
+    const load = this.#load.userExchanges;
+    const read = () => readUserExchanges(this.conn, key, uid, load !== undefined);
+    const source: Source<Exchange[]> | undefined =
+      load === undefined
+        ? undefined
+        : {
+            load: async () => parseUserExchanges(await load(uid), 'loaded', uid),
+            store: (exchanges) => storeUserList(this.conn, this.ttlMs, key, exchanges),
+          };
+    return this.#flights.through(key, read, source, sortExchanges, []);
+  }
+
+  /**
+   * The exchange catalog, sorted by `catExId`. A corrupt entry is skipped and reported
+   * through `onCorrupt`.
+   * @returns The catalog; `[]` on a miss without a loader.
+   * @throws {ValidationError} when the loader's answer is invalid.
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  async getCatExchanges(): Promise<CatExchange[]> {
+    const key = catExchangesKey(this.conn.keys);
+    const read = () => readCatalog(this.conn, key);
+    const load = this.#load.catExchanges;
+    const source: Source<CatExchange[]> | undefined =
+      load === undefined
+        ? undefined
+        : {
+            load: async () => parseCatExchanges(await load(), 'loaded'),
+            store: (catalog) => storeCatalog(this.conn, this.ttlMs, key, catalog),
+          };
+    return this.#flights.through(key, read, source, sortCatalog, []);
+  }
+
+  /**
+   * Stores an exchange account and lists it in its owner's cached list, in one atomic step.
+   * When the owner's list is not cached and a `userExchanges` loader is configured, the list is
+   * left to the loader (a one-item list would pass for the complete one).
+   * @param exchange - The account; `active` defaults to `true`, `test` to `false`.
+   * @returns The stored record.
+   * @throws {ValidationError} naming the field (e.g. `exchange.name`); nothing is written.
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  async setExchange(exchange: ExchangeInput): Promise<Exchange> {
+    const parsed = parseExchange(exchange, 'exchange');
+    this.#flights.forget(exchangeKey(this.conn.keys, parsed.exId));
+    this.#flights.forget(userExchangesKey(this.conn.keys, parsed.uid));
+    await this.#storeExchange(parsed);
+    return parsed;
+  }
+
+  /**
+   * Replaces the whole exchange catalog in one atomic step; `[]` stores an empty catalog.
+   * @param catalog - Every catalog exchange.
+   * @returns How many were stored.
+   * @throws {ValidationError} naming the field (e.g. `catExchanges[1].name`); nothing is written.
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  async setCatExchanges(catalog: readonly CatExchange[]): Promise<number> {
+    const parsed = parseCatExchanges(catalog, 'catExchanges');
+    const key = catExchangesKey(this.conn.keys);
+    this.#flights.forget(key);
+    await storeCatalog(this.conn, this.ttlMs, key, parsed);
+    return parsed.length;
+  }
+
+  /**
+   * Deletes an exchange account's record. Its owner's list no longer returns it (and, with a
+   * `userExchanges` loader, is reloaded on its next read).
+   * @param exId - Exchange account id.
+   * @returns `true` when a record was cached.
+   * @throws {ValidationError} when `exId` is invalid.
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  async deleteExchange(exId: Id): Promise<boolean> {
+    const id = check(Id, exId, 'exId');
+    const key = exchangeKey(this.conn.keys, id);
+    this.#flights.forget(key);
+    return (await this.conn.send<number>(key, ['DEL', key])) === 1;
+  }
+
+  /**
+   * Drops cached entries so their next read goes to the loader; the targets are dropped
+   * together in one atomic step. A load in flight for them is not written back.
+   * @param target - `exId`, `userId` and/or `catExchanges: true`; at least one.
+   * @returns How many cached entries were dropped.
+   * @throws {ValidationError} when no target or an invalid one is given.
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  async invalidate(target: InvalidateTarget): Promise<number> {
+    const parsed = check(InvalidateTargetSchema, target, 'target');
+    const keys: string[] = [];
+    if (parsed.exId !== undefined) keys.push(exchangeKey(this.conn.keys, parsed.exId));
+    if (parsed.userId !== undefined) keys.push(userExchangesKey(this.conn.keys, parsed.userId));
+    if (parsed.catExchanges === true) keys.push(catExchangesKey(this.conn.keys));
+    if (keys.length === 0) {
+      throw new ValidationError('target', 'target: give exId, userId or catExchanges: true');
+    }
+    for (const key of keys) this.#flights.forget(key);
+    return this.conn.runScript<number>(deleteKeys, keys, []);
+  }
+
+  /**
+   * Appends a websocket error to an exchange's queue. The queue keeps the newest
+   * `wsErrorCap` (default 1 000) and expires `wsErrorTtlMs` (default 24 h) after its last push.
+   * @param exId - Exchange account id.
+   * @param message - Error text, 1 to 65 536 characters.
+   * @returns The queue length after the push.
+   * @throws {ValidationError} naming `exId` or `message`; nothing is written.
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  pushWsError(exId: Id, message: string): Promise<number> {
+    return pushWsError(this.conn, exId, message, this.wsErrorCap, this.wsErrorTtlMs);
+  }
+
+  /**
+   * Takes the oldest websocket error of an exchange, waiting up to `timeoutMs` for one on a
+   * dedicated connection (so a wait longer than the socket timeout works).
+   * @param exId - Exchange account id.
+   * @param options - `timeoutMs`: how long to wait; `0` returns at once.
+   * @returns The message, or `null` when none came in time.
+   * @throws {ValidationError} naming `exId` or `timeoutMs`.
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  popWsError(exId: Id, options: PopWsErrorOptions): Promise<string | null> {
+    return popWsError(this.conn, exId, options);
+  }
+
+  #storeExchange(exchange: Exchange): Promise<boolean> {
+    // Without a list loader the cache is the source of users' lists, so it creates them.
+    return storeExchange(this.conn, this.ttlMs, exchange, this.#load.userExchanges === undefined);
+  }
+
+  /** Closes the connection if `open()` created it; a connection passed in is left open. */
+  async close(): Promise<void> {
+    const owned = this.#owned;
+    this.#owned = undefined;
+    await owned?.close();
+  }
+
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
