@@ -7,10 +7,9 @@ import { SymbolCache } from './symbol-cache.js';
 
 class LoaderFailure extends Error {}
 
-const markets: SymbolInfo[] = [
-  { symbol: 'ETH/USD', base: 'ETH', quote: 'USD', decimals: 2 },
-  { symbol: 'BTC/USD', base: 'BTC', quote: 'USD', decimals: 1, futures: false },
-];
+const ethUsd: SymbolInfo = { symbol: 'ETH/USD', base: 'ETH', quote: 'USD', decimals: 2 };
+const btcUsd: SymbolInfo = { symbol: 'BTC/USD', base: 'BTC', quote: 'USD', futures: false };
+const markets: SymbolInfo[] = [ethUsd, btcUsd];
 
 /** A loader that counts its calls and answers after a short pause, like a database would. */
 function countingLoader(answer: (exchange: string) => SymbolInfo[] = () => markets) {
@@ -30,8 +29,8 @@ describe('SymbolCache read-through', () => {
     const { calls, load } = countingLoader();
     const cache = new SymbolCache(conn(), { load, ttlMs: 120_000 });
     const expected = [
-      { ...markets[1], exchange: 'rt-basic' },
-      { ...markets[0], exchange: 'rt-basic' },
+      { ...btcUsd, exchange: 'rt-basic' },
+      { ...ethUsd, exchange: 'rt-basic' },
     ];
     expect(await cache.getSymbols('rt-basic')).toEqual(expected);
     expect(calls).toEqual(['rt-basic']);
@@ -50,7 +49,7 @@ describe('SymbolCache read-through', () => {
     const { calls, load } = countingLoader();
     const cache = new SymbolCache(conn(), { load });
     expect(await cache.getSymbol('ETH/USD', 'rt-one')).toEqual({
-      ...markets[0],
+      ...ethUsd,
       exchange: 'rt-one',
     });
     expect(await cache.getSymbol('DOGE/USD', 'rt-one')).toBeNull();
@@ -83,7 +82,7 @@ describe('SymbolCache read-through', () => {
     expect(calls).toEqual(['rt-flight']);
     for (const [i, result] of results.entries()) {
       if (i % 3 === 0) expect(result).toHaveLength(2);
-      else if (i % 3 === 1) expect(result).toEqual({ ...markets[1], exchange: 'rt-flight' });
+      else if (i % 3 === 1) expect(result).toEqual({ ...btcUsd, exchange: 'rt-flight' });
       else expect(result).toBe(true);
     }
   });
@@ -112,13 +111,13 @@ describe('SymbolCache read-through', () => {
 
   it('rejects an invalid loader answer with a ValidationError and stores nothing', async () => {
     const cache = new SymbolCache(conn(), {
-      load: async () => [markets[0], { symbol: 'X/Y', base: '', quote: 'Y' }] as SymbolInfo[],
+      load: async () => [ethUsd, { symbol: 'X/Y', base: '', quote: 'Y' }] as SymbolInfo[],
     });
     await expect(cache.getSymbols('rt-invalid')).rejects.toSatisfy(
       (e: unknown) => ValidationError.is(e) && e.field === 'loaded[1].base',
     );
     const wrongExchange = new SymbolCache(conn(), {
-      load: async () => [{ ...markets[0], exchange: 'elsewhere' }],
+      load: async () => [{ ...ethUsd, exchange: 'elsewhere' }],
     });
     await expect(wrongExchange.getSymbols('rt-invalid')).rejects.toSatisfy(
       (e: unknown) => ValidationError.is(e) && e.field === 'loaded[0].exchange',
