@@ -120,15 +120,18 @@ describe('TickCache reads and writes', () => {
       field: 'symbol',
     });
     await expect(ticks.getTicker('BTC/USDT', '')).rejects.toMatchObject({ field: 'exchange' });
+    // What an untyped caller may pass.
+    const loose = ticks.getTicker.bind(ticks) as unknown as (
+      ...args: unknown[]
+    ) => Promise<unknown>;
+    await expect(loose('BTC/USDT')).rejects.toMatchObject({ field: 'exchange' });
     await expect(
-      (ticks.getTicker as (s: string) => Promise<Tick | null>)('BTC/USDT'),
-    ).rejects.toMatchObject({ field: 'exchange' });
-    await expect(
-      (ticks.getTicker as (r: object, o: string) => Promise<Tick | null>)(
-        { symbol: 'BTC/USDT', exchange: 'binance' },
-        'kraken',
-      ),
-    ).rejects.toMatchObject({ field: 'options' });
+      loose({ symbol: 'BTC/USDT', exchange: 'binance' }, 'kraken'),
+    ).rejects.toMatchObject({
+      field: 'options',
+    });
+    await expect(loose({ symbol: 'BTC/USDT' })).rejects.toMatchObject({ field: 'exchange' });
+    await expect(loose(42, 'binance')).rejects.toMatchObject({ field: 'symbol' });
   });
 
   it('throws DecodeError with the key for a corrupt stored value', async () => {

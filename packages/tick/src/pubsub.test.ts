@@ -1,0 +1,188 @@
+import type { DecodeError } from '@fullon/core';
+import { useTestConnection } from '@fullon/core/testing';
+import { describe, expect, it } from 'vitest';
+import { TickKeys } from './keys.js';
+import type { Tick } from './schema.js';
+import { makeTick } from './test-helpers.js';
+import { TickCache } from './tick-cache.js';
+import type { TickSubscription } from './tick-subscription.js';
+
+/** Collects `count` ticks from a subscription, then aborts it and checks that iteration ends. */
+async function collect(
+  sub: TickSubscription,
+  count: number,
+  controller: AbortController,
+): Promise<Tick[]> {
+  const seen: Tick[] = [];
+  for await (const tick of sub) {
+    seen.push(tick);
+    if (seen.length === count) controller.abort();
+  }
+  return seen;
+}
+
+describe('TickCache pub/sub', () => {
+  const corrupt: DecodeError[] = [];
+  const conn = useTestConnection({ onCorrupt: (error) => corrupt.push(error) });
+  const cache = () => new TickCache(conn());
+
+  it('streams one ticker, ended by abort', async () => {
+    const ticks = cache();
+    const controller = new AbortController();
+    const sub = ticks.subscribe({ exchange: 'ps1', symbol: 'BTC/USDT', signal: controller.signal });
+    await sub.ready;
+    const done = collect(sub, 2, controller);
+    await ticks.setTicker(makeTick({ exchange: 'ps1', symbol: 'ETH/USDT', price: 99 }));
+    await ticks.setTicker(makeTick({ exchange: 'ps2', symbol: 'BTC/USDT', price: 98 }));
+    await ticks.setTicker(makeTick({ exchange: 'ps1', symbol: 'BTC/USDT', price: 1 }));
+    await ticks.setTicker(makeTick({ exchange: 'ps1', symbol: 'BTC/USDT', price: 2 }));
+    const seen = await done;
+    expect(seen.map((t) => [t.exchange, t.symbol, t.price])).toEqual([
+      ['ps1', 'BTC/USDT', 1],
+      ['ps1', 'BTC/USDT', 2],
+    ]);
+    expect(await sub.next()).toEqual({ value: undefined, done: true });
+  });
+
+  it('streams one exchange (including hostile symbols), ended by abort', async () => {
+    const ticks = cache();
+    const controller = new AbortController();
+    const sub = ticks.subscribe({ exchange: 'ex:*{1}', signal: controller.signal });
+    await sub.ready;
+    const done = collect(sub, 3, controller);
+    await ticks.setTicker(makeTick({ exchange: 'ex:*{1}', symbol: 'a b\n*', price: 1 }));
+    await ticks.setTicker(makeTick({ exchange: 'ex', symbol: 'x', price: 90 }));
+    await ticks.setTicker(makeTick({ exchange: 'ex:*{1}x', symbol: 'x', price: 91 }));
+    await ticks.setTickers([
+      makeTick({ exchange: 'ex:*{1}', symbol: 'B/USDT', price: 2 }),
+      makeTick({ exchange: 'other', symbol: 'B/USDT', price: 92 }),
+    ]);
+    await ticks.setTicker(makeTick({ exchange: 'ex:*{1}', symbol: 'C/USDT', price: 3 }));
+    const seen = await done;
+    expect(seen.map((t) => [t.exchange, t.symbol, t.price])).toEqual([
+      ['ex:*{1}', 'a b\n*', 1],
+      ['ex:*{1}', 'B/USDT', 2],
+      ['ex:*{1}', 'C/USDT', 3],
+    ]);
+  });
+
+  it('streams one symbol on every exchange', async () => {
+    const ticks = cache();
+    const controller = new AbortController();
+    const sub = ticks.subscribe({ symbol: 'SYM/USDT', signal: controller.signal });
+    await sub.ready;
+    const done = collect(sub, 2, controller);
+    await ticks.setTicker(makeTick({ exchange: 'one', symbol: 'SYM/USDT', price: 1 }));
+    await ticks.setTicker(makeTick({ exchange: 'one', symbol: 'SYM/USDTX', price: 90 }));
+    await ticks.setTicker(makeTick({ exchange: 'two', symbol: 'SYM/USDT', price: 2 }));
+    expect((await done).map((t) => [t.exchange, t.price])).toEqual([
+      ['one', 1],
+      ['two', 2],
+    ]);
+  });
+
+  it('streams everything, skips and reports a corrupt payload, ended by abort', async () => {
+    const ticks = cache();
+    const controller = new AbortController();
+    const sub = ticks.subscribe({ signal: controller.signal });
+    await sub.ready;
+    const done = collect(sub, 2, controller);
+    await ticks.setTicker(makeTick({ exchange: 'all1', symbol: 'A', price: 1 }));
+    const channel = new TickKeys(conn().keys).channel('all2', 'B');
+    await conn().publish(channel, Buffer.from([0xc1]));
+    await ticks.setTicker(makeTick({ exchange: 'all2', symbol: 'B', price: 2 }));
+    expect((await done).map((t) => t.price)).toEqual([1, 2]);
+    expect(corrupt.map((e) => e.key)).toEqual([channel]);
+  });
+
+  it('does not publish a tick that was not written', async () => {
+    const ticks = cache();
+    const now = Date.now();
+    await ticks.setTicker(makeTick({ exchange: 'np', price: 1, time: now }));
+    const sub = ticks.subscribe({ exchange: 'np' });
+    await sub.ready;
+    await ticks.setTicker(makeTick({ exchange: 'np', price: 2, time: now - 1 }));
+    await ticks.setTicker(makeTick({ exchange: 'np', price: 3, time: now + 1 }));
+    expect((await sub.next()).value).toMatchObject({ price: 3 });
+    await sub.close();
+  });
+
+  it('ends when the loop breaks, and when aborted before the server confirmed', async () => {
+    const ticks = cache();
+    const sub = ticks.subscribe({ exchange: 'brk' });
+    await sub.ready;
+    const pending = (async () => {
+      for await (const tick of sub) return tick;
+      return null;
+    })();
+    await ticks.setTicker(makeTick({ exchange: 'brk', price: 5 }));
+    expect(await pending).toMatchObject({ price: 5 });
+    expect(await sub.next()).toEqual({ value: undefined, done: true });
+
+    const controller = new AbortController();
+    const early = ticks.subscribe({ exchange: 'brk', signal: controller.signal });
+    controller.abort();
+    const seen: Tick[] = [];
+    for await (const tick of early) seen.push(tick);
+    expect(seen).toEqual([]);
+  });
+
+  it('waitForTicker returns the stored tick at once', async () => {
+    const ticks = cache();
+    const tick = makeTick({ exchange: 'wait', symbol: 'NOW/USDT' });
+    await ticks.setTicker(tick);
+    expect(await ticks.waitForTicker('NOW/USDT', 'wait', { timeoutMs: 30_000 })).toEqual(tick);
+  });
+
+  it('waitForTicker returns a tick published right after the call started', async () => {
+    const ticks = cache();
+    for (let round = 0; round < 20; round++) {
+      const symbol = `RACE${round}/USDT`;
+      const tick = makeTick({ exchange: 'wait', symbol, price: round });
+      const waiting = ticks.waitForTicker(symbol, 'wait', { timeoutMs: 5_000 });
+      // Written while the wait subscribes, reads or listens: it must be seen in every case.
+      await Promise.resolve();
+      await ticks.setTicker(tick);
+      expect(await waiting).toEqual(tick);
+    }
+  });
+
+  it('waitForTicker skips a stored tick older than maxAgeMs and takes the next one', async () => {
+    const ticks = cache();
+    await ticks.setTicker(
+      makeTick({ exchange: 'wait', symbol: 'STALE/USDT', time: Date.now() - 60_000, price: 1 }),
+    );
+    const waiting = ticks.waitForTicker('STALE/USDT', 'wait', {
+      timeoutMs: 30_000,
+      maxAgeMs: 1_000,
+    });
+    // Publish repeatedly until the wait, once subscribed, sees one; no sleep-based ordering.
+    let result: Tick | null | undefined;
+    void waiting.then((t) => {
+      result = t;
+    });
+    for (let price = 2; result === undefined && price < 10_000; price++) {
+      await ticks.setTicker(makeTick({ exchange: 'wait', symbol: 'STALE/USDT', price }));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect((await waiting)?.price).toBeGreaterThan(1);
+  });
+
+  it('waitForTicker returns null at its timeout and leaves no subscription behind', async () => {
+    const ticks = cache();
+    expect(await ticks.waitForTicker('NEVER/USDT', 'wait', { timeoutMs: 50 })).toBeNull();
+    const channel = new TickKeys(conn().keys).channel('wait', 'NEVER/USDT');
+    expect(await conn().send(channel, ['PUBSUB', 'NUMSUB', channel])).toEqual([channel, 0]);
+    await expect(
+      ticks.waitForTicker('NEVER/USDT', 'wait', { timeoutMs: -5 }),
+    ).rejects.toMatchObject({
+      field: 'timeoutMs',
+    });
+  });
+
+  it('rejects bad subscribe filters with ValidationError', () => {
+    const ticks = cache();
+    expect(() => ticks.subscribe({ exchange: '' })).toThrow(/exchange/);
+    expect(() => ticks.subscribe({ symbol: 7 as never })).toThrow(/symbol/);
+  });
+});
