@@ -1,0 +1,243 @@
+import { ValidationError } from '@fullon/core';
+import { useTestConnection } from '@fullon/core/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ExchangeCache, type ExchangeLoaders } from './exchange-cache.js';
+import { catExchangesKey, exchangeKey, userExchangesKey } from './keys.js';
+import type { CatExchange, ExchangeInput, Id } from './schema.js';
+
+class LoaderFailure extends Error {}
+
+/** A fake database of exchange accounts whose loaders count their calls. */
+function fakeDatabase() {
+  const accounts = new Map<string, ExchangeInput>([
+    ['1', { exId: 1, uid: 7, name: 'kraken main', catExchange: 'kraken' }],
+    ['2', { exId: 2, uid: 7, name: 'binance spot', catExchange: 'binance', test: true }],
+    ['3', { exId: 3, uid: 8, name: 'bybit', catExchange: 'bybit' }],
+  ]);
+  let catalog: CatExchange[] = [
+    { catExId: 1, name: 'binance' },
+    { catExId: 2, name: 'kraken' },
+  ];
+  const calls: string[] = [];
+  let failures = 0;
+  const pause = () => new Promise((resolve) => setTimeout(resolve, 25));
+  const step = async (call: string) => {
+    calls.push(call);
+    await pause();
+    if (failures > 0) {
+      failures -= 1;
+      throw new LoaderFailure(`database down during ${call}`);
+    }
+  };
+  const load: Required<ExchangeLoaders> = {
+    exchange: async (exId: Id) => {
+      await step(`exchange:${exId}`);
+      return accounts.get(String(exId)) ?? null;
+    },
+    userExchanges: async (userId: Id) => {
+      await step(`user:${userId}`);
+      return [...accounts.values()].filter((a) => String(a.uid) === String(userId));
+    },
+    catExchanges: async () => {
+      await step('catalog');
+      return catalog;
+    },
+  };
+  return {
+    accounts,
+    calls,
+    load,
+    failNext: (n: number) => {
+      failures = n;
+    },
+    setCatalog: (next: CatExchange[]) => {
+      catalog = next;
+    },
+  };
+}
+
+const full = (a: ExchangeInput) => ({ active: true, test: false, ...a });
+
+describe('ExchangeCache read-through', () => {
+  const conn = useTestConnection();
+  beforeEach(async () => {
+    await conn().clear();
+  });
+
+  it('loads an exchange on a miss, stores it with the TTL, then serves it from Redis', async () => {
+    const db = fakeDatabase();
+    const cache = new ExchangeCache(conn(), { load: db.load, ttlMs: 120_000 });
+    const kraken = full(db.accounts.get('1') as ExchangeInput);
+    expect(await cache.getExchange(1)).toEqual(kraken);
+    const key = exchangeKey(conn().keys, 1);
+    const pttl = await conn().send<number>(key, ['PTTL', key]);
+    expect(pttl).toBeGreaterThan(60_000);
+    expect(pttl).toBeLessThanOrEqual(120_000);
+    expect(await new ExchangeCache(conn(), { load: db.load }).getExchange('1')).toEqual(kraken);
+    expect(db.calls).toEqual(['exchange:1']);
+  });
+
+  it('returns null when the loader finds nothing, and does not cache the absence', async () => {
+    const db = fakeDatabase();
+    const cache = new ExchangeCache(conn(), { load: db.load });
+    expect(await cache.getExchange(99)).toBeNull();
+    expect(await cache.getExchange(99)).toBeNull();
+    expect(db.calls).toEqual(['exchange:99', 'exchange:99']);
+  });
+
+  it("loads a user's list once and stores every record with it", async () => {
+    const db = fakeDatabase();
+    const cache = new ExchangeCache(conn(), { load: db.load });
+    const expected = [1, 2].map((id) => full(db.accounts.get(String(id)) as ExchangeInput));
+    expect(await cache.getExchanges(7)).toEqual(expected);
+    expect(await cache.getExchanges(7)).toEqual(expected);
+    expect(await cache.getExchange(2)).toEqual(expected[1]);
+    expect(db.calls).toEqual(['user:7']);
+    const key = userExchangesKey(conn().keys, 7);
+    expect(await conn().send<number>(key, ['PTTL', key])).toBeGreaterThan(86_000_000);
+  });
+
+  it('caches a user with no exchanges', async () => {
+    const db = fakeDatabase();
+    const cache = new ExchangeCache(conn(), { load: db.load });
+    expect(await cache.getExchanges(404)).toEqual([]);
+    expect(await cache.getExchanges(404)).toEqual([]);
+    expect(db.calls).toEqual(['user:404']);
+  });
+
+  it('loads and caches the catalog', async () => {
+    const db = fakeDatabase();
+    const cache = new ExchangeCache(conn(), { load: db.load });
+    expect(await cache.getCatExchanges()).toEqual([
+      { catExId: 1, name: 'binance' },
+      { catExId: 2, name: 'kraken' },
+    ]);
+    expect(await cache.getCatExchanges()).toHaveLength(2);
+    expect(db.calls).toEqual(['catalog']);
+  });
+
+  it('calls each loader once for 20 concurrent misses, and all get the result', async () => {
+    const db = fakeDatabase();
+    const cache = new ExchangeCache(conn(), { load: db.load });
+    const [exchanges, lists, catalogs] = await Promise.all([
+      Promise.all(Array.from({ length: 20 }, () => cache.getExchange(3))),
+      Promise.all(Array.from({ length: 20 }, () => cache.getExchanges(8))),
+      Promise.all(Array.from({ length: 20 }, () => cache.getCatExchanges())),
+    ]);
+    expect(db.calls.sort()).toEqual(['catalog', 'exchange:3', 'user:8']);
+    const bybit = full(db.accounts.get('3') as ExchangeInput);
+    for (const e of exchanges) expect(e).toEqual(bybit);
+    for (const l of lists) expect(l).toEqual([bybit]);
+    for (const c of catalogs) expect(c).toHaveLength(2);
+  });
+
+  it('rejects every waiter when a loader fails, caches nothing, and retries next time', async () => {
+    const db = fakeDatabase();
+    const cache = new ExchangeCache(conn(), { load: db.load });
+    db.failNext(1);
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 20 }, () => cache.getExchanges(7)),
+    );
+    expect(db.calls).toEqual(['user:7']);
+    for (const o of outcomes) {
+      expect(o.status).toBe('rejected');
+      if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(LoaderFailure);
+    }
+    const key = userExchangesKey(conn().keys, 7);
+    expect(await conn().send<number>(key, ['EXISTS', key])).toBe(0);
+    expect(await cache.getExchanges(7)).toHaveLength(2);
+    expect(db.calls).toEqual(['user:7', 'user:7']);
+  });
+
+  it('leaves nothing behind when a loader fails', async () => {
+    const db = fakeDatabase();
+    const cache = new ExchangeCache(conn(), { load: db.load });
+    db.failNext(2);
+    await expect(cache.getExchange(1)).rejects.toBeInstanceOf(LoaderFailure);
+    await expect(cache.getCatExchanges()).rejects.toBeInstanceOf(LoaderFailure);
+    for (const key of [exchangeKey(conn().keys, 1), catExchangesKey(conn().keys)]) {
+      expect(await conn().send<number>(key, ['EXISTS', key])).toBe(0);
+    }
+    expect(await cache.getExchange(1)).not.toBeNull();
+  });
+
+  it('rejects loader answers that break the schema or answer another question', async () => {
+    const base: ExchangeInput = { exId: 5, uid: 50, name: 'ok' };
+    const cases: [ExchangeLoaders, (c: ExchangeCache) => Promise<unknown>, string][] = [
+      [{ exchange: async () => ({ ...base, name: '' }) }, (c) => c.getExchange(5), 'loaded.name'],
+      [{ exchange: async () => ({ ...base, exId: 6 }) }, (c) => c.getExchange(5), 'loaded.exId'],
+      [
+        { userExchanges: async () => [base, { ...base, exId: 6, uid: 51 }] },
+        (c) => c.getExchanges(50),
+        'loaded[1].uid',
+      ],
+      [{ userExchanges: async () => [base, base] }, (c) => c.getExchanges(50), 'loaded[1].exId'],
+      [
+        { catExchanges: async () => [{ catExId: -1, name: 'x' }] },
+        (c) => c.getCatExchanges(),
+        'loaded[0].catExId',
+      ],
+    ];
+    for (const [load, call, field] of cases) {
+      const cache = new ExchangeCache(conn(), { load });
+      await expect(call(cache)).rejects.toSatisfy(
+        (e: unknown) => ValidationError.is(e) && e.field === field,
+      );
+    }
+    for (const key of [
+      exchangeKey(conn().keys, 5),
+      userExchangesKey(conn().keys, 50),
+      catExchangesKey(conn().keys),
+    ]) {
+      expect(await conn().send<number>(key, ['EXISTS', key])).toBe(0);
+    }
+  });
+
+  it('invalidate sends the next read of each target to its loader', async () => {
+    const db = fakeDatabase();
+    const cache = new ExchangeCache(conn(), { load: db.load });
+    await cache.getExchange(1);
+    await cache.getExchanges(8);
+    await cache.getCatExchanges();
+    db.accounts.set('1', { exId: 1, uid: 7, name: 'renamed in the database' });
+    db.setCatalog([{ catExId: 3, name: 'okx' }]);
+    expect((await cache.getExchange(1))?.name).toBe('kraken main');
+    expect(await cache.invalidate({ exId: 1, userId: 8, catExchanges: true })).toBe(3);
+    expect((await cache.getExchange(1))?.name).toBe('renamed in the database');
+    expect(await cache.getExchanges(8)).toHaveLength(1);
+    expect(await cache.getCatExchanges()).toEqual([{ catExId: 3, name: 'okx' }]);
+    expect(db.calls).toEqual([
+      'exchange:1',
+      'user:8',
+      'catalog',
+      'exchange:1',
+      'user:8',
+      'catalog',
+    ]);
+  });
+
+  it('reloads a list whose record was deleted, and updates a cached list on setExchange', async () => {
+    const db = fakeDatabase();
+    const cache = new ExchangeCache(conn(), { load: db.load });
+    expect(await cache.getExchanges(7)).toHaveLength(2);
+    const added = { exId: 4, uid: 7, name: 'okx' };
+    db.accounts.set('4', added);
+    await cache.setExchange(added);
+    expect((await cache.getExchanges(7)).map((e) => e.exId)).toEqual([1, 2, 4]);
+    expect(db.calls).toEqual(['user:7']);
+    db.accounts.delete('2');
+    await cache.deleteExchange(2);
+    expect((await cache.getExchanges(7)).map((e) => e.exId)).toEqual([1, 4]);
+    expect(db.calls).toEqual(['user:7', 'user:7']);
+  });
+
+  it('does not create a partial list when a list loader is configured', async () => {
+    const db = fakeDatabase();
+    const cache = new ExchangeCache(conn(), { load: db.load });
+    await cache.setExchange({ exId: 9, uid: 8, name: 'new' });
+    const key = userExchangesKey(conn().keys, 8);
+    expect(await conn().send<number>(key, ['EXISTS', key])).toBe(0);
+    db.accounts.set('9', { exId: 9, uid: 8, name: 'new' });
+    expect((await cache.getExchanges(8)).map((e) => e.exId)).toEqual([3, 9]);
+  });
+});
