@@ -46,7 +46,12 @@ export const CatExchangeLayout = defineLayout({
  * @returns The symbol, without its exchange.
  * @throws {DecodeError} on corrupt bytes or a record that breaks the schema.
  */
-export function decodeSymbol(codec: Codec, bytes: Buffer, key: string, field: string) {
+export function decodeSymbol(
+  codec: Codec,
+  bytes: Buffer,
+  key: string,
+  field: string,
+): StoredSymbol {
   return checkStored(
     StoredSymbol,
     SymbolLayout.decode(codec, bytes, key, field),
@@ -64,7 +69,7 @@ export function decodeSymbol(codec: Codec, bytes: Buffer, key: string, field: st
  * @returns The account.
  * @throws {DecodeError} on corrupt bytes or a record that breaks the schema.
  */
-export function decodeExchange(codec: Codec, bytes: Buffer, key: string) {
+export function decodeExchange(codec: Codec, bytes: Buffer, key: string): Exchange {
   return checkStored(Exchange, ExchangeLayout.decode(codec, bytes, key), 'exchange', key);
 }
 
@@ -77,7 +82,12 @@ export function decodeExchange(codec: Codec, bytes: Buffer, key: string) {
  * @returns The catalog exchange.
  * @throws {DecodeError} on corrupt bytes or a record that breaks the schema.
  */
-export function decodeCatExchange(codec: Codec, bytes: Buffer, key: string, field: string) {
+export function decodeCatExchange(
+  codec: Codec,
+  bytes: Buffer,
+  key: string,
+  field: string,
+): CatExchange {
   return checkStored(
     CatExchange,
     CatExchangeLayout.decode(codec, bytes, key, field),
