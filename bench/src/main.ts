@@ -1,0 +1,101 @@
+/**
+ * `pnpm bench [--quick] [--json] [--no-write]`: measures our operations against baselines and
+ * writes docs/benchmarks.md. Uses a throwaway redis-server unless REDIS_URL is set.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { connect, jsonCodec, startRedisServer } from '@fullon/core';
+import { Redis } from 'ioredis';
+import { createClient } from 'redis';
+import { compare, table, writeReport } from './report.js';
+import { measure } from './runner.js';
+import { seedTickers, tickContests, tickMemory } from './tick-contests.js';
+
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
+  options: {
+    quick: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+const quick = values.quick === true;
+const settings = quick
+  ? { inFlight: [1, 1_000], rounds: 3, durationMs: 400, warmupMs: 200 }
+  : { inFlight: [1, 1_000], rounds: 5, durationMs: 2_000, warmupMs: 500 };
+const log = (line: string) => {
+  if (values.json !== true) console.log(line);
+};
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+function versionOf(name: string): string {
+  const path = require.resolve(`${name}/package.json`);
+  return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
+}
+
+const server = process.env.REDIS_URL ? undefined : await startRedisServer();
+const url = process.env.REDIS_URL ?? server?.url ?? '';
+const prefix = `bench-${process.pid}`;
+const msgpack = await connect({ url, prefix });
+const json = await connect({ url, prefix: `${prefix}-json`, codec: jsonCodec });
+const nodeRedis = createClient({ url });
+nodeRedis.on('error', () => undefined);
+await nodeRedis.connect();
+const ioredis = new Redis(url, { lazyConnect: true });
+const ioredisPipelined = new Redis(url, { lazyConnect: true, enableAutoPipelining: true });
+await Promise.all([ioredis.connect(), ioredisPipelined.connect()]);
+
+try {
+  const clients = { msgpack, json, nodeRedis, ioredis, ioredisPipelined };
+  await seedTickers(clients);
+  const contests = tickContests(clients);
+  log(
+    `Measuring ${contests.length} operations (${quick ? 'quick' : 'full'}: ${settings.rounds} rounds × ${settings.durationMs} ms)…`,
+  );
+  const measurements = await measure(contests, settings);
+  const rows = compare(contests, measurements);
+  const memory = await tickMemory(msgpack);
+  if (values.json === true) {
+    console.log(JSON.stringify(rows, null, 2));
+  } else {
+    log(table(rows));
+    log(`\n${memory}`);
+  }
+  if (values['no-write'] !== true) {
+    const health = await msgpack.health();
+    const out = join(here, '..', '..', 'docs', 'benchmarks.md');
+    writeReport(
+      out,
+      {
+        mode: quick ? 'quick' : 'full',
+        redisVersion: health.serverVersion,
+        versions: {
+          redis: versionOf('redis'),
+          ioredis: versionOf('ioredis'),
+          '@msgpack/msgpack': versionOf('@msgpack/msgpack'),
+        },
+        rounds: settings.rounds,
+        durationMs: settings.durationMs,
+        memory,
+      },
+      rows,
+      measurements,
+    );
+    log(`\nWrote ${out}`);
+  }
+} finally {
+  await msgpack.clear();
+  await json.clear();
+  await Promise.all([
+    msgpack.close(),
+    json.close(),
+    nodeRedis.disconnect(),
+    ioredis.quit(),
+    ioredisPipelined.quit(),
+  ]);
+  await server?.stop();
+}

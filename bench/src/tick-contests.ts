@@ -1,0 +1,196 @@
+import { type CacheConnection, msgpackCodec } from '@fullon/core';
+import { TickCache } from '@fullon/tick';
+import type { Redis } from 'ioredis';
+import type { createClient } from 'redis';
+// Internals of @fullon/tick, imported by path so baseline (a) runs the very same script and keys.
+import { TickKeys } from '../../packages/tick/src/keys.js';
+import { TickLayout } from '../../packages/tick/src/schema.js';
+import { SET_TICKER } from '../../packages/tick/src/scripts/set-ticker.js';
+import type { Contest, Variant } from './runner.js';
+
+type NodeRedis = ReturnType<typeof createClient>;
+
+const SYMBOLS = 1_000;
+const EXCHANGE = 'binance';
+const TTL_MS = String(24 * 3_600_000);
+const BASE_TIME = Date.now();
+
+/** The ticks written by call `i`: 1 000 symbols in turn, time always moving forward. */
+function tickAt(i: number) {
+  const price = 60_000 + (i % 997);
+  return {
+    symbol: `SYM${i % SYMBOLS}/USDT`,
+    exchange: EXCHANGE,
+    price,
+    time: BASE_TIME + i,
+    bid: price - 0.5,
+    ask: price + 0.5,
+    volume: 1_234.5,
+  };
+}
+
+/** Everything a contest needs: our caches and the raw clients of the baselines. */
+export interface TickBenchClients {
+  msgpack: CacheConnection;
+  json: CacheConnection;
+  nodeRedis: NodeRedis;
+  ioredis: Redis;
+  ioredisPipelined: Redis;
+}
+
+/**
+ * Fills every symbol once so reads always hit.
+ * @returns The number of tickers written.
+ */
+export async function seedTickers(clients: TickBenchClients): Promise<number> {
+  for (const conn of [clients.msgpack, clients.json]) {
+    const ticks = new TickCache(conn);
+    await ticks.setTickers(Array.from({ length: SYMBOLS }, (_, i) => tickAt(i)));
+  }
+  const keys = new TickKeys(clients.msgpack.keys);
+  await Promise.all(
+    Array.from({ length: SYMBOLS }, (_, i) => {
+      const tick = tickAt(i);
+      const bytes = JSON.stringify(tick);
+      const key = `${keys.ticker(tick.exchange, tick.symbol)}:json`;
+      return Promise.all([
+        clients.ioredis.hset(key, 'v', bytes),
+        clients.nodeRedis.sendCommand([
+          'HSET',
+          `${key}:raw`,
+          'v',
+          TickLayout.encode(msgpackCodec, tick),
+        ]),
+      ]);
+    }),
+  );
+  return SYMBOLS;
+}
+
+/** setTicker and getTicker against baselines (a), (b), (c), (c') and the JSON codec. */
+export function tickContests(clients: TickBenchClients): Contest[] {
+  const ours = new TickCache(clients.msgpack);
+  const oursJson = new TickCache(clients.json);
+  const keys = new TickKeys(clients.msgpack.keys);
+  // Baselines get their keys precomputed: only our layer builds keys per call.
+  const tickerKeys = Array.from({ length: SYMBOLS }, (_, i) =>
+    keys.ticker(EXCHANGE, tickAt(i).symbol),
+  );
+  const channels = Array.from({ length: SYMBOLS }, (_, i) =>
+    keys.channel(EXCHANGE, tickAt(i).symbol),
+  );
+  const index = keys.index(EXCHANGE);
+  const { nodeRedis, ioredis, ioredisPipelined } = clients;
+
+  const rawScript: Variant = {
+    name: '(a) raw node-redis',
+    run: (i) => {
+      const tick = tickAt(i);
+      const n = i % SYMBOLS;
+      return nodeRedis.sendCommand([
+        'EVALSHA',
+        SET_TICKER.sha,
+        '2',
+        tickerKeys[n] ?? '',
+        index,
+        String(tick.time),
+        TickLayout.encode(msgpackCodec, tick),
+        '0',
+        TTL_MS,
+        channels[n] ?? '',
+        tick.symbol,
+      ]);
+    },
+  };
+  const rawHset: Variant = {
+    name: '(b) raw HSET',
+    run: (i) => {
+      const tick = tickAt(i);
+      return nodeRedis.sendCommand([
+        'HSET',
+        `${tickerKeys[i % SYMBOLS]}:raw`,
+        'v',
+        TickLayout.encode(msgpackCodec, tick),
+      ]);
+    },
+  };
+  const ioJsonSet = (client: Redis, name: string): Variant => ({
+    name,
+    run: async (i) => {
+      const tick = tickAt(i);
+      const n = i % SYMBOLS;
+      const json = JSON.stringify(tick);
+      await client.hset(`${tickerKeys[n]}:json`, 'v', json);
+      await client.publish(`${channels[n]}:json`, json);
+    },
+  });
+  const ioJsonGet = (client: Redis, name: string): Variant => ({
+    name,
+    run: async (i) => {
+      const text = await client.hget(`${tickerKeys[i % SYMBOLS]}:json`, 'v');
+      return text === null ? null : JSON.parse(text);
+    },
+  });
+  const rawGet = (suffix: string, name: string): Variant => ({
+    name,
+    run: async (i) => {
+      const key = `${tickerKeys[i % SYMBOLS]}${suffix}`;
+      const bytes = await nodeRedis.sendCommand<Buffer | null>(['HGET', key, 'v'], {
+        returnBuffers: true,
+      });
+      return bytes === null ? null : TickLayout.decode(msgpackCodec, bytes, key, 'v');
+    },
+  });
+
+  return [
+    {
+      op: 'setTicker',
+      ours: { name: 'ours', run: (i) => ours.setTicker(tickAt(i)) },
+      baselines: [
+        rawScript,
+        rawHset,
+        ioJsonSet(ioredis, '(c) ioredis JSON'),
+        ioJsonSet(ioredisPipelined, "(c') ioredis JSON, auto-pipelining"),
+        { name: 'codec json (ours)', run: (i) => oursJson.setTicker(tickAt(i)) },
+      ],
+    },
+    {
+      op: 'getTicker',
+      ours: { name: 'ours', run: (i) => ours.getTicker(`SYM${i % SYMBOLS}/USDT`, EXCHANGE) },
+      baselines: [
+        rawGet('', '(a) raw node-redis'),
+        rawGet(':raw', '(b) raw HGET'),
+        ioJsonGet(ioredis, '(c) ioredis JSON'),
+        ioJsonGet(ioredisPipelined, "(c') ioredis JSON, auto-pipelining"),
+        {
+          name: 'codec json (ours)',
+          run: (i) => oursJson.getTicker(`SYM${i % SYMBOLS}/USDT`, EXCHANGE),
+        },
+      ],
+    },
+  ];
+}
+
+/**
+ * Measures Redis memory per stored ticker: `MEMORY USAGE` of ticker keys, and the index's share.
+ * @returns A Markdown paragraph.
+ */
+export async function tickMemory(conn: CacheConnection): Promise<string> {
+  const keys = new TickKeys(conn.keys);
+  const sample = Array.from({ length: 100 }, (_, i) => keys.ticker(EXCHANGE, tickAt(i).symbol));
+  const usages = await Promise.all(
+    sample.map((k) => conn.send<number | null>(k, ['MEMORY', 'USAGE', k, 'SAMPLES', '0'])),
+  );
+  const perKey = usages.reduce<number>((a, b) => a + (b ?? 0), 0) / sample.length;
+  const index = keys.index(EXCHANGE);
+  const indexBytes =
+    (await conn.send<number | null>(index, ['MEMORY', 'USAGE', index, 'SAMPLES', '0'])) ?? 0;
+  const bytes = TickLayout.encode(msgpackCodec, tickAt(0)).length;
+  const jsonBytes = Buffer.byteLength(JSON.stringify(tickAt(0)));
+  return [
+    `- A ticker value (symbol, exchange, price, time, bid, ask, volume) is ${bytes} bytes as a msgpack tuple and ${jsonBytes} bytes as a JSON object.`,
+    `- \`MEMORY USAGE\` of one ticker hash (\`v\` bytes + \`t\` time, with TTL): ${perKey.toFixed(0)} bytes on average over ${sample.length} keys.`,
+    `- The exchange's symbol index (sorted set of ${SYMBOLS} symbols): ${indexBytes} bytes, ${(indexBytes / SYMBOLS).toFixed(0)} bytes per ticker.`,
+    `- Total per stored ticker: about ${(perKey + indexBytes / SYMBOLS).toFixed(0)} bytes.`,
+  ].join('\n');
+}
