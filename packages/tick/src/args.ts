@@ -1,4 +1,5 @@
 import { Name, NonNegative, ValidationError, validate } from '@fullon/core';
+import { isValidTick } from './fast-parse.js';
 import { Tick } from './schema.js';
 
 /** A ticker named by symbol and exchange. */
@@ -34,6 +35,7 @@ export function checkOptionalMs(value: unknown, field: string): number | undefin
  * @throws {ValidationError} naming the field, e.g. `bid` or `ticks[3].time`.
  */
 export function parseTick(input: unknown, label?: string): Tick {
+  if (isValidTick(input)) return input;
   if (label === undefined) return validate(Tick, input, 'tick');
   try {
     return validate(Tick, input, label);
@@ -43,36 +45,39 @@ export function parseTick(input: unknown, label?: string): Tick {
   }
 }
 
-/** The two call forms `(symbol, exchange, options?)` and `({ symbol, exchange }, options?)`. */
-export type RefArgs<TOptions> =
-  | [symbol: string, exchange: string, options?: TOptions | undefined]
-  | [ref: SymbolRef, options?: TOptions | undefined];
-
 /**
- * Resolves both call forms into symbol, exchange and options.
+ * Resolves the two call forms `(symbol, exchange, options?)` and `({ symbol, exchange }, options?)`.
  * @internal
  * @throws {ValidationError} naming `symbol`, `exchange` or `options`.
  */
 export function resolveRef<TOptions extends object>(
-  args: RefArgs<TOptions>,
+  first: unknown,
+  second: unknown,
+  third: TOptions | undefined,
 ): { symbol: string; exchange: string; options: TOptions | undefined } {
-  const [first, second, third] = args;
-  if (typeof first === 'object' && first !== null) {
-    if (second !== undefined && (typeof second !== 'object' || second === null)) {
-      throw new ValidationError(
-        'options',
-        'options: must be an object; with a { symbol, exchange } reference, the exchange is not repeated',
-      );
-    }
+  if (typeof first === 'string') {
     return {
-      symbol: checkName(first.symbol, 'symbol'),
-      exchange: checkName(first.exchange, 'exchange'),
-      options: second as TOptions | undefined,
+      symbol: checkName(first, 'symbol'),
+      exchange: checkName(second, 'exchange'),
+      options: third,
     };
   }
+  if (typeof first !== 'object' || first === null) {
+    throw new ValidationError(
+      'symbol',
+      'symbol: must be a string or a { symbol, exchange } reference',
+    );
+  }
+  if (second !== undefined && (typeof second !== 'object' || second === null)) {
+    throw new ValidationError(
+      'options',
+      'options: must be an object; with a { symbol, exchange } reference, the exchange is not repeated',
+    );
+  }
+  const ref = first as Partial<SymbolRef>;
   return {
-    symbol: checkName(first, 'symbol'),
-    exchange: checkName(second, 'exchange'),
-    options: third,
+    symbol: checkName(ref.symbol, 'symbol'),
+    exchange: checkName(ref.exchange, 'exchange'),
+    options: second as TOptions | undefined,
   };
 }
