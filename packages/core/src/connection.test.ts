@@ -98,6 +98,21 @@ describe('ping and health', () => {
   });
 });
 
+describe('load', () => {
+  it('completes 30 000 concurrent commands with a 1 s socket timeout, none aborted', async () => {
+    await using c = await testConnection({ socketTimeoutMs: 1000 });
+    const keys = Array.from({ length: 16 }, (_, i) => c.keys.tagged('load', `t${i}`));
+    await Promise.all(keys.map((k) => c.send(k, ['SET', k, 'v'])));
+    const replies = await Promise.all(
+      Array.from({ length: 30_000 }, (_, i) => {
+        const key = keys[i % keys.length] ?? '';
+        return c.send(key, ['GET', key]);
+      }),
+    );
+    expect(replies.every((r) => r === 'v')).toBe(true);
+  });
+});
+
 describe('close', () => {
   it('is idempotent, and every later call throws ConnectionError', async () => {
     const conn = await testConnection();

@@ -1,11 +1,12 @@
-import { EventEmitter, setMaxListeners } from 'node:events';
-import { createClient, createCluster, ErrorReply } from 'redis';
+import { EventEmitter } from 'node:events';
+import { ClientOfflineError, createClient, createCluster, ErrorReply } from 'redis';
 import type { Codec } from './codec.js';
 import { msgpackCodec } from './codec.js';
 import { type CacheConfig, checkConfig, loadConfig, validateRedisUrl } from './config.js';
 import { ConnectionError, type DecodeError, FullonCacheError, PubSubError } from './errors.js';
 import { KeyBuilder } from './key-builder.js';
 import type { LuaScript } from './script.js';
+import { keySlot } from './slot.js';
 import { type RawListener, type SubscribeOptions, Subscription } from './subscription.js';
 
 type StandaloneClient = ReturnType<typeof createClient>;
@@ -61,11 +62,24 @@ export interface ConnectionEvents {
 
 const BACKOFF_BASE_MS = 50;
 const BACKOFF_CAP_MS = 2_000;
+/** How often a call retries a connection that is still reconnecting. */
+const RETRY_OFFLINE_MS = 50;
 
-/** First connect fails fast; once connected, reconnects back off exponentially with jitter. */
-function reconnectStrategy(state: { connected: boolean }) {
+/** Shared by a client and the pooled connections node-redis duplicates from it. */
+interface LinkState {
+  /** The first connect succeeded: from now on, reconnect. */
+  connected: boolean;
+  /** close() was called: stop retrying, so a pooled connection still opening lets go. */
+  closing?: boolean;
+}
+
+/**
+ * First connect fails fast; once connected, reconnects back off exponentially with jitter,
+ * until the connection is closed.
+ */
+function reconnectStrategy(state: LinkState) {
   return (retries: number, cause: Error): number | Error => {
-    if (!state.connected) return cause;
+    if (!state.connected || state.closing === true) return cause;
     const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.min(retries, 10));
     return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
   };
@@ -113,11 +127,12 @@ export class CacheConnection implements AsyncDisposable {
 
   readonly #standalone: StandaloneClient | undefined;
   readonly #cluster: ClusterClient | undefined;
-  readonly #state = { connected: false };
+  readonly #state: LinkState = { connected: false };
   readonly #onCorrupt: (error: DecodeError) => void;
   #subscriber: Promise<StandaloneClient> | undefined;
-  #deadline: { signal: AbortSignal; created: number } | undefined;
+  readonly #readyWaiters = new WeakMap<StandaloneClient, Promise<void>>();
   #closing: Promise<void> | undefined;
+  readonly #subscriptions = new Set<Subscription>();
 
   /** @internal Use {@link connect}. */
   constructor(config: CacheConfig, options: Pick<ConnectOptions, 'codec' | 'onCorrupt'> = {}) {
@@ -137,14 +152,24 @@ export class CacheConnection implements AsyncDisposable {
       ...(config.username === undefined ? {} : { username: config.username }),
       ...(config.password === undefined ? {} : { password: config.password }),
     };
+    // A blocking call waits at most the socket timeout for a pooled connection: opening one
+    // retries for as long as the server is down, and all may be taken by long pops.
+    const pool = { max: config.maxConnections, acquireTimeoutMillis: config.socketTimeoutMs };
     const onError = (error: Error) => this.#handleError(error);
     if (config.clusterNodes !== undefined) {
       this.mode = 'cluster';
       this.#cluster = createCluster({
         rootNodes: config.clusterNodes.map((n) => ({ socket: { host: n.host, port: n.port } })),
-        defaults: { socket, ...credentials },
-        isolationPoolOptions: { max: config.maxConnections },
-      } as Parameters<typeof createCluster>[0]);
+        // Node clients take their options from `defaults` only: a pool size given beside it
+        // is ignored, and generic-pool's default of one connection serialised every blocking
+        // pop on a node behind the one already waiting.
+        defaults: {
+          socket,
+          ...credentials,
+          disableOfflineQueue: true,
+          isolationPoolOptions: pool,
+        },
+      });
       this.#cluster.on('error', onError);
     } else {
       this.mode = 'standalone';
@@ -158,7 +183,8 @@ export class CacheConnection implements AsyncDisposable {
           : { url: config.url, socket };
       this.#standalone = createClient({
         ...address,
-        isolationPoolOptions: { max: config.maxConnections },
+        disableOfflineQueue: true,
+        isolationPoolOptions: pool,
       });
       this.#standalone.on('error', onError);
       this.#standalone.on('ready', () => this.events.emit('ready'));
@@ -187,31 +213,16 @@ export class CacheConnection implements AsyncDisposable {
     if (this.#state.connected) this.events.emit('disconnected', error);
   }
 
-  /**
-   * A signal shared by commands issued while the link may be down: node-redis drops a queued
-   * command when it fires, so no call waits longer than `socketTimeoutMs` for a reconnect.
-   * One signal is reused for a quarter of the timeout, which keeps this off the hot path.
-   */
-  #offlineDeadline(): AbortSignal {
-    const now = Date.now();
-    const timeout = this.config.socketTimeoutMs;
-    if (this.#deadline === undefined || now - this.#deadline.created > timeout / 4) {
-      const signal = AbortSignal.timeout(timeout);
-      setMaxListeners(0, signal);
-      this.#deadline = { signal, created: now };
-    }
-    return this.#deadline.signal;
-  }
-
   /** Translates a node-redis failure into the error family. */
   #translate(error: unknown, what: string): FullonCacheError {
     if (FullonCacheError.is(error)) return error;
     if (error instanceof ErrorReply) {
       return new FullonCacheError(`${what} failed: ${error.message}`, 'COMMAND', { cause: error });
     }
+    // generic-pool's TimeoutError: no pooled connection for a blocking call within the timeout.
     const reason =
-      error instanceof Error && error.name === 'AbortError'
-        ? `no connection within ${this.config.socketTimeoutMs} ms`
+      error instanceof Error && error.name === 'TimeoutError'
+        ? `no blocking connection within ${this.config.socketTimeoutMs} ms (server unreachable, or all ${this.config.maxConnections} in use)`
         : error instanceof Error
           ? error.message
           : String(error);
@@ -241,57 +252,101 @@ export class CacheConnection implements AsyncDisposable {
     }
   }
 
+  /**
+   * Sends a command once the client that will carry it is ready.
+   *
+   * Clients run with node-redis's offline queue disabled, and no `AbortSignal` goes to
+   * node-redis: a command queued while the link was down could otherwise wait for a reconnect
+   * without bound (those written just before the link dropped were kept for the next
+   * connection), and node-redis 4 keeps an abort listener after the command was written, so a
+   * signal firing later rejects a command that already ran (a BLPOP lost the item it popped)
+   * and costs quadratic time under load. Instead a call waits for its client's `ready`, at
+   * most `socketTimeoutMs` in all, and is written at once; a link that drops afterwards
+   * rejects every command on it.
+   */
   #dispatch(
     key: string | undefined,
     args: RedisArg[],
     buffers: boolean,
     isolated: boolean,
+    deadline?: number,
   ): Promise<unknown> {
     if (this.#closing !== undefined) return Promise.reject(this.#closedError());
     const standalone = this.#standalone;
-    if (standalone !== undefined) {
-      if (standalone.isReady && !isolated) {
-        return buffers
-          ? standalone.sendCommand(args, { returnBuffers: true })
-          : standalone.sendCommand(args);
-      }
-      if (isolated && !standalone.isReady)
-        return this.#whenReady().then(() => this.#dispatch(key, args, buffers, true));
-      return standalone.sendCommand(args, {
-        returnBuffers: buffers,
-        isolated,
-        signal: this.#offlineDeadline(),
-      });
+    const client = standalone ?? this.#nodeClient(key);
+    if (client !== undefined && !client.isReady) {
+      const until = deadline ?? Date.now() + this.config.socketTimeoutMs;
+      return this.#whenReady(client, until).then(() =>
+        this.#dispatch(key, args, buffers, isolated, until),
+      );
     }
-    const cluster = this.#cluster as ClusterClient;
-    const options = isolated
-      ? { returnBuffers: buffers, isolated }
-      : { returnBuffers: buffers, signal: this.#offlineDeadline() };
-    return cluster.sendCommand(key, false, args, options);
+    if (standalone !== undefined && !isolated) {
+      return buffers
+        ? standalone.sendCommand(args, { returnBuffers: true })
+        : standalone.sendCommand(args);
+    }
+    if (client !== undefined && this.#cluster !== undefined && !isolated) {
+      return this.#cluster.sendCommand(key, false, args, { returnBuffers: buffers });
+    }
+    // A pooled blocking connection, or a cluster node not known here (keyless command), may
+    // still be reconnecting while the main client is ready: retry until the deadline.
+    const options = { returnBuffers: buffers, isolated };
+    const sent =
+      standalone !== undefined
+        ? standalone.sendCommand(args, options)
+        : (this.#cluster as ClusterClient).sendCommand(key, false, args, options);
+    return sent.catch((error: unknown) => {
+      if (!(error instanceof ClientOfflineError)) throw error;
+      const until = deadline ?? Date.now() + this.config.socketTimeoutMs;
+      const wait = Math.min(RETRY_OFFLINE_MS, until - Date.now());
+      if (wait <= 0) throw error;
+      return new Promise((resolve) => setTimeout(resolve, wait)).then(() =>
+        this.#dispatch(key, args, buffers, isolated, until),
+      );
+    });
+  }
+
+  /** The cluster master client that owns `key`'s slot, when it exists already. */
+  #nodeClient(key: string | undefined): StandaloneClient | undefined {
+    if (key === undefined || this.#cluster === undefined) return undefined;
+    const client = this.#cluster.slots[keySlot(key)]?.master.client;
+    return client === undefined || client instanceof Promise
+      ? undefined
+      : (client as StandaloneClient);
   }
 
   #closedError(): ConnectionError {
     return new ConnectionError(`the connection to Redis at ${this.target} is closed`);
   }
 
-  /** Resolves once the standalone client is ready, or rejects after `socketTimeoutMs`. */
-  #whenReady(): Promise<void> {
-    const client = this.#standalone;
-    if (client === undefined || client.isReady) return Promise.resolve();
+  /**
+   * Resolves once `client` is ready, or rejects with ConnectionError at `until` (epoch ms).
+   * Calls waiting for one client share one `ready` listener.
+   */
+  #whenReady(client: StandaloneClient, until: number): Promise<void> {
+    let ready = this.#readyWaiters.get(client);
+    if (ready === undefined) {
+      const waiter = new Promise<void>((resolve) => client.once('ready', () => resolve()));
+      void waiter.then(() => this.#readyWaiters.delete(client));
+      this.#readyWaiters.set(client, waiter);
+      ready = waiter;
+    }
+    const shared = ready;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        client.off('ready', onReady);
-        reject(
-          new ConnectionError(
-            `no connection to Redis at ${this.target} within ${this.config.socketTimeoutMs} ms`,
-          ),
-        );
-      }, this.config.socketTimeoutMs);
-      const onReady = () => {
+      const timer = setTimeout(
+        () => {
+          reject(
+            new ConnectionError(
+              `no connection to Redis at ${this.target} within ${this.config.socketTimeoutMs} ms`,
+            ),
+          );
+        },
+        Math.max(0, until - Date.now()),
+      );
+      void shared.then(() => {
         clearTimeout(timer);
         resolve();
-      };
-      client.once('ready', onReady);
+      });
     });
   }
 
@@ -302,6 +357,9 @@ export class CacheConnection implements AsyncDisposable {
    * @param args - The blocking command with its server-side timeout.
    * @param options - `buffers` to receive bulk strings as `Buffer`.
    * @returns The raw reply (`null` when the server-side timeout passed).
+   * @throws {ConnectionError} when Redis is unreachable for `socketTimeoutMs`, when the
+   * connection drops during the wait, or when all `maxConnections` dedicated connections (per
+   * node on a cluster) stay busy for `socketTimeoutMs`.
    */
   async blocking<T = RedisReply>(
     key: string,
@@ -366,7 +424,7 @@ export class CacheConnection implements AsyncDisposable {
   async #subscriberClient(): Promise<StandaloneClient> {
     const main = this.#standalone as StandaloneClient;
     if (this.#subscriber === undefined) {
-      const state = { connected: false };
+      const state: LinkState = { connected: false };
       const client = main.duplicate({
         socket: { ...main.options?.socket, reconnectStrategy: reconnectStrategy(state) },
       } as Parameters<StandaloneClient['duplicate']>[0]);
@@ -419,12 +477,20 @@ export class CacheConnection implements AsyncDisposable {
         ...channels.map((c) => target.subscribe(c, subscription.listenerFor(`c:${c}`), true)),
         ...patterns.map((p) => target.pSubscribe(p, subscription.listenerFor(`p:${p}`), true)),
       ]);
+      this.#subscriptions.add(subscription);
       subscription.attach({
         unsubscribe: async (chs, pats, listeners: Map<string, RawListener>) => {
-          await Promise.all([
-            ...chs.map((c) => target.unsubscribe(c, listeners.get(`c:${c}`), true)),
-            ...pats.map((p) => target.pUnsubscribe(p, listeners.get(`p:${p}`), true)),
-          ]);
+          this.#subscriptions.delete(subscription);
+          // Once closed, the subscriber client is gone and a queued UNSUBSCRIBE would never
+          // be answered. During an outage it waits for the reconnect, at most the timeout;
+          // node-redis drops the listeners at once either way.
+          if (this.#closing !== undefined) return;
+          await this.#bounded(
+            Promise.all([
+              ...chs.map((c) => target.unsubscribe(c, listeners.get(`c:${c}`), true)),
+              ...pats.map((p) => target.pUnsubscribe(p, listeners.get(`p:${p}`), true)),
+            ]),
+          );
         },
       });
     } catch (cause) {
@@ -456,15 +522,53 @@ export class CacheConnection implements AsyncDisposable {
     return performance.now() - started;
   }
 
+  /**
+   * Sends a command to one given node (health and clear visit every master), waiting at most
+   * `socketTimeoutMs` for that node to be ready, like every other call.
+   */
+  async #sendTo<T>(client: StandaloneClient, args: RedisArg[]): Promise<T> {
+    if (this.#closing !== undefined) throw this.#closedError();
+    if (!client.isReady) {
+      await this.#whenReady(client, Date.now() + this.config.socketTimeoutMs);
+      if (this.#closing !== undefined) throw this.#closedError();
+    }
+    return client.sendCommand<T>(args);
+  }
+
   async #masterClients(): Promise<StandaloneClient[]> {
     if (this.#closing !== undefined) throw this.#closedError();
     if (this.#cluster === undefined) return [this.#standalone as StandaloneClient];
     const cluster = this.#cluster;
-    return Promise.all(
-      cluster.masters.map(
-        (m) => cluster.nodeClient(m) as Promise<StandaloneClient> | StandaloneClient,
+    return this.#bounded(
+      Promise.all(
+        cluster.masters.map(
+          (m) => cluster.nodeClient(m) as Promise<StandaloneClient> | StandaloneClient,
+        ),
       ),
     );
+  }
+
+  /** Rejects with ConnectionError when `promise` has not settled within `socketTimeoutMs`. */
+  #bounded<T>(promise: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(
+          new ConnectionError(
+            `no connection to Redis at ${this.target} within ${this.config.socketTimeoutMs} ms`,
+          ),
+        );
+      }, this.config.socketTimeoutMs);
+      promise.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
   }
 
   /**
@@ -476,11 +580,12 @@ export class CacheConnection implements AsyncDisposable {
     const latencyMs = await this.ping();
     let serverVersion = '';
     let usedMemoryBytes = 0;
-    const masters = await this.#masterClients();
+    let masters: StandaloneClient[];
     try {
+      masters = await this.#masterClients();
       for (const client of masters) {
-        const info = await client.sendCommand<string>(['INFO', 'server']);
-        const memory = await client.sendCommand<string>(['INFO', 'memory']);
+        const info = await this.#sendTo<string>(client, ['INFO', 'server']);
+        const memory = await this.#sendTo<string>(client, ['INFO', 'memory']);
         serverVersion ||= /redis_version:(\S+)/.exec(info)?.[1] ?? '';
         usedMemoryBytes += Number(/used_memory:(\d+)/.exec(memory)?.[1] ?? 0);
       }
@@ -511,7 +616,7 @@ export class CacheConnection implements AsyncDisposable {
       for (const client of await this.#masterClients()) {
         let cursor = '0';
         do {
-          const [next, keys] = await client.sendCommand<[string, string[]]>([
+          const [next, keys] = await this.#sendTo<[string, string[]]>(client, [
             'SCAN',
             cursor,
             'MATCH',
@@ -522,7 +627,7 @@ export class CacheConnection implements AsyncDisposable {
           cursor = next;
           // One UNLINK per key: keys found on one node may still sit in different slots.
           const counts = await Promise.all(
-            keys.map((k) => client.sendCommand<number>(['UNLINK', k])),
+            keys.map((k) => this.#sendTo<number>(client, ['UNLINK', k])),
           );
           deleted += counts.reduce((a, b) => a + b, 0);
         } while (cursor !== '0');
@@ -542,11 +647,20 @@ export class CacheConnection implements AsyncDisposable {
     if (this.#standalone?.isOpen) await this.#standalone.disconnect().catch(quiet);
   }
 
-  /** Closes every connection this object opened. Idempotent; later calls throw `ConnectionError`. */
+  /**
+   * Closes every connection this object opened and ends its subscriptions. Idempotent; later
+   * calls throw `ConnectionError`.
+   */
   close(): Promise<void> {
-    this.#closing ??= this.#forceClose().then(() => {
-      this.events.removeAllListeners();
-    });
+    if (this.#closing === undefined) {
+      this.#state.closing = true;
+      this.#closing = this.#forceClose().then(() => {
+        this.events.removeAllListeners();
+      });
+      // End every live subscription, so a `for await` over one does not wait forever.
+      for (const subscription of this.#subscriptions) void subscription.close();
+      this.#subscriptions.clear();
+    }
     return this.#closing;
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError, FullonCacheError } from './errors.js';
 import { escapeKeyPart, KeyBuilder, unescapeKeyPart, WILDCARD } from './key-builder.js';
+import { keySlot } from './slot.js';
 import { redisTarget, useTestConnection } from './testing/index.js';
 
 const HOSTILE = [
@@ -202,6 +203,7 @@ describe('hash tags on the server', () => {
       const a = c.keys.tagged('fam', tag, 'one');
       const b = c.keys.tagged('other', tag, '{x}', ':');
       expect(hashTag(a)).toBe(hashTag(b));
+      expect(keySlot(a)).toBe(keySlot(b));
       if (redisTarget().mode === 'cluster') {
         const slot = (key: string) => c.send<number>(undefined, ['CLUSTER', 'KEYSLOT', key]);
         const [slotA, slotB, slotTag] = await Promise.all([
@@ -211,6 +213,7 @@ describe('hash tags on the server', () => {
         ]);
         expect(slotA).toBe(slotB);
         expect(slotA).toBe(slotTag);
+        expect(keySlot(a)).toBe(slotA);
       }
       // Keys of one tag can be written together by one script on either topology.
       const reply = await c.send(a, [
@@ -221,6 +224,37 @@ describe('hash tags on the server', () => {
         b,
       ]);
       expect(reply).toBe('OK');
+    }
+  });
+});
+
+describe('keySlot', () => {
+  const conn = useTestConnection();
+
+  it('matches known slots and, on a cluster, CLUSTER KEYSLOT for hostile and non-ASCII keys', async () => {
+    // From the Redis Cluster specification: CRC16 of "123456789" is 0x31C3.
+    expect(keySlot('123456789')).toBe(0x31c3);
+    expect(keySlot('foo')).toBe(12_182);
+    expect(keySlot('{user1000}.following')).toBe(keySlot('user1000'));
+    expect(keySlot('foo{{bar}}zap')).toBe(keySlot('{bar'));
+    expect(keySlot('foo{}{bar}')).not.toBe(keySlot('bar'));
+    const keys = [
+      ...names(300, 8),
+      'foo{}{bar}',
+      'foo{{bar}}zap',
+      '{}',
+      '{',
+      '}{x}',
+      'ü{ü}',
+      '比特币',
+    ];
+    for (const key of keys) {
+      const slot = keySlot(key);
+      expect(slot).toBeGreaterThanOrEqual(0);
+      expect(slot).toBeLessThan(16_384);
+      if (redisTarget().mode === 'cluster') {
+        expect(await conn().send<number>(undefined, ['CLUSTER', 'KEYSLOT', key]), key).toBe(slot);
+      }
     }
   });
 });

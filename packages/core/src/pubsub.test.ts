@@ -8,6 +8,7 @@ import {
   type RedisServerHandle,
   redisTarget,
   startRedisServer,
+  testConnection,
   useTestConnection,
 } from './testing/index.js';
 
@@ -156,6 +157,26 @@ describe('publish / subscribe', () => {
     const channel = c.keys.channel('pre-aborted', 'x');
     const sub = await c.subscribe({ channels: [channel], signal: AbortSignal.abort() });
     expect(await sub.next()).toStrictEqual({ value: undefined, done: true });
+    await expect.poll(() => numsub(nodes, channel)).toBe(0);
+  });
+
+  it('ends a for-await loop over a subscription when its connection closes', async () => {
+    const own = await testConnection();
+    const channel = own.keys.channel('closing', 'x');
+    const sub = await own.subscribe({ channels: [channel] });
+    const loop = (async () => {
+      let count = 0;
+      for await (const _ of sub) count++;
+      return count;
+    })();
+    await own.publish(channel, 'one');
+    await expect
+      .poll(async () => (await numsub(nodes, channel)) === 1 && sub.closed === false)
+      .toBe(true);
+    await own.close();
+    expect(await loop).toBeLessThanOrEqual(1);
+    expect(sub.closed).toBe(true);
+    await sub.close();
     await expect.poll(() => numsub(nodes, channel)).toBe(0);
   });
 
