@@ -1,5 +1,6 @@
 import {
   type CacheConnection,
+  ConfigurationError,
   type ConnectOptions,
   connect,
   DecodeError,
@@ -16,7 +17,7 @@ import { DELETE_TICKERS } from './scripts/delete-tickers.js';
 import { LIST_TICKERS } from './scripts/list-tickers.js';
 import { SET_TICKER } from './scripts/set-ticker.js';
 import { SET_TICKERS } from './scripts/set-tickers.js';
-import { UPDATE_TICKER, UpdateStatus } from './scripts/update-ticker.js';
+import { MERGEABLE_CODECS, UPDATE_TICKER, UpdateStatus } from './scripts/update-ticker.js';
 import { TickSubscription } from './tick-subscription.js';
 
 /** Default ticker lifetime after its last write: 24 h. */
@@ -324,6 +325,7 @@ export class TickCache implements AsyncDisposable {
    * @returns The merged tick, or `null` when no tick is stored (nothing is created).
    * @throws {ValidationError} naming the field, also when the merged tick would have bid above ask; nothing is written.
    * @throws {DecodeError} when the stored value is not a tick of this layout; nothing is written.
+   * @throws {ConfigurationError} when the connection's codec is neither msgpack nor json.
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async updateTicker(exchange: string, symbol: string, partial: TickUpdate): Promise<Tick | null> {
@@ -332,7 +334,15 @@ export class TickCache implements AsyncDisposable {
     const update = validate(TickUpdate, partial, 'partial');
     const keys = this.#keys;
     const key = keys.ticker(exchange, symbol);
+    const codec = this.connection.codec.name;
+    if (!MERGEABLE_CODECS.includes(codec)) {
+      throw new ConfigurationError(
+        'codec',
+        `updateTicker merges inside Redis and reads only ${MERGEABLE_CODECS.join(' and ')} values, not ${codec}`,
+      );
+    }
     const args: RedisArg[] = [
+      codec,
       this.#ttl,
       keys.channel(exchange, symbol),
       symbol,
