@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CacheConnection, connect } from './connection.js';
 import { ConnectionError, FullonCacheError } from './errors.js';
@@ -131,17 +132,9 @@ describe('faults, on a server the test owns', () => {
       socketTimeoutMs: 5000,
     });
     const key = patient.keys.tagged('k', 't', 'late');
+    const lost = once(patient.events, 'disconnected');
     await server.killServer();
-    await expect
-      .poll(
-        () =>
-          patient.ping().then(
-            () => 'up',
-            () => 'down',
-          ),
-        { timeout: 10_000 },
-      )
-      .toBe('down');
+    await lost;
     const write = patient.send(key, ['SET', key, 'late']);
     await server.restartServer();
     expect(await write).toBe('OK');
