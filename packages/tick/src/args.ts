@@ -13,6 +13,9 @@ export interface SymbolRef {
 /**
  * Checks a symbol or exchange name (non-empty string of at most 256 characters).
  * @internal The common case is decided without valibot; a bad value gets valibot's message.
+ * @param value - Untrusted input.
+ * @param field - Name for the error.
+ * @returns The name.
  * @throws {ValidationError} naming `field`.
  */
 export function checkName(value: unknown, field: string): string {
@@ -23,6 +26,9 @@ export function checkName(value: unknown, field: string): string {
 /**
  * Checks an optional age or timeout in ms (finite, ≥ 0).
  * @internal
+ * @param value - Untrusted input, or `undefined`.
+ * @param field - Name for the error.
+ * @returns The number, or `undefined`.
  * @throws {ValidationError} naming `field`.
  */
 export function checkOptionalMs(value: unknown, field: string): number | undefined {
@@ -32,6 +38,9 @@ export function checkOptionalMs(value: unknown, field: string): number | undefin
 /**
  * Validates a tick. Within a batch, `label` is `ticks[i]` and prefixes the field.
  * @internal
+ * @param input - Untrusted input.
+ * @param label - `ticks[i]` within a batch; absent for a single tick.
+ * @returns The tick (a valid input is returned as it is).
  * @throws {ValidationError} naming the field, e.g. `bid` or `ticks[3].time`.
  */
 export function parseTick(input: unknown, label?: string): Tick {
@@ -48,6 +57,10 @@ export function parseTick(input: unknown, label?: string): Tick {
 /**
  * Resolves the two call forms `(symbol, exchange, options?)` and `({ symbol, exchange }, options?)`.
  * @internal
+ * @param first - A symbol or a `{ symbol, exchange }` reference.
+ * @param second - The exchange, or the options after a reference.
+ * @param third - The options after `(symbol, exchange)`.
+ * @returns Checked names and the options.
  * @throws {ValidationError} naming `symbol`, `exchange` or `options`.
  */
 export function resolveRef<TOptions extends object>(

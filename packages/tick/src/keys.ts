@@ -24,17 +24,28 @@ export class TickKeys {
     this.registry = kb.key('tick-exchanges');
   }
 
-  /** @returns The hash holding one ticker. */
+  /**
+   * @param exchange - Exchange name (the hash tag).
+   * @param symbol - Symbol.
+   * @returns The hash holding one ticker.
+   */
   ticker(exchange: string, symbol: string): string {
     return this.#kb.tagged('tick', exchange, symbol);
   }
 
-  /** @returns The sorted set of one exchange's symbols (same slot as its tickers). */
+  /**
+   * @param exchange - Exchange name (the hash tag).
+   * @returns The sorted set of one exchange's symbols (same slot as its tickers).
+   */
   index(exchange: string): string {
     return this.#kb.tagged('tick-index', exchange);
   }
 
-  /** @returns The channel on which one ticker's writes are published. */
+  /**
+   * @param exchange - Exchange name.
+   * @param symbol - Symbol.
+   * @returns The channel on which one ticker's writes are published.
+   */
   channel(exchange: string, symbol: string): string {
     return this.#kb.channel('tick', exchange, symbol);
   }

@@ -212,7 +212,18 @@ describe('TickCache listings, batches and deletes', () => {
     await ticks.setTicker(makeTick({ symbol: 'A/USDT', exchange: 'crashy' }));
     await conn().send(registry, ['SREM', registry, 'crashy']);
     expect(await ticks.getAllTickers()).toEqual([]);
+    // Repaired by the next new symbol…
     await ticks.setTicker(makeTick({ symbol: 'B/USDT', exchange: 'crashy' }));
     expect((await ticks.getAllTickers()).map((t) => t.symbol)).toEqual(['A/USDT', 'B/USDT']);
+    // …or by the first write of another process (a cache instance that has not registered it).
+    await conn().send(registry, ['SREM', registry, 'crashy']);
+    expect(await cache().setTicker(makeTick({ symbol: 'A/USDT', exchange: 'crashy' }))).toBe(true);
+    expect((await ticks.getAllTickers()).map((t) => t.symbol)).toEqual(['A/USDT', 'B/USDT']);
+    await conn().send(registry, ['SREM', registry, 'crashy']);
+    await cache().setTickers([makeTick({ symbol: 'B/USDT', exchange: 'crashy' })]);
+    expect((await ticks.getAllTickers()).map((t) => t.symbol)).toEqual(['A/USDT', 'B/USDT']);
+    await conn().send(registry, ['SREM', registry, 'crashy']);
+    await cache().updateTicker('crashy', 'B/USDT', { price: 9 });
+    expect((await ticks.getAllTickers()).map((t) => t.price)).toContain(9);
   });
 });

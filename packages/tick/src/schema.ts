@@ -87,7 +87,12 @@ export const TickLayout = defineLayout({
   ],
 });
 
-/** Lua (1-based) position of a field in the stored tuple, whose first element is the version. */
+/**
+ * Where a field sits in the stored tuple, for the Lua merge.
+ * @internal
+ * @param field - A field of the tick.
+ * @returns Its Lua (1-based) position in the stored tuple, whose first element is the version.
+ */
 export function luaSlot(field: keyof Tick & string): number {
   return TickLayout.fields.indexOf(field) + 2;
 }

@@ -113,6 +113,8 @@ export class TickCache implements AsyncDisposable {
   readonly connection: CacheConnection;
   readonly #keys: TickKeys;
   readonly #ttl: string;
+  /** Exchanges this instance has registered; bounded by the number of exchanges. */
+  readonly #registered = new Set<string>();
   #owned = false;
 
   /**
@@ -172,7 +174,9 @@ export class TickCache implements AsyncDisposable {
         symbol,
       ],
     );
-    if (status === 2) await this.#register(exchange);
+    if (status === 2 || (status === 1 && !this.#registered.has(exchange))) {
+      await this.#register(exchange);
+    }
     return status !== 0;
   }
 
@@ -231,12 +235,14 @@ export class TickCache implements AsyncDisposable {
     }
     const statuses = await this.connection.runScript<number[]>(SET_TICKERS, scriptKeys, args);
     let added = false;
+    let any = false;
     positions.forEach((position, j) => {
       const status = statuses[j] ?? 0;
       written[position] = status !== 0;
       added ||= status === 2;
+      any ||= status !== 0;
     });
-    if (added) await this.#register(exchange);
+    if (added || (any && !this.#registered.has(exchange))) await this.#register(exchange);
   }
 
   /**
@@ -372,7 +378,7 @@ export class TickCache implements AsyncDisposable {
         'bid: must be ≤ ask (the merged tick would have bid above ask)',
       );
     }
-    if (status === 2) await this.#register(exchange);
+    if (status === 2 || !this.#registered.has(exchange)) await this.#register(exchange);
     return TickLayout.decode(this.connection.codec, bytes, key, 'v');
   }
 
@@ -496,6 +502,7 @@ export class TickCache implements AsyncDisposable {
     checkName(exchange, 'exchange');
     const keys = this.#keys;
     // Unregister first: a symbol added from now on registers the exchange again.
+    this.#registered.delete(exchange);
     await this.connection.send(keys.registry, ['SREM', keys.registry, exchange]);
     const index = keys.index(exchange);
     const symbols = await this.connection.send<string[]>(index, ['ZRANGE', index, '0', '-1']);
@@ -576,9 +583,16 @@ export class TickCache implements AsyncDisposable {
     return this.close();
   }
 
-  /** Registers an exchange; called only when a write reports a symbol new to its index. */
+  /**
+   * Adds an exchange to the registry, which lives in another slot than the write script's keys.
+   * Called when a write reports a symbol new to the exchange's index, and on this instance's
+   * first write to an exchange, so a registration lost between the two steps (a crash, a failed
+   * SADD) is repaired by the next new symbol or by the next process that writes there.
+   */
   async #register(exchange: string): Promise<void> {
-    await this.connection.send(this.#keys.registry, ['SADD', this.#keys.registry, exchange]);
+    const registry = this.#keys.registry;
+    await this.connection.send(registry, ['SADD', registry, exchange]);
+    this.#registered.add(exchange);
   }
 
   /** @returns Registered exchange names, sorted. */
