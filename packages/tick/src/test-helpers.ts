@@ -49,3 +49,13 @@ export async function listKeys(conn: CacheConnection): Promise<string[]> {
   }
   return keys.sort();
 }
+
+/** How many clients subscribe to `channel`, summed over every master (NUMSUB is per node). */
+export async function subscriberCount(conn: CacheConnection, channel: string): Promise<number> {
+  let total = 0;
+  for (const route of await routingKeys(conn)) {
+    const reply = await conn.send<[string, number]>(route, ['PUBSUB', 'NUMSUB', channel]);
+    total += reply[1];
+  }
+  return total;
+}

@@ -567,7 +567,7 @@ export class TickCache implements AsyncDisposable {
       await subscription.ready;
       const current = await this.#read(symbol, exchange, maxAgeMs);
       if (current !== null) return current;
-      return await nextWithin(subscription, timeoutMs);
+      return await nextWithin(subscription, timeoutMs, maxAgeMs);
     } finally {
       await subscription.close();
     }
@@ -608,15 +608,26 @@ function fresh(tick: Tick, maxAgeMs: number | undefined): Tick | null {
   return maxAgeMs !== undefined && tick.time < Date.now() - maxAgeMs ? null : tick;
 }
 
-/** The subscription's next tick, or `null` after `timeoutMs`. */
-async function nextWithin(subscription: TickSubscription, timeoutMs: number): Promise<Tick | null> {
+/**
+ * The subscription's next tick that is fresh enough, or `null` after `timeoutMs`. On a cluster a
+ * tick published just before the subscription may still be delivered to it, so a stale one is
+ * skipped here as it is when read.
+ */
+async function nextWithin(
+  subscription: TickSubscription,
+  timeoutMs: number,
+  maxAgeMs: number | undefined,
+): Promise<Tick | null> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<null>((resolve) => {
     timer = setTimeout(resolve, timeoutMs, null);
   });
   try {
-    const result = await Promise.race([subscription.next(), timeout]);
-    return result === null || result.done === true ? null : result.value;
+    for (;;) {
+      const result = await Promise.race([subscription.next(), timeout]);
+      if (result === null || result.done === true) return null;
+      if (fresh(result.value, maxAgeMs) !== null) return result.value;
+    }
   } finally {
     clearTimeout(timer);
   }
