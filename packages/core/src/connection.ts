@@ -75,12 +75,15 @@ interface LinkState {
 
 /**
  * First connect fails fast; once connected, reconnects back off exponentially with jitter,
- * until the connection is closed.
+ * until the connection is closed. The pause never exceeds half the socket timeout, so a
+ * connection (a pooled one too) is back within that much of the server, while a call issued
+ * then still waits.
  */
-function reconnectStrategy(state: LinkState) {
+function reconnectStrategy(state: LinkState, socketTimeoutMs: number) {
+  const cap = Math.max(BACKOFF_BASE_MS, Math.min(BACKOFF_CAP_MS, Math.floor(socketTimeoutMs / 2)));
   return (retries: number, cause: Error): number | Error => {
     if (!state.connected || state.closing === true) return cause;
-    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.min(retries, 10));
+    const ceiling = Math.min(cap, BACKOFF_BASE_MS * 2 ** Math.min(retries, 10));
     return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
   };
 }
@@ -146,7 +149,7 @@ export class CacheConnection implements AsyncDisposable {
     const socket = {
       connectTimeout: config.connectTimeoutMs,
       tls: config.tls,
-      reconnectStrategy: reconnectStrategy(this.#state),
+      reconnectStrategy: reconnectStrategy(this.#state, config.socketTimeoutMs),
     } as const;
     const credentials = {
       ...(config.username === undefined ? {} : { username: config.username }),
@@ -426,7 +429,10 @@ export class CacheConnection implements AsyncDisposable {
     if (this.#subscriber === undefined) {
       const state: LinkState = { connected: false };
       const client = main.duplicate({
-        socket: { ...main.options?.socket, reconnectStrategy: reconnectStrategy(state) },
+        socket: {
+          ...main.options?.socket,
+          reconnectStrategy: reconnectStrategy(state, this.config.socketTimeoutMs),
+        },
       } as Parameters<StandaloneClient['duplicate']>[0]);
       client.on('error', () => {
         // Reconnects are automatic and node-redis resubscribes; nothing to do here.
