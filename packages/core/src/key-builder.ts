@@ -48,8 +48,12 @@ export function unescapeKeyPart(part: string): string {
   return part.includes('%') ? decodeURIComponent(part) : part;
 }
 
+const checkedFamilies = new Set<string>();
+
 function checkFamily(family: string): string {
-  if (!FAMILY.test(family)) {
+  if (checkedFamilies.has(family)) return family;
+  if (FAMILY.test(family)) checkedFamilies.add(family);
+  else {
     throw new FullonCacheError(`key family "${family}" must match ${FAMILY.source}`);
   }
   return family;
