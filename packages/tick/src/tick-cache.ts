@@ -263,19 +263,26 @@ export class TickCache implements AsyncDisposable {
    * @returns The tick, or `null`.
    */
   getTicker(ref: SymbolRef, options?: GetTickerOptions): Promise<Tick | null>;
-  async getTicker(
+  getTicker(
     first: string | SymbolRef,
     second?: string | GetTickerOptions,
     third?: GetTickerOptions,
   ): Promise<Tick | null> {
-    // The hot read: one async layer, one HGET, no valibot on valid names.
-    const ref = resolveRef<GetTickerOptions>(first, second, third);
-    const maxAgeMs = checkOptionalMs(ref.options?.maxAgeMs, 'maxAgeMs');
-    const key = this.#keys.ticker(ref.exchange, ref.symbol);
-    const bytes = await this.connection.send<Buffer | null>(key, ['HGET', key, 'v'], BUFFERS);
-    return bytes === null
-      ? null
-      : fresh(TickLayout.decode(this.connection.codec, bytes, key, 'v'), maxAgeMs);
+    // The hot read: one HGET, one promise layer (the reply is decoded where the error is
+    // translated), no valibot on valid names.
+    let key: string;
+    let maxAgeMs: number | undefined;
+    try {
+      const ref = resolveRef<GetTickerOptions>(first, second, third);
+      maxAgeMs = checkOptionalMs(ref.options?.maxAgeMs, 'maxAgeMs');
+      key = this.#keys.ticker(ref.exchange, ref.symbol);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const codec = this.connection.codec;
+    return this.connection.send(key, ['HGET', key, 'v'], BUFFERS, (bytes: Buffer | null) =>
+      bytes === null ? null : fresh(TickLayout.decode(codec, bytes, key, 'v'), maxAgeMs),
+    );
   }
 
   /**
