@@ -1,5 +1,8 @@
 import { type KeyBuilder, type PatternPart, WILDCARD } from '@fullon/core';
 
+/** Most ticker keys a {@link TickKeys} remembers (about 100 bytes each). */
+const MAX_CACHED_KEYS = 50_000;
+
 /**
  * Every key and channel of `@fullon/tick`. The only place this package names keys.
  *
@@ -15,6 +18,9 @@ import { type KeyBuilder, type PatternPart, WILDCARD } from '@fullon/core';
  */
 export class TickKeys {
   readonly #kb: KeyBuilder;
+  /** Ticker keys built so far, by exchange then symbol: escaping two names per hot read showed in profiles. */
+  readonly #tickerKeys = new Map<string, Map<string, string>>();
+  #cachedKeys = 0;
   /** The registry of exchanges (one key, its own slot). */
   readonly registry: string;
 
@@ -30,7 +36,23 @@ export class TickKeys {
    * @returns The hash holding one ticker.
    */
   ticker(exchange: string, symbol: string): string {
-    return this.#kb.tagged('tick', exchange, symbol);
+    let bySymbol = this.#tickerKeys.get(exchange);
+    const cached = bySymbol?.get(symbol);
+    if (cached !== undefined) return cached;
+    const key = this.#kb.tagged('tick', exchange, symbol);
+    // Bounded: past MAX_CACHED_KEYS the memo starts over rather than grow with hostile input.
+    if (this.#cachedKeys >= MAX_CACHED_KEYS) {
+      this.#tickerKeys.clear();
+      this.#cachedKeys = 0;
+      bySymbol = undefined;
+    }
+    if (bySymbol === undefined) {
+      bySymbol = new Map();
+      this.#tickerKeys.set(exchange, bySymbol);
+    }
+    bySymbol.set(symbol, key);
+    this.#cachedKeys++;
+    return key;
   }
 
   /**

@@ -273,9 +273,16 @@ export class TickCache implements AsyncDisposable {
     let key: string;
     let maxAgeMs: number | undefined;
     try {
-      const ref = resolveRef<GetTickerOptions>(first, second, third);
-      maxAgeMs = checkOptionalMs(ref.options?.maxAgeMs, 'maxAgeMs');
-      key = this.#keys.ticker(ref.exchange, ref.symbol);
+      if (typeof first === 'string' && typeof second === 'string') {
+        // The common call form, without building a reference object.
+        const symbol = checkName(first, 'symbol');
+        key = this.#keys.ticker(checkName(second, 'exchange'), symbol);
+        maxAgeMs = checkOptionalMs(third?.maxAgeMs, 'maxAgeMs');
+      } else {
+        const ref = resolveRef<GetTickerOptions>(first, second, third);
+        maxAgeMs = checkOptionalMs(ref.options?.maxAgeMs, 'maxAgeMs');
+        key = this.#keys.ticker(ref.exchange, ref.symbol);
+      }
     } catch (error) {
       return Promise.reject(error);
     }
