@@ -3,11 +3,17 @@ import { ClientOfflineError, createClient, createCluster, ErrorReply } from 'red
 import type { Codec } from './codec.js';
 import { msgpackCodec } from './codec.js';
 import { type CacheConfig, checkConfig, loadConfig, validateRedisUrl } from './config.js';
-import { ConnectionError, type DecodeError, FullonCacheError, PubSubError } from './errors.js';
+import {
+  ConnectionError,
+  type DecodeError,
+  FullonCacheError,
+  PubSubError,
+  ValidationError,
+} from './errors.js';
 import { KeyBuilder } from './key-builder.js';
 import type { LuaScript } from './script.js';
 import { keySlot } from './slot.js';
-import { type RawListener, type SubscribeOptions, Subscription } from './subscription.js';
+import { type SubscribeOptions, Subscription } from './subscription.js';
 
 type StandaloneClient = ReturnType<typeof createClient>;
 type ClusterClient = ReturnType<typeof createCluster>;
@@ -507,37 +513,45 @@ export class CacheConnection implements AsyncDisposable {
     const channels = options.channels ?? [];
     const patterns = options.patterns ?? [];
     if (channels.length + patterns.length === 0)
-      throw new PubSubError('subscribe needs a channel or a pattern');
+      throw new ValidationError('channels', 'channels: subscribe needs a channel or a pattern');
     // A closed connection must not open a new subscriber connection behind the caller's back.
     if (this.#closing !== undefined) throw this.#closedError();
+    let target: StandaloneClient | ClusterClient | undefined;
+    const unsubscribe = (chs: readonly string[], pats: readonly string[]) => {
+      this.#subscriptions.delete(subscription);
+      // Once closed, the subscriber client is gone and a queued UNSUBSCRIBE would never be
+      // answered. During an outage it waits for the reconnect, at most the timeout; node-redis
+      // drops the listeners at once either way.
+      if (this.#closing !== undefined || target === undefined) return Promise.resolve();
+      const client = target;
+      return this.#bounded(
+        Promise.all([
+          ...chs.map((c) => client.unsubscribe(c, subscription.listenerFor(`c:${c}`), true)),
+          ...pats.map((p) => client.pUnsubscribe(p, subscription.listenerFor(`p:${p}`), true)),
+        ]),
+      ).then(() => undefined);
+    };
     try {
-      const target = this.#cluster ?? (await this.#subscriberClient());
-      await Promise.all([
-        ...channels.map((c) => target.subscribe(c, subscription.listenerFor(`c:${c}`), true)),
-        ...patterns.map((p) => target.pSubscribe(p, subscription.listenerFor(`p:${p}`), true)),
-      ]);
-      this.#subscriptions.add(subscription);
-      subscription.attach({
-        unsubscribe: async (chs, pats, listeners: Map<string, RawListener>) => {
-          this.#subscriptions.delete(subscription);
-          // Once closed, the subscriber client is gone and a queued UNSUBSCRIBE would never
-          // be answered. During an outage it waits for the reconnect, at most the timeout;
-          // node-redis drops the listeners at once either way.
-          if (this.#closing !== undefined) return;
-          await this.#bounded(
-            Promise.all([
-              ...chs.map((c) => target.unsubscribe(c, listeners.get(`c:${c}`), true)),
-              ...pats.map((p) => target.pUnsubscribe(p, listeners.get(`p:${p}`), true)),
-            ]),
-          );
-        },
-      });
-    } catch (cause) {
-      if (ConnectionError.is(cause)) throw cause;
-      throw new PubSubError(
-        `subscribe on Redis at ${this.target} failed: ${(cause as Error).message}`,
-        { cause },
+      target = this.#cluster ?? (await this.#bounded(this.#subscriberClient()));
+      const client = target;
+      // Bounded like every command: node-redis queues SUBSCRIBE while the link is down.
+      await this.#bounded(
+        Promise.all([
+          ...channels.map((c) => client.subscribe(c, subscription.listenerFor(`c:${c}`), true)),
+          ...patterns.map((p) => client.pSubscribe(p, subscription.listenerFor(`p:${p}`), true)),
+        ]),
       );
+      this.#subscriptions.add(subscription);
+      subscription.attach({ unsubscribe });
+    } catch (cause) {
+      // Channels that did subscribe must not keep a listener nobody reads.
+      await unsubscribe(channels, patterns).catch(() => undefined);
+      if (FullonCacheError.is(cause)) throw cause;
+      const message = `subscribe on Redis at ${this.target} failed: ${(cause as Error).message}`;
+      // The server refusing the subscription is a pub/sub error; no link to it is a connection error.
+      throw cause instanceof ErrorReply
+        ? new PubSubError(message, { cause })
+        : new ConnectionError(message, { cause });
     }
     return subscription;
   }

@@ -66,6 +66,7 @@ describe('faults, on a server the test owns', () => {
       ['publish', () => conn.publish(conn.keys.channel('c'), 'm')],
       ['health', () => conn.health()],
       ['clear', () => conn.clear()],
+      ['subscribe', () => conn.subscribe({ channels: [conn.keys.channel('down')] })],
     ];
     const results = await Promise.all(calls.map(([, call]) => timedRejection(call())));
     for (const [i, { error, ms }] of results.entries()) {

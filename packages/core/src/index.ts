@@ -51,6 +51,7 @@ export {
   NonNegative,
   PositiveMs,
   validate,
+  WaitMs,
 } from './schemas.js';
 export type { LuaScript } from './script.js';
 export { defineScript } from './script.js';

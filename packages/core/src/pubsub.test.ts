@@ -1,7 +1,7 @@
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CacheConnection, connect } from './connection.js';
-import { PubSubError } from './errors.js';
+import { ValidationError } from './errors.js';
 import { WILDCARD } from './key-builder.js';
 import type { PubSubMessage, Subscription } from './subscription.js';
 import {
@@ -190,11 +190,13 @@ describe('publish / subscribe', () => {
     expect(received.map((m) => m.message.toString())).toStrictEqual(['7', '8', '9', '10', '11']);
   });
 
-  it('rejects a subscription without channel or pattern, and a bad buffer size', async () => {
+  it('rejects a subscription without channel or pattern, and a bad buffer size, naming the field', async () => {
     const c = conn();
-    await expect(c.subscribe({})).rejects.toSatisfy(PubSubError.is);
+    await expect(c.subscribe({})).rejects.toSatisfy(
+      (error) => ValidationError.is(error) && error.field === 'channels',
+    );
     await expect(c.subscribe({ channels: [c.keys.channel('x')], bufferSize: 0 })).rejects.toSatisfy(
-      PubSubError.is,
+      (error) => ValidationError.is(error) && error.field === 'bufferSize',
     );
   });
 

@@ -31,6 +31,17 @@ export const FiniteNumber = v.pipe(v.number('must be a number'), v.finite('must 
 /** A finite number ≥ 0. */
 export const NonNegative = v.pipe(FiniteNumber, v.minValue(0, 'must be ≥ 0'));
 
+/**
+ * A wait in whole milliseconds, 0 (do not wait) up to 2 147 483 647: Node's timers fire at once
+ * for anything longer, so a larger value would end the wait immediately instead of never.
+ */
+export const WaitMs = v.pipe(
+  v.number('must be a number of milliseconds'),
+  v.integer('must be a whole number of milliseconds'),
+  v.minValue(0, 'must be ≥ 0'),
+  v.maxValue(2_147_483_647, 'must be at most 2 147 483 647 ms'),
+);
+
 /** A whole number of milliseconds > 0, for TTLs and timeouts. */
 export const PositiveMs = v.pipe(
   v.number('must be a number of milliseconds'),

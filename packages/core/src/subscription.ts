@@ -1,4 +1,4 @@
-import { PubSubError } from './errors.js';
+import { PubSubError, ValidationError } from './errors.js';
 
 /** One message received on a subscription. */
 export interface PubSubMessage {
@@ -60,7 +60,7 @@ export class Subscription implements AsyncIterable<PubSubMessage>, AsyncDisposab
   constructor(options: SubscribeOptions) {
     this.#capacity = options.bufferSize ?? 10_000;
     if (!Number.isInteger(this.#capacity) || this.#capacity < 1) {
-      throw new PubSubError('bufferSize must be a whole number ≥ 1');
+      throw new ValidationError('bufferSize', 'bufferSize: must be a whole number ≥ 1');
     }
     this.#channels = options.channels ?? [];
     this.#patterns = options.patterns ?? [];

@@ -86,7 +86,7 @@ const InvalidateTargetSchema = v.object({
  */
 export class ExchangeCache implements AsyncDisposable {
   /** The connection this cache uses. */
-  readonly conn: CacheConnection;
+  readonly connection: CacheConnection;
   /** TTL of cached metadata, in ms. */
   readonly ttlMs: number;
   /** Websocket errors kept per exchange. */
@@ -103,7 +103,7 @@ export class ExchangeCache implements AsyncDisposable {
    * @throws {ValidationError} when a TTL or the cap is not a whole number > 0.
    */
   constructor(conn: CacheConnection, options: ExchangeCacheOptions = {}) {
-    this.conn = conn;
+    this.connection = conn;
     this.ttlMs = checkMs(options.ttlMs, DEFAULT_METADATA_TTL_MS, 'ttlMs');
     this.wsErrorCap = checkCount(options.wsErrorCap, DEFAULT_WS_ERROR_CAP, 'wsErrorCap');
     this.wsErrorTtlMs = checkMs(options.wsErrorTtlMs, DEFAULT_METADATA_TTL_MS, 'wsErrorTtlMs');
@@ -142,8 +142,8 @@ export class ExchangeCache implements AsyncDisposable {
    */
   async getExchange(exId: Id): Promise<Exchange | null> {
     const id = check(Id, exId, 'exId');
-    const key = exchangeKey(this.conn.keys, id);
-    const read = () => readExchange(this.conn, key);
+    const key = exchangeKey(this.connection.keys, id);
+    const read = () => readExchange(this.connection, key);
     const load = this.#load.exchange;
     const source: Source<Exchange | null> | undefined =
       load === undefined
@@ -171,15 +171,15 @@ export class ExchangeCache implements AsyncDisposable {
    */
   async getExchanges(userId: Id): Promise<Exchange[]> {
     const uid = check(Id, userId, 'userId');
-    const key = userExchangesKey(this.conn.keys, uid);
+    const key = userExchangesKey(this.connection.keys, uid);
     const load = this.#load.userExchanges;
-    const read = () => readUserExchanges(this.conn, key, uid, load !== undefined);
+    const read = () => readUserExchanges(this.connection, key, uid, load !== undefined);
     const source: Source<Exchange[]> | undefined =
       load === undefined
         ? undefined
         : {
             load: async () => parseUserExchanges(await load(uid), 'loaded', uid),
-            store: (exchanges) => storeUserList(this.conn, this.ttlMs, key, exchanges),
+            store: (exchanges) => storeUserList(this.connection, this.ttlMs, key, exchanges),
           };
     return this.#flights.through(key, read, source, sortExchanges, []);
   }
@@ -192,15 +192,15 @@ export class ExchangeCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async getCatExchanges(): Promise<CatExchange[]> {
-    const key = catExchangesKey(this.conn.keys);
-    const read = () => readCatalog(this.conn, key);
+    const key = catExchangesKey(this.connection.keys);
+    const read = () => readCatalog(this.connection, key);
     const load = this.#load.catExchanges;
     const source: Source<CatExchange[]> | undefined =
       load === undefined
         ? undefined
         : {
             load: async () => parseCatExchanges(await load(), 'loaded'),
-            store: (catalog) => storeCatalog(this.conn, this.ttlMs, key, catalog),
+            store: (catalog) => storeCatalog(this.connection, this.ttlMs, key, catalog),
           };
     return this.#flights.through(key, read, source, sortCatalog, []);
   }
@@ -216,8 +216,8 @@ export class ExchangeCache implements AsyncDisposable {
    */
   async setExchange(exchange: ExchangeInput): Promise<Exchange> {
     const parsed = parseExchange(exchange, 'exchange');
-    this.#flights.forget(exchangeKey(this.conn.keys, parsed.exId));
-    this.#flights.forget(userExchangesKey(this.conn.keys, parsed.uid));
+    this.#flights.forget(exchangeKey(this.connection.keys, parsed.exId));
+    this.#flights.forget(userExchangesKey(this.connection.keys, parsed.uid));
     await this.#storeExchange(parsed);
     return parsed;
   }
@@ -231,9 +231,9 @@ export class ExchangeCache implements AsyncDisposable {
    */
   async setCatExchanges(catalog: readonly CatExchange[]): Promise<number> {
     const parsed = parseCatExchanges(catalog, 'catExchanges');
-    const key = catExchangesKey(this.conn.keys);
+    const key = catExchangesKey(this.connection.keys);
     this.#flights.forget(key);
-    await storeCatalog(this.conn, this.ttlMs, key, parsed);
+    await storeCatalog(this.connection, this.ttlMs, key, parsed);
     return parsed.length;
   }
 
@@ -247,9 +247,9 @@ export class ExchangeCache implements AsyncDisposable {
    */
   async deleteExchange(exId: Id): Promise<boolean> {
     const id = check(Id, exId, 'exId');
-    const key = exchangeKey(this.conn.keys, id);
+    const key = exchangeKey(this.connection.keys, id);
     this.#flights.forget(key);
-    return (await this.conn.send<number>(key, ['DEL', key])) === 1;
+    return (await this.connection.send<number>(key, ['DEL', key])) === 1;
   }
 
   /**
@@ -263,14 +263,15 @@ export class ExchangeCache implements AsyncDisposable {
   async invalidate(target: InvalidateTarget): Promise<number> {
     const parsed = check(InvalidateTargetSchema, target, 'target');
     const keys: string[] = [];
-    if (parsed.exId !== undefined) keys.push(exchangeKey(this.conn.keys, parsed.exId));
-    if (parsed.userId !== undefined) keys.push(userExchangesKey(this.conn.keys, parsed.userId));
-    if (parsed.catExchanges === true) keys.push(catExchangesKey(this.conn.keys));
+    if (parsed.exId !== undefined) keys.push(exchangeKey(this.connection.keys, parsed.exId));
+    if (parsed.userId !== undefined)
+      keys.push(userExchangesKey(this.connection.keys, parsed.userId));
+    if (parsed.catExchanges === true) keys.push(catExchangesKey(this.connection.keys));
     if (keys.length === 0) {
       throw new ValidationError('target', 'target: give exId, userId or catExchanges: true');
     }
     for (const key of keys) this.#flights.forget(key);
-    return this.conn.runScript<number>(deleteKeys, keys, []);
+    return this.connection.runScript<number>(deleteKeys, keys, []);
   }
 
   /**
@@ -283,7 +284,7 @@ export class ExchangeCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   pushWsError(exId: Id, message: string): Promise<number> {
-    return pushWsError(this.conn, exId, message, this.wsErrorCap, this.wsErrorTtlMs);
+    return pushWsError(this.connection, exId, message, this.wsErrorCap, this.wsErrorTtlMs);
   }
 
   /**
@@ -296,12 +297,17 @@ export class ExchangeCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   popWsError(exId: Id, options: PopWsErrorOptions): Promise<string | null> {
-    return popWsError(this.conn, exId, options);
+    return popWsError(this.connection, exId, options);
   }
 
   #storeExchange(exchange: Exchange): Promise<boolean> {
     // Without a list loader the cache is the source of users' lists, so it creates them.
-    return storeExchange(this.conn, this.ttlMs, exchange, this.#load.userExchanges === undefined);
+    return storeExchange(
+      this.connection,
+      this.ttlMs,
+      exchange,
+      this.#load.userExchanges === undefined,
+    );
   }
 
   /** Closes the connection if `open()` created it; a connection passed in is left open. */

@@ -51,7 +51,7 @@ export interface SymbolCacheOptions {
  */
 export class SymbolCache implements AsyncDisposable {
   /** The connection this cache uses. */
-  readonly conn: CacheConnection;
+  readonly connection: CacheConnection;
   /** TTL of a cached symbol set, in ms. */
   readonly ttlMs: number;
   readonly #load: ((exchange: string) => Promise<SymbolInfo[]>) | undefined;
@@ -64,7 +64,7 @@ export class SymbolCache implements AsyncDisposable {
    * @throws {ValidationError} when `ttlMs` is not a whole number of ms > 0.
    */
   constructor(conn: CacheConnection, options: SymbolCacheOptions = {}) {
-    this.conn = conn;
+    this.connection = conn;
     this.ttlMs = checkMs(options.ttlMs, DEFAULT_METADATA_TTL_MS, 'ttlMs');
     this.#load = options.load;
   }
@@ -101,17 +101,20 @@ export class SymbolCache implements AsyncDisposable {
    */
   async getSymbols(exchange: string): Promise<CachedSymbol[]> {
     const name = check(Name, exchange, 'exchange');
-    const key = symbolsKey(this.conn.keys, name);
+    const key = symbolsKey(this.connection.keys, name);
     const read = async () => {
-      const fields = await readHash(this.conn, key);
+      const fields = await readHash(this.connection, key);
       if (fields === undefined) return undefined;
       const symbols: CachedSymbol[] = [];
       for (const [field, bytes] of fields) {
         try {
-          symbols.push({ ...decodeSymbol(this.conn.codec, bytes, key, field), exchange: name });
+          symbols.push({
+            ...decodeSymbol(this.connection.codec, bytes, key, field),
+            exchange: name,
+          });
         } catch (error) {
           if (!DecodeError.is(error)) throw error;
-          this.conn.reportCorrupt(error);
+          this.connection.reportCorrupt(error);
         }
       }
       return sortSymbols(symbols);
@@ -132,11 +135,11 @@ export class SymbolCache implements AsyncDisposable {
   async getSymbol(symbol: string, exchange: string): Promise<CachedSymbol | null> {
     const wanted = check(Name, symbol, 'symbol');
     const name = check(Name, exchange, 'exchange');
-    const key = symbolsKey(this.conn.keys, name);
+    const key = symbolsKey(this.connection.keys, name);
     const read = async () => {
-      const { value, present } = await readHashField(this.conn, key, wanted);
+      const { value, present } = await readHashField(this.connection, key, wanted);
       if (value !== null) {
-        return { ...decodeSymbol(this.conn.codec, value, key, wanted), exchange: name };
+        return { ...decodeSymbol(this.connection.codec, value, key, wanted), exchange: name };
       }
       return present ? null : undefined;
     };
@@ -155,9 +158,9 @@ export class SymbolCache implements AsyncDisposable {
   async symbolExists(symbol: string, exchange: string): Promise<boolean> {
     const wanted = check(Name, symbol, 'symbol');
     const name = check(Name, exchange, 'exchange');
-    const key = symbolsKey(this.conn.keys, name);
+    const key = symbolsKey(this.connection.keys, name);
     const read = async () => {
-      const { value, present } = await readHashField(this.conn, key, wanted);
+      const { value, present } = await readHashField(this.connection, key, wanted);
       return value !== null ? true : present ? false : undefined;
     };
     const pick = (all: CachedSymbol[]) => all.some((s) => s.symbol === wanted);
@@ -176,7 +179,7 @@ export class SymbolCache implements AsyncDisposable {
   async setSymbols(exchange: string, symbols: readonly SymbolInfo[]): Promise<number> {
     const name = check(Name, exchange, 'exchange');
     const parsed = parseSymbols(name, symbols, 'symbols');
-    const key = symbolsKey(this.conn.keys, name);
+    const key = symbolsKey(this.connection.keys, name);
     this.#flights.forget(key);
     await this.#store(key, parsed);
     return parsed.length;
@@ -194,9 +197,9 @@ export class SymbolCache implements AsyncDisposable {
   async upsertSymbol(exchange: string, symbol: SymbolInfo): Promise<boolean> {
     const name = check(Name, exchange, 'exchange');
     const parsed = parseSymbol(name, symbol, 'symbol');
-    const key = symbolsKey(this.conn.keys, name);
+    const key = symbolsKey(this.connection.keys, name);
     this.#flights.forget(key);
-    const written = await this.conn.runScript<number>(
+    const written = await this.connection.runScript<number>(
       upsertHashField,
       [key],
       [
@@ -204,7 +207,7 @@ export class SymbolCache implements AsyncDisposable {
         this.#load === undefined ? '1' : '0',
         COMPLETE_MARKER,
         parsed.symbol,
-        SymbolLayout.encode(this.conn.codec, parsed),
+        SymbolLayout.encode(this.connection.codec, parsed),
       ],
     );
     return written === 1;
@@ -221,9 +224,9 @@ export class SymbolCache implements AsyncDisposable {
   async deleteSymbol(symbol: string, exchange: string): Promise<boolean> {
     const wanted = check(Name, symbol, 'symbol');
     const name = check(Name, exchange, 'exchange');
-    const key = symbolsKey(this.conn.keys, name);
+    const key = symbolsKey(this.connection.keys, name);
     this.#flights.forget(key);
-    return (await this.conn.send<number>(key, ['HDEL', key, wanted])) === 1;
+    return (await this.connection.send<number>(key, ['HDEL', key, wanted])) === 1;
   }
 
   /**
@@ -235,9 +238,9 @@ export class SymbolCache implements AsyncDisposable {
    */
   async invalidate(exchange: string): Promise<boolean> {
     const name = check(Name, exchange, 'exchange');
-    const key = symbolsKey(this.conn.keys, name);
+    const key = symbolsKey(this.connection.keys, name);
     this.#flights.forget(key);
-    return (await this.conn.runScript<number>(deleteKeys, [key], [])) === 1;
+    return (await this.connection.runScript<number>(deleteKeys, [key], [])) === 1;
   }
 
   /** Closes the connection if `open()` created it; a connection passed in is left open. */
@@ -264,8 +267,8 @@ export class SymbolCache implements AsyncDisposable {
   async #store(key: string, symbols: readonly CachedSymbol[]): Promise<void> {
     const args: (string | Buffer)[] = [String(this.ttlMs), COMPLETE_MARKER];
     for (const symbol of symbols) {
-      args.push(symbol.symbol, SymbolLayout.encode(this.conn.codec, symbol));
+      args.push(symbol.symbol, SymbolLayout.encode(this.connection.codec, symbol));
     }
-    await this.conn.runScript(replaceHash, [key], args);
+    await this.connection.runScript(replaceHash, [key], args);
   }
 }

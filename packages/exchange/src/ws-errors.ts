@@ -1,4 +1,4 @@
-import type { CacheConnection } from '@fullon/core';
+import { type CacheConnection, WaitMs } from '@fullon/core';
 import * as v from 'valibot';
 import { wsErrorsKey } from './keys.js';
 import { Id } from './schema.js';
@@ -10,14 +10,6 @@ export const WsErrorMessage = v.pipe(
   v.string('must be a string'),
   v.minLength(1, 'must not be empty'),
   v.maxLength(65_536, 'must be at most 65 536 characters'),
-);
-
-/** A wait in whole ms ≥ 0; 0 means "do not wait". */
-const WaitMs = v.pipe(
-  v.number('must be a number of milliseconds'),
-  v.integer('must be a whole number of milliseconds'),
-  v.minValue(0, 'must be ≥ 0'),
-  v.maxValue(2_147_483_647, 'must be at most 2 147 483 647 ms'),
 );
 
 /** Options of `popWsError`. */

@@ -10,7 +10,7 @@ const MAX_CACHED_KEYS = 50_000;
  * |---|---|---|---|
  * | `tick:{exchange}:symbol` | hash | `v` = layout bytes, `t` = tick time (ms) | TTL `tickerTtlMs` |
  * | `tick-index:{exchange}` | zset | symbol → expiry deadline (ms) | pruned on writes and reads; TTL of its longest ticker |
- * | `tick-exchanges` | set | exchange names with tickers | one member per exchange |
+ * | `tick-exchanges` | zset | exchange → registration deadline (ms) | members past their deadline are dropped on read; key TTL = ticker TTL, renewed by writers |
  * | channel `ch:tick:exchange:symbol` | pub/sub | layout bytes of each write | n/a |
  *
  * The exchange is the hash tag, so one exchange's tickers and its index share a cluster slot.

@@ -193,7 +193,7 @@ describe('TickCache listings, batches and deletes', () => {
     expect(await ticks.deleteExchangeTickers('gone-ex')).toBe(0);
     expect(await ticks.getTickers('gone-ex')).toEqual([]);
     const registry = keys().registry;
-    expect(await conn().send(registry, ['SMEMBERS', registry])).toEqual(['stays']);
+    expect(await conn().send(registry, ['ZRANGE', registry, '0', '-1'])).toEqual(['stays']);
     expect((await ticks.getAllTickers()).map((t) => t.exchange)).toEqual(['stays']);
     expect(await listKeys(conn())).toEqual(
       [keys().registry, keys().index('stays'), keys().ticker('stays', 'A/USDT')].sort(),
@@ -206,24 +206,37 @@ describe('TickCache listings, batches and deletes', () => {
   it('readers skip a registered exchange whose index is empty, and a lost registration is repaired', async () => {
     const ticks = cache();
     const registry = keys().registry;
-    await conn().send(registry, ['SADD', registry, 'ghost']);
+    await conn().send(registry, ['ZADD', registry, String(Date.now() + 60_000), 'ghost']);
     expect(await ticks.getAllTickers()).toEqual([]);
-    // A crash between the script and the SADD: the index has the symbol, the registry does not.
+    // A crash between the script and the ZADD: the index has the symbol, the registry does not.
     await ticks.setTicker(makeTick({ symbol: 'A/USDT', exchange: 'crashy' }));
-    await conn().send(registry, ['SREM', registry, 'crashy']);
+    await conn().send(registry, ['ZREM', registry, 'crashy']);
     expect(await ticks.getAllTickers()).toEqual([]);
     // Repaired by the next new symbol…
     await ticks.setTicker(makeTick({ symbol: 'B/USDT', exchange: 'crashy' }));
     expect((await ticks.getAllTickers()).map((t) => t.symbol)).toEqual(['A/USDT', 'B/USDT']);
     // …or by the first write of another process (a cache instance that has not registered it).
-    await conn().send(registry, ['SREM', registry, 'crashy']);
+    await conn().send(registry, ['ZREM', registry, 'crashy']);
     expect(await cache().setTicker(makeTick({ symbol: 'A/USDT', exchange: 'crashy' }))).toBe(true);
     expect((await ticks.getAllTickers()).map((t) => t.symbol)).toEqual(['A/USDT', 'B/USDT']);
-    await conn().send(registry, ['SREM', registry, 'crashy']);
+    await conn().send(registry, ['ZREM', registry, 'crashy']);
     await cache().setTickers([makeTick({ symbol: 'B/USDT', exchange: 'crashy' })]);
     expect((await ticks.getAllTickers()).map((t) => t.symbol)).toEqual(['A/USDT', 'B/USDT']);
-    await conn().send(registry, ['SREM', registry, 'crashy']);
+    await conn().send(registry, ['ZREM', registry, 'crashy']);
     await cache().updateTicker('crashy', 'B/USDT', { price: 9 });
     expect((await ticks.getAllTickers()).map((t) => t.price)).toContain(9);
+  });
+
+  it('bounds the registry: a registration past its deadline is dropped, and the key has a TTL', async () => {
+    const ticks = cache();
+    await ticks.setTicker(makeTick({ symbol: 'A/USDT', exchange: 'live' }));
+    const registry = keys().registry;
+    const ttl = await conn().send<number>(registry, ['PTTL', registry]);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(24 * 3_600_000);
+    // An exchange whose writers stopped: its deadline has passed, as its tickers' TTLs have.
+    await conn().send(registry, ['ZADD', registry, String(Date.now() - 1), 'stopped']);
+    expect((await ticks.getAllTickers()).map((t) => t.exchange)).toEqual(['live']);
+    expect(await conn().send(registry, ['ZRANGE', registry, '0', '-1'])).toEqual(['live']);
   });
 });

@@ -9,6 +9,7 @@ import {
   type SendOptions,
   ValidationError,
   validate,
+  WaitMs,
 } from '@fullon/core';
 import { checkName, checkOptionalMs, parseTick, resolveRef, type SymbolRef } from './args.js';
 import { TickKeys } from './keys.js';
@@ -114,7 +115,8 @@ export class TickCache implements AsyncDisposable {
   readonly #keys: TickKeys;
   readonly #ttl: string;
   /** Exchanges this instance has registered; bounded by the number of exchanges. */
-  readonly #registered = new Set<string>();
+  /** When this instance last registered each exchange (ms); bounded by the exchanges it writes. */
+  readonly #registered = new Map<string, number>();
   #owned = false;
 
   /**
@@ -174,7 +176,7 @@ export class TickCache implements AsyncDisposable {
         symbol,
       ],
     );
-    if (status === 2 || (status === 1 && !this.#registered.has(exchange))) {
+    if (status === 2 || (status === 1 && this.#registrationDue(exchange))) {
       await this.#register(exchange);
     }
     return status !== 0;
@@ -242,7 +244,7 @@ export class TickCache implements AsyncDisposable {
       added ||= status === 2;
       any ||= status !== 0;
     });
-    if (added || (any && !this.#registered.has(exchange))) await this.#register(exchange);
+    if (added || (any && this.#registrationDue(exchange))) await this.#register(exchange);
   }
 
   /**
@@ -392,7 +394,7 @@ export class TickCache implements AsyncDisposable {
         'bid: must be ≤ ask (the merged tick would have bid above ask)',
       );
     }
-    if (status === 2 || !this.#registered.has(exchange)) await this.#register(exchange);
+    if (status === 2 || this.#registrationDue(exchange)) await this.#register(exchange);
     return TickLayout.decode(this.connection.codec, bytes, key, 'v');
   }
 
@@ -517,7 +519,7 @@ export class TickCache implements AsyncDisposable {
     const keys = this.#keys;
     // Unregister first: a symbol added from now on registers the exchange again.
     this.#registered.delete(exchange);
-    await this.connection.send(keys.registry, ['SREM', keys.registry, exchange]);
+    await this.connection.send(keys.registry, ['ZREM', keys.registry, exchange]);
     const index = keys.index(exchange);
     const symbols = await this.connection.send<string[]>(index, ['ZRANGE', index, '0', '-1']);
     const counts: Promise<number>[] = [];
@@ -574,7 +576,10 @@ export class TickCache implements AsyncDisposable {
   ): Promise<Tick | null> {
     checkName(symbol, 'symbol');
     checkName(exchange, 'exchange');
-    const timeoutMs = checkOptionalMs(options.timeoutMs, 'timeoutMs') ?? DEFAULT_WAIT_MS;
+    const timeoutMs =
+      options.timeoutMs === undefined
+        ? DEFAULT_WAIT_MS
+        : validate(WaitMs, options.timeoutMs, 'timeoutMs');
     const maxAgeMs = checkOptionalMs(options.maxAgeMs, 'maxAgeMs');
     const subscription = this.subscribe({ symbol, exchange });
     try {
@@ -601,18 +606,37 @@ export class TickCache implements AsyncDisposable {
    * Adds an exchange to the registry, which lives in another slot than the write script's keys.
    * Called when a write reports a symbol new to the exchange's index, and on this instance's
    * first write to an exchange, so a registration lost between the two steps (a crash, a failed
-   * SADD) is repaired by the next new symbol or by the next process that writes there.
+   * ZADD) is repaired by the next new symbol or by the next process that writes there. The
+   * registry is a sorted set scored by deadline (now + ticker TTL), renewed by writers at least
+   * every half TTL, so an exchange that stops ticking drops out when its tickers expire.
    */
   async #register(exchange: string): Promise<void> {
     const registry = this.#keys.registry;
-    await this.connection.send(registry, ['SADD', registry, exchange]);
-    this.#registered.add(exchange);
+    const now = Date.now();
+    const ttl = Number(this.#ttl);
+    await this.connection.send(registry, ['ZADD', registry, String(now + ttl), exchange]);
+    await this.connection.send(registry, ['PEXPIRE', registry, this.#ttl, 'GT']);
+    await this.connection.send(registry, ['PEXPIRE', registry, this.#ttl, 'NX']);
+    this.#registered.set(exchange, now);
   }
 
-  /** @returns Registered exchange names, sorted. */
+  /** Whether this instance should renew the exchange's registration (not within half a TTL). */
+  #registrationDue(exchange: string): boolean {
+    const last = this.#registered.get(exchange);
+    return last === undefined || Date.now() - last > Number(this.#ttl) / 2;
+  }
+
+  /** @returns Registered exchange names whose deadline has not passed, sorted. */
   async #exchanges(): Promise<string[]> {
     const registry = this.#keys.registry;
-    const exchanges = await this.connection.send<string[]>(registry, ['SMEMBERS', registry]);
+    const now = String(Date.now());
+    await this.connection.send(registry, ['ZREMRANGEBYSCORE', registry, '-inf', `(${now}`]);
+    const exchanges = await this.connection.send<string[]>(registry, [
+      'ZRANGE',
+      registry,
+      '0',
+      '-1',
+    ]);
     return exchanges.sort();
   }
 }
