@@ -1,27 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CacheConnection } from './connection.js';
-import { redisTarget, testConnection, uniquePrefix } from './testing/index.js';
-
-type NodeClient = ReturnType<typeof createClient>;
-
-/** Plain clients to every node of the suite's Redis (one for standalone, each master for a cluster). */
-async function nodeClients(): Promise<NodeClient[]> {
-  const target = redisTarget();
-  const options =
-    target.mode === 'standalone'
-      ? [{ url: target.url }]
-      : target.nodes.map((n) => ({ socket: { host: n.host, port: n.port } }));
-  return Promise.all(
-    options.map(async (o) => {
-      const client = createClient(o);
-      client.on('error', () => undefined);
-      await client.connect();
-      return client;
-    }),
-  );
-}
+import { type NodeClient, nodeClients, testConnection, uniquePrefix } from './testing/index.js';
 
 /** Every key matching `pattern` on one node, by a full SCAN. */
 async function scanNode(client: NodeClient, pattern: string): Promise<string[]> {

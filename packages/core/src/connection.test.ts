@@ -1,7 +1,7 @@
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from './connection.js';
-import { ConnectionError, FullonCacheError, PubSubError } from './errors.js';
+import { ConnectionError, FullonCacheError, ValidationError } from './errors.js';
 import { findFreePort } from './redis-server.js';
 import { defineScript } from './script.js';
 import {
@@ -136,9 +136,10 @@ describe('close', () => {
     }
   });
 
-  it('subscribe still rejects a subscription without channel with PubSubError', async () => {
+  it('subscribe rejects a subscription without channel with a ValidationError naming channels', async () => {
     await using conn = await testConnection();
-    expect(PubSubError.is(await rejection(conn.subscribe({})))).toBe(true);
+    const error = await rejection(conn.subscribe({}));
+    expect(ValidationError.is(error) && error.field === 'channels').toBe(true);
   });
 });
 

@@ -35,6 +35,7 @@ export type { PatternPart } from './key-builder.js';
 export { escapeKeyPart, KeyBuilder, unescapeKeyPart, WILDCARD } from './key-builder.js';
 export type { LayoutDefinition, RecordLayout } from './layout.js';
 export { defineLayout } from './layout.js';
+export { openOwned } from './open-owned.js';
 export type { RedisServerHandle, StartRedisOptions } from './redis-server.js';
 export {
   findFreePort,

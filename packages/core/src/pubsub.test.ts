@@ -5,31 +5,14 @@ import { ValidationError } from './errors.js';
 import { WILDCARD } from './key-builder.js';
 import type { PubSubMessage, Subscription } from './subscription.js';
 import {
+  type NodeClient,
+  nodeClients,
   type RedisServerHandle,
   redisTarget,
   startRedisServer,
   testConnection,
   useTestConnection,
 } from './testing/index.js';
-
-type NodeClient = ReturnType<typeof createClient>;
-
-/** Plain clients to every node of the suite's Redis. */
-async function nodeClients(): Promise<NodeClient[]> {
-  const target = redisTarget();
-  const options =
-    target.mode === 'standalone'
-      ? [{ url: target.url }]
-      : target.nodes.map((n) => ({ socket: { host: n.host, port: n.port } }));
-  return Promise.all(
-    options.map(async (o) => {
-      const client = createClient(o);
-      client.on('error', () => undefined);
-      await client.connect();
-      return client;
-    }),
-  );
-}
 
 /** Subscribers of `channel`, summed over every node (a cluster subscriber sits on one). */
 async function numsub(nodes: NodeClient[], channel: string): Promise<number> {

@@ -1,4 +1,9 @@
-import { type CacheConnection, type ConnectOptions, connect, ValidationError } from '@fullon/core';
+import {
+  type CacheConnection,
+  type ConnectOptions,
+  openOwned,
+  ValidationError,
+} from '@fullon/core';
 import * as v from 'valibot';
 import { DEFAULT_METADATA_TTL_MS, DEFAULT_WS_ERROR_CAP } from './defaults.js';
 import { parseCatExchanges, parseExchange, parseUserExchanges } from './exchange-input.js';
@@ -117,19 +122,15 @@ export class ExchangeCache implements AsyncDisposable {
    * @returns The cache.
    * @throws {ConnectionError} when Redis cannot be reached.
    */
-  static async open(
+  static open(
     config?: ConnectOptions | string,
     options: ExchangeCacheOptions = {},
   ): Promise<ExchangeCache> {
-    const conn = await connect(config);
-    try {
+    return openOwned(config, (conn) => {
       const cache = new ExchangeCache(conn, options);
       cache.#owned = conn;
       return cache;
-    } catch (error) {
-      await conn.close();
-      throw error;
-    }
+    });
   }
 
   /**

@@ -1,9 +1,9 @@
 import {
   type CacheConnection,
   type ConnectOptions,
-  connect,
   DecodeError,
   Name,
+  openOwned,
 } from '@fullon/core';
 import { DEFAULT_METADATA_TTL_MS } from './defaults.js';
 import { readHash, readHashField } from './hash-read.js';
@@ -76,19 +76,15 @@ export class SymbolCache implements AsyncDisposable {
    * @returns The cache.
    * @throws {ConnectionError} when Redis cannot be reached.
    */
-  static async open(
+  static open(
     config?: ConnectOptions | string,
     options: SymbolCacheOptions = {},
   ): Promise<SymbolCache> {
-    const conn = await connect(config);
-    try {
+    return openOwned(config, (conn) => {
       const cache = new SymbolCache(conn, options);
       cache.#owned = conn;
       return cache;
-    } catch (error) {
-      await conn.close();
-      throw error;
-    }
+    });
   }
 
   /**

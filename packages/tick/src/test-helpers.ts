@@ -1,5 +1,4 @@
 // Test support, excluded from the build (tsconfig.build.json, package.json "files").
-import type { CacheConnection, RedisReply } from '@fullon/core';
 import type { Tick } from './schema.js';
 
 /** A valid tick with a recent time; override any field. */
@@ -13,49 +12,4 @@ export function makeTick(overrides: Partial<Tick> = {}): Tick {
   } as Tick;
 }
 
-/** For each master's slot range, a key routing there (SCAN is per node on a cluster). */
-async function routingKeys(conn: CacheConnection): Promise<(string | undefined)[]> {
-  if (conn.mode === 'standalone') return [undefined];
-  const ranges = (await conn.send<RedisReply[][]>(undefined, ['CLUSTER', 'SLOTS'])).map(
-    ([start, end]) => [Number(start), Number(end)] as const,
-  );
-  const found = new Map<number, string>();
-  for (let n = 0; found.size < ranges.length && n < 10_000; n++) {
-    const candidate = `route-${n}`;
-    const slot = await conn.send<number>(undefined, ['CLUSTER', 'KEYSLOT', candidate]);
-    const range = ranges.findIndex(([start, end]) => slot >= start && slot <= end);
-    if (range >= 0 && !found.has(range)) found.set(range, candidate);
-  }
-  return [...found.values()];
-}
-
-/** Every key under the connection's prefix, on every master, sorted. */
-export async function listKeys(conn: CacheConnection): Promise<string[]> {
-  const keys: string[] = [];
-  for (const route of await routingKeys(conn)) {
-    let cursor = '0';
-    do {
-      const [next, batch] = await conn.send<[string, string[]]>(route, [
-        'SCAN',
-        cursor,
-        'MATCH',
-        conn.keys.scanPattern(),
-        'COUNT',
-        '1000',
-      ]);
-      cursor = next;
-      keys.push(...batch);
-    } while (cursor !== '0');
-  }
-  return keys.sort();
-}
-
-/** How many clients subscribe to `channel`, summed over every master (NUMSUB is per node). */
-export async function subscriberCount(conn: CacheConnection, channel: string): Promise<number> {
-  let total = 0;
-  for (const route of await routingKeys(conn)) {
-    const reply = await conn.send<[string, number]>(route, ['PUBSUB', 'NUMSUB', channel]);
-    total += reply[1];
-  }
-  return total;
-}
+export { listKeys, subscriberCount } from '@fullon/core/testing';

@@ -2,8 +2,8 @@ import {
   type CacheConnection,
   ConfigurationError,
   type ConnectOptions,
-  connect,
   DecodeError,
+  openOwned,
   PositiveMs,
   type RedisArg,
   type SendOptions,
@@ -146,9 +146,11 @@ export class TickCache implements AsyncDisposable {
     options: TickCacheOptions = {},
   ): Promise<TickCache> {
     validate(PositiveMs, options.tickerTtlMs ?? DEFAULT_TICKER_TTL_MS, 'tickerTtlMs');
-    const cache = new TickCache(await connect(config), options);
-    cache.#owned = true;
-    return cache;
+    return openOwned(config, (conn) => {
+      const cache = new TickCache(conn, options);
+      cache.#owned = true;
+      return cache;
+    });
   }
 
   /**

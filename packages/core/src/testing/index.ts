@@ -6,6 +6,7 @@ import type { RedisTarget } from './target.js';
 
 export type { RedisClusterHandle, RedisServerHandle, StartRedisOptions } from '../redis-server.js';
 export { REDIS_INSTALL_HINT, startRedisCluster, startRedisServer } from '../redis-server.js';
+export { listKeys, type NodeClient, nodeClients, subscriberCount } from './keyspace.js';
 export type { RedisTarget } from './target.js';
 
 /** @returns The Redis the global setup provided (standalone URL or cluster nodes). */
