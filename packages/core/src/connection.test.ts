@@ -7,20 +7,11 @@ import { defineScript } from './script.js';
 import {
   type RedisServerHandle,
   redisTarget,
+  rejection,
   startRedisServer,
   testConnection,
   useTestConnection,
 } from './testing/index.js';
-
-/** Awaits `promise`, expects it to reject, and returns the reason. */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new FullonCacheError('expected a rejection, the promise resolved');
-}
 
 describe('connect failures', () => {
   it('fails with a ConnectionError naming 127.0.0.1:<port> within the connect timeout', async () => {

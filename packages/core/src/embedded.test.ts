@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { connect } from './connection.js';
 import { ensureRedis } from './embedded.js';
-import { ConnectionError, FullonCacheError } from './errors.js';
+import { ConnectionError } from './errors.js';
 import { findFreePort, probeRedis } from './redis-server.js';
-import { redisTarget } from './testing/index.js';
-
-/** Awaits `promise`, expects it to reject, and returns the reason. */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new FullonCacheError('expected a rejection, the promise resolved');
-}
+import { redisTarget, rejection } from './testing/index.js';
 
 describe('ensureRedis', () => {
   it('starts a throwaway redis-server when nothing is configured and nothing answers', async () => {

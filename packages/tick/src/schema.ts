@@ -49,16 +49,7 @@ export type Tick = v.InferOutput<typeof Tick>;
  * unknown property is rejected, so a typo does not silently merge nothing.
  */
 export const TickUpdate = v.pipe(
-  v.strictObject({
-    price: v.optional(NonNegative),
-    time: v.optional(EpochMs),
-    volume: v.optional(NonNegative),
-    bid: v.optional(NonNegative),
-    ask: v.optional(NonNegative),
-    last: v.optional(NonNegative),
-    change: v.optional(FiniteNumber),
-    percentage: v.optional(FiniteNumber),
-  }),
+  v.strictObject(v.partial(v.omit(TickFields, ['symbol', 'exchange'])).entries),
   v.forward(v.partialCheck([['bid'], ['ask']], bidNotAboveAsk, BID_ABOVE_ASK), ['bid']),
 );
 /** A partial tick for `updateTicker`; see the {@link TickUpdate} schema. */

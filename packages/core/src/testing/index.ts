@@ -54,3 +54,18 @@ export function useTestConnection(options: ConnectOptions = {}): () => CacheConn
     return connection;
   };
 }
+
+/**
+ * Awaits a promise that must reject.
+ * @param promise - The call under test.
+ * @returns The rejection reason.
+ * @throws {FullonCacheError} when the promise resolves instead.
+ */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new FullonCacheError('expected a rejection, the promise resolved');
+}
