@@ -13,6 +13,7 @@ import {
 import { KeyBuilder } from './key-builder.js';
 import type { LuaScript } from './script.js';
 import { keySlot } from './slot.js';
+import { startStallWatchdog } from './stall-watchdog.js';
 import { type SubscribeOptions, Subscription } from './subscription.js';
 
 type StandaloneClient = ReturnType<typeof createClient>;
@@ -144,6 +145,7 @@ export class CacheConnection implements AsyncDisposable {
   #subscriber: Promise<StandaloneClient> | undefined;
   readonly #readyWaiters = new WeakMap<StandaloneClient, Promise<void>>();
   #closing: Promise<void> | undefined;
+  #stopWatchdog: (() => void) | undefined;
   readonly #subscriptions = new Set<Subscription>();
 
   /** @internal Use {@link connect}. */
@@ -216,6 +218,19 @@ export class CacheConnection implements AsyncDisposable {
       );
     }
     this.#state.connected = true;
+    const client = this.#standalone;
+    if (client !== undefined) {
+      this.#stopWatchdog = startStallWatchdog(client, this.config.socketTimeoutMs, async () => {
+        const error = new ConnectionError(
+          `Redis at ${this.target} stopped answering for ${this.config.socketTimeoutMs} ms`,
+        );
+        this.events.emit('disconnected', error);
+        // Dropping the link rejects every command waiting on it; then connect again (the
+        // reconnect strategy backs off while the server stays unreachable).
+        await client.disconnect().catch(() => undefined);
+        if (this.#closing === undefined) client.connect().catch(() => undefined);
+      });
+    }
     return this;
   }
 
@@ -692,6 +707,7 @@ export class CacheConnection implements AsyncDisposable {
   }
 
   async #forceClose(): Promise<void> {
+    this.#stopWatchdog?.();
     const quiet = () => undefined;
     const subscriber = this.#subscriber;
     this.#subscriber = undefined;

@@ -197,3 +197,31 @@ describe('blocking connections are bounded by maxConnections', () => {
     expect(await conn.blocking(other, ['BLPOP', other, '1'])).toStrictEqual([other, 'y']);
   });
 });
+
+describe('a server that stops answering, on a server the test owns', () => {
+  let server: RedisServerHandle;
+  let conn: CacheConnection;
+  beforeAll(async () => {
+    server = await startRedisServer();
+    conn = await connect({ url: server.url, prefix: 'stall', socketTimeoutMs: SOCKET_TIMEOUT_MS });
+  });
+  afterAll(async () => {
+    server.resumeServer();
+    await conn.close();
+    await server.stop();
+  });
+
+  it('fails calls with ConnectionError when the server stops answering but keeps the socket open, and recovers', async () => {
+    const key = conn.keys.key('stall');
+    await conn.send(key, ['SET', key, 'before']);
+    server.pauseServer();
+    try {
+      const { error } = await timedRejection(conn.send(key, ['GET', key]));
+      expect(ConnectionError.is(error), String(error)).toBe(true);
+    } finally {
+      server.resumeServer();
+    }
+    await waitUntilBack(conn);
+    expect(await conn.send(key, ['GET', key])).toBe('before');
+  });
+});

@@ -114,6 +114,10 @@ export interface RedisServerHandle {
   killServer(): Promise<void>;
   /** Starts it again on the same port (empty: nothing is persisted). */
   restartServer(): Promise<void>;
+  /** Freezes the process (SIGSTOP): connections stay open, nothing is answered. */
+  pauseServer(): void;
+  /** Lets a paused process run again (SIGCONT). */
+  resumeServer(): void;
   /** Stops it for good. Idempotent. */
   stop(): Promise<void>;
 }
@@ -183,7 +187,16 @@ export async function startRedisServer(
       await halt('SIGKILL');
       await launch();
     },
-    stop: () => halt('SIGTERM'),
+    pauseServer: () => {
+      child?.kill('SIGSTOP');
+    },
+    resumeServer: () => {
+      child?.kill('SIGCONT');
+    },
+    stop: async () => {
+      child?.kill('SIGCONT'); // a stopped process would not act on SIGTERM
+      await halt('SIGTERM');
+    },
   };
 }
 
