@@ -5,7 +5,11 @@ import {
   ValidationError,
 } from '@fullon/core';
 import * as v from 'valibot';
-import { DEFAULT_METADATA_TTL_MS, DEFAULT_WS_ERROR_CAP } from './defaults.js';
+import {
+  DEFAULT_LOAD_TIMEOUT_MS,
+  DEFAULT_METADATA_TTL_MS,
+  DEFAULT_WS_ERROR_CAP,
+} from './defaults.js';
 import { parseCatExchanges, parseExchange, parseUserExchanges } from './exchange-input.js';
 import {
   readCatalog,
@@ -22,7 +26,7 @@ import { SingleFlight, type Source } from './read-through.js';
 import type { CatExchange, Exchange, ExchangeInput } from './schema.js';
 import { Id } from './schema.js';
 import { deleteKeys } from './scripts/delete-keys.js';
-import { check, checkCount, checkMs } from './validation.js';
+import { check, checkCount, checkMs, checkWaitMs } from './validation.js';
 import { type PopWsErrorOptions, popWsError, pushWsError } from './ws-errors.js';
 
 /**
@@ -45,6 +49,11 @@ export interface ExchangeCacheOptions {
   load?: ExchangeLoaders;
   /** How long cached metadata lives, in ms. Defaults to 86 400 000 (24 h). */
   ttlMs?: number;
+  /**
+   * How long a loader may take, in ms; past it the callers waiting on it get a `TimeoutError`
+   * and the next call loads again. Defaults to 30 000.
+   */
+  loadTimeoutMs?: number;
   /** Websocket error messages kept per exchange (newest win). Defaults to 1 000. */
   wsErrorCap?: number;
   /** A websocket error list expires this long after its last push, in ms. Defaults to 24 h. */
@@ -99,7 +108,7 @@ export class ExchangeCache implements AsyncDisposable {
   /** TTL of a websocket error list after its last push, in ms. */
   readonly wsErrorTtlMs: number;
   readonly #load: ExchangeLoaders;
-  readonly #flights = new SingleFlight();
+  readonly #flights: SingleFlight;
   #owned: CacheConnection | undefined;
 
   /**
@@ -110,6 +119,9 @@ export class ExchangeCache implements AsyncDisposable {
   constructor(conn: CacheConnection, options: ExchangeCacheOptions = {}) {
     this.connection = conn;
     this.ttlMs = checkMs(options.ttlMs, DEFAULT_METADATA_TTL_MS, 'ttlMs');
+    this.#flights = new SingleFlight(
+      checkWaitMs(options.loadTimeoutMs, DEFAULT_LOAD_TIMEOUT_MS, 'loadTimeoutMs'),
+    );
     this.wsErrorCap = checkCount(options.wsErrorCap, DEFAULT_WS_ERROR_CAP, 'wsErrorCap');
     this.wsErrorTtlMs = checkMs(options.wsErrorTtlMs, DEFAULT_METADATA_TTL_MS, 'wsErrorTtlMs');
     this.#load = options.load ?? {};

@@ -1,3 +1,5 @@
+import { TimeoutError } from '@fullon/core';
+
 /** Where a missed value comes from, and how it is written back. */
 export interface Source<L> {
   /** Fetches the value from the source of truth (the user's loader, validated). */
@@ -24,6 +26,16 @@ interface Flight {
  */
 export class SingleFlight {
   readonly #flights = new Map<string, Flight>();
+  readonly #loadTimeoutMs: number;
+
+  /**
+   * @param loadTimeoutMs - How long one load may take; past it every waiter gets a
+   *   `TimeoutError` and the key is free for the next call, so a loader that never answers
+   *   cannot block its key forever. Defaults to 30 000 ms.
+   */
+  constructor(loadTimeoutMs = 30_000) {
+    this.#loadTimeoutMs = loadTimeoutMs;
+  }
 
   /** How many loads are in flight (for tests and diagnostics). */
   get size(): number {
@@ -76,7 +88,7 @@ export class SingleFlight {
 
   async #execute<L>(key: string, flight: Flight, source: Source<L>): Promise<L> {
     try {
-      const loaded = await source.load();
+      const loaded = await this.#bounded(key, source.load());
       if (!flight.stale) await source.store(loaded);
       return loaded;
     } finally {
@@ -94,5 +106,19 @@ export class SingleFlight {
     if (flight === undefined) return;
     flight.stale = true;
     this.#flights.delete(key);
+  }
+
+  #bounded<L>(key: string, load: Promise<L>): Promise<L> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new TimeoutError(`loader for ${key} did not answer within ${this.#loadTimeoutMs} ms`),
+          ),
+        this.#loadTimeoutMs,
+      );
+    });
+    return Promise.race([load, timeout]).finally(() => clearTimeout(timer));
   }
 }

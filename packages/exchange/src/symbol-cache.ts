@@ -5,7 +5,7 @@ import {
   Name,
   openOwned,
 } from '@fullon/core';
-import { DEFAULT_METADATA_TTL_MS } from './defaults.js';
+import { DEFAULT_LOAD_TIMEOUT_MS, DEFAULT_METADATA_TTL_MS } from './defaults.js';
 import { readHash, readHashField } from './hash-read.js';
 import { COMPLETE_MARKER, symbolsKey } from './keys.js';
 import { decodeSymbol, SymbolLayout } from './layouts.js';
@@ -15,7 +15,7 @@ import { deleteKeys } from './scripts/delete-keys.js';
 import { replaceHash } from './scripts/replace-hash.js';
 import { upsertHashField } from './scripts/upsert-hash-field.js';
 import { parseSymbol, parseSymbols, sortSymbols } from './symbol-input.js';
-import { check, checkMs } from './validation.js';
+import { check, checkMs, checkWaitMs } from './validation.js';
 
 /** Options of {@link SymbolCache}. */
 export interface SymbolCacheOptions {
@@ -27,6 +27,11 @@ export interface SymbolCacheOptions {
   load?: (exchange: string) => Promise<SymbolInfo[]>;
   /** How long a cached symbol set lives, in ms. Defaults to 86 400 000 (24 h). */
   ttlMs?: number;
+  /**
+   * How long a loader may take, in ms; past it the callers waiting on it get a `TimeoutError`
+   * and the next call loads again. Defaults to 30 000.
+   */
+  loadTimeoutMs?: number;
 }
 
 /**
@@ -55,7 +60,7 @@ export class SymbolCache implements AsyncDisposable {
   /** TTL of a cached symbol set, in ms. */
   readonly ttlMs: number;
   readonly #load: ((exchange: string) => Promise<SymbolInfo[]>) | undefined;
-  readonly #flights = new SingleFlight();
+  readonly #flights: SingleFlight;
   #owned: CacheConnection | undefined;
 
   /**
@@ -66,6 +71,9 @@ export class SymbolCache implements AsyncDisposable {
   constructor(conn: CacheConnection, options: SymbolCacheOptions = {}) {
     this.connection = conn;
     this.ttlMs = checkMs(options.ttlMs, DEFAULT_METADATA_TTL_MS, 'ttlMs');
+    this.#flights = new SingleFlight(
+      checkWaitMs(options.loadTimeoutMs, DEFAULT_LOAD_TIMEOUT_MS, 'loadTimeoutMs'),
+    );
     this.#load = options.load;
   }
 

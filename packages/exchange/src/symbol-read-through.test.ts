@@ -1,4 +1,4 @@
-import { ValidationError } from '@fullon/core';
+import { TimeoutError, ValidationError } from '@fullon/core';
 import { useTestConnection } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { symbolsKey } from './keys.js';
@@ -107,6 +107,34 @@ describe('SymbolCache read-through', () => {
     fail = false;
     expect(await cache.getSymbols('rt-fail')).toHaveLength(2);
     expect(calls).toHaveLength(2);
+  });
+
+  it('gives up on a loader that never answers with a TimeoutError, and the next call loads again', async () => {
+    let hang = true;
+    const calls: string[] = [];
+    const load = (exchange: string) => {
+      calls.push(exchange);
+      return hang ? new Promise<SymbolInfo[]>(() => undefined) : Promise.resolve(markets);
+    };
+    const cache = new SymbolCache(conn(), { load, loadTimeoutMs: 200 });
+    const outcomes = await Promise.allSettled([
+      cache.getSymbols('rt-hang'),
+      cache.getSymbols('rt-hang'),
+    ]);
+    expect(calls).toEqual(['rt-hang']);
+    for (const outcome of outcomes) {
+      expect(outcome.status).toBe('rejected');
+      if (outcome.status === 'rejected') expect(TimeoutError.is(outcome.reason)).toBe(true);
+    }
+    hang = false;
+    expect(await cache.getSymbols('rt-hang')).toHaveLength(2);
+    expect(calls).toEqual(['rt-hang', 'rt-hang']);
+  });
+
+  it('rejects a loadTimeoutMs a timer cannot hold, naming it', () => {
+    expect(() => new SymbolCache(conn(), { loadTimeoutMs: 2 ** 31 })).toThrow(
+      expect.objectContaining({ field: 'loadTimeoutMs' }),
+    );
   });
 
   it('rejects an invalid loader answer with a ValidationError and stores nothing', async () => {

@@ -1,4 +1,4 @@
-import { DecodeError, PositiveMs, ValidationError } from '@fullon/core';
+import { DecodeError, PositiveMs, ValidationError, WaitMs } from '@fullon/core';
 import * as v from 'valibot';
 
 /**
@@ -64,6 +64,18 @@ export function checkList<TSchema extends v.GenericSchema, K extends string>(
  */
 export function checkMs(value: unknown, fallback: number, label: string): number {
   return value === undefined ? fallback : check(PositiveMs, value, label);
+}
+
+/**
+ * Checks an optional wait in whole ms (0 to 2 147 483 647, the most a Node timer takes).
+ * @param value - Untrusted input, or `undefined` for the default.
+ * @param fallback - The default.
+ * @param label - Name for the error.
+ * @returns The wait.
+ * @throws {ValidationError} naming `label`.
+ */
+export function checkWaitMs(value: unknown, fallback: number, label: string): number {
+  return value === undefined ? fallback : check(WaitMs, value, label);
 }
 
 /**
