@@ -38,6 +38,16 @@ export interface TickBenchClients {
   ioredisPipelined: Redis;
 }
 
+/** Keys of the baselines' own data, one per symbol, in families of their own. */
+function baselineKeys(conn: CacheConnection) {
+  const symbols = Array.from({ length: SYMBOLS }, (_, i) => tickAt(i).symbol);
+  return {
+    json: symbols.map((symbol) => conn.keys.tagged('bench-json', EXCHANGE, symbol)),
+    jsonChannels: symbols.map((symbol) => conn.keys.channel('bench-json', EXCHANGE, symbol)),
+    raw: symbols.map((symbol) => conn.keys.tagged('bench-raw', EXCHANGE, symbol)),
+  };
+}
+
 /**
  * Fills every symbol once so reads always hit.
  * @returns The number of tickers written.
@@ -47,17 +57,15 @@ export async function seedTickers(clients: TickBenchClients): Promise<number> {
     const ticks = new TickCache(conn);
     await ticks.setTickers(Array.from({ length: SYMBOLS }, (_, i) => tickAt(i)));
   }
-  const keys = new TickKeys(clients.msgpack.keys);
+  const own = baselineKeys(clients.msgpack);
   await Promise.all(
     Array.from({ length: SYMBOLS }, (_, i) => {
       const tick = tickAt(i);
-      const bytes = JSON.stringify(tick);
-      const key = `${keys.ticker(tick.exchange, tick.symbol)}:json`;
       return Promise.all([
-        clients.ioredis.hset(key, 'v', bytes),
+        clients.ioredis.hset(own.json[i] ?? '', 'v', JSON.stringify(tick)),
         clients.nodeRedis.sendCommand([
           'HSET',
-          `${key}:raw`,
+          own.raw[i] ?? '',
           'v',
           TickLayout.encode(msgpackCodec, tick),
         ]),
@@ -80,6 +88,7 @@ export function tickContests(clients: TickBenchClients): Contest[] {
     keys.channel(EXCHANGE, tickAt(i).symbol),
   );
   const index = keys.index(EXCHANGE);
+  const own = baselineKeys(clients.msgpack);
   const { nodeRedis, ioredis, ioredisPipelined } = clients;
 
   const rawScript: Variant = {
@@ -108,7 +117,7 @@ export function tickContests(clients: TickBenchClients): Contest[] {
       const tick = tickAt(i);
       return nodeRedis.sendCommand([
         'HSET',
-        `${tickerKeys[i % SYMBOLS]}:raw`,
+        own.raw[i % SYMBOLS] ?? '',
         'v',
         TickLayout.encode(msgpackCodec, tick),
       ]);
@@ -120,21 +129,21 @@ export function tickContests(clients: TickBenchClients): Contest[] {
       const tick = tickAt(i);
       const n = i % SYMBOLS;
       const json = JSON.stringify(tick);
-      await client.hset(`${tickerKeys[n]}:json`, 'v', json);
-      await client.publish(`${channels[n]}:json`, json);
+      await client.hset(own.json[n] ?? '', 'v', json);
+      await client.publish(own.jsonChannels[n] ?? '', json);
     },
   });
   const ioJsonGet = (client: Redis, name: string): Variant => ({
     name,
     run: async (i) => {
-      const text = await client.hget(`${tickerKeys[i % SYMBOLS]}:json`, 'v');
+      const text = await client.hget(own.json[i % SYMBOLS] ?? '', 'v');
       return text === null ? null : JSON.parse(text);
     },
   });
-  const rawGet = (suffix: string, name: string): Variant => ({
+  const rawGet = (readKeys: readonly string[], name: string): Variant => ({
     name,
     run: async (i) => {
-      const key = `${tickerKeys[i % SYMBOLS]}${suffix}`;
+      const key = readKeys[i % SYMBOLS] ?? '';
       const bytes = await nodeRedis.sendCommand<Buffer | null>(['HGET', key, 'v'], {
         returnBuffers: true,
       });
@@ -158,8 +167,8 @@ export function tickContests(clients: TickBenchClients): Contest[] {
       op: 'getTicker',
       ours: { name: 'ours', run: (i) => ours.getTicker(`SYM${i % SYMBOLS}/USDT`, EXCHANGE) },
       baselines: [
-        rawGet('', '(a) raw node-redis'),
-        rawGet(':raw', '(b) raw HGET'),
+        rawGet(tickerKeys, '(a) raw node-redis'),
+        rawGet(own.raw, '(b) raw HGET'),
         ioJsonGet(ioredis, '(c) ioredis JSON'),
         ioJsonGet(ioredisPipelined, "(c') ioredis JSON, auto-pipelining"),
         {
