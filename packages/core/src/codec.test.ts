@@ -1,5 +1,7 @@
+import { Decoder, Encoder } from '@msgpack/msgpack';
 import { describe, expect, it } from 'vitest';
 import { asBuffer, type Codec, createMsgpackCodec, jsonCodec, msgpackCodec } from './codec.js';
+import { decodeFlatTuple } from './flat-tuple.js';
 import { useTestConnection } from './testing/index.js';
 
 /** Plain data every codec must carry unchanged. */
@@ -122,5 +124,56 @@ describe('asBuffer', () => {
   it('returns a Buffer as it is', () => {
     const buffer = Buffer.from('abc');
     expect(asBuffer(buffer)).toBe(buffer);
+  });
+});
+
+describe('decodeFlatTuple (the fast path of the msgpack codec)', () => {
+  const general = new Decoder();
+  const encoder = new Encoder();
+  const scalars: (() => unknown)[] = [
+    () => null,
+    () => Math.random() < 0.5,
+    () => Math.floor(Math.random() * 128),
+    () => -Math.floor(Math.random() * 32) - 1,
+    () => Math.floor(Math.random() * 2 ** 8),
+    () => Math.floor(Math.random() * 2 ** 16),
+    () => Math.floor(Math.random() * 2 ** 32),
+    () => Math.floor(Math.random() * 2 ** 53),
+    () => -Math.floor(Math.random() * 2 ** 7),
+    () => -Math.floor(Math.random() * 2 ** 15),
+    () => -Math.floor(Math.random() * 2 ** 31),
+    () => -Math.floor(Math.random() * 2 ** 53),
+    () => (Math.random() - 0.5) * 1e9,
+    () => 1.7e12 + Math.random(),
+    () => 'BTC/USDT',
+    () => '',
+    () => 'ünïcödé ✓ 🚀',
+    () => 'x'.repeat(31),
+    () => 'y'.repeat(255),
+    () => 'z'.repeat(70_000),
+  ];
+
+  it('decodes every flat scalar tuple exactly as the general decoder does', () => {
+    for (let round = 0; round < 2_000; round++) {
+      const length = Math.floor(Math.random() * 20);
+      const tuple = Array.from({ length }, () =>
+        scalars[Math.floor(Math.random() * scalars.length)]?.(),
+      );
+      const bytes = Buffer.from(encoder.encode(tuple));
+      expect(decodeFlatTuple(bytes)).toStrictEqual(general.decode(bytes));
+    }
+    const wide = Array.from({ length: 40 }, (_, i) => i * 1.5);
+    expect(decodeFlatTuple(Buffer.from(encoder.encode(wide)))).toStrictEqual(wide);
+  });
+
+  it('declines anything else, so the general decoder decides', () => {
+    for (const value of [{ a: 1 }, [1, [2]], [new Uint8Array([1])], 'text', 42, [{ a: 1 }]]) {
+      expect(decodeFlatTuple(Buffer.from(encoder.encode(value)))).toBeUndefined();
+    }
+    const bytes = Buffer.from(encoder.encode([1, 'abc', 2.5]));
+    expect(decodeFlatTuple(bytes.subarray(0, bytes.length - 1))).toBeUndefined();
+    expect(decodeFlatTuple(Buffer.concat([bytes, Buffer.from([0])]))).toBeUndefined();
+    expect(decodeFlatTuple(Buffer.alloc(0))).toBeUndefined();
+    expect(() => msgpackCodec.decode(bytes.subarray(0, bytes.length - 1))).toThrow();
   });
 });
