@@ -1,7 +1,17 @@
 import { type KeyBuilder, type PatternPart, WILDCARD } from '@fullon/core';
 
-/** Most ticker keys a {@link TickKeys} remembers (about 100 bytes each). */
+/** Most tickers whose names a {@link TickKeys} remembers (about 250 bytes each). */
 const MAX_CACHED_KEYS = 50_000;
+
+/** The names of one ticker's keys and channel. */
+export interface TickerNames {
+  /** The hash holding the ticker. */
+  readonly ticker: string;
+  /** Its exchange's symbol index. */
+  readonly index: string;
+  /** The channel its writes are published on. */
+  readonly channel: string;
+}
 
 /**
  * Every key and channel of `@fullon/tick`. The only place this package names keys.
@@ -18,9 +28,9 @@ const MAX_CACHED_KEYS = 50_000;
  */
 export class TickKeys {
   readonly #kb: KeyBuilder;
-  /** Ticker keys built so far, by exchange then symbol: escaping two names per hot read showed in profiles. */
-  readonly #tickerKeys = new Map<string, Map<string, string>>();
-  #cachedKeys = 0;
+  /** Names built so far, by exchange then symbol: escaping names on every hot call showed in profiles. */
+  readonly #built = new Map<string, Map<string, TickerNames>>();
+  #builtCount = 0;
   /** The registry of exchanges (one key, its own slot). */
   readonly registry: string;
 
@@ -36,23 +46,37 @@ export class TickKeys {
    * @returns The hash holding one ticker.
    */
   ticker(exchange: string, symbol: string): string {
-    let bySymbol = this.#tickerKeys.get(exchange);
+    return this.names(exchange, symbol).ticker;
+  }
+
+  /**
+   * Every name one ticker's write needs, built once per ticker and remembered (bounded: past
+   * MAX_CACHED_KEYS the memo starts over rather than grow with hostile input).
+   * @param exchange - Exchange name (the hash tag).
+   * @param symbol - Symbol.
+   * @returns The ticker key, its exchange's index and its channel.
+   */
+  names(exchange: string, symbol: string): TickerNames {
+    let bySymbol = this.#built.get(exchange);
     const cached = bySymbol?.get(symbol);
     if (cached !== undefined) return cached;
-    const key = this.#kb.tagged('tick', exchange, symbol);
-    // Bounded: past MAX_CACHED_KEYS the memo starts over rather than grow with hostile input.
-    if (this.#cachedKeys >= MAX_CACHED_KEYS) {
-      this.#tickerKeys.clear();
-      this.#cachedKeys = 0;
+    const names: TickerNames = {
+      ticker: this.#kb.tagged('tick', exchange, symbol),
+      index: this.index(exchange),
+      channel: this.#kb.channel('tick', exchange, symbol),
+    };
+    if (this.#builtCount >= MAX_CACHED_KEYS) {
+      this.#built.clear();
+      this.#builtCount = 0;
       bySymbol = undefined;
     }
     if (bySymbol === undefined) {
       bySymbol = new Map();
-      this.#tickerKeys.set(exchange, bySymbol);
+      this.#built.set(exchange, bySymbol);
     }
-    bySymbol.set(symbol, key);
-    this.#cachedKeys++;
-    return key;
+    bySymbol.set(symbol, names);
+    this.#builtCount++;
+    return names;
   }
 
   /**
@@ -69,7 +93,7 @@ export class TickKeys {
    * @returns The channel on which one ticker's writes are published.
    */
   channel(exchange: string, symbol: string): string {
-    return this.#kb.channel('tick', exchange, symbol);
+    return this.names(exchange, symbol).channel;
   }
 
   /**

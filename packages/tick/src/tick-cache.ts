@@ -165,16 +165,16 @@ export class TickCache implements AsyncDisposable {
   async setTicker(tick: Tick, options?: SetTickerOptions): Promise<boolean> {
     const parsed = parseTick(tick);
     const { exchange, symbol } = parsed;
-    const keys = this.#keys;
+    const names = this.#keys.names(exchange, symbol);
     const status = await this.connection.runScript<number>(
       SET_TICKER,
-      [keys.ticker(exchange, symbol), keys.index(exchange)],
+      [names.ticker, names.index],
       [
         String(parsed.time),
         TickLayout.encode(this.connection.codec, parsed),
         options?.force === true ? '1' : '0',
         this.#ttl,
-        keys.channel(exchange, symbol),
+        names.channel,
         symbol,
       ],
     );
