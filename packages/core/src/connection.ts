@@ -293,20 +293,25 @@ export class CacheConnection implements AsyncDisposable {
     options?: SendOptions,
     map?: (reply: T) => R,
   ): Promise<T | R> {
-    const buffers = options?.buffers === true;
-    const standalone = this.#standalone;
-    // Hot path: a ready standalone client takes the command directly, with one promise added
-    // for error translation and no async frame.
-    const sent =
-      standalone?.isReady && this.#closing === undefined
-        ? buffers
-          ? standalone.sendCommand<T>(args, RETURN_BUFFERS)
-          : standalone.sendCommand<T>(args)
-        : (this.#dispatch(key, args, buffers, false) as Promise<T>);
+    const sent = this.#sendRaw<T>(key, args, options?.buffers === true);
     const failed = (error: unknown): never => {
       throw this.#translate(error, args[0]?.toString() ?? 'command');
     };
     return map === undefined ? sent.then(undefined, failed) : sent.then(map, failed);
+  }
+
+  /**
+   * The untranslated send: a ready standalone client takes the command directly (the hot
+   * path, no async frame); anything else goes through `#dispatch`.
+   */
+  #sendRaw<T>(key: string | undefined, args: RedisArg[], buffers: boolean): Promise<T> {
+    const standalone = this.#standalone;
+    if (standalone?.isReady && this.#closing === undefined) {
+      return buffers
+        ? standalone.sendCommand<T>(args, RETURN_BUFFERS)
+        : standalone.sendCommand<T>(args);
+    }
+    return this.#dispatch(key, args, buffers, false) as Promise<T>;
   }
 
   /**
@@ -447,25 +452,27 @@ export class CacheConnection implements AsyncDisposable {
     const command: RedisArg[] = ['EVALSHA', script.sha, String(keys.length)];
     for (const key of keys) command.push(key);
     for (const arg of args) command.push(arg);
-    const named = (error: unknown) =>
-      FullonCacheError.is(error) && error.cause instanceof ErrorReply
-        ? new FullonCacheError(`script ${script.name} failed: ${error.cause.message}`, 'COMMAND', {
-            cause: error.cause,
+    const buffers = options?.buffers === true;
+    // One rejection handler for both attempts, on the untranslated send: a script call costs
+    // one promise layer, like a plain command.
+    const failed = (error: unknown): Promise<T> => {
+      if (
+        command[0] === 'EVALSHA' &&
+        error instanceof ErrorReply &&
+        error.message.startsWith('NOSCRIPT')
+      ) {
+        // The server lost its script cache (restart, SCRIPT FLUSH, failover): EVAL loads it again.
+        command[0] = 'EVAL';
+        command[1] = script.source;
+        return this.#sendRaw<T>(keys[0], command, buffers).then(undefined, failed);
+      }
+      throw error instanceof ErrorReply
+        ? new FullonCacheError(`script ${script.name} failed: ${error.message}`, 'COMMAND', {
+            cause: error,
           })
-        : error;
-    return this.send<T>(keys[0], command, options).catch((error: unknown) => {
-      const lost =
-        FullonCacheError.is(error) &&
-        error.cause instanceof ErrorReply &&
-        error.cause.message.startsWith('NOSCRIPT');
-      if (!lost) throw named(error);
-      // The server lost its script cache (restart, SCRIPT FLUSH, failover): EVAL loads it again.
-      command[0] = 'EVAL';
-      command[1] = script.source;
-      return this.send<T>(keys[0], command, options).catch((retryError: unknown) => {
-        throw named(retryError);
-      });
-    });
+        : this.#translate(error, `script ${script.name}`);
+    };
+    return this.#sendRaw<T>(keys[0], command, buffers).then(undefined, failed);
   }
 
   /**
