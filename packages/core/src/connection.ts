@@ -449,9 +449,14 @@ export class CacheConnection implements AsyncDisposable {
     args: readonly RedisArg[],
     options?: SendOptions,
   ): Promise<T> {
-    const command: RedisArg[] = ['EVALSHA', script.sha, String(keys.length)];
-    for (const key of keys) command.push(key);
-    for (const arg of args) command.push(arg);
+    // Sized once: growing the array push by push showed up as a microsecond per call.
+    const command = new Array<RedisArg>(3 + keys.length + args.length);
+    command[0] = 'EVALSHA';
+    command[1] = script.sha;
+    command[2] = String(keys.length);
+    let at = 3;
+    for (const key of keys) command[at++] = key;
+    for (const arg of args) command[at++] = arg;
     const buffers = options?.buffers === true;
     // One rejection handler for both attempts, on the untranslated send: a script call costs
     // one promise layer, like a plain command.
