@@ -1,26 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ensureRedis, findFreePort, probeRedis } from '@fullon/core';
 import { describe, expect, it } from 'vitest';
-
-const here = dirname(fileURLToPath(import.meta.url));
-
-/** Runs one example program as `pnpm examples` does, against `url`. */
-function runExample(name: string, url: string) {
-  return spawnSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--conditions=@fullon/source',
-      join(here, `${name}.ts`),
-      '--operations',
-      'all',
-    ],
-    { env: { ...process.env, REDIS_URL: url }, encoding: 'utf8', timeout: 60_000 },
-  );
-}
+import { EXAMPLE_PROGRAMS, spawnExample } from './lib/spawn-example.js';
 
 describe('the embedded default', () => {
   it('starts a throwaway redis-server when none is configured or answering, the examples pass against it, and it is gone afterwards', async () => {
@@ -32,8 +12,8 @@ describe('the embedded default', () => {
     const url = redis.options.url ?? '';
     const port = Number(new URL(url).port);
     try {
-      for (const name of ['core', 'tick', 'exchange']) {
-        const result = runExample(name, url);
+      for (const name of EXAMPLE_PROGRAMS) {
+        const result = spawnExample(name, { env: { ...process.env, REDIS_URL: url } });
         expect(result.status, `${name}: ${result.stdout}\n${result.stderr}`).toBe(0);
         expect(result.stdout).toContain(`== ${name}: ok`);
       }

@@ -3,16 +3,8 @@
  * One Redis serves them all: the configured one, one on localhost:6379, or a throwaway
  * redis-server started here (see `ensureRedis`).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ensureRedis, REDIS_INSTALL_HINT } from '@fullon/core';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const programs = ['core', 'tick', 'exchange'].filter((name) =>
-  existsSync(join(here, `${name}.ts`)),
-);
+import { EXAMPLE_PROGRAMS, spawnExample } from './lib/spawn-example.js';
 
 let redis: Awaited<ReturnType<typeof ensureRedis>>;
 try {
@@ -31,24 +23,12 @@ if (redis.options.host !== undefined && env.REDIS_URL === undefined) {
 }
 
 const failed: string[] = [];
-for (const name of programs) {
-  const result = spawnSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--conditions=@fullon/source',
-      join(here, `${name}.ts`),
-      '--operations',
-      'all',
-      ...process.argv.slice(2),
-    ],
-    { stdio: 'inherit', env },
-  );
+for (const name of EXAMPLE_PROGRAMS) {
+  const result = spawnExample(name, { env, args: process.argv.slice(2), stdio: 'inherit' });
   if (result.status !== 0) failed.push(name);
 }
 await redis.stop();
 console.log(
-  `examples: ${programs.length - failed.length} passed, ${failed.length} failed${failed.length ? ` (${failed.join(', ')})` : ''}`,
+  `examples: ${EXAMPLE_PROGRAMS.length - failed.length} passed, ${failed.length} failed${failed.length ? ` (${failed.join(', ')})` : ''}`,
 );
 process.exitCode = failed.length === 0 ? 0 : 1;
