@@ -5,7 +5,7 @@ import { msgpackCodec } from './codec.js';
 import { type CacheConfig, checkConfig, loadConfig, validateRedisUrl } from './config.js';
 import {
   ConnectionError,
-  type DecodeError,
+  DecodeError,
   FullonCacheError,
   PubSubError,
   ValidationError,
@@ -589,6 +589,22 @@ export class CacheConnection implements AsyncDisposable {
    */
   reportCorrupt(error: DecodeError): void {
     this.#onCorrupt(error);
+  }
+
+  /**
+   * Decodes one entry of a listing: a corrupt entry is reported through `onCorrupt` and skipped
+   * (`undefined`), as every listing must; any other error propagates.
+   * @param decode - Decodes the entry (throws `DecodeError` on corrupt bytes).
+   * @returns The decoded entry, or `undefined` when it was corrupt.
+   */
+  decodeListed<T>(decode: () => T): T | undefined {
+    try {
+      return decode();
+    } catch (error) {
+      if (!DecodeError.is(error)) throw error;
+      this.#onCorrupt(error);
+      return undefined;
+    }
   }
 
   /**

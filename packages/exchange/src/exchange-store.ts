@@ -1,4 +1,4 @@
-import { type CacheConnection, DecodeError } from '@fullon/core';
+import type { CacheConnection } from '@fullon/core';
 import { ownedBy } from './exchange-input.js';
 import { compareIds, readHash } from './hash-read.js';
 import { COMPLETE_MARKER, exchangeKey, userExchangesKey } from './keys.js';
@@ -69,14 +69,9 @@ export async function readUserExchanges(
       if (reloadIfPartial) return undefined;
       continue;
     }
-    try {
-      const exchange = decodeExchange(conn.codec, bytes, keys[i] ?? key);
-      // A record that moved to another user stays listed under the old one until it expires.
-      if (ownedBy(exchange, uid)) exchanges.push(exchange);
-    } catch (error) {
-      if (!DecodeError.is(error)) throw error;
-      conn.reportCorrupt(error);
-    }
+    const exchange = conn.decodeListed(() => decodeExchange(conn.codec, bytes, keys[i] ?? key));
+    // A record that moved to another user stays listed under the old one until it expires.
+    if (exchange !== undefined && ownedBy(exchange, uid)) exchanges.push(exchange);
   }
   return sortExchanges(exchanges);
 }
@@ -95,12 +90,8 @@ export async function readCatalog(
   if (fields === undefined) return undefined;
   const catalog: CatExchange[] = [];
   for (const [field, bytes] of fields) {
-    try {
-      catalog.push(decodeCatExchange(conn.codec, bytes, key, field));
-    } catch (error) {
-      if (!DecodeError.is(error)) throw error;
-      conn.reportCorrupt(error);
-    }
+    const entry = conn.decodeListed(() => decodeCatExchange(conn.codec, bytes, key, field));
+    if (entry !== undefined) catalog.push(entry);
   }
   return sortCatalog(catalog);
 }

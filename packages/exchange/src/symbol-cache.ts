@@ -1,10 +1,4 @@
-import {
-  type CacheConnection,
-  type ConnectOptions,
-  DecodeError,
-  Name,
-  openOwned,
-} from '@fullon/core';
+import { type CacheConnection, type ConnectOptions, Name, openOwned } from '@fullon/core';
 import { DEFAULT_LOAD_TIMEOUT_MS, DEFAULT_METADATA_TTL_MS } from './defaults.js';
 import { readHash, readHashField } from './hash-read.js';
 import { COMPLETE_MARKER, symbolsKey } from './keys.js';
@@ -111,15 +105,10 @@ export class SymbolCache implements AsyncDisposable {
       if (fields === undefined) return undefined;
       const symbols: CachedSymbol[] = [];
       for (const [field, bytes] of fields) {
-        try {
-          symbols.push({
-            ...decodeSymbol(this.connection.codec, bytes, key, field),
-            exchange: name,
-          });
-        } catch (error) {
-          if (!DecodeError.is(error)) throw error;
-          this.connection.reportCorrupt(error);
-        }
+        const stored = this.connection.decodeListed(() =>
+          decodeSymbol(this.connection.codec, bytes, key, field),
+        );
+        if (stored !== undefined) symbols.push({ ...stored, exchange: name });
       }
       return sortSymbols(symbols);
     };

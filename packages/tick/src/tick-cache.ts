@@ -439,13 +439,8 @@ export class TickCache implements AsyncDisposable {
   }
 
   #decodeListed(bytes: Buffer, key: string): Tick | null {
-    try {
-      return TickLayout.decode(this.connection.codec, bytes, key, 'v');
-    } catch (error) {
-      if (!DecodeError.is(error)) throw error;
-      this.connection.reportCorrupt(error);
-      return null;
-    }
+    const codec = this.connection.codec;
+    return this.connection.decodeListed(() => TickLayout.decode(codec, bytes, key, 'v')) ?? null;
   }
 
   /**
