@@ -3,6 +3,7 @@ import { ClientOfflineError, createClient, createCluster, ErrorReply } from 'red
 import type { Codec } from './codec.js';
 import { msgpackCodec } from './codec.js';
 import { type CacheConfig, checkConfig, loadConfig, validateRedisUrl } from './config.js';
+import type { CacheConnectionLike, RedisArg, RedisReply, SendOptions } from './connection-like.js';
 import {
   ConnectionError,
   DecodeError,
@@ -19,17 +20,7 @@ import { type SubscribeOptions, Subscription } from './subscription.js';
 type StandaloneClient = ReturnType<typeof createClient>;
 type ClusterClient = ReturnType<typeof createCluster>;
 
-/** One argument of a raw Redis command. */
-export type RedisArg = string | Buffer;
-
-/** A raw reply: strings (or Buffers), numbers, nulls and arrays of them. */
-export type RedisReply = string | Buffer | number | null | RedisReply[];
-
-/** Options of {@link CacheConnection.send} and {@link CacheConnection.runScript}. */
-export interface SendOptions {
-  /** Return bulk strings as `Buffer` (needed to read codec bytes). Defaults to `false`. */
-  buffers?: boolean;
-}
+export type { RedisArg, RedisReply, SendOptions } from './connection-like.js';
 
 /** Options accepted by {@link connect}, beyond the {@link CacheConfig} fields. */
 export interface ConnectOptions extends Partial<CacheConfig> {
@@ -124,7 +115,7 @@ function describeTarget(config: CacheConfig): string {
  * const ticks = new TickCache(conn);
  * ```
  */
-export class CacheConnection implements AsyncDisposable {
+export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
   /** The complete configuration in force. */
   readonly config: Readonly<CacheConfig>;
   /** Builds every key and channel under `config.prefix`. */

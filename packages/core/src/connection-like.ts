@@ -1,0 +1,172 @@
+import type { Codec } from './codec.js';
+import { ConfigurationError, type DecodeError } from './errors.js';
+import type { PatternPart } from './key-builder.js';
+import type { LuaScript } from './script.js';
+import type { PubSubMessage, SubscribeOptions } from './subscription.js';
+
+/** One argument of a raw Redis command. */
+export type RedisArg = string | Buffer;
+
+/** A raw reply: strings (or Buffers), numbers, nulls and arrays of them. */
+export type RedisReply = string | Buffer | number | null | RedisReply[];
+
+/** Options of {@link CacheConnectionLike.send} and {@link CacheConnectionLike.runScript}. */
+export interface SendOptions {
+  /** Return bulk strings as `Buffer` (needed to read codec bytes). Defaults to `false`. */
+  buffers?: boolean;
+}
+
+/** The key and channel builder, as caches use it (see `KeyBuilder` in `@fullon/core/author`). */
+export interface KeyBuilderLike {
+  /** The key prefix, e.g. `fullon`. */
+  readonly prefix: string;
+  /** A plain key `prefix:family:parts…`, every part escaped. */
+  key(family: string, ...parts: string[]): string;
+  /** A key `prefix:family:{tag}:parts…`; keys with one tag share a cluster slot. */
+  tagged(family: string, tag: string, ...parts: string[]): string;
+  /** A pub/sub channel `prefix:ch:family:parts…`. */
+  channel(family: string, ...parts: string[]): string;
+  /** A PSUBSCRIBE pattern; a wildcard part matches one name. */
+  channelPattern(family: string, ...parts: PatternPart[]): string;
+  /** The SCAN pattern of every key under the prefix. */
+  scanPattern(): string;
+}
+
+/** A live subscription: messages until its signal aborts or `close()` is called. */
+export interface MessageStream extends AsyncIterable<PubSubMessage>, AsyncDisposable {
+  /** Messages dropped because the consumer fell behind by more than the buffer size. */
+  readonly dropped: number;
+  /** Whether the subscription has ended. */
+  readonly closed: boolean;
+  /** @returns The next message, or `done` once the subscription has ended. */
+  next(): Promise<IteratorResult<PubSubMessage>>;
+  /** Unsubscribes and ends iteration; idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * What a cache needs of a connection: the narrow, structural type every `@fullon` cache
+ * constructor takes. `connect()` returns an object of this shape; because it is an interface
+ * (no private fields), a connection made by a second installed copy of `@fullon/core`, or any
+ * object implementing it, is accepted by the type checker.
+ */
+export interface CacheConnectionLike {
+  /** Builds every key and channel under the connection's prefix. */
+  readonly keys: KeyBuilderLike;
+  /** Value codec (msgpack by default). */
+  readonly codec: Codec;
+  /** Standalone server or cluster. */
+  readonly mode: 'standalone' | 'cluster';
+  /**
+   * Sends one command on the shared connection.
+   * @param key - The first key (cluster routing); `undefined` for keyless commands.
+   * @param args - Command and arguments.
+   * @param options - `buffers` to receive bulk strings as `Buffer`.
+   * @returns The raw reply.
+   */
+  send<T = RedisReply>(
+    key: string | undefined,
+    args: RedisArg[],
+    options?: SendOptions,
+  ): Promise<T>;
+  /**
+   * Sends one command and maps its reply in the same promise step.
+   * @param key - The first key (cluster routing).
+   * @param args - Command and arguments.
+   * @param options - `buffers` to receive bulk strings as `Buffer`.
+   * @param map - Turns the raw reply into the result.
+   * @returns What `map` returned.
+   */
+  send<T, R>(
+    key: string | undefined,
+    args: RedisArg[],
+    options: SendOptions | undefined,
+    map: (reply: T) => R,
+  ): Promise<R>;
+  /**
+   * Runs a Lua script by SHA (EVAL on NOSCRIPT).
+   * @param script - From `defineScript`.
+   * @param keys - Every key the script touches.
+   * @param args - ARGV.
+   * @param options - `buffers` to receive bulk strings as `Buffer`.
+   * @returns The script's reply.
+   */
+  runScript<T = RedisReply>(
+    script: LuaScript,
+    keys: readonly string[],
+    args: readonly RedisArg[],
+    options?: SendOptions,
+  ): Promise<T>;
+  /**
+   * Runs a blocking command (BLPOP, BLMOVE…) on a dedicated connection.
+   * @param key - First key, for cluster routing.
+   * @param args - The command with its server-side timeout.
+   * @param options - `buffers` to receive bulk strings as `Buffer`.
+   * @returns The raw reply.
+   */
+  blocking<T = RedisReply>(key: string, args: RedisArg[], options?: SendOptions): Promise<T>;
+  /**
+   * Publishes a message.
+   * @param channel - From `keys.channel()`.
+   * @param message - Payload.
+   * @returns How many subscribers received it.
+   */
+  publish(channel: string, message: RedisArg): Promise<number>;
+  /**
+   * Subscribes to channels and/or patterns; resolves once the server confirmed.
+   * @param options - Channels, patterns, signal, buffer size.
+   * @returns The live subscription.
+   */
+  subscribe(options: SubscribeOptions): Promise<MessageStream>;
+  /**
+   * Reports a corrupt value that a listing skipped (the connection's `onCorrupt` hook).
+   * @param error - The decode failure, with key and field.
+   */
+  reportCorrupt(error: DecodeError): void;
+  /** Closes the connection; idempotent. */
+  close(): Promise<void>;
+}
+
+const REQUIRED_METHODS = [
+  'send',
+  'runScript',
+  'blocking',
+  'publish',
+  'subscribe',
+  'reportCorrupt',
+  'close',
+] as const;
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return typeof value;
+  const record = value as Record<string, unknown>;
+  if (typeof record.sendCommand === 'function') return 'a raw node-redis client';
+  const name = (value as { constructor?: { name?: string } }).constructor?.name;
+  return name === undefined || name === 'Object' ? 'a plain object' : `a ${name}`;
+}
+
+/**
+ * Checks the argument a cache constructor received, so a wrong one fails at once with a
+ * message saying what to pass, instead of a `TypeError` deep inside the first call.
+ * @param value - What the constructor was given.
+ * @param cacheName - The cache, for the message, e.g. `TickCache`.
+ * @returns The connection, typed.
+ * @throws {ConfigurationError} (variable `conn`) unless `value` has the shape of a connection.
+ */
+export function requireConnection(value: unknown, cacheName: string): CacheConnectionLike {
+  const record = value as Record<string, unknown> | null | undefined;
+  const ok =
+    typeof record === 'object' &&
+    record !== null &&
+    REQUIRED_METHODS.every((name) => typeof record[name] === 'function') &&
+    typeof record.keys === 'object' &&
+    record.keys !== null &&
+    typeof record.codec === 'object' &&
+    record.codec !== null;
+  if (ok) return value as CacheConnectionLike;
+  throw new ConfigurationError(
+    'conn',
+    `${cacheName} needs a connection from connect() of @fullon/core (or use ${cacheName}.open()); got ${describe(value)}`,
+  );
+}
