@@ -1,4 +1,4 @@
-import { ensureRedis, findFreePort, probeRedis } from '@fullon/core';
+import { ensureRedis, findFreePort, probeRedis } from '@fullon/core/server';
 import { describe, expect, it } from 'vitest';
 import { EXAMPLE_PROGRAMS, spawnExample } from './lib/spawn-example.js';
 

@@ -3,7 +3,7 @@
  * One Redis serves them all: the configured one, one on localhost:6379, or a throwaway
  * redis-server started here (see `ensureRedis`).
  */
-import { ensureRedis, REDIS_INSTALL_HINT } from '@fullon/core';
+import { ensureRedis, REDIS_INSTALL_HINT } from '@fullon/core/server';
 import { EXAMPLE_PROGRAMS, spawnExample } from './lib/spawn-example.js';
 
 let redis: Awaited<ReturnType<typeof ensureRedis>>;

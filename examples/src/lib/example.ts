@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { type CacheConnection, connect, ensureRedis, FullonCacheError } from '@fullon/core';
+import { type CacheConnection, connect, FullonCacheError } from '@fullon/core';
+import { ensureRedis } from '@fullon/core/server';
 
 /** Command-line options every example accepts. */
 export interface ExampleArgs {

@@ -1,25 +1,20 @@
+// The user API of @fullon/core: open a connection, configure it, catch its errors, pick a
+// codec. Tools for writing a cache package are in `@fullon/core/author`; Redis servers for
+// tests and examples in `@fullon/core/server` and `@fullon/core/testing`.
 export type { Codec } from './codec.js';
-export { asBuffer, createMsgpackCodec, jsonCodec, msgpackCodec } from './codec.js';
+export { createMsgpackCodec, jsonCodec, msgpackCodec } from './codec.js';
 export type { CacheConfig, ClusterNode, LoadConfigOptions } from './config.js';
-export {
-  CONFIG_VARIABLES,
-  hasConfiguredRedis,
-  loadConfig,
-  parseClusterNodes,
-  validatePrefix,
-  validateRedisUrl,
-} from './config.js';
+export { CONFIG_VARIABLES, hasConfiguredRedis, loadConfig } from './config.js';
+export type { ConnectionEvents, ConnectOptions, HealthReport } from './connection.js';
+export { CacheConnection, connect } from './connection.js';
 export type {
-  ConnectionEvents,
-  ConnectOptions,
-  HealthReport,
+  CacheConnectionLike,
+  KeyBuilderLike,
+  MessageStream,
   RedisArg,
   RedisReply,
   SendOptions,
-} from './connection.js';
-export { CacheConnection, connect, resolveConfig } from './connection.js';
-export type { EnsuredRedis, EnsureRedisOptions } from './embedded.js';
-export { ensureRedis } from './embedded.js';
+} from './connection-like.js';
 export type { FullonCacheErrorCode, FullonCacheErrorOptions } from './errors.js';
 export {
   ConfigurationError,
@@ -32,29 +27,4 @@ export {
   ValidationError,
 } from './errors.js';
 export type { PatternPart } from './key-builder.js';
-export { escapeKeyPart, KeyBuilder, unescapeKeyPart, WILDCARD } from './key-builder.js';
-export type { LayoutDefinition, RecordLayout } from './layout.js';
-export { defineLayout } from './layout.js';
-export { openOwned } from './open-owned.js';
-export type { RedisServerHandle, StartRedisOptions } from './redis-server.js';
-export {
-  findFreePort,
-  findRedisServer,
-  probeRedis,
-  REDIS_INSTALL_HINT,
-  startRedisServer,
-} from './redis-server.js';
-export {
-  EpochMs,
-  FiniteNumber,
-  MIN_EPOCH_MS,
-  Name,
-  NonNegative,
-  PositiveMs,
-  validate,
-  WaitMs,
-} from './schemas.js';
-export type { LuaScript } from './script.js';
-export { defineScript } from './script.js';
 export type { PubSubMessage, SubscribeOptions } from './subscription.js';
-export { Subscription } from './subscription.js';

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { type Codec, jsonCodec, msgpackCodec } from './codec.js';
 import { DecodeError, FullonCacheError, ValidationError } from './errors.js';
 import { defineLayout } from './layout.js';
-import { EpochMs, FiniteNumber, Name, NonNegative, PositiveMs, validate } from './schemas.js';
+import { EpochMs, FiniteNumber, Name, NonNegative, PositiveMs } from './schemas.js';
 import { useTestConnection } from './testing/index.js';
+import { validate } from './validation.js';
 
 const Fill = v.object({
   symbol: Name,

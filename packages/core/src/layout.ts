@@ -1,7 +1,7 @@
 import type * as v from 'valibot';
 import type { Codec } from './codec.js';
 import { DecodeError, FullonCacheError } from './errors.js';
-import { validate } from './schemas.js';
+import { validate, validateStored } from './validation.js';
 
 type ObjectSchema = v.ObjectSchema<v.ObjectEntries, v.ErrorMessage<v.ObjectIssue> | undefined>;
 
@@ -24,6 +24,17 @@ export interface LayoutDefinition<TSchema extends ObjectSchema> {
   schema: TSchema;
   /** Every key of the schema, each once, in stored order. Put the hottest fields first. */
   fields: readonly (keyof v.InferOutput<TSchema> & string)[];
+  /**
+   * The full schema, cross-field rules included, used by `parse` and re-checked on every
+   * decode (strict decode: a stored record with a NaN price or bid above ask is a
+   * `DecodeError`, never a normal record). Defaults to `schema`.
+   */
+  check?: v.GenericSchema<unknown, v.InferOutput<TSchema>>;
+  /**
+   * A fast predicate for hot reads: when it returns `true` for a decoded record, the schema
+   * re-check is skipped. It must never accept what `check` rejects.
+   */
+  isValid?: (record: v.InferOutput<TSchema>) => boolean;
 }
 
 /**
@@ -57,10 +68,21 @@ export interface RecordLayout<T> {
   /** @returns The record's bytes under `codec`. */
   encode(codec: Codec, record: T): Buffer;
   /**
-   * Decodes bytes read from `key`.
-   * @throws {DecodeError} on corrupt bytes or a wrong shape.
+   * Decodes bytes read from `key` and re-validates the record (strict decode).
+   * @param codec - The connection's codec.
+   * @param bytes - The stored bytes.
+   * @param key - Redis key, for the error.
+   * @param field - Hash field, for the error.
+   * @param expect - Identity fields the record must hold (those named by its key), e.g.
+   *   `{ symbol, exchange }`: a record stored under another record's key is corrupt.
+   * @throws {DecodeError} on corrupt bytes, a wrong shape, a broken rule or a foreign identity.
    */
-  decode(codec: Codec, bytes: Uint8Array, key: string, field?: string): T;
+  decode(codec: Codec, bytes: Uint8Array, key: string, field?: string, expect?: Partial<T>): T;
+  /**
+   * Re-validates a record rebuilt from a tuple and checks its identity, as `decode` does.
+   * @throws {DecodeError} on a broken rule or a foreign identity.
+   */
+  verify(record: T, key: string, field?: string, expect?: Partial<T>): T;
 }
 
 function slotKind(entry: v.GenericSchema): { kind: SlotKind; optional: boolean } {
@@ -97,7 +119,8 @@ export function defineLayout<TSchema extends ObjectSchema>(
   definition: LayoutDefinition<TSchema>,
 ): RecordLayout<v.InferOutput<TSchema>> {
   type T = v.InferOutput<TSchema>;
-  const { name, version, schema, fields } = definition;
+  const { name, version, schema, fields, isValid } = definition;
+  const check = definition.check ?? schema;
   const keys = Object.keys(schema.entries);
   if (
     new Set(fields).size !== fields.length ||
@@ -134,11 +157,29 @@ export function defineLayout<TSchema extends ObjectSchema>(
     return record as T;
   };
 
+  const verify = (record: T, key: string, field?: string, expect?: Partial<T>): T => {
+    const checked =
+      isValid?.(record) === true ? record : (validateStored(check, record, name, key, field) as T);
+    if (expect !== undefined) {
+      for (const id in expect) {
+        if (checked[id] !== expect[id]) {
+          throw new DecodeError(
+            key,
+            field,
+            `stored ${name}.${id} is ${JSON.stringify(checked[id])}, not the ${JSON.stringify(expect[id])} its key names`,
+          );
+        }
+      }
+    }
+    return checked;
+  };
+
   return {
     name,
     version,
     fields,
-    parse: (input) => validate(schema, input, name),
+    parse: (input) => validate(check, input, name) as T,
+    verify,
     toTuple(record) {
       const tuple: unknown[] = [version];
       const source = record as Record<string, unknown>;
@@ -149,14 +190,14 @@ export function defineLayout<TSchema extends ObjectSchema>(
     encode(codec, record) {
       return codec.encode(this.toTuple(record));
     },
-    decode(codec, bytes, key, field) {
+    decode(codec, bytes, key, field, expect) {
       let tuple: unknown;
       try {
         tuple = codec.decode(bytes);
       } catch (cause) {
         throw new DecodeError(key, field, `corrupt ${name} bytes`, { cause });
       }
-      return fromTuple(tuple, key, field);
+      return verify(fromTuple(tuple, key, field), key, field, expect);
     },
   };
 }

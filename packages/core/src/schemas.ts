@@ -1,5 +1,4 @@
 import * as v from 'valibot';
-import { ValidationError } from './errors.js';
 
 /** Smallest accepted epoch-ms time; anything lower looks like seconds (year 1973 in ms). */
 export const MIN_EPOCH_MS = 1e11;
@@ -16,11 +15,29 @@ export const EpochMs = v.pipe(
 /** Output type of {@link EpochMs}. */
 export type EpochMs = v.InferOutput<typeof EpochMs>;
 
-/** A non-empty name (symbol, exchange, id), at most 256 characters. */
+/** Longest accepted name, in UTF-16 code units. */
+export const MAX_NAME_LENGTH = 256;
+
+/**
+ * Whether a string is well-formed UTF-16 (no lone surrogate). A lone surrogate has no UTF-8
+ * form: Node writes U+FFFD for it, so every lone surrogate and a real U+FFFD would share a key.
+ * @param text - Any string.
+ * @returns `true` when every surrogate is paired.
+ */
+export function isWellFormed(text: string): boolean {
+  return !LONE_SURROGATE.test(text);
+}
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * A name (symbol, exchange, currency, queue, id): a non-empty, well-formed string of at most
+ * 256 UTF-16 code units.
+ */
 export const Name = v.pipe(
   v.string('must be a string'),
   v.minLength(1, 'must not be empty'),
-  v.maxLength(256, 'must be at most 256 characters'),
+  v.maxLength(MAX_NAME_LENGTH, 'must be at most 256 characters'),
+  v.check(isWellFormed, 'must be well-formed text (it holds a lone UTF-16 surrogate)'),
 );
 /** Output type of {@link Name}. */
 export type Name = v.InferOutput<typeof Name>;
@@ -42,30 +59,48 @@ export const WaitMs = v.pipe(
   v.maxValue(2_147_483_647, 'must be at most 2 147 483 647 ms'),
 );
 
-/** A whole number of milliseconds > 0, for TTLs and timeouts. */
+/**
+ * Longest accepted TTL: ten years in ms. Redis refuses an expiry whose deadline overflows, and
+ * a script that learns that after its first write leaves a key that never expires.
+ */
+export const MAX_TTL_MS = 315_576_000_000;
+
+/** A whole number of milliseconds from 1 to ten years ({@link MAX_TTL_MS}), for TTLs and retentions. */
 export const PositiveMs = v.pipe(
   v.number('must be a number of milliseconds'),
   v.integer('must be a whole number of milliseconds'),
   v.minValue(1, 'must be > 0'),
+  v.maxValue(MAX_TTL_MS, 'must be at most 315 576 000 000 ms (ten years)'),
+);
+/** Alias of {@link PositiveMs} under the name options use: every `ttlMs`. */
+export const TtlMs = PositiveMs;
+
+/** Largest accepted cap or count option. */
+export const MAX_COUNT = 10_000_000;
+
+/** A whole number from 1 to 10 000 000, for caps (`maxBars`, `maxAttempts`, list caps). */
+export const Count = v.pipe(
+  v.number('must be a number'),
+  v.integer('must be a whole number'),
+  v.minValue(1, 'must be ≥ 1'),
+  v.maxValue(MAX_COUNT, 'must be at most 10 000 000'),
 );
 
 /**
- * Validates `input` against `schema`, throwing a {@link ValidationError} that names the field.
- * @param schema - A valibot schema.
- * @param input - Untrusted input.
- * @param root - Name used for the value itself when the issue has no path (e.g. `exchange`).
- * @returns The parsed output.
- * @throws {ValidationError} naming the first offending field.
+ * An identifier (`exId`, `userId`, `botId`, `orderId`…): a {@link Name} or a whole number from
+ * 0 to `Number.MAX_SAFE_INTEGER`. `7` and `'7'` name the same thing in keys.
  */
-export function validate<TSchema extends v.GenericSchema>(
-  schema: TSchema,
-  input: unknown,
-  root = 'value',
-): v.InferOutput<TSchema> {
-  const result = v.safeParse(schema, input);
-  if (result.success) return result.output;
-  const [first] = result.issues;
-  const path = first === undefined ? null : v.getDotPath(first);
-  const field = path === null || path === '' ? root : path;
-  throw new ValidationError(field, `${field}: ${first?.message ?? 'invalid'}`, result.issues);
-}
+export const Id = v.union(
+  [
+    Name,
+    v.pipe(
+      v.number('must be a string or a whole number'),
+      v.integer('must be a whole number'),
+      v.minValue(0, 'must be ≥ 0'),
+      v.maxValue(Number.MAX_SAFE_INTEGER, 'must be a safe integer'),
+    ),
+  ],
+  'must be a non-empty string or a whole number ≥ 0',
+);
+/** Output type of {@link Id}. */
+export type Id = v.InferOutput<typeof Id>;

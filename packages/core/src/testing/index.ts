@@ -6,6 +6,7 @@ import type { RedisTarget } from './target.js';
 
 export type { RedisClusterHandle, RedisServerHandle, StartRedisOptions } from '../redis-server.js';
 export { REDIS_INSTALL_HINT, startRedisCluster, startRedisServer } from '../redis-server.js';
+export { type UntilBlockedOptions, untilBlocked } from './blocked.js';
 export { listKeys, type NodeClient, nodeClients, subscriberCount } from './keyspace.js';
 export type { RedisTarget } from './target.js';
 

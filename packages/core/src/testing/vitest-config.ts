@@ -13,9 +13,16 @@ export interface FullonVitestOptions {
   testTimeout?: number;
 }
 
+/** Pure unit tests (no Redis): run once, in the `unit` project. */
+const UNIT_TESTS = 'src/**/*.unit.test.ts';
+/** Type tests (`expectTypeOf`), checked by `tsc` in the `unit` project. */
+const TYPE_TESTS = 'src/**/*.test-d.ts';
+
 /**
- * The vitest configuration every @fullon package uses: two projects, `standalone` and `cluster`,
- * each with its own spawned Redis, sources resolved through the `@fullon/source` condition.
+ * The vitest configuration every @fullon package uses: a `unit` project for pure unit files
+ * (`*.unit.test.ts`) and type tests (`*.test-d.ts`), run once; and two Redis projects,
+ * `standalone` and `cluster`, each with its own spawned Redis, running every other
+ * `*.test.ts`. Sources resolve through the `@fullon/source` condition.
  * @param options - Whether to add the cluster project, and the test timeout.
  * @returns A vitest config.
  */
@@ -27,10 +34,25 @@ export function fullonVitestConfig(options: FullonVitestOptions = {}): ViteUserC
     test: {
       testTimeout: options.testTimeout ?? 30_000,
       hookTimeout: 60_000,
-      projects: names.map((name) => ({
-        extends: true,
-        test: { name, globalSetup: [globalSetup], include: ['src/**/*.test.ts'] },
-      })),
+      projects: [
+        {
+          extends: true as const,
+          test: {
+            name: 'unit',
+            include: [UNIT_TESTS],
+            typecheck: { enabled: true, include: [TYPE_TESTS], tsconfig: 'tsconfig.json' },
+          },
+        },
+        ...names.map((name) => ({
+          extends: true as const,
+          test: {
+            name,
+            globalSetup: [globalSetup],
+            include: ['src/**/*.test.ts'],
+            exclude: [UNIT_TESTS, '**/node_modules/**'],
+          },
+        })),
+      ],
     },
   });
 }

@@ -1,0 +1,54 @@
+// @fullon/core/author — the tools for writing a cache package on @fullon/core: keys, record
+// layouts, Lua scripts, validation, the cache lifecycle, read-through, registries. Cache users
+// do not need this entry.
+export { DEFAULT_CHUNK_SIZE, groupPositions, inChunks } from '../chunks.js';
+export { asBuffer } from '../codec.js';
+export type { CompleteFieldRead, UpsertFieldOptions } from '../complete-hash.js';
+export {
+  COMPLETE_MARKER,
+  deleteKeys,
+  readCompleteHash,
+  readCompleteHashField,
+  replaceCompleteHash,
+  upsertCompleteHashField,
+} from '../complete-hash.js';
+export { requireConnection } from '../connection-like.js';
+export { decodeListed } from '../decode-listed.js';
+export type { PatternPart } from '../key-builder.js';
+export { escapeKeyPart, KeyBuilder, unescapeKeyPart, WILDCARD } from '../key-builder.js';
+export type { LayoutDefinition, RecordLayout } from '../layout.js';
+export { defineLayout } from '../layout.js';
+export { closeCache, openCache } from '../lifecycle.js';
+export { NameRegistry } from '../name-registry.js';
+export {
+  Count,
+  EpochMs,
+  FiniteNumber,
+  Id,
+  isWellFormed,
+  MAX_COUNT,
+  MAX_NAME_LENGTH,
+  MAX_TTL_MS,
+  MIN_EPOCH_MS,
+  Name,
+  NonNegative,
+  PositiveMs,
+  TtlMs,
+  WaitMs,
+} from '../schemas.js';
+export type { LuaScript } from '../script.js';
+export { defineScript } from '../script.js';
+export type { ReadThroughSource } from '../single-flight.js';
+export { SingleFlight } from '../single-flight.js';
+export {
+  checkName,
+  countOption,
+  option,
+  optionalAge,
+  ttlOption,
+  validate,
+  validateAt,
+  validateList,
+  validateStored,
+  waitOption,
+} from '../validation.js';

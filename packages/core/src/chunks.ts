@@ -1,0 +1,42 @@
+/** Most keys one script call or command carries by default, so a large batch never blocks Redis for long. */
+export const DEFAULT_CHUNK_SIZE = 500;
+
+/**
+ * Runs `work` over consecutive slices of `items`, all slices concurrently, and joins the
+ * results in input order.
+ * @param items - The items to split.
+ * @param work - Handles one slice; `start` is the slice's offset in `items`.
+ * @param size - Slice length. Defaults to 500.
+ * @returns Every slice's results, flattened in order.
+ */
+export async function inChunks<T, R>(
+  items: readonly T[],
+  work: (slice: T[], start: number) => Promise<R[]>,
+  size = DEFAULT_CHUNK_SIZE,
+): Promise<R[]> {
+  const calls: Promise<R[]>[] = [];
+  for (let start = 0; start < items.length; start += size) {
+    calls.push(work(items.slice(start, start + size), start));
+  }
+  return (await Promise.all(calls)).flat();
+}
+
+/**
+ * Groups items by a name (an exchange, a queue), keeping each item's position in the input.
+ * @param items - The items.
+ * @param nameOf - The group of one item.
+ * @returns Group name → positions in `items`, in input order.
+ */
+export function groupPositions<T>(
+  items: readonly T[],
+  nameOf: (item: T) => string,
+): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  items.forEach((item, i) => {
+    const name = nameOf(item);
+    const group = groups.get(name);
+    if (group === undefined) groups.set(name, [i]);
+    else group.push(i);
+  });
+  return groups;
+}

@@ -1,0 +1,23 @@
+import { defineScript } from '../script.js';
+
+/**
+ * Writes one field of a complete-copy hash and renews its TTL. When the hash is absent it is
+ * created (with the completeness marker) only if ARGV[2] is `1`: with a loader configured, an
+ * absent hash means "not loaded yet", and a one-field hash would pass for the complete set.
+ *
+ * KEYS[1] the hash
+ * ARGV[1] TTL in ms; ARGV[2] `1` to create when absent; ARGV[3] marker; ARGV[4] field; ARGV[5] value
+ * Returns 1 when written, 0 when the hash was absent and not created.
+ */
+export const UPSERT_HASH_FIELD = defineScript(
+  'core.upsert-hash-field',
+  `-- KEYS[1] hash | ARGV[1] ttl ms, ARGV[2] create flag, ARGV[3] marker, ARGV[4] field, ARGV[5] value
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  if ARGV[2] ~= '1' then return 0 end
+  redis.call('HSET', KEYS[1], ARGV[3], '')
+end
+redis.call('HSET', KEYS[1], ARGV[4], ARGV[5])
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return 1
+`,
+);

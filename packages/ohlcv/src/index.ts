@@ -1,0 +1,2 @@
+// Public API of @fullon/ohlcv.
+export {};
