@@ -13,7 +13,7 @@ import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { compare, table, writeReport } from './report.js';
 import { measure } from './runner.js';
-import { seedTickers, tickContests, tickMemory } from './tick-contests.js';
+import { loadSuites } from './suites.js';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== '--'),
@@ -21,6 +21,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 });
 const quick = values.quick === true;
@@ -52,21 +53,29 @@ await Promise.all([ioredis.connect(), ioredisPipelined.connect()]);
 
 try {
   const clients = { msgpack, json, nodeRedis, ioredis, ioredisPipelined };
-  await seedTickers(clients);
-  const contests = tickContests(clients);
+  const suites = await loadSuites(values.only);
+  for (const suite of suites) await suite.seed?.(clients);
+  const contests = suites.flatMap((suite) => suite.contests(clients));
   log(
     `Measuring ${contests.length} operations (${quick ? 'quick' : 'full'}: ${settings.rounds} rounds × ${settings.durationMs} ms)…`,
   );
   const measurements = await measure(contests, settings);
   const rows = compare(contests, measurements);
-  const memory = await tickMemory(msgpack);
+  const notes: string[] = [];
+  for (const suite of suites) {
+    const text = await suite.notes?.(clients, quick);
+    if (text !== undefined && text !== '') notes.push(`### ${suite.name}\n\n${text}`);
+  }
+  const memory = notes.join('\n\n');
   if (values.json === true) {
     console.log(JSON.stringify(rows, null, 2));
   } else {
     log(table(rows));
     log(`\n${memory}`);
   }
-  if (values['no-write'] !== true) {
+  // Only a full run of every suite writes docs/benchmarks.md: a quick or partial run would
+  // replace the published figures with noisier or fewer ones.
+  if (values['no-write'] !== true && !quick && values.only === undefined) {
     const health = await msgpack.health();
     const out = join(here, '..', '..', 'docs', 'benchmarks.md');
     writeReport(

@@ -1,14 +1,13 @@
 import { type CacheConnection, msgpackCodec } from '@fullon/core';
 import { TickCache } from '@fullon/tick';
 import type { Redis } from 'ioredis';
-import type { createClient } from 'redis';
 // Internals of @fullon/tick, imported by path so baseline (a) runs the very same script and keys.
-import { TickKeys } from '../../packages/tick/src/keys.js';
-import { TickLayout } from '../../packages/tick/src/schema.js';
-import { SET_TICKER } from '../../packages/tick/src/scripts/set-ticker.js';
-import type { Contest, Variant } from './runner.js';
+import { TickKeys } from '../../../packages/tick/src/keys.js';
+import { TickLayout } from '../../../packages/tick/src/schema.js';
+import { SET_TICKER } from '../../../packages/tick/src/scripts/set-ticker.js';
+import type { Contest, Variant } from '../runner.js';
+import type { BenchClients, BenchSuite } from '../suite.js';
 
-type NodeRedis = ReturnType<typeof createClient>;
 
 const SYMBOLS = 1_000;
 const EXCHANGE = 'binance';
@@ -29,15 +28,6 @@ function tickAt(i: number) {
   };
 }
 
-/** Everything a contest needs: our caches and the raw clients of the baselines. */
-export interface TickBenchClients {
-  msgpack: CacheConnection;
-  json: CacheConnection;
-  nodeRedis: NodeRedis;
-  ioredis: Redis;
-  ioredisPipelined: Redis;
-}
-
 /** Keys of the baselines' own data, one per symbol, in families of their own. */
 function baselineKeys(conn: CacheConnection) {
   const symbols = Array.from({ length: SYMBOLS }, (_, i) => tickAt(i).symbol);
@@ -52,7 +42,7 @@ function baselineKeys(conn: CacheConnection) {
  * Fills every symbol once so reads always hit.
  * @returns The number of tickers written.
  */
-export async function seedTickers(clients: TickBenchClients): Promise<number> {
+async function seedTickers(clients: BenchClients): Promise<void> {
   for (const conn of [clients.msgpack, clients.json]) {
     const ticks = new TickCache(conn);
     await ticks.setTickers(Array.from({ length: SYMBOLS }, (_, i) => tickAt(i)));
@@ -72,11 +62,10 @@ export async function seedTickers(clients: TickBenchClients): Promise<number> {
       ]);
     }),
   );
-  return SYMBOLS;
 }
 
 /** setTicker and getTicker against baselines (a), (b), (c), (c') and the JSON codec. */
-export function tickContests(clients: TickBenchClients): Contest[] {
+function tickContests(clients: BenchClients): Contest[] {
   const ours = new TickCache(clients.msgpack);
   const oursJson = new TickCache(clients.json);
   const keys = new TickKeys(clients.msgpack.keys);
@@ -184,7 +173,7 @@ export function tickContests(clients: TickBenchClients): Contest[] {
  * Measures Redis memory per stored ticker: `MEMORY USAGE` of ticker keys, and the index's share.
  * @returns A Markdown paragraph.
  */
-export async function tickMemory(conn: CacheConnection): Promise<string> {
+async function tickMemory(conn: CacheConnection): Promise<string> {
   const keys = new TickKeys(conn.keys);
   const sample = Array.from({ length: 100 }, (_, i) => keys.ticker(EXCHANGE, tickAt(i).symbol));
   const usages = await Promise.all(
@@ -203,3 +192,11 @@ export async function tickMemory(conn: CacheConnection): Promise<string> {
     `- Total per stored ticker: about ${(perKey + indexBytes / SYMBOLS).toFixed(0)} bytes.`,
   ].join('\n');
 }
+
+/** The tick suite: setTicker and getTicker, and memory per ticker. */
+export const suite: BenchSuite = {
+  name: 'tick',
+  seed: seedTickers,
+  contests: tickContests,
+  notes: (clients) => tickMemory(clients.msgpack),
+};
