@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
-import { ConfigurationError } from './errors.js';
+import type { Codec } from './codec.js';
+import { ConfigurationError, type DecodeError } from './errors.js';
 
 /** One node of a Redis Cluster seed list. */
 export interface ClusterNode {
@@ -244,4 +245,40 @@ export function checkConfig(config: CacheConfig): CacheConfig {
   validatePrefix(config.prefix, 'prefix');
   if (config.url !== undefined) validateRedisUrl(config.url, 'url');
   return config;
+}
+
+/** Options accepted by `connect()`, beyond the {@link CacheConfig} fields. */
+export interface ConnectOptions extends Partial<CacheConfig> {
+  /** Value codec. Defaults to msgpack. */
+  codec?: Codec;
+  /** Called when a listing skips a corrupt value. Defaults to a process warning. */
+  onCorrupt?: (error: DecodeError) => void;
+}
+
+/**
+ * Resolves the configuration for `connect()`: explicit fields win, the rest comes from the
+ * environment (and `.env`).
+ * @param input - Options, a `redis://`/`rediss://` URL, or nothing.
+ * @returns The complete configuration.
+ * @throws {ConfigurationError} naming the variable or option at fault.
+ */
+export function resolveConfig(input?: ConnectOptions | string): CacheConfig {
+  const options: ConnectOptions =
+    typeof input === 'string' ? { url: validateRedisUrl(input, 'url') } : (input ?? {});
+  const { codec: _codec, onCorrupt: _onCorrupt, ...fields } = options;
+  const base = loadConfig();
+  const merged: CacheConfig = { ...base };
+  for (const [name, value] of Object.entries(fields)) {
+    if (value !== undefined) (merged as unknown as Record<string, unknown>)[name] = value;
+  }
+  // An explicit host or port replaces a URL that came from the environment.
+  if (options.url === undefined && (options.host !== undefined || options.port !== undefined))
+    delete merged.url;
+  if (
+    options.clusterNodes === undefined &&
+    (options.url !== undefined || options.host !== undefined)
+  ) {
+    delete merged.clusterNodes;
+  }
+  return checkConfig(merged);
 }

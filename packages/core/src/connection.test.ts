@@ -1,6 +1,5 @@
-import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect } from './connection.js';
+import { type CacheConnection, connect } from './connection.js';
 import { ConnectionError, FullonCacheError, ValidationError } from './errors.js';
 import { findFreePort } from './redis-server.js';
 import { defineScript } from './script.js';
@@ -135,22 +134,20 @@ describe('close', () => {
 });
 
 /** `connected_clients` as the server reports it. */
-async function connectedClients(observer: ReturnType<typeof createClient>): Promise<number> {
-  const info = await observer.sendCommand<string>(['INFO', 'clients']);
+async function connectedClients(observer: CacheConnection): Promise<number> {
+  const info = await observer.send<string>(undefined, ['INFO', 'clients']);
   return Number(/connected_clients:(\d+)/.exec(info)?.[1]);
 }
 
 describe('await using, on a server the test owns', () => {
   let server: RedisServerHandle;
-  let observer: ReturnType<typeof createClient>;
+  let observer: CacheConnection;
   beforeAll(async () => {
     server = await startRedisServer();
-    observer = createClient({ url: server.url });
-    observer.on('error', () => undefined);
-    await observer.connect();
+    observer = await connect({ url: server.url, prefix: 'observer' });
   });
   afterAll(async () => {
-    await observer.disconnect();
+    await observer.close();
     await server.stop();
   });
 

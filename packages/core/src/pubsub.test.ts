@@ -1,4 +1,3 @@
-import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CacheConnection, connect } from './connection.js';
 import { ValidationError } from './errors.js';
@@ -201,17 +200,15 @@ describe('publish / subscribe', () => {
 describe('pub/sub on a server the test owns', () => {
   let server: RedisServerHandle;
   let conn: CacheConnection;
-  let observer: NodeClient;
+  let observer: CacheConnection;
   beforeAll(async () => {
     server = await startRedisServer();
     conn = await connect({ url: server.url, prefix: 'owned', socketTimeoutMs: 1000 });
-    observer = createClient({ url: server.url });
-    observer.on('error', () => undefined);
-    await observer.connect();
+    observer = await connect({ url: server.url, prefix: 'observer' });
   });
   afterAll(async () => {
     await conn.close();
-    await observer.disconnect();
+    await observer.close();
     await server.stop();
   });
 
@@ -221,10 +218,10 @@ describe('pub/sub on a server the test owns', () => {
       patterns: [conn.keys.channelPattern('p', WILDCARD)],
       signal: controller.signal,
     });
-    expect(await observer.sendCommand(['PUBSUB', 'NUMPAT'])).toBe(1);
+    expect(await observer.send(undefined, ['PUBSUB', 'NUMPAT'])).toBe(1);
     controller.abort();
     expect(await sub.next()).toStrictEqual({ value: undefined, done: true });
-    await expect.poll(() => observer.sendCommand(['PUBSUB', 'NUMPAT'])).toBe(0);
+    await expect.poll(() => observer.send(undefined, ['PUBSUB', 'NUMPAT'])).toBe(0);
   });
 
   it('keeps delivering after the server restarts (resubscribed on reconnect)', async () => {
@@ -240,8 +237,12 @@ describe('pub/sub on a server the test owns', () => {
       .poll(
         async () => {
           try {
-            const sub = await observer.sendCommand<[string, number]>(['PUBSUB', 'NUMSUB', channel]);
-            const pat = await observer.sendCommand<number>(['PUBSUB', 'NUMPAT']);
+            const sub = await observer.send<[string, number]>(undefined, [
+              'PUBSUB',
+              'NUMSUB',
+              channel,
+            ]);
+            const pat = await observer.send<number>(undefined, ['PUBSUB', 'NUMPAT']);
             return [sub[1], pat];
           } catch {
             return 'not yet';

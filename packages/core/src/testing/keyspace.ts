@@ -1,4 +1,4 @@
-import { createClient } from 'redis';
+import { createClient } from '../connection/node-redis.js';
 import type { CacheConnection, RedisReply } from '../connection.js';
 import { redisTarget } from './index.js';
 

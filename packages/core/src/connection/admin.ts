@@ -1,0 +1,126 @@
+import type { Codec } from '../codec.js';
+import { ConnectionError } from '../errors.js';
+import type { KeyBuilder } from '../key-builder.js';
+import { translateError } from './translate.js';
+import type { Transport } from './transport.js';
+import type { HealthReport } from './types.js';
+
+/** What the admin operations need of the connection. @internal */
+export interface AdminContext {
+  readonly transport: Transport;
+  readonly prefix: string;
+  readonly codecName: string;
+  /** The SCAN pattern of every key under the prefix. */
+  readonly scanPattern: string;
+  /** One PING, translated; resolves to the round trip in ms. */
+  ping(): Promise<number>;
+}
+
+/**
+ * Measures the connection and reads server facts from every master.
+ * @param context - The connection.
+ * @returns Latency, server version, mode, node count, memory, prefix and codec.
+ * @throws {ConnectionError} when Redis is unreachable.
+ */
+export async function readHealth(context: AdminContext): Promise<HealthReport> {
+  const { transport } = context;
+  const latencyMs = await context.ping();
+  let serverVersion = '';
+  let usedMemoryBytes = 0;
+  let nodes = 0;
+  try {
+    const masters = await transport.masters();
+    nodes = masters.length;
+    for (const node of masters) {
+      const info = await node.send<string>(['INFO', 'server']);
+      const memory = await node.send<string>(['INFO', 'memory']);
+      serverVersion ||= /redis_version:(\S+)/.exec(info)?.[1] ?? '';
+      usedMemoryBytes += Number(/used_memory:(\d+)/.exec(memory)?.[1] ?? 0);
+    }
+  } catch (error) {
+    throw translateError(error, 'INFO', transport);
+  }
+  return {
+    ok: true,
+    latencyMs,
+    serverVersion,
+    mode: transport.mode,
+    nodes,
+    usedMemoryBytes,
+    prefix: context.prefix,
+    codec: context.codecName,
+  };
+}
+
+/**
+ * Deletes every key under the prefix (SCAN + UNLINK on every master). Never FLUSHDB.
+ * @param context - The connection.
+ * @returns How many keys were deleted.
+ * @throws {ConnectionError} when Redis is unreachable.
+ */
+export async function clearPrefix(context: AdminContext): Promise<number> {
+  const { transport, scanPattern } = context;
+  let deleted = 0;
+  try {
+    for (const node of await transport.masters()) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.send<[string, string[]]>([
+          'SCAN',
+          cursor,
+          'MATCH',
+          scanPattern,
+          'COUNT',
+          '1000',
+        ]);
+        cursor = next;
+        // One UNLINK per key: keys found on one node may still sit in different slots.
+        const counts = await Promise.all(keys.map((k) => node.send<number>(['UNLINK', k])));
+        deleted += counts.reduce((a, b) => a + b, 0);
+      } while (cursor !== '0');
+    }
+  } catch (error) {
+    throw translateError(error, 'clear', transport);
+  }
+  return deleted;
+}
+
+/**
+ * Builds the context of the admin operations.
+ * @param transport - The connection's transport.
+ * @param keys - Its key builder (prefix, SCAN pattern).
+ * @param codec - Its codec (name).
+ * @param ping - Its translated PING.
+ * @returns The context.
+ */
+export function adminContext(
+  transport: Transport,
+  keys: KeyBuilder,
+  codec: Codec,
+  ping: () => Promise<number>,
+): AdminContext {
+  return {
+    transport,
+    prefix: keys.prefix,
+    codecName: codec.name,
+    scanPattern: keys.scanPattern(),
+    ping,
+  };
+}
+
+/**
+ * Opens the transport; on failure closes what was opened and fails fast.
+ * @param transport - The transport.
+ * @throws {ConnectionError} naming the target, with the cause.
+ */
+export async function openOrFail(transport: Transport): Promise<void> {
+  try {
+    await transport.open();
+  } catch (cause) {
+    await transport.close();
+    throw new ConnectionError(
+      `cannot connect to Redis at ${transport.target}: ${(cause as Error).message}`,
+      { cause },
+    );
+  }
+}

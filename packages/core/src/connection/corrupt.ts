@@ -1,0 +1,20 @@
+import { DecodeError } from '../errors.js';
+
+/**
+ * Runs one decode of a listing: a `DecodeError` is reported and the entry skipped.
+ * @param decode - Decodes the entry.
+ * @param report - Receives a corrupt entry's error.
+ * @returns The decoded entry, or `undefined` when it was corrupt.
+ */
+export function decodeOrReport<T>(
+  decode: () => T,
+  report: (error: DecodeError) => void,
+): T | undefined {
+  try {
+    return decode();
+  } catch (error) {
+    if (!DecodeError.is(error)) throw error;
+    report(error);
+    return undefined;
+  }
+}

@@ -1,0 +1,46 @@
+import { ConnectionError, FullonCacheError, PubSubError } from '../errors.js';
+import type { LinkContext } from './link.js';
+import { isServerReply } from './node-redis.js';
+
+/**
+ * How a server error reply is reported: `COMMAND` for ordinary calls, a `PubSubError` for a
+ * refused subscription.
+ */
+export type ReplyKind = 'command' | 'subscribe';
+
+/**
+ * Translates any failure of a call into the error family — the one place that does. An error
+ * of the family passes unchanged; a server error reply becomes code `COMMAND` (or a
+ * `PubSubError` for a subscription); anything else (no link, a dropped link, no pooled
+ * connection in time) becomes a `ConnectionError` naming the target.
+ * @param error - What the transport threw.
+ * @param what - The operation, for the message (`GET`, `script tick.set`, `subscribe`).
+ * @param link - Target, timeout and pool size, for the message.
+ * @param kind - How a server error reply is reported. Defaults to `command`.
+ * @returns The error to throw.
+ */
+export function translateError(
+  error: unknown,
+  what: string,
+  link: LinkContext,
+  kind: ReplyKind = 'command',
+): FullonCacheError {
+  if (FullonCacheError.is(error)) return error;
+  if (isServerReply(error)) {
+    return kind === 'subscribe'
+      ? new PubSubError(`${what} on Redis at ${link.target} failed: ${error.message}`, {
+          cause: error,
+        })
+      : new FullonCacheError(`${what} failed: ${error.message}`, 'COMMAND', { cause: error });
+  }
+  // generic-pool's TimeoutError: no pooled connection for a blocking call within the timeout.
+  const reason =
+    error instanceof Error && error.name === 'TimeoutError'
+      ? `no blocking connection within ${link.socketTimeoutMs} ms (server unreachable, or all ${link.maxConnections} in use)`
+      : error instanceof Error
+        ? error.message
+        : String(error);
+  return new ConnectionError(`${what} on Redis at ${link.target} failed: ${reason}`, {
+    cause: error,
+  });
+}

@@ -1,0 +1,84 @@
+import type { CacheConfig } from '../config.js';
+import type { RedisArg } from '../connection-like.js';
+import type { RawListener } from '../subscription.js';
+import { ClusterTransport } from './cluster.js';
+import type { LinkContext } from './link.js';
+import { StandaloneTransport } from './standalone.js';
+
+/** A subscriber connection, as the subscriber hub uses it. @internal */
+export interface PubSubPort {
+  /** SUBSCRIBE in buffer mode; resolves once the server confirmed. */
+  subscribe(channel: string, listener: RawListener): Promise<void>;
+  /** PSUBSCRIBE in buffer mode; resolves once the server confirmed. */
+  pSubscribe(pattern: string, listener: RawListener): Promise<void>;
+  /** Removes one listener (UNSUBSCRIBE when it was the last). */
+  unsubscribe(channel: string, listener: RawListener): Promise<void>;
+  /** Removes one pattern listener (PUNSUBSCRIBE when it was the last). */
+  pUnsubscribe(pattern: string, listener: RawListener): Promise<void>;
+}
+
+/** One master node, for commands that visit every master (health, clear). @internal */
+export interface NodePort {
+  /**
+   * Sends a command to this node, waiting at most the socket timeout for it to be ready.
+   * @param args - Command and arguments.
+   * @returns The raw reply.
+   */
+  send<T>(args: RedisArg[]): Promise<T>;
+}
+
+/** What a transport tells the connection. @internal */
+export interface TransportHooks {
+  /** The connection is (again) ready. */
+  ready(): void;
+  /** The connection was lost (or stalled). */
+  disconnected(error: Error): void;
+}
+
+/**
+ * The only part of a connection that talks to node-redis: clients, reconnects, waiting for
+ * readiness, routing, the stall watchdog, the pooled blocking connections, the subscriber
+ * connection, and closing. Standalone and cluster are two implementations.
+ * Errors come out untranslated; the connection translates them once.
+ * @internal
+ */
+export interface Transport extends LinkContext {
+  /** Standalone server or cluster. */
+  readonly mode: 'standalone' | 'cluster';
+  /** `true` once close() was called. */
+  readonly closed: boolean;
+  /** Opens the main client (and starts the watchdog). */
+  open(): Promise<void>;
+  /**
+   * Sends one command on the shared connection (hot path: no async frame).
+   * @param key - First key, for routing; `undefined` for keyless commands.
+   * @param args - Command and arguments.
+   * @param buffers - Bulk strings as `Buffer`.
+   */
+  send<T>(key: string | undefined, args: RedisArg[], buffers: boolean): Promise<T>;
+  /**
+   * Runs a blocking command on a pooled connection of its own.
+   * @param key - First key, for routing.
+   * @param args - Command and arguments.
+   * @param buffers - Bulk strings as `Buffer`.
+   */
+  blocking<T>(key: string, args: RedisArg[], buffers: boolean): Promise<T>;
+  /** @returns Every master, bounded by the socket timeout. */
+  masters(): Promise<NodePort[]>;
+  /** @returns The subscriber connection, opened on first use. */
+  pubSub(): Promise<PubSubPort>;
+  /** Drops every connection at once; idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the transport the configuration asks for.
+ * @param config - The configuration.
+ * @param hooks - Readiness and disconnect notifications.
+ * @returns A standalone or cluster transport, not yet open.
+ */
+export function createTransport(config: CacheConfig, hooks: TransportHooks): Transport {
+  return config.clusterNodes === undefined
+    ? new StandaloneTransport(config, hooks)
+    : new ClusterTransport(config, config.clusterNodes, hooks);
+}
