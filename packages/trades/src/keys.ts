@@ -1,0 +1,78 @@
+import type { KeyBuilderLike } from '@fullon/core';
+
+/**
+ * Every key of `@fullon/trades`. The only place this package names keys.
+ *
+ * | key | type | content | bound |
+ * |---|---|---|---|
+ * | `trades:{exchange}:market` | list | pending trades of one market (layout bytes), oldest first | `maxTrades` (oldest dropped, counted); TTL `ttlMs`, renewed by every push |
+ * | `trades-dropped:{exchange}` | hash | market → trades dropped by the cap | one field per market that overflowed; TTL `ttlMs`, renewed by every drop |
+ * | `trades-user:{exchange}:userId` | list | a user's trades on an exchange (layout bytes), oldest first | `maxTrades` (oldest dropped, counted); TTL `ttlMs`, renewed by every push |
+ * | `trades-user-dropped:{exchange}` | hash | userId → trades dropped by the cap | one field per user that overflowed; TTL `ttlMs`, renewed by every drop |
+ * | `trades-status` | zset | status key → last stamp (epoch ms) | stamps older than `ttlMs` pruned on every stamp and ignored by reads; TTL `ttlMs` |
+ * | `trades-user-status` | zset | status key → last stamp (epoch ms) | as `trades-status` |
+ *
+ * `market` is the symbol without its slashes (`BTC/USDT` and `BTCUSDT` name one list, as in
+ * the Python original). The exchange is the hash tag: a push touches a list and its exchange's
+ * drop counter in one script, so both share a cluster slot. The two status indexes span every
+ * exchange and live in slots of their own; no script touches them together with a list.
+ * @internal Imported by the cache and by `bench/` by relative path.
+ */
+export class TradeKeys {
+  readonly #kb: KeyBuilderLike;
+  /** The index of trade status stamps. */
+  readonly status: string;
+  /** The index of user-trade status stamps. */
+  readonly userStatus: string;
+
+  /** @param kb - The connection's key builder. */
+  constructor(kb: KeyBuilderLike) {
+    this.#kb = kb;
+    this.status = kb.key('trades-status');
+    this.userStatus = kb.key('trades-user-status');
+  }
+
+  /**
+   * @param exchange - Exchange name (the hash tag).
+   * @param market - Symbol without slashes (see {@link marketOf}).
+   * @returns The list of pending trades of one market.
+   */
+  trades(exchange: string, market: string): string {
+    return this.#kb.tagged('trades', exchange, market);
+  }
+
+  /**
+   * @param exchange - Exchange name (the hash tag).
+   * @returns The hash counting, per market, the trades its cap dropped.
+   */
+  dropped(exchange: string): string {
+    return this.#kb.tagged('trades-dropped', exchange);
+  }
+
+  /**
+   * @param exchange - Exchange name (the hash tag).
+   * @param userId - The user, as a string.
+   * @returns The list of one user's trades on one exchange.
+   */
+  userTrades(exchange: string, userId: string): string {
+    return this.#kb.tagged('trades-user', exchange, userId);
+  }
+
+  /**
+   * @param exchange - Exchange name (the hash tag).
+   * @returns The hash counting, per user, the trades its cap dropped.
+   */
+  userDropped(exchange: string): string {
+    return this.#kb.tagged('trades-user-dropped', exchange);
+  }
+}
+
+/**
+ * The market a symbol's trades are kept under: the symbol without `/`, as the Python original
+ * does, so `BTC/USDT` and `BTCUSDT` share one list.
+ * @param symbol - A validated symbol.
+ * @returns The symbol with every `/` removed (may be empty; the caller rejects that).
+ */
+export function marketOf(symbol: string): string {
+  return symbol.includes('/') ? symbol.replaceAll('/', '') : symbol;
+}

@@ -1,0 +1,81 @@
+import type { CacheConnectionLike } from '@fullon/core';
+import { defineScript } from '@fullon/core/author';
+
+/**
+ * Appends trades to a list, keeps the newest `cap`, counts what the cap dropped, and renews the
+ * TTLs — one step. Everything that could refuse (a drop counter that is not a whole number, a
+ * counter key of another type) is checked before the first write, so the script never fails
+ * half-way: a corrupt counter answers `-1` and nothing is written. A list key of another type
+ * makes the first command (LLEN) fail, before any write.
+ *
+ * KEYS[1] the list; KEYS[2] the drop-counter hash of its exchange (same hash tag).
+ * ARGV[1] the list's field in the counter hash; ARGV[2] cap; ARGV[3] TTL (ms);
+ * ARGV[4…] the trades' layout bytes, oldest first.
+ * Returns the list length after the push (≤ cap), or `-1` (corrupt counter, nothing written).
+ * @internal Imported by `bench/` by relative path, to run the very same script raw.
+ */
+export const PUSH_TRADES = defineScript(
+  'trades.push',
+  `-- KEYS[1] list, KEYS[2] drop counters | ARGV[1] counter field, ARGV[2] cap, ARGV[3] ttl ms, ARGV[4..] trades
+local cap = tonumber(ARGV[2])
+local n = redis.call('LLEN', KEYS[1]) + #ARGV - 3
+local drop = n - cap
+if drop > 0 then
+  local kind = redis.call('TYPE', KEYS[2]).ok
+  if kind ~= 'hash' and kind ~= 'none' then return -1 end
+  local count = redis.call('HGET', KEYS[2], ARGV[1])
+  if count and (not string.match(count, '^%d+$') or #count > 15) then return -1 end
+end
+redis.call('RPUSH', KEYS[1], unpack(ARGV, 4))
+if drop > 0 then
+  redis.call('LTRIM', KEYS[1], -cap, -1)
+  redis.call('HINCRBY', KEYS[2], ARGV[1], drop)
+  redis.call('PEXPIRE', KEYS[2], ARGV[3])
+  n = cap
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return n
+`,
+);
+
+/** The keys of one push. */
+export interface PushKeys {
+  /** The list. */
+  readonly list: string;
+  /** Its exchange's drop-counter hash. */
+  readonly dropped: string;
+}
+
+/** The arguments of one push. */
+export interface PushArgs {
+  /** The list's field in the drop-counter hash (the market or the user id). */
+  readonly field: string;
+  /** The list cap, as a decimal string. */
+  readonly cap: string;
+  /** The TTL in ms, as a decimal string. */
+  readonly ttlMs: string;
+  /** The trades' layout bytes, oldest first (at least one). */
+  readonly trades: readonly Buffer[];
+}
+
+/** What {@link pushTrades} answers when the drop counter is corrupt. */
+export const CORRUPT_COUNTER = -1;
+
+/**
+ * Runs {@link PUSH_TRADES}.
+ * @param conn - The connection.
+ * @param keys - The list and its drop counters.
+ * @param args - Counter field, cap, TTL and the trades.
+ * @returns The list length after the push, or {@link CORRUPT_COUNTER} (nothing written).
+ */
+export function pushTrades(
+  conn: CacheConnectionLike,
+  keys: PushKeys,
+  args: PushArgs,
+): Promise<number> {
+  return conn.runScript<number>(
+    PUSH_TRADES,
+    [keys.list, keys.dropped],
+    [args.field, args.cap, args.ttlMs, ...args.trades],
+  );
+}

@@ -1,0 +1,54 @@
+import type { CacheConnectionLike } from '@fullon/core';
+import { defineScript } from '@fullon/core/author';
+
+/**
+ * Stamps one status key in a status index, drops stamps older than the retention, and renews
+ * the index's TTL. The index is a sorted set (member = status key, score = epoch ms), so
+ * listing every status reads one key: no SCAN.
+ *
+ * KEYS[1] the status index (sorted set).
+ * ARGV[1] status key; ARGV[2] stamp (epoch ms); ARGV[3] cutoff (epoch ms: older stamps are
+ * dropped); ARGV[4] TTL (ms).
+ * Returns 1. A key of another type makes the first command (ZADD) fail, before any write.
+ * @internal Imported by `bench/` by relative path, to run the very same script raw.
+ */
+export const STAMP_STATUS = defineScript(
+  'trades.stamp-status',
+  `-- KEYS[1] index | ARGV[1] status key, ARGV[2] at ms, ARGV[3] cutoff ms, ARGV[4] ttl ms
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return 1
+`,
+);
+
+/** The arguments of one stamp. */
+export interface StampArgs {
+  /** The status key (the member). */
+  readonly key: string;
+  /** The stamp, epoch ms. */
+  readonly at: number;
+  /** Stamps older than this (epoch ms) are dropped. */
+  readonly cutoff: number;
+  /** The index's TTL in ms, as a decimal string. */
+  readonly ttlMs: string;
+}
+
+/**
+ * Runs {@link STAMP_STATUS}.
+ * @param conn - The connection.
+ * @param index - The status index.
+ * @param args - Status key, stamp, cutoff and TTL.
+ * @returns Once stamped.
+ */
+export async function stampStatus(
+  conn: CacheConnectionLike,
+  index: string,
+  args: StampArgs,
+): Promise<void> {
+  await conn.runScript<number>(
+    STAMP_STATUS,
+    [index],
+    [args.key, String(args.at), String(args.cutoff), args.ttlMs],
+  );
+}

@@ -1,0 +1,622 @@
+import {
+  type CacheConnectionLike,
+  type ConnectOptions,
+  DecodeError,
+  type SendOptions,
+  ValidationError,
+} from '@fullon/core';
+import {
+  Count,
+  checkName,
+  closeCache,
+  countOption,
+  DEFAULT_CHUNK_SIZE,
+  decodeListed,
+  EpochMs,
+  Id,
+  inChunks,
+  MAX_COUNT,
+  openCache,
+  requireConnection,
+  ttlOption,
+  validate,
+  validateAt,
+  waitOption,
+} from '@fullon/core/author';
+import { marketOf, TradeKeys } from './keys.js';
+import { isValidTrade, TradeLayout } from './layouts.js';
+import { Trade, type TradeAnalytics } from './schema.js';
+import { deleteStatuses } from './scripts/delete-statuses.js';
+import { CORRUPT_COUNTER, pushTrades } from './scripts/push-trades.js';
+import { stampStatus } from './scripts/stamp-status.js';
+
+/** Default cap of every trade list: 100 000 trades. */
+export const DEFAULT_MAX_TRADES = 100_000;
+/** Default lifetime of lists, drop counters and status stamps after their last write: 7 days. */
+export const DEFAULT_TRADES_TTL_MS = 7 * 86_400_000;
+
+const BUFFERS: SendOptions = { buffers: true };
+const COUNTER = /^\d{1,15}$/;
+
+/** Options of the {@link TradesCache} constructor and {@link TradesCache.open}. */
+export interface TradesCacheOptions {
+  /**
+   * Most trades one list holds (each market's pending trades, each user's trades per exchange).
+   * A push beyond it drops the oldest trades and counts them ({@link TradesCache.getOverflow},
+   * {@link TradesCache.getUserOverflow}). Whole number from 1 to 10 000 000. Defaults to
+   * 100 000.
+   */
+  maxTrades?: number;
+  /**
+   * Lifetime in ms of a list after its last push, of a drop counter after its last drop, and of
+   * a status stamp; a list nobody pushes to for this long disappears with its trades. Defaults
+   * to 604 800 000 (7 days).
+   */
+  ttlMs?: number;
+}
+
+/** Options of {@link TradesCache.getTrades} and {@link TradesCache.peekTrades}. */
+export interface ReadTradesOptions {
+  /** Read at most this many trades, oldest first (1 to 10 000 000). Defaults to all of them. */
+  limit?: number;
+}
+
+/** Options of {@link TradesCache.popUserTrade}. */
+export interface PopUserTradeOptions {
+  /**
+   * How long to wait for a trade, in ms (0 to 2 147 483 647); `0` takes one if there is one
+   * and returns at once. The wait runs on a dedicated connection, so it may be longer than the
+   * socket timeout. Defaults to 0 (no wait, as Python's `timeout=0` did with LPOP).
+   */
+  timeoutMs?: number;
+}
+
+interface ResolvedOptions {
+  maxTrades: string;
+  ttlMs: number;
+}
+
+function resolveOptions(options: TradesCacheOptions | undefined): ResolvedOptions {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new ValidationError('options', 'options: must be an object');
+  }
+  return {
+    maxTrades: String(countOption(options?.maxTrades, DEFAULT_MAX_TRADES, 'maxTrades')),
+    ttlMs: ttlOption(options?.ttlMs, DEFAULT_TRADES_TTL_MS),
+  };
+}
+
+/** Checks a trade on the hot path; the schema (which names the field) only for a bad one. */
+function parseTrade(trade: unknown, label?: string): Trade {
+  if (isValidTrade(trade)) return trade;
+  return label === undefined ? validate(Trade, trade, 'trade') : validateAt(Trade, trade, label);
+}
+
+/** Checks a symbol and returns its market (the symbol without slashes). */
+function marketFor(symbol: string, field: string): string {
+  const market = marketOf(symbol);
+  if (market === '') {
+    throw new ValidationError(field, `${field}: must hold a character other than "/"`);
+  }
+  return market;
+}
+
+function checkLimit(options: ReadTradesOptions | undefined): number | undefined {
+  const limit = options?.limit;
+  return limit === undefined ? undefined : validate(Count, limit, 'limit');
+}
+
+function parseCounter(reply: string | null, key: string, field: string): number {
+  if (reply === null) return 0;
+  if (!COUNTER.test(reply)) {
+    throw new DecodeError(key, field, 'the drop counter is not a whole number');
+  }
+  return Number(reply);
+}
+
+/**
+ * Trades: per-market lists of pending trades that a consumer drains atomically, per-user trade
+ * queues with a blocking pop, and status stamps saying when trades were last pushed.
+ *
+ * A market's trades are one Redis list (`BTC/USDT` and `BTCUSDT` name the same list, as in the
+ * Python original), pushed in order and drained oldest first by one command, so a trade pushed
+ * while a consumer drains is either in that drain or left for the next — never lost. Every list
+ * holds at most `maxTrades` (default 100 000): a push beyond it drops the oldest trades and
+ * counts them. Lists, drop counters and stamps live `ttlMs` (default 7 days) after their last
+ * write. Status stamps are kept in two sorted-set indexes, so listing them never scans.
+ *
+ * @example
+ * ```ts
+ * await using trades = await TradesCache.open();
+ * await trades.pushTrade('binance', { tradeId: 1, symbol: 'BTC/USDT', side: 'buy',
+ *   volume: 0.5, price: 64_000, cost: 32_000, fee: 3.2, time: Date.now() });
+ * const batch = await trades.getTrades('BTC/USDT', 'binance'); // drained, oldest first
+ * const when = await trades.getTradeStatus('binance');          // epoch ms of the last push
+ *
+ * await trades.pushUserTrade(42, 'kraken', fill);
+ * const next = await trades.popUserTrade(42, 'kraken', { timeoutMs: 30_000 });
+ * ```
+ */
+export class TradesCache implements AsyncDisposable {
+  /** The connection this cache uses. */
+  readonly connection: CacheConnectionLike;
+  readonly #keys: TradeKeys;
+  readonly #maxTrades: string;
+  readonly #ttlMs: number;
+  readonly #ttl: string;
+
+  /**
+   * @param conn - An open connection (from `connect()` of `@fullon/core`); the cache does not
+   *   close it.
+   * @param options - `maxTrades` (default 100 000), `ttlMs` (default 7 days).
+   * @throws {ConfigurationError} when `conn` is not a connection.
+   * @throws {ValidationError} naming the option that is out of range.
+   */
+  constructor(conn: CacheConnectionLike, options: TradesCacheOptions = {}) {
+    this.connection = requireConnection(conn, 'TradesCache');
+    const resolved = resolveOptions(options);
+    this.#maxTrades = resolved.maxTrades;
+    this.#ttlMs = resolved.ttlMs;
+    this.#ttl = String(resolved.ttlMs);
+    this.#keys = new TradeKeys(this.connection.keys);
+  }
+
+  /**
+   * Opens a connection of its own and a cache on it; closing the cache closes the connection.
+   * @param config - Connection options or a `redis://` URL. Defaults to the environment.
+   * @param options - Cache options.
+   * @returns The cache, for `await using trades = await TradesCache.open()`.
+   * @throws {ValidationError} when an option is invalid (checked before connecting).
+   * @throws {ConfigurationError} when the configuration is malformed.
+   * @throws {ConnectionError} when Redis cannot be reached.
+   */
+  static open(
+    config?: ConnectOptions | string,
+    options: TradesCacheOptions = {},
+  ): Promise<TradesCache> {
+    return openCache(
+      config,
+      () => resolveOptions(options),
+      (conn) => new TradesCache(conn, options),
+    );
+  }
+
+  /** Closes the connection if {@link TradesCache.open} created it; idempotent. */
+  close(): Promise<void> {
+    return closeCache(this);
+  }
+
+  /** Same as {@link TradesCache.close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  // ── market trade lists ─────────────────────────────────────────────────────────────────
+
+  /**
+   * Appends a trade to its market's list (the market is `trade.symbol` without slashes), then
+   * stamps the exchange's trade status (as Python's `push_trade` does). The push, the cap and
+   * the drop count are one atomic step; the stamp is a second command, sent after the push
+   * succeeded, because the status index spans every exchange (another cluster slot).
+   * @param exchange - Exchange name.
+   * @param trade - The trade; validated against {@link Trade}.
+   * @returns The list length after the push (at most `maxTrades`).
+   * @throws {ValidationError} naming `exchange` or the trade's field; nothing is written.
+   * @throws {DecodeError} when the list's drop counter is corrupt; nothing is written.
+   * @throws {ConnectionError} when Redis is unreachable (the push may or may not have happened).
+   */
+  async pushTrade(exchange: string, trade: Trade): Promise<number> {
+    checkName(exchange, 'exchange');
+    const parsed = parseTrade(trade);
+    const market = marketFor(parsed.symbol, 'symbol');
+    const length = await this.#push(
+      this.#keys.trades(exchange, market),
+      this.#keys.dropped(exchange),
+      market,
+      [TradeLayout.encode(this.connection.codec, parsed)],
+    );
+    await this.#stamp(this.#keys.status, exchange, Date.now());
+    return length;
+  }
+
+  /**
+   * Appends many trades of one exchange, each to its market's list, in input order, then
+   * stamps the exchange's trade status once. Each market's trades go in one script call per
+   * 500 trades (atomic each), all calls issued at once; markets of one exchange share a slot.
+   * @param exchange - Exchange name.
+   * @param trades - The trades; every one is validated before anything is written.
+   * @returns How many trades were pushed (all of them: a push is never refused, the cap drops
+   *   the oldest).
+   * @throws {ValidationError} naming `exchange` or the trade and field, e.g. `trades[3].price`;
+   *   nothing is written.
+   * @throws {DecodeError} when a list's drop counter is corrupt; that list's chunk is not
+   *   written (other markets' may be).
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  async pushTrades(exchange: string, trades: readonly Trade[]): Promise<number> {
+    checkName(exchange, 'exchange');
+    if (!Array.isArray(trades)) throw new ValidationError('trades', 'trades: must be an array');
+    const byMarket = new Map<string, Buffer[]>();
+    trades.forEach((trade, i) => {
+      const parsed = parseTrade(trade, `trades[${i}]`);
+      const market = marketFor(parsed.symbol, `trades[${i}].symbol`);
+      const bytes = TradeLayout.encode(this.connection.codec, parsed);
+      const list = byMarket.get(market);
+      if (list === undefined) byMarket.set(market, [bytes]);
+      else list.push(bytes);
+    });
+    if (trades.length === 0) return 0;
+    const dropped = this.#keys.dropped(exchange);
+    await Promise.all(
+      [...byMarket].map(([market, items]) =>
+        inChunks(
+          items,
+          async (slice) => [
+            await this.#push(this.#keys.trades(exchange, market), dropped, market, slice),
+          ],
+          DEFAULT_CHUNK_SIZE,
+        ),
+      ),
+    );
+    await this.#stamp(this.#keys.status, exchange, Date.now());
+    return trades.length;
+  }
+
+  /**
+   * Drains a market's pending trades, oldest first: the trades are read and removed by one
+   * command (LPOP with a count), so a trade pushed meanwhile is either in this answer or left
+   * for the next call — never lost (the Python version lost those). `BTC/USDT` and `BTCUSDT`
+   * name the same list. A corrupt entry is removed, skipped and reported through the
+   * connection's `onCorrupt` hook.
+   * @param symbol - Symbol, with or without `/`.
+   * @param exchange - Exchange name.
+   * @param options - `limit`: drain at most this many (the oldest). Defaults to all.
+   * @returns The drained trades, oldest first; `[]` when there are none.
+   * @throws {ValidationError} naming `symbol`, `exchange` or `limit`.
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  async getTrades(symbol: string, exchange: string, options?: ReadTradesOptions): Promise<Trade[]> {
+    const key = this.#listKey(symbol, exchange);
+    // No list is longer than MAX_COUNT (the largest cap), so that count drains all of it.
+    const count = String(checkLimit(options) ?? MAX_COUNT);
+    const items = await this.connection.send<Buffer[] | null>(key, ['LPOP', key, count], BUFFERS);
+    return this.#decodeList(items ?? [], key, marketOf(symbol));
+  }
+
+  /**
+   * Reads a market's pending trades without removing them, oldest first.
+   * @param symbol - Symbol, with or without `/`.
+   * @param exchange - Exchange name.
+   * @param options - `limit`: at most this many (the oldest). Defaults to all.
+   * @returns The trades, oldest first; `[]` when there are none. Corrupt entries are skipped
+   *   and reported through `onCorrupt`.
+   * @throws {ValidationError} naming `symbol`, `exchange` or `limit`.
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  async peekTrades(
+    symbol: string,
+    exchange: string,
+    options?: ReadTradesOptions,
+  ): Promise<Trade[]> {
+    const key = this.#listKey(symbol, exchange);
+    const limit = checkLimit(options);
+    const last = limit === undefined ? '-1' : String(limit - 1);
+    const items = await this.connection.send<Buffer[]>(key, ['LRANGE', key, '0', last], BUFFERS);
+    return this.#decodeList(items, key, marketOf(symbol));
+  }
+
+  /**
+   * Figures over a market's pending trades (not drained), from one read of the list: count,
+   * buy and sell volume, VWAP, total cost and fee, first and last trade time.
+   * @param symbol - Symbol, with or without `/`.
+   * @param exchange - Exchange name.
+   * @returns The figures; with no pending trade, zeros and `null` for `vwap`, `firstTime`,
+   *   `lastTime`. Corrupt entries are skipped (not counted) and reported through `onCorrupt`.
+   * @throws {ValidationError} naming `symbol` or `exchange`.
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  async getTradeAnalytics(symbol: string, exchange: string): Promise<TradeAnalytics> {
+    const trades = await this.peekTrades(symbol, exchange);
+    let buyVolume = 0;
+    let sellVolume = 0;
+    let notional = 0;
+    let totalCost = 0;
+    let totalFee = 0;
+    let firstTime: number | null = null;
+    let lastTime: number | null = null;
+    for (const trade of trades) {
+      if (trade.side === 'buy') buyVolume += trade.volume;
+      else sellVolume += trade.volume;
+      notional += trade.price * trade.volume;
+      totalCost += trade.cost;
+      totalFee += trade.fee;
+      if (firstTime === null || trade.time < firstTime) firstTime = trade.time;
+      if (lastTime === null || trade.time > lastTime) lastTime = trade.time;
+    }
+    const volume = buyVolume + sellVolume;
+    return {
+      count: trades.length,
+      buyVolume,
+      sellVolume,
+      vwap: volume > 0 ? notional / volume : null,
+      totalCost,
+      totalFee,
+      firstTime,
+      lastTime,
+    };
+  }
+
+  /**
+   * How many trades of a market the cap dropped (the oldest, when a push found the list full),
+   * since the counter was created; it lives `ttlMs` after the last drop.
+   * @param symbol - Symbol, with or without `/`.
+   * @param exchange - Exchange name.
+   * @returns The count; `0` when none was dropped.
+   * @throws {ValidationError} naming `symbol` or `exchange`.
+   * @throws {DecodeError} when the stored counter is not a whole number.
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  async getOverflow(symbol: string, exchange: string): Promise<number> {
+    checkName(symbol, 'symbol');
+    checkName(exchange, 'exchange');
+    const market = marketFor(symbol, 'symbol');
+    const key = this.#keys.dropped(exchange);
+    const reply = await this.connection.send<string | null>(key, ['HGET', key, market]);
+    return parseCounter(reply, key, market);
+  }
+
+  // ── user trade queues ──────────────────────────────────────────────────────────────────
+
+  /**
+   * Appends a trade to a user's queue on an exchange (FIFO with {@link popUserTrade}).
+   * @param userId - The user.
+   * @param exchange - Exchange name.
+   * @param trade - The trade; validated against {@link Trade}. Its `userId`, when given, must be
+   *   `userId`.
+   * @returns The queue length after the push (at most `maxTrades`; the oldest are dropped and
+   *   counted beyond it, see {@link getUserOverflow}).
+   * @throws {ValidationError} naming `userId`, `exchange` or the trade's field; nothing is
+   *   written.
+   * @throws {DecodeError} when the queue's drop counter is corrupt; nothing is written.
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  async pushUserTrade(userId: string | number, exchange: string, trade: Trade): Promise<number> {
+    const user = String(validate(Id, userId, 'userId'));
+    checkName(exchange, 'exchange');
+    const parsed = parseTrade(trade);
+    if (parsed.userId !== undefined && String(parsed.userId) !== user) {
+      throw new ValidationError(
+        'userId',
+        `userId: the trade belongs to user ${JSON.stringify(parsed.userId)}, not to ${JSON.stringify(user)}`,
+      );
+    }
+    return this.#push(
+      this.#keys.userTrades(exchange, user),
+      this.#keys.userDropped(exchange),
+      user,
+      [TradeLayout.encode(this.connection.codec, parsed)],
+    );
+  }
+
+  /**
+   * Takes the oldest trade of a user's queue on an exchange, waiting up to `timeoutMs` for one.
+   * The wait runs on a dedicated connection: it may be longer than the socket timeout, and the
+   * shared connection stays free meanwhile.
+   * @param userId - The user.
+   * @param exchange - Exchange name.
+   * @param options - `timeoutMs` (default 0: no wait).
+   * @returns The trade, or `null` when none came in time.
+   * @throws {ValidationError} naming `userId`, `exchange` or `timeoutMs`.
+   * @throws {DecodeError} (with the key) when the popped value is corrupt; it is removed.
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  async popUserTrade(
+    userId: string | number,
+    exchange: string,
+    options?: PopUserTradeOptions,
+  ): Promise<Trade | null> {
+    const user = String(validate(Id, userId, 'userId'));
+    checkName(exchange, 'exchange');
+    const timeoutMs = waitOption(options?.timeoutMs, 0);
+    const key = this.#keys.userTrades(exchange, user);
+    let bytes: Buffer | null;
+    if (timeoutMs === 0) {
+      bytes = await this.connection.send<Buffer | null>(key, ['LPOP', key], BUFFERS);
+    } else {
+      const reply = await this.connection.blocking<[Buffer, Buffer] | null>(
+        key,
+        ['BLPOP', key, (timeoutMs / 1000).toString()],
+        BUFFERS,
+      );
+      bytes = reply === null ? null : reply[1];
+    }
+    if (bytes === null) return null;
+    const trade = TradeLayout.decode(this.connection.codec, bytes, key);
+    if (trade.userId !== undefined && String(trade.userId) !== user) {
+      throw new DecodeError(
+        key,
+        undefined,
+        `stored trade.userId is ${JSON.stringify(trade.userId)}, not the ${JSON.stringify(user)} its key names`,
+      );
+    }
+    return trade;
+  }
+
+  /**
+   * How many trades of a user's queue on an exchange the cap dropped; the counter lives
+   * `ttlMs` after the last drop.
+   * @param userId - The user.
+   * @param exchange - Exchange name.
+   * @returns The count; `0` when none was dropped.
+   * @throws {ValidationError} naming `userId` or `exchange`.
+   * @throws {DecodeError} when the stored counter is not a whole number.
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  async getUserOverflow(userId: string | number, exchange: string): Promise<number> {
+    const user = String(validate(Id, userId, 'userId'));
+    checkName(exchange, 'exchange');
+    const key = this.#keys.userDropped(exchange);
+    const reply = await this.connection.send<string | null>(key, ['HGET', key, user]);
+    return parseCounter(reply, key, user);
+  }
+
+  // ── status stamps ──────────────────────────────────────────────────────────────────────
+
+  /**
+   * Stamps a trade status key (usually an exchange) with the current time. `pushTrade` and
+   * `pushTrades` stamp their exchange themselves.
+   * @param key - The status key, 1–256 characters.
+   * @returns The stamp, epoch ms.
+   * @throws {ValidationError} naming `key`.
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  async updateTradeStatus(key: string): Promise<number> {
+    checkName(key, 'key');
+    const at = Date.now();
+    await this.#stamp(this.#keys.status, key, at);
+    return at;
+  }
+
+  /**
+   * When a trade status key was last stamped.
+   * @param key - The status key.
+   * @returns The stamp (epoch ms), or `null` when never stamped or older than `ttlMs`.
+   * @throws {ValidationError} naming `key`.
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  getTradeStatus(key: string): Promise<number | null> {
+    checkName(key, 'key');
+    return this.#readStamp(this.#keys.status, key);
+  }
+
+  /**
+   * Every trade status stamp younger than `ttlMs`, from one read of the index (no SCAN).
+   * @returns Status key → stamp (epoch ms); `{}` when there is none.
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  getAllTradeStatuses(): Promise<Record<string, number>> {
+    return this.#readStamps(this.#keys.status);
+  }
+
+  /**
+   * Stamps a user-trade status key with `at` (default now).
+   * @param key - The status key, 1–256 characters.
+   * @param at - The stamp, epoch ms. Defaults to `Date.now()`.
+   * @returns The stamp, epoch ms.
+   * @throws {ValidationError} naming `key` or `at` (e.g. a time in seconds).
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  async updateUserTradeStatus(key: string, at?: number): Promise<number> {
+    checkName(key, 'key');
+    const stamp = at === undefined ? Date.now() : validate(EpochMs, at, 'at');
+    await this.#stamp(this.#keys.userStatus, key, stamp);
+    return stamp;
+  }
+
+  /**
+   * When a user-trade status key was last stamped.
+   * @param key - The status key.
+   * @returns The stamp (epoch ms), or `null` when never stamped or older than `ttlMs`.
+   * @throws {ValidationError} naming `key`.
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  getUserTradeStatus(key: string): Promise<number | null> {
+    checkName(key, 'key');
+    return this.#readStamp(this.#keys.userStatus, key);
+  }
+
+  /**
+   * Every user-trade status stamp younger than `ttlMs`, from one read of the index.
+   * @returns Status key → stamp (epoch ms); `{}` when there is none.
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  getAllUserTradeStatuses(): Promise<Record<string, number>> {
+    return this.#readStamps(this.#keys.userStatus);
+  }
+
+  /**
+   * Deletes every user-trade status stamp, in one step.
+   * @returns How many stamps (younger than `ttlMs`) were deleted.
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  deleteUserTradeStatuses(): Promise<number> {
+    return deleteStatuses(this.connection, this.#keys.userStatus, Date.now() - this.#ttlMs);
+  }
+
+  // ── internals ──────────────────────────────────────────────────────────────────────────
+
+  #listKey(symbol: string, exchange: string): string {
+    checkName(symbol, 'symbol');
+    checkName(exchange, 'exchange');
+    return this.#keys.trades(exchange, marketFor(symbol, 'symbol'));
+  }
+
+  async #push(list: string, dropped: string, field: string, items: Buffer[]): Promise<number> {
+    const length = await pushTrades(
+      this.connection,
+      { list, dropped },
+      { field, cap: this.#maxTrades, ttlMs: this.#ttl, trades: items },
+    );
+    if (length === CORRUPT_COUNTER) {
+      throw new DecodeError(
+        dropped,
+        field,
+        'the drop counter is not a whole number (or the key is not a hash); nothing was pushed',
+      );
+    }
+    return length;
+  }
+
+  #decodeList(items: readonly Buffer[], key: string, market: string): Trade[] {
+    const codec = this.connection.codec;
+    const out: Trade[] = [];
+    items.forEach((bytes, i) => {
+      const trade = decodeListed(this.connection, () => {
+        const decoded = TradeLayout.decode(codec, bytes, key, String(i));
+        if (marketOf(decoded.symbol) !== market) {
+          throw new DecodeError(
+            key,
+            String(i),
+            `stored trade.symbol is ${JSON.stringify(decoded.symbol)}, not a symbol of the market ${JSON.stringify(market)} its key names`,
+          );
+        }
+        return decoded;
+      });
+      if (trade !== undefined) out.push(trade);
+    });
+    return out;
+  }
+
+  #stamp(index: string, key: string, at: number): Promise<void> {
+    return stampStatus(this.connection, index, {
+      key,
+      at,
+      cutoff: Date.now() - this.#ttlMs,
+      ttlMs: this.#ttl,
+    });
+  }
+
+  async #readStamp(index: string, key: string): Promise<number | null> {
+    const reply = await this.connection.send<string | null>(index, ['ZSCORE', index, key]);
+    if (reply === null) return null;
+    const at = Number(reply);
+    return at >= Date.now() - this.#ttlMs ? at : null;
+  }
+
+  async #readStamps(index: string): Promise<Record<string, number>> {
+    const cutoff = Date.now() - this.#ttlMs;
+    const reply = await this.connection.send<string[]>(index, [
+      'ZRANGE',
+      index,
+      String(cutoff),
+      '+inf',
+      'BYSCORE',
+      'WITHSCORES',
+    ]);
+    const entries: [string, number][] = [];
+    for (let i = 0; i + 1 < reply.length; i += 2) {
+      entries.push([reply[i] as string, Number(reply[i + 1])]);
+    }
+    return Object.fromEntries(entries);
+  }
+}
