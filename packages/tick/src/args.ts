@@ -1,4 +1,5 @@
-import { Name, NonNegative, ValidationError, validate } from '@fullon/core';
+import { ValidationError } from '@fullon/core';
+import { checkName, validate, validateAt } from '@fullon/core/author';
 import { isValidTick } from './fast-parse.js';
 import { Tick } from './schema.js';
 
@@ -11,31 +12,6 @@ export interface SymbolRef {
 }
 
 /**
- * Checks a symbol or exchange name (non-empty string of at most 256 characters).
- * @internal The common case is decided without valibot; a bad value gets valibot's message.
- * @param value - Untrusted input.
- * @param field - Name for the error.
- * @returns The name.
- * @throws {ValidationError} naming `field`.
- */
-export function checkName(value: unknown, field: string): string {
-  if (typeof value === 'string' && value.length > 0 && value.length <= 256) return value;
-  return validate(Name, value, field);
-}
-
-/**
- * Checks an optional age or timeout in ms (finite, ≥ 0).
- * @internal
- * @param value - Untrusted input, or `undefined`.
- * @param field - Name for the error.
- * @returns The number, or `undefined`.
- * @throws {ValidationError} naming `field`.
- */
-export function checkOptionalMs(value: unknown, field: string): number | undefined {
-  return value === undefined ? undefined : validate(NonNegative, value, field);
-}
-
-/**
  * Validates a tick. Within a batch, `label` is `ticks[i]` and prefixes the field.
  * @internal
  * @param input - Untrusted input.
@@ -45,13 +21,7 @@ export function checkOptionalMs(value: unknown, field: string): number | undefin
  */
 export function parseTick(input: unknown, label?: string): Tick {
   if (isValidTick(input)) return input;
-  if (label === undefined) return validate(Tick, input, 'tick');
-  try {
-    return validate(Tick, input, label);
-  } catch (error) {
-    if (!ValidationError.is(error) || error.field === label) throw error;
-    throw new ValidationError(`${label}.${error.field}`, `${label}.${error.message}`, error.issues);
-  }
+  return label === undefined ? validate(Tick, input, 'tick') : validateAt(Tick, input, label);
 }
 
 /**

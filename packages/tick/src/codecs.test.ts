@@ -39,7 +39,7 @@ describe.each([
   it('merges in Lua without losing precision or absent fields', async () => {
     const ticks = new TickCache(conn());
     await ticks.setTicker(PRECISE);
-    const merged = await ticks.updateTicker('precise', 'PREC/USDT', {
+    const merged = await ticks.updateTicker('PREC/USDT', 'precise', {
       last: 2 / 3,
       percentage: -1e-12,
     });
@@ -49,7 +49,7 @@ describe.each([
     expect(await ticks.getTickers('precise')).toEqual([expected]);
     // Unchanged optional fields stay absent after a merge.
     await ticks.setTicker(makeTick({ symbol: 'SPARSE/USDT', exchange: 'precise', price: 1 }));
-    const sparse = await ticks.updateTicker('precise', 'SPARSE/USDT', { price: 2 });
+    const sparse = await ticks.updateTicker('SPARSE/USDT', 'precise', { price: 2 });
     expect(Object.keys(sparse ?? {}).sort()).toEqual(['exchange', 'price', 'symbol', 'time']);
   });
 
@@ -57,7 +57,7 @@ describe.each([
     const ticks = new TickCache(conn());
     const symbol = '"quoted"\\ {x}:*\n\u0001ü';
     await ticks.setTicker(makeTick({ symbol, exchange: 'hostile ex', price: 1 }));
-    expect(await ticks.updateTicker('hostile ex', symbol, { price: 3 })).toMatchObject({
+    expect(await ticks.updateTicker(symbol, 'hostile ex', { price: 3 })).toMatchObject({
       symbol,
       price: 3,
     });
@@ -79,7 +79,7 @@ describe('TickCache with a codec the merge cannot read', () => {
     await ticks.setTicker(tick);
     expect(await ticks.getTicker(tick.symbol, 'custom')).toEqual(tick);
     const error = await ticks
-      .updateTicker('custom', tick.symbol, { price: 1 })
+      .updateTicker(tick.symbol, 'custom', { price: 1 })
       .catch((e: unknown) => e);
     expect(ConfigurationError.is(error)).toBe(true);
     expect(String(error)).toMatch(/custom/);

@@ -1,4 +1,5 @@
-import { type KeyBuilder, type PatternPart, WILDCARD } from '@fullon/core';
+import type { KeyBuilderLike } from '@fullon/core';
+import { type PatternPart, WILDCARD } from '@fullon/core/author';
 
 /** Most tickers whose names a {@link TickKeys} remembers (about 250 bytes each). */
 const MAX_CACHED_KEYS = 50_000;
@@ -11,6 +12,8 @@ export interface TickerNames {
   readonly index: string;
   /** The channel its writes are published on. */
   readonly channel: string;
+  /** The names a tick stored under this key must carry (strict decode). */
+  readonly identity: { readonly symbol: string; readonly exchange: string };
 }
 
 /**
@@ -18,7 +21,7 @@ export interface TickerNames {
  *
  * | key / channel | type | content | bound |
  * |---|---|---|---|
- * | `tick:{exchange}:symbol` | hash | `v` = layout bytes, `t` = tick time (ms) | TTL `tickerTtlMs` |
+ * | `tick:{exchange}:symbol` | hash | `v` = layout bytes, `t` = tick time (ms) | TTL `ttlMs` |
  * | `tick-index:{exchange}` | zset | symbol → expiry deadline (ms) | pruned on writes and reads; TTL of its longest ticker |
  * | `tick-exchanges` | zset | exchange → registration deadline (ms) | members past their deadline are dropped on read; key TTL = ticker TTL, renewed by writers |
  * | channel `ch:tick:exchange:symbol` | pub/sub | layout bytes of each write | n/a |
@@ -27,7 +30,7 @@ export interface TickerNames {
  * @internal Imported by the cache and by `bench/` by relative path.
  */
 export class TickKeys {
-  readonly #kb: KeyBuilder;
+  readonly #kb: KeyBuilderLike;
   /** Names built so far, by exchange then symbol: escaping names on every hot call showed in profiles. */
   readonly #built = new Map<string, Map<string, TickerNames>>();
   #builtCount = 0;
@@ -35,7 +38,7 @@ export class TickKeys {
   readonly registry: string;
 
   /** @param kb - The connection's key builder. */
-  constructor(kb: KeyBuilder) {
+  constructor(kb: KeyBuilderLike) {
     this.#kb = kb;
     this.registry = kb.key('tick-exchanges');
   }
@@ -64,6 +67,7 @@ export class TickKeys {
       ticker: this.#kb.tagged('tick', exchange, symbol),
       index: this.index(exchange),
       channel: this.#kb.channel('tick', exchange, symbol),
+      identity: { symbol, exchange },
     };
     if (this.#builtCount >= MAX_CACHED_KEYS) {
       this.#built.clear();

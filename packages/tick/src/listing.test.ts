@@ -173,8 +173,8 @@ describe('TickCache listings, batches and deletes', () => {
     const ticks = cache();
     await ticks.setTicker(makeTick({ symbol: 'DEL/USDT', exchange: 'del' }));
     await ticks.setTicker(makeTick({ symbol: 'KEEP/USDT', exchange: 'del' }));
-    expect(await ticks.deleteTicker('DEL/USDT', 'del')).toBe(1);
-    expect(await ticks.deleteTicker('DEL/USDT', 'del')).toBe(0);
+    expect(await ticks.deleteTicker('DEL/USDT', 'del')).toBe(true);
+    expect(await ticks.deleteTicker('DEL/USDT', 'del')).toBe(false);
     expect(await ticks.getTicker('DEL/USDT', 'del')).toBeNull();
     expect((await ticks.getTickers('del')).map((t) => t.symbol)).toEqual(['KEEP/USDT']);
     const index = keys().index('del');
@@ -223,7 +223,7 @@ describe('TickCache listings, batches and deletes', () => {
     await cache().setTickers([makeTick({ symbol: 'B/USDT', exchange: 'crashy' })]);
     expect((await ticks.getAllTickers()).map((t) => t.symbol)).toEqual(['A/USDT', 'B/USDT']);
     await conn().send(registry, ['ZREM', registry, 'crashy']);
-    await cache().updateTicker('crashy', 'B/USDT', { price: 9 });
+    await cache().updateTicker('B/USDT', 'crashy', { price: 9 });
     expect((await ticks.getAllTickers()).map((t) => t.price)).toContain(9);
   });
 

@@ -99,7 +99,7 @@ describe('TickCache pub/sub', () => {
     const done = collect(sub, 3, controller, (t) => mine.has(t.exchange));
     await ticks.setTicker(makeTick({ exchange: 'all1', symbol: 'A', price: 1 }));
     await ticks.setTicker(makeTick({ exchange: 'all2', symbol: 'B', price: 2 }));
-    await ticks.updateTicker('all1', 'A', { price: 3 });
+    await ticks.updateTicker('A', 'all1', { price: 3 });
     expect((await done).sort(byPrice).map((t) => `${t.exchange}:${t.symbol}:${t.price}`)).toEqual([
       'all1:A:1',
       'all2:B:2',

@@ -1,21 +1,35 @@
-import { defineLayout, EpochMs, FiniteNumber, Name, NonNegative } from '@fullon/core';
+import { defineLayout } from '@fullon/core/author';
 import * as v from 'valibot';
+import { isValidTick } from './fast-parse.js';
+import {
+  FIELD_ORDER,
+  IDENTITY_FIELDS,
+  RULE_SCHEMAS,
+  TICK_FIELDS,
+  TICK_LAYOUT_VERSION,
+  type TickField,
+} from './fields.js';
 
 const BID_ABOVE_ASK = 'must be ≤ ask (bid is above ask)';
 
+type RuleSchema<F extends TickField> = (typeof RULE_SCHEMAS)[(typeof TICK_FIELDS)[F]['rule']];
+type FieldSchema<F extends TickField> = (typeof TICK_FIELDS)[F]['optional'] extends true
+  ? v.OptionalSchema<RuleSchema<F>, undefined>
+  : RuleSchema<F>;
+type FieldEntries = { [F in TickField]: FieldSchema<F> };
+
+function fieldEntries(): FieldEntries {
+  const entries: Record<string, v.GenericSchema> = {};
+  for (const field of FIELD_ORDER) {
+    const { rule, optional } = TICK_FIELDS[field];
+    const schema = RULE_SCHEMAS[rule];
+    entries[field] = optional ? v.optional(schema) : schema;
+  }
+  return entries as FieldEntries;
+}
+
 /** The fields of a tick, without the cross-field rule; the layout is built from this object. */
-const TickFields = v.object({
-  symbol: Name,
-  exchange: Name,
-  price: NonNegative,
-  time: EpochMs,
-  volume: v.optional(NonNegative),
-  bid: v.optional(NonNegative),
-  ask: v.optional(NonNegative),
-  last: v.optional(NonNegative),
-  change: v.optional(FiniteNumber),
-  percentage: v.optional(FiniteNumber),
-});
+const TickFields = v.object(fieldEntries());
 
 /** Whether a bid and an ask, when both present, are in order. */
 function bidNotAboveAsk(input: { bid?: number | undefined; ask?: number | undefined }): boolean {
@@ -27,9 +41,9 @@ function bidNotAboveAsk(input: { bid?: number | undefined; ask?: number | undefi
  *
  * `price`, `volume`, `bid`, `ask` and `last` are finite and ≥ 0; `change` and `percentage` are
  * finite and may be negative; `time` is epoch **milliseconds** (a value below 1e11 looks like
- * seconds and is rejected with a message saying so); `bid` ≤ `ask` when both are present (the
- * error names `bid`). Unknown properties are dropped; an absent optional field is left out, not
- * `null`.
+ * seconds and is rejected with a message saying so); `symbol` and `exchange` are 1–256
+ * characters of well-formed text; `bid` ≤ `ask` when both are present (the error names `bid`).
+ * Unknown properties are dropped; an absent optional field is left out, not `null`.
  *
  * @example
  * ```ts
@@ -49,7 +63,7 @@ export type Tick = v.InferOutput<typeof Tick>;
  * unknown property is rejected, so a typo does not silently merge nothing.
  */
 export const TickUpdate = v.pipe(
-  v.strictObject(v.partial(v.omit(TickFields, ['symbol', 'exchange'])).entries),
+  v.strictObject(v.partial(v.omit(TickFields, IDENTITY_FIELDS)).entries),
   v.forward(v.partialCheck([['bid'], ['ask']], bidNotAboveAsk, BID_ABOVE_ASK), ['bid']),
 );
 /** A partial tick for `updateTicker`; see the {@link TickUpdate} schema. */
@@ -58,32 +72,15 @@ export type TickUpdate = v.InferOutput<typeof TickUpdate>;
 /**
  * How a tick is stored: a msgpack tuple `[version, price, time, symbol, exchange, bid, ask, last,
  * volume, change, percentage]`, hottest fields first. The same bytes are the pub/sub payload.
+ * Decoding is strict: a stored tick that breaks a rule (NaN price, bid above ask) or names
+ * another ticker than its key is a `DecodeError`.
  * @internal Shared with the Lua merge and the benchmark; not exported from the package.
  */
 export const TickLayout = defineLayout({
   name: 'tick',
-  version: 1,
+  version: TICK_LAYOUT_VERSION,
   schema: TickFields,
-  fields: [
-    'price',
-    'time',
-    'symbol',
-    'exchange',
-    'bid',
-    'ask',
-    'last',
-    'volume',
-    'change',
-    'percentage',
-  ],
+  check: Tick,
+  isValid: isValidTick,
+  fields: FIELD_ORDER,
 });
-
-/**
- * Where a field sits in the stored tuple, for the Lua merge.
- * @internal
- * @param field - A field of the tick.
- * @returns Its Lua (1-based) position in the stored tuple, whose first element is the version.
- */
-export function luaSlot(field: keyof Tick & string): number {
-  return TickLayout.fields.indexOf(field) + 2;
-}

@@ -159,7 +159,7 @@ describe('TickCache reads and writes', () => {
     ]);
     expect(indexTtl).toBeGreaterThan(86_400_000 - 60_000);
 
-    const short = new TickCache(conn(), { tickerTtlMs: 5_000 });
+    const short = new TickCache(conn(), { ttlMs: 5_000 });
     await short.setTicker(makeTick({ symbol: 'SHORT/USDT', exchange: 'ttl-ex' }));
     const shortTtl = await conn().send<number>(keys.ticker('ttl-ex', 'SHORT/USDT'), [
       'PTTL',
@@ -170,8 +170,8 @@ describe('TickCache reads and writes', () => {
     // A shorter-lived ticker never shortens the index's life below its longest ticker.
     const after = await conn().send<number>(keys.index('ttl-ex'), ['PTTL', keys.index('ttl-ex')]);
     expect(after).toBeGreaterThan(86_400_000 - 60_000);
-    expect(() => new TickCache(conn(), { tickerTtlMs: 0 })).toThrow(ValidationError);
-    expect(() => new TickCache(conn(), { tickerTtlMs: 1.5 })).toThrow(/tickerTtlMs/);
+    expect(() => new TickCache(conn(), { ttlMs: 0 })).toThrow(ValidationError);
+    expect(() => new TickCache(conn(), { ttlMs: 1.5 })).toThrow(/ttlMs/);
   });
 
   it('opens its own connection and closes it on dispose', async () => {

@@ -1,51 +1,54 @@
 import {
-  type CacheConnection,
+  type CacheConnectionLike,
   ConfigurationError,
   type ConnectOptions,
   DecodeError,
-  openOwned,
-  PositiveMs,
-  type RedisArg,
   type SendOptions,
   ValidationError,
-  validate,
-  WaitMs,
 } from '@fullon/core';
-import { checkName, checkOptionalMs, parseTick, resolveRef, type SymbolRef } from './args.js';
-import { TickKeys } from './keys.js';
-import { luaSlot, type Tick, TickLayout, TickUpdate } from './schema.js';
-import { DELETE_TICKERS } from './scripts/delete-tickers.js';
-import { LIST_TICKERS } from './scripts/list-tickers.js';
-import { SET_TICKER } from './scripts/set-ticker.js';
-import { SET_TICKERS } from './scripts/set-tickers.js';
-import { MERGEABLE_CODECS, UPDATE_TICKER, UpdateStatus } from './scripts/update-ticker.js';
+import {
+  checkName,
+  closeCache,
+  decodeListed,
+  groupPositions,
+  inChunks,
+  NameRegistry,
+  openCache,
+  optionalAge,
+  requireConnection,
+  ttlOption,
+  validate,
+  waitOption,
+} from '@fullon/core/author';
+import { parseTick, resolveRef, type SymbolRef } from './args.js';
+import { type TickerNames, TickKeys } from './keys.js';
+import { type Tick, TickLayout, TickUpdate } from './schema.js';
+import { deleteTickersScript } from './scripts/delete-tickers.js';
+import { WriteStatus } from './scripts/index-lua.js';
+import { indexMembersScript, listTickersScript, WRONG_TYPE } from './scripts/list-tickers.js';
+import { setTickerScript } from './scripts/set-ticker.js';
+import { setTickersScript } from './scripts/set-tickers.js';
+import { MERGEABLE_CODECS, UpdateStatus, updateTickerScript } from './scripts/update-ticker.js';
 import { TickSubscription } from './tick-subscription.js';
 
 /** Default ticker lifetime after its last write: 24 h. */
-const DEFAULT_TICKER_TTL_MS = 86_400_000;
+const DEFAULT_TTL_MS = 86_400_000;
 /** Default wait of `waitForTicker`: 30 s. */
 const DEFAULT_WAIT_MS = 30_000;
-/** Most keys one script call carries, so a large exchange never blocks Redis for long. */
-const CHUNK = 500;
 const BUFFERS: SendOptions = { buffers: true };
-const UPDATABLE = [
-  'price',
-  'time',
-  'volume',
-  'bid',
-  'ask',
-  'last',
-  'change',
-  'percentage',
-] as const;
 
 /** Options of the {@link TickCache} constructor and {@link TickCache.open}. */
 export interface TickCacheOptions {
   /**
-   * How long a ticker lives after its last write, in ms; a ticker not refreshed within it
-   * disappears. Defaults to 86 400 000 (24 h).
+   * How long a ticker lives after its last write, in ms (at most ten years); a ticker not
+   * refreshed within it disappears. Defaults to 86 400 000 (24 h).
    */
-  tickerTtlMs?: number;
+  ttlMs?: number;
+}
+
+/** Checks the constructor options. */
+function resolveOptions(options: TickCacheOptions): { ttlMs: number } {
+  return { ttlMs: ttlOption(options.ttlMs, DEFAULT_TTL_MS) };
 }
 
 /** Options of {@link TickCache.setTicker} and {@link TickCache.setTickers}. */
@@ -97,9 +100,9 @@ export interface WaitForTickerOptions {
  * on every write, with per-exchange listings and a wait-for-next-tick.
  *
  * Each ticker is one Redis hash (its exchange is the hash tag, so an exchange's tickers and its
- * symbol index share a cluster slot); each write is one Lua script that compares times, stores,
- * refreshes the TTL, updates the index and publishes. Tickers expire `tickerTtlMs` after their
- * last write (default 24 h).
+ * symbol index share a cluster slot); each write is one Lua script that compares times,
+ * publishes, stores, refreshes the TTL and updates the index. Tickers expire `ttlMs` after
+ * their last write (default 24 h).
  *
  * @example
  * ```ts
@@ -111,46 +114,46 @@ export interface WaitForTickerOptions {
  */
 export class TickCache implements AsyncDisposable {
   /** The connection this cache uses. */
-  readonly connection: CacheConnection;
+  readonly connection: CacheConnectionLike;
+  /** How long a ticker lives after its last write, in ms. */
+  readonly ttlMs: number;
   readonly #keys: TickKeys;
   readonly #ttl: string;
-  /** Exchanges this instance has registered; bounded by the number of exchanges. */
-  /** When this instance last registered each exchange (ms); bounded by the exchanges it writes. */
-  readonly #registered = new Map<string, number>();
-  #owned = false;
+  /** The exchanges that have tickers (a sorted set of exchange → deadline). */
+  readonly #exchanges: NameRegistry;
 
   /**
    * @param conn - An open connection (from `connect()`); the cache does not close it.
-   * @param options - `tickerTtlMs` (default 24 h).
-   * @throws {ValidationError} naming `tickerTtlMs` when it is not a whole number of ms > 0.
+   * @param options - `ttlMs` (default 24 h).
+   * @throws {ConfigurationError} (variable `conn`) when `conn` is not a connection.
+   * @throws {ValidationError} naming `ttlMs` when it is not a whole number of ms from 1 to ten years.
    */
-  constructor(conn: CacheConnection, options: TickCacheOptions = {}) {
-    this.connection = conn;
-    this.#keys = new TickKeys(conn.keys);
-    this.#ttl = String(
-      validate(PositiveMs, options.tickerTtlMs ?? DEFAULT_TICKER_TTL_MS, 'tickerTtlMs'),
-    );
+  constructor(conn: CacheConnectionLike, options: TickCacheOptions = {}) {
+    this.connection = requireConnection(conn, 'TickCache');
+    this.ttlMs = resolveOptions(options).ttlMs;
+    this.#ttl = String(this.ttlMs);
+    this.#keys = new TickKeys(this.connection.keys);
+    this.#exchanges = new NameRegistry(this.connection, this.#keys.registry, this.ttlMs);
   }
 
   /**
    * Opens a connection of its own and a cache on it; disposing the cache closes the connection.
    * @param config - Connection options or a `redis://` URL. Defaults to the environment.
-   * @param options - Cache options.
+   * @param options - Cache options, checked before connecting.
    * @returns The cache, for `await using ticks = await TickCache.open()`.
+   * @throws {ValidationError} when an option is invalid (no connection is opened).
    * @throws {ConfigurationError} when the configuration is malformed.
    * @throws {ConnectionError} when Redis cannot be reached.
-   * @throws {ValidationError} when an option is invalid (no connection is left open).
    */
-  static async open(
+  static open(
     config?: ConnectOptions | string,
     options: TickCacheOptions = {},
   ): Promise<TickCache> {
-    validate(PositiveMs, options.tickerTtlMs ?? DEFAULT_TICKER_TTL_MS, 'tickerTtlMs');
-    return openOwned(config, (conn) => {
-      const cache = new TickCache(conn, options);
-      cache.#owned = true;
-      return cache;
-    });
+    return openCache(
+      config,
+      () => resolveOptions(options),
+      (conn) => new TickCache(conn, options),
+    );
   }
 
   /**
@@ -165,23 +168,18 @@ export class TickCache implements AsyncDisposable {
   async setTicker(tick: Tick, options?: SetTickerOptions): Promise<boolean> {
     const parsed = parseTick(tick);
     const { exchange, symbol } = parsed;
-    const names = this.#keys.names(exchange, symbol);
-    const status = await this.connection.runScript<number>(
-      SET_TICKER,
-      [names.ticker, names.index],
-      [
-        String(parsed.time),
-        TickLayout.encode(this.connection.codec, parsed),
-        options?.force === true ? '1' : '0',
-        this.#ttl,
-        names.channel,
-        symbol,
-      ],
+    const bytes = TickLayout.encode(this.connection.codec, parsed);
+    const status = await setTickerScript(
+      this.connection,
+      this.#keys.names(exchange, symbol),
+      { time: parsed.time, bytes, symbol },
+      options?.force === true,
+      this.#ttl,
     );
-    if (status === 2 || (status === 1 && this.#registrationDue(exchange))) {
-      await this.#register(exchange);
+    if (status !== WriteStatus.stale) {
+      await this.#exchanges.touch(exchange, status === WriteStatus.added);
     }
-    return status !== 0;
+    return status !== WriteStatus.stale;
   }
 
   /**
@@ -198,55 +196,31 @@ export class TickCache implements AsyncDisposable {
     if (!Array.isArray(ticks))
       throw new ValidationError('ticks', 'ticks: must be an array of ticks');
     const parsed = ticks.map((tick, i) => parseTick(tick, `ticks[${i}]`));
-    const byExchange = new Map<string, number[]>();
-    parsed.forEach((tick, i) => {
-      const group = byExchange.get(tick.exchange);
-      if (group === undefined) byExchange.set(tick.exchange, [i]);
-      else group.push(i);
-    });
     const written = new Array<boolean>(parsed.length).fill(false);
-    const force = options?.force === true ? '1' : '0';
-    const calls: Promise<void>[] = [];
-    for (const [exchange, positions] of byExchange) {
-      for (let start = 0; start < positions.length; start += CHUNK) {
-        const chunk = positions.slice(start, start + CHUNK);
-        calls.push(this.#setChunk(exchange, chunk, parsed, force, written));
-      }
-    }
-    await Promise.all(calls);
+    const force = options?.force === true;
+    const groups = groupPositions(parsed, (tick) => tick.exchange);
+    await Promise.all(
+      [...groups].map(([exchange, positions]) =>
+        inChunks(positions, async (chunk) => {
+          const batch = chunk.map((position) => {
+            const tick = parsed[position] as Tick;
+            const names = this.#keys.names(exchange, tick.symbol);
+            const bytes = TickLayout.encode(this.connection.codec, tick);
+            return { ...names, symbol: tick.symbol, time: tick.time, bytes };
+          });
+          const index = this.#keys.index(exchange);
+          const statuses = await setTickersScript(this.connection, index, batch, force, this.#ttl);
+          chunk.forEach((position, j) => {
+            written[position] = (statuses[j] ?? WriteStatus.stale) !== WriteStatus.stale;
+          });
+          if (statuses.some((status) => status !== WriteStatus.stale)) {
+            await this.#exchanges.touch(exchange, statuses.includes(WriteStatus.added));
+          }
+          return [];
+        }),
+      ),
+    );
     return written;
-  }
-
-  async #setChunk(
-    exchange: string,
-    positions: number[],
-    ticks: Tick[],
-    force: string,
-    written: boolean[],
-  ): Promise<void> {
-    const keys = this.#keys;
-    const scriptKeys = [keys.index(exchange)];
-    const args: RedisArg[] = [force, this.#ttl];
-    for (const i of positions) {
-      const tick = ticks[i] as Tick;
-      scriptKeys.push(keys.ticker(exchange, tick.symbol));
-      args.push(
-        String(tick.time),
-        TickLayout.encode(this.connection.codec, tick),
-        keys.channel(exchange, tick.symbol),
-        tick.symbol,
-      );
-    }
-    const statuses = await this.connection.runScript<number[]>(SET_TICKERS, scriptKeys, args);
-    let added = false;
-    let any = false;
-    positions.forEach((position, j) => {
-      const status = statuses[j] ?? 0;
-      written[position] = status !== 0;
-      added ||= status === 2;
-      any ||= status !== 0;
-    });
-    if (added || (any && this.#registrationDue(exchange))) await this.#register(exchange);
   }
 
   /**
@@ -256,7 +230,8 @@ export class TickCache implements AsyncDisposable {
    * @param options - `maxAgeMs`: an older tick counts as missing. Defaults to no limit.
    * @returns The tick, or `null` when there is none (or it is too old).
    * @throws {ValidationError} naming `symbol`, `exchange` or `maxAgeMs`.
-   * @throws {DecodeError} (with the key) when the stored value is corrupt.
+   * @throws {DecodeError} (with the key) when the stored value is corrupt, breaks a rule, or
+   *   names another ticker.
    * @throws {ConnectionError} when Redis is unreachable.
    */
   getTicker(symbol: string, exchange: string, options?: GetTickerOptions): Promise<Tick | null>;
@@ -274,26 +249,23 @@ export class TickCache implements AsyncDisposable {
   ): Promise<Tick | null> {
     // The hot read: one HGET, one promise layer (the reply is decoded where the error is
     // translated), no valibot on valid names.
-    let key: string;
+    let names: TickerNames;
     let maxAgeMs: number | undefined;
     try {
       if (typeof first === 'string' && typeof second === 'string') {
         // The common call form, without building a reference object.
         const symbol = checkName(first, 'symbol');
-        key = this.#keys.ticker(checkName(second, 'exchange'), symbol);
-        maxAgeMs = checkOptionalMs(third?.maxAgeMs, 'maxAgeMs');
+        names = this.#keys.names(checkName(second, 'exchange'), symbol);
+        maxAgeMs = optionalAge(third?.maxAgeMs, 'maxAgeMs');
       } else {
         const ref = resolveRef<GetTickerOptions>(first, second, third);
-        maxAgeMs = checkOptionalMs(ref.options?.maxAgeMs, 'maxAgeMs');
-        key = this.#keys.ticker(ref.exchange, ref.symbol);
+        maxAgeMs = optionalAge(ref.options?.maxAgeMs, 'maxAgeMs');
+        names = this.#keys.names(ref.exchange, ref.symbol);
       }
     } catch (error) {
       return Promise.reject(error);
     }
-    const codec = this.connection.codec;
-    return this.connection.send(key, ['HGET', key, 'v'], BUFFERS, (bytes: Buffer | null) =>
-      bytes === null ? null : fresh(TickLayout.decode(codec, bytes, key, 'v'), maxAgeMs),
-    );
+    return this.#read(names, maxAgeMs);
   }
 
   /**
@@ -318,46 +290,40 @@ export class TickCache implements AsyncDisposable {
     third?: GetTickerOptions,
   ): Promise<number | null> {
     const ref = resolveRef<GetTickerOptions>(first, second, third);
-    const tick = await this.#read(
-      ref.symbol,
-      ref.exchange,
-      checkOptionalMs(ref.options?.maxAgeMs, 'maxAgeMs'),
-    );
+    const maxAgeMs = optionalAge(ref.options?.maxAgeMs, 'maxAgeMs');
+    const tick = await this.#read(this.#keys.names(ref.exchange, ref.symbol), maxAgeMs);
     return tick === null ? null : tick.price;
   }
 
-  /** One HGET of the stored bytes; names and age are already checked. */
-  async #read(
-    symbol: string,
-    exchange: string,
-    maxAgeMs: number | undefined,
-  ): Promise<Tick | null> {
-    const key = this.#keys.ticker(exchange, symbol);
-    const bytes = await this.connection.send<Buffer | null>(key, ['HGET', key, 'v'], BUFFERS);
-    return bytes === null
-      ? null
-      : fresh(TickLayout.decode(this.connection.codec, bytes, key, 'v'), maxAgeMs);
+  /** One HGET of the stored bytes, decoded strictly; names and age are already checked. */
+  #read(names: TickerNames, maxAgeMs: number | undefined): Promise<Tick | null> {
+    const key = names.ticker;
+    const codec = this.connection.codec;
+    return this.connection.send(key, ['HGET', key, 'v'], BUFFERS, (bytes: Buffer | null) =>
+      bytes === null
+        ? null
+        : fresh(TickLayout.decode(codec, bytes, key, 'v', names.identity), maxAgeMs),
+    );
   }
 
   /**
-   * Merges fields into the stored tick atomically (read, merge, check, write and publish in one
-   * Lua script), refreshes its TTL and publishes the merged tick. `time` changes only when given;
-   * no newer-than check applies (use `setTicker` for ordered writes). Fields cannot be removed.
-   * @param exchange - Exchange name.
+   * Merges fields into the stored tick atomically (read, check, merge, publish and write in one
+   * Lua script), refreshes its TTL and publishes the merged tick. `time` changes only when
+   * given; no newer-than check applies (use `setTicker` for ordered writes). Fields cannot be
+   * removed.
    * @param symbol - Symbol.
-   * @param partial - Fields to change; each checked as in {@link Tick}, unknown properties rejected.
+   * @param exchange - Exchange name.
+   * @param patch - Fields to change; each checked as in {@link Tick}, unknown properties rejected.
    * @returns The merged tick, or `null` when no tick is stored (nothing is created).
    * @throws {ValidationError} naming the field, also when the merged tick would have bid above ask; nothing is written.
-   * @throws {DecodeError} when the stored value is not a tick of this layout; nothing is written.
+   * @throws {DecodeError} when the stored value is not a valid tick of this ticker; nothing is written.
    * @throws {ConfigurationError} when the connection's codec is neither msgpack nor json.
    * @throws {ConnectionError} when Redis is unreachable.
    */
-  async updateTicker(exchange: string, symbol: string, partial: TickUpdate): Promise<Tick | null> {
-    checkName(exchange, 'exchange');
+  async updateTicker(symbol: string, exchange: string, patch: TickUpdate): Promise<Tick | null> {
     checkName(symbol, 'symbol');
-    const update = validate(TickUpdate, partial, 'partial');
-    const keys = this.#keys;
-    const key = keys.ticker(exchange, symbol);
+    checkName(exchange, 'exchange');
+    const update = validate(TickUpdate, patch, 'patch');
     const codec = this.connection.codec.name;
     if (!MERGEABLE_CODECS.includes(codec)) {
       throw new ConfigurationError(
@@ -365,29 +331,21 @@ export class TickCache implements AsyncDisposable {
         `updateTicker merges inside Redis and reads only ${MERGEABLE_CODECS.join(' and ')} values, not ${codec}`,
       );
     }
-    const args: RedisArg[] = [
+    const names = this.#keys.names(exchange, symbol);
+    const [status, bytes] = await updateTickerScript(this.connection, names, {
       codec,
-      this.#ttl,
-      keys.channel(exchange, symbol),
+      ttlMs: this.#ttl,
+      channel: names.channel,
       symbol,
-      update.time === undefined ? '' : String(update.time),
-    ];
-    for (const field of UPDATABLE) {
-      const value = update[field];
-      if (value !== undefined) args.push(String(luaSlot(field)), String(value));
-    }
-    const [status, bytes] = await this.connection.runScript<[number, Buffer?]>(
-      UPDATE_TICKER,
-      [key, keys.index(exchange)],
-      args,
-      BUFFERS,
-    );
+      exchange,
+      patch: update,
+    });
     if (status === UpdateStatus.missing) return null;
     if (status === UpdateStatus.corrupt) {
       throw new DecodeError(
-        key,
+        names.ticker,
         'v',
-        `stored value is not a tick of layout version ${TickLayout.version}`,
+        `stored value is not a valid tick of ${symbol}@${exchange} (layout version ${TickLayout.version})`,
       );
     }
     if (status === UpdateStatus.bidAboveAsk || bytes === undefined) {
@@ -396,51 +354,49 @@ export class TickCache implements AsyncDisposable {
         'bid: must be ≤ ask (the merged tick would have bid above ask)',
       );
     }
-    if (status === 2 || this.#registrationDue(exchange)) await this.#register(exchange);
-    return TickLayout.decode(this.connection.codec, bytes, key, 'v');
+    await this.#exchanges.touch(exchange, status === UpdateStatus.added);
+    return TickLayout.decode(this.connection.codec, bytes, names.ticker, 'v', names.identity);
   }
 
   /**
    * Lists one exchange's tickers, sorted by symbol. Symbols whose ticker expired are dropped
    * from the index in the same script that reads the values.
    * @param exchange - Exchange name.
-   * @returns The tickers (`[]` when none). A corrupt value is skipped and reported through the
-   *   connection's `onCorrupt` hook.
+   * @returns The tickers (`[]` when none). A corrupt value, or a key of another Redis type, is
+   *   skipped and reported through the connection's `onCorrupt` hook.
    * @throws {ValidationError} naming `exchange`.
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async getTickers(exchange: string): Promise<Tick[]> {
     checkName(exchange, 'exchange');
     const index = this.#keys.index(exchange);
-    const symbols = await this.connection.send<string[]>(index, ['ZRANGE', index, '0', '-1']);
-    symbols.sort();
-    const chunks: Promise<Tick[]>[] = [];
-    for (let start = 0; start < symbols.length; start += CHUNK) {
-      chunks.push(this.#listChunk(exchange, index, symbols.slice(start, start + CHUNK)));
+    const symbols = await indexMembersScript(this.connection, index);
+    if (symbols === WRONG_TYPE) {
+      this.connection.reportCorrupt(new DecodeError(index, undefined, 'not a ticker index'));
+      return [];
     }
-    return (await Promise.all(chunks)).flat();
-  }
-
-  async #listChunk(exchange: string, index: string, symbols: string[]): Promise<Tick[]> {
-    const keys = symbols.map((symbol) => this.#keys.ticker(exchange, symbol));
-    const values = await this.connection.runScript<(Buffer | null)[]>(
-      LIST_TICKERS,
-      [index, ...keys],
-      symbols,
-      BUFFERS,
-    );
-    const ticks: Tick[] = [];
-    values.forEach((bytes, i) => {
-      if (bytes === null) return;
-      const tick = this.#decodeListed(bytes, keys[i] ?? index);
-      if (tick !== null) ticks.push(tick);
+    symbols.sort();
+    return inChunks(symbols, async (chunk) => {
+      const names = chunk.map((symbol) => this.#keys.names(exchange, symbol));
+      const keys = names.map((n) => n.ticker);
+      const values = await listTickersScript(this.connection, index, keys, chunk);
+      const ticks: Tick[] = [];
+      values.forEach((bytes, i) => {
+        const tick = this.#decodeListed(bytes, names[i] as TickerNames);
+        if (tick !== undefined) ticks.push(tick);
+      });
+      return ticks;
     });
-    return ticks;
   }
 
-  #decodeListed(bytes: Buffer, key: string): Tick | null {
+  /** Decodes a listed value; a corrupt one, or a key of another type, is reported and skipped. */
+  #decodeListed(bytes: Buffer | null | typeof WRONG_TYPE, names: TickerNames): Tick | undefined {
+    if (bytes === null) return undefined;
     const codec = this.connection.codec;
-    return this.connection.decodeListed(() => TickLayout.decode(codec, bytes, key, 'v')) ?? null;
+    return decodeListed(this.connection, () => {
+      if (bytes === WRONG_TYPE) throw new DecodeError(names.ticker, 'v', 'not a ticker hash');
+      return TickLayout.decode(codec, bytes, names.ticker, 'v', names.identity);
+    });
   }
 
   /**
@@ -453,7 +409,7 @@ export class TickCache implements AsyncDisposable {
    */
   async getAllTickers(options: GetAllTickersOptions = {}): Promise<Tick[]> {
     if (options.exchange !== undefined) return this.getTickers(options.exchange);
-    const exchanges = await this.#exchanges();
+    const exchanges = await this.#exchanges.list();
     return (await Promise.all(exchanges.map((exchange) => this.getTickers(exchange)))).flat();
   }
 
@@ -469,37 +425,38 @@ export class TickCache implements AsyncDisposable {
     checkName(symbol, 'symbol');
     const exchanges =
       options.exchanges === undefined
-        ? await this.#exchanges()
+        ? await this.#exchanges.list()
         : options.exchanges.map((exchange, i) => checkName(exchange, `exchanges[${i}]`));
-    const keys = exchanges.map((exchange) => this.#keys.ticker(exchange, symbol));
-    const values = await Promise.all(
-      keys.map((key) => this.connection.send<Buffer | null>(key, ['HGET', key, 'v'], BUFFERS)),
+    const found = await Promise.all(
+      exchanges.map(async (exchange) => {
+        const names = this.#keys.names(exchange, symbol);
+        const index = this.#keys.index(exchange);
+        const [bytes = null] = await listTickersScript(
+          this.connection,
+          index,
+          [names.ticker],
+          [symbol],
+        );
+        return this.#decodeListed(bytes, names);
+      }),
     );
-    for (let i = 0; i < values.length; i++) {
-      const bytes = values[i];
-      if (bytes === null || bytes === undefined) continue;
-      const tick = this.#decodeListed(bytes, keys[i] ?? symbol);
-      if (tick !== null) return tick;
-    }
-    return null;
+    return found.find((tick) => tick !== undefined) ?? null;
   }
 
   /**
    * Deletes one ticker and its index entry.
    * @param symbol - Symbol.
    * @param exchange - Exchange name.
-   * @returns How many tickers were deleted: 1, or 0 when there was none.
+   * @returns `true` when a ticker was stored.
    * @throws {ValidationError} naming `symbol` or `exchange`.
    * @throws {ConnectionError} when Redis is unreachable.
    */
-  async deleteTicker(symbol: string, exchange: string): Promise<number> {
+  async deleteTicker(symbol: string, exchange: string): Promise<boolean> {
     checkName(symbol, 'symbol');
     checkName(exchange, 'exchange');
-    const keys = this.#keys;
-    return this.connection.runScript<number>(
-      DELETE_TICKERS,
-      [keys.index(exchange), keys.ticker(exchange, symbol)],
-      [symbol],
+    const names = this.#keys.names(exchange, symbol);
+    return (
+      (await deleteTickersScript(this.connection, names.index, [names.ticker], [symbol])) === 1
     );
   }
 
@@ -513,19 +470,16 @@ export class TickCache implements AsyncDisposable {
    */
   async deleteExchangeTickers(exchange: string): Promise<number> {
     checkName(exchange, 'exchange');
-    const keys = this.#keys;
     // Unregister first: a symbol added from now on registers the exchange again.
-    this.#registered.delete(exchange);
-    await this.connection.send(keys.registry, ['ZREM', keys.registry, exchange]);
-    const index = keys.index(exchange);
-    const symbols = await this.connection.send<string[]>(index, ['ZRANGE', index, '0', '-1']);
-    const counts: Promise<number>[] = [];
-    for (let start = 0; start < symbols.length; start += CHUNK) {
-      const chunk = symbols.slice(start, start + CHUNK);
-      const tickerKeys = chunk.map((symbol) => keys.ticker(exchange, symbol));
-      counts.push(this.connection.runScript<number>(DELETE_TICKERS, [index, ...tickerKeys], chunk));
-    }
-    return (await Promise.all(counts)).reduce((sum, n) => sum + n, 0);
+    await this.#exchanges.remove(exchange);
+    const index = this.#keys.index(exchange);
+    const symbols = await indexMembersScript(this.connection, index);
+    if (symbols === WRONG_TYPE) return 0;
+    const counts = await inChunks(symbols, async (chunk) => {
+      const tickers = chunk.map((symbol) => this.#keys.ticker(exchange, symbol));
+      return [await deleteTickersScript(this.connection, index, tickers, chunk)];
+    });
+    return counts.reduce((sum, n) => sum + n, 0);
   }
 
   /**
@@ -573,15 +527,12 @@ export class TickCache implements AsyncDisposable {
   ): Promise<Tick | null> {
     checkName(symbol, 'symbol');
     checkName(exchange, 'exchange');
-    const timeoutMs =
-      options.timeoutMs === undefined
-        ? DEFAULT_WAIT_MS
-        : validate(WaitMs, options.timeoutMs, 'timeoutMs');
-    const maxAgeMs = checkOptionalMs(options.maxAgeMs, 'maxAgeMs');
+    const timeoutMs = waitOption(options.timeoutMs, DEFAULT_WAIT_MS);
+    const maxAgeMs = optionalAge(options.maxAgeMs, 'maxAgeMs');
     const subscription = this.subscribe({ symbol, exchange });
     try {
       await subscription.ready;
-      const current = await this.#read(symbol, exchange, maxAgeMs);
+      const current = await this.#read(this.#keys.names(exchange, symbol), maxAgeMs);
       if (current !== null) return current;
       return await nextWithin(subscription, timeoutMs, maxAgeMs);
     } finally {
@@ -590,51 +541,13 @@ export class TickCache implements AsyncDisposable {
   }
 
   /** Closes the connection if {@link TickCache.open} created it; otherwise does nothing. Idempotent. */
-  async close(): Promise<void> {
-    if (this.#owned) await this.connection.close();
+  close(): Promise<void> {
+    return closeCache(this);
   }
 
   /** Same as `close()`, for `await using ticks = await TickCache.open()`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
-  }
-
-  /**
-   * Adds an exchange to the registry, which lives in another slot than the write script's keys.
-   * Called when a write reports a symbol new to the exchange's index, and on this instance's
-   * first write to an exchange, so a registration lost between the two steps (a crash, a failed
-   * ZADD) is repaired by the next new symbol or by the next process that writes there. The
-   * registry is a sorted set scored by deadline (now + ticker TTL), renewed by writers at least
-   * every half TTL, so an exchange that stops ticking drops out when its tickers expire.
-   */
-  async #register(exchange: string): Promise<void> {
-    const registry = this.#keys.registry;
-    const now = Date.now();
-    const ttl = Number(this.#ttl);
-    await this.connection.send(registry, ['ZADD', registry, String(now + ttl), exchange]);
-    await this.connection.send(registry, ['PEXPIRE', registry, this.#ttl, 'GT']);
-    await this.connection.send(registry, ['PEXPIRE', registry, this.#ttl, 'NX']);
-    this.#registered.set(exchange, now);
-  }
-
-  /** Whether this instance should renew the exchange's registration (not within half a TTL). */
-  #registrationDue(exchange: string): boolean {
-    const last = this.#registered.get(exchange);
-    return last === undefined || Date.now() - last > Number(this.#ttl) / 2;
-  }
-
-  /** @returns Registered exchange names whose deadline has not passed, sorted. */
-  async #exchanges(): Promise<string[]> {
-    const registry = this.#keys.registry;
-    const now = String(Date.now());
-    await this.connection.send(registry, ['ZREMRANGEBYSCORE', registry, '-inf', `(${now}`]);
-    const exchanges = await this.connection.send<string[]>(registry, [
-      'ZRANGE',
-      registry,
-      '0',
-      '-1',
-    ]);
-    return exchanges.sort();
   }
 }
 

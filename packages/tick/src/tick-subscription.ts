@@ -1,4 +1,5 @@
-import { type CacheConnection, DecodeError, type Subscription } from '@fullon/core';
+import type { CacheConnectionLike, MessageStream } from '@fullon/core';
+import { decodeListed } from '@fullon/core/author';
 import { type Tick, TickLayout } from './schema.js';
 
 const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
@@ -16,9 +17,9 @@ export class TickSubscription implements AsyncIterable<Tick>, AsyncDisposable {
    * @throws {PubSubError} when the subscription could not be made (iteration throws it too).
    */
   readonly ready: Promise<void>;
-  readonly #conn: CacheConnection;
-  readonly #pending: Promise<Subscription>;
-  #subscription: Subscription | undefined;
+  readonly #conn: CacheConnectionLike;
+  readonly #pending: Promise<MessageStream>;
+  #subscription: MessageStream | undefined;
   #closing: Promise<void> | undefined;
 
   /**
@@ -26,7 +27,7 @@ export class TickSubscription implements AsyncIterable<Tick>, AsyncDisposable {
    * @param conn - The connection, for its codec and `onCorrupt` hook.
    * @param pending - The subscription being made.
    */
-  constructor(conn: CacheConnection, pending: Promise<Subscription>) {
+  constructor(conn: CacheConnectionLike, pending: Promise<MessageStream>) {
     this.#conn = conn;
     this.#pending = pending.then((subscription) => {
       this.#subscription = subscription;
@@ -55,12 +56,9 @@ export class TickSubscription implements AsyncIterable<Tick>, AsyncDisposable {
       const result = await subscription.next();
       if (result.done === true) return DONE;
       const { channel, message } = result.value;
-      try {
-        return { value: TickLayout.decode(this.#conn.codec, message, channel), done: false };
-      } catch (error) {
-        if (!DecodeError.is(error)) throw error;
-        this.#conn.reportCorrupt(error);
-      }
+      const codec = this.#conn.codec;
+      const tick = decodeListed(this.#conn, () => TickLayout.decode(codec, message, channel));
+      if (tick !== undefined) return { value: tick, done: false };
     }
   }
 

@@ -24,7 +24,7 @@ describe('TickCache.updateTicker', () => {
         volume: 7,
       }),
     );
-    const merged = await ticks.updateTicker('merge', 'M/USDT', {
+    const merged = await ticks.updateTicker('M/USDT', 'merge', {
       price: 100.5,
       last: 100.4,
       change: -0.25,
@@ -45,7 +45,7 @@ describe('TickCache.updateTicker', () => {
 
     const later = time + 1_000;
     expect(
-      await ticks.updateTicker('merge', 'M/USDT', { time: later, bid: 100, ask: 100.1 }),
+      await ticks.updateTicker('M/USDT', 'merge', { time: later, bid: 100, ask: 100.1 }),
     ).toMatchObject({
       time: later,
       bid: 100,
@@ -61,7 +61,7 @@ describe('TickCache.updateTicker', () => {
   it('returns null and creates nothing when no tick is stored', async () => {
     const ticks = cache();
     const before = await listKeys(conn());
-    expect(await ticks.updateTicker('merge', 'MISSING/USDT', { price: 1 })).toBeNull();
+    expect(await ticks.updateTicker('MISSING/USDT', 'merge', { price: 1 })).toBeNull();
     expect(await listKeys(conn())).toEqual(before);
   });
 
@@ -70,10 +70,10 @@ describe('TickCache.updateTicker', () => {
     const tick = makeTick({ symbol: 'BA/USDT', exchange: 'merge', bid: 10, ask: 11 });
     await ticks.setTicker(tick);
     const error = await ticks
-      .updateTicker('merge', 'BA/USDT', { bid: 12 })
+      .updateTicker('BA/USDT', 'merge', { bid: 12 })
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'VALIDATION', field: 'bid' });
-    await expect(ticks.updateTicker('merge', 'BA/USDT', { ask: 9 })).rejects.toMatchObject({
+    await expect(ticks.updateTicker('BA/USDT', 'merge', { ask: 9 })).rejects.toMatchObject({
       field: 'bid',
     });
     expect(await ticks.getTicker('BA/USDT', 'merge')).toEqual(tick);
@@ -95,15 +95,15 @@ describe('TickCache.updateTicker', () => {
     ];
     for (const [partial, field] of cases) {
       const error = await ticks
-        .updateTicker('merge', 'V/USDT', partial as never)
+        .updateTicker('V/USDT', 'merge', partial as never)
         .catch((e: unknown) => e);
       expect(error, JSON.stringify(partial)).toMatchObject({ code: 'VALIDATION', field });
       expect(String(error)).toContain(field);
     }
-    await expect(ticks.updateTicker('', 'V/USDT', { price: 1 })).rejects.toMatchObject({
+    await expect(ticks.updateTicker('V/USDT', '', { price: 1 })).rejects.toMatchObject({
       field: 'exchange',
     });
-    await expect(ticks.updateTicker('merge', '', { price: 1 })).rejects.toMatchObject({
+    await expect(ticks.updateTicker('', 'merge', { price: 1 })).rejects.toMatchObject({
       field: 'symbol',
     });
     expect(await ticks.getTicker('V/USDT', 'merge')).toEqual(tick);
@@ -114,7 +114,7 @@ describe('TickCache.updateTicker', () => {
     await ticks.setTicker(makeTick({ symbol: 'P/USDT', exchange: 'merge', price: 1 }));
     const sub = ticks.subscribe({ exchange: 'merge', symbol: 'P/USDT' });
     await sub.ready;
-    await ticks.updateTicker('merge', 'P/USDT', { price: 2 });
+    await ticks.updateTicker('P/USDT', 'merge', { price: 2 });
     let next = await sub.next();
     // On a cluster, the first write's publication may still be crossing the cluster bus when the
     // subscription is confirmed on another node, and be delivered too.
@@ -128,7 +128,7 @@ describe('TickCache.updateTicker', () => {
     await ticks.setTicker(makeTick({ symbol: 'C/USDT', exchange: 'merge', price: 1 }));
     const fields = ['volume', 'bid', 'ask', 'last', 'change', 'percentage'] as const;
     await Promise.all(
-      fields.map((field, i) => ticks.updateTicker('merge', 'C/USDT', { [field]: 10 + i })),
+      fields.map((field, i) => ticks.updateTicker('C/USDT', 'merge', { [field]: 10 + i })),
     );
     expect(await ticks.getTicker('C/USDT', 'merge')).toMatchObject({
       volume: 10,
@@ -146,13 +146,13 @@ describe('TickCache.updateTicker', () => {
     const garbage = Buffer.from([0xc1, 0xff]);
     await conn().send(key, ['HSET', key, 'v', garbage]);
     const error = await ticks
-      .updateTicker('merge', 'BAD/USDT', { price: 1 })
+      .updateTicker('BAD/USDT', 'merge', { price: 1 })
       .catch((e: unknown) => e);
     expect(DecodeError.is(error)).toBe(true);
     expect(error).toMatchObject({ key, field: 'v' });
     // A well-formed msgpack value that is not a tick tuple is rejected the same way.
     await conn().send(key, ['HSET', key, 'v', Buffer.from([0x93, 0x01, 0x02, 0x03])]);
-    await expect(ticks.updateTicker('merge', 'BAD/USDT', { price: 1 })).rejects.toBeInstanceOf(
+    await expect(ticks.updateTicker('BAD/USDT', 'merge', { price: 1 })).rejects.toBeInstanceOf(
       DecodeError,
     );
     expect(await conn().send(key, ['HGET', key, 'v'], { buffers: true })).toEqual(

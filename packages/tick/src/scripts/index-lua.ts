@@ -8,7 +8,9 @@
  * its longest-lived ticker (`PEXPIRE … GT`, or a plain `PEXPIRE` on a fresh key), so an exchange
  * that stops ticking leaves nothing behind.
  *
- * Defines `now_ms()`, `index_touch(index, symbol, ttl_ms)` → 1 when the symbol was new.
+ * Defines `now_ms()`, `index_touch(index, symbol, ttl_ms)` → 1 when the symbol was new. Its ZADD
+ * is the first write of every write script (a wrong-type index fails there, before anything
+ * else is written); nothing after it can fail.
  * @internal
  */
 export const INDEX_LUA = `
@@ -28,3 +30,15 @@ local function index_touch(index, symbol, ttl_ms)
   return added
 end
 `;
+
+/** What a tick write reports for each tick. */
+export const WriteStatus = {
+  /** The stored tick is newer: nothing written or published. */
+  stale: 0,
+  /** Written and published. */
+  written: 1,
+  /** Written and published, and the symbol was new to its exchange's index. */
+  added: 2,
+} as const;
+/** One of {@link WriteStatus}. */
+export type WriteStatus = (typeof WriteStatus)[keyof typeof WriteStatus];

@@ -1,15 +1,16 @@
-import { defineScript } from '@fullon/core';
-import { INDEX_LUA } from './index-lua.js';
+import type { CacheConnectionLike } from '@fullon/core';
+import { defineScript } from '@fullon/core/author';
+import { INDEX_LUA, type WriteStatus } from './index-lua.js';
 
 /**
- * Write-if-newer of one tick, its index entry, its TTL and its publication, in one step.
+ * Write-if-newer of one tick, its index entry, its TTL and its publication, in one step. The
+ * PUBLISH (which an ACL may refuse) comes before the first write, so a refused publication
+ * leaves nothing written; subscribers still read the stored tick, as the script is atomic.
  *
  * KEYS[1] ticker hash `tick:{exchange}:symbol`; KEYS[2] index `tick-index:{exchange}`.
  * ARGV[1] tick time (ms); ARGV[2] layout bytes; ARGV[3] `1` to write even when older;
  * ARGV[4] TTL (ms); ARGV[5] channel; ARGV[6] symbol.
- * Returns 0 when the stored tick is newer (nothing written or published), 1 when written,
- * 2 when written and the symbol was new to the index (the caller then registers the exchange).
- * A tick with the same time as the stored one is written.
+ * Returns a {@link WriteStatus}. A tick with the same time as the stored one is written.
  * @internal Imported by `bench/` by relative path, to run the very same script raw.
  */
 export const SET_TICKER = defineScript(
@@ -20,10 +21,44 @@ if ARGV[3] ~= '1' then
   local stored_time = stored and tonumber(stored)
   if stored_time and stored_time > tonumber(ARGV[1]) then return 0 end
 end
+redis.call('PUBLISH', ARGV[5], ARGV[2])
+local added = index_touch(KEYS[2], ARGV[6], ARGV[4])
 redis.call('HSET', KEYS[1], 'v', ARGV[2], 't', ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
-local added = index_touch(KEYS[2], ARGV[6], ARGV[4])
-redis.call('PUBLISH', ARGV[5], ARGV[2])
 return 1 + added
 `,
 );
+
+/** The keys of one ticker write. */
+export interface TickerWriteKeys {
+  /** The ticker hash. */
+  readonly ticker: string;
+  /** Its exchange's symbol index. */
+  readonly index: string;
+  /** The channel the write is published on. */
+  readonly channel: string;
+}
+
+/**
+ * Runs {@link SET_TICKER}.
+ * @internal
+ * @param conn - Connection.
+ * @param names - The ticker's key, index and channel.
+ * @param tick - Time (ms), layout bytes, symbol.
+ * @param force - Write even when the stored tick is newer.
+ * @param ttlMs - The ticker's TTL, as a string of ms.
+ * @returns What happened.
+ */
+export function setTickerScript(
+  conn: CacheConnectionLike,
+  names: TickerWriteKeys,
+  tick: { time: number; bytes: Buffer; symbol: string },
+  force: boolean,
+  ttlMs: string,
+): Promise<WriteStatus> {
+  return conn.runScript<WriteStatus>(
+    SET_TICKER,
+    [names.ticker, names.index],
+    [String(tick.time), tick.bytes, force ? '1' : '0', ttlMs, names.channel, tick.symbol],
+  );
+}

@@ -1,41 +1,98 @@
-import { defineScript } from '@fullon/core';
-import { INDEX_LUA } from './index-lua.js';
+import type { CacheConnectionLike, RedisArg } from '@fullon/core';
+import { defineScript } from '@fullon/core/author';
+import { INDEX_LUA, type WriteStatus } from './index-lua.js';
 
 /** ARGV entries per tick in {@link SET_TICKERS}. */
-export const SET_TICKERS_STRIDE = 4;
+const STRIDE = 4;
 
 /**
- * {@link SET_TICKER} for many ticks of one exchange (one slot) in one call, in order.
+ * {@link SET_TICKER} for many ticks of one exchange (one slot) in one call, in order. Three
+ * passes keep the rule that nothing fails after the first write: decide every tick (a later
+ * tick of the same symbol in the batch counts as stored), publish every written tick, then
+ * write.
  *
  * KEYS[1] index `tick-index:{exchange}`; KEYS[1 + i] ticker hash of tick i.
  * ARGV[1] `1` to force; ARGV[2] TTL (ms); then per tick i, from ARGV[3 + 4(i-1)]:
  * time (ms), layout bytes, channel, symbol.
- * Returns one status per tick, as {@link SET_TICKER} does (0 older, 1 written, 2 written and new).
+ * Returns one {@link WriteStatus} per tick.
  * @internal
  */
-export const SET_TICKERS = defineScript(
+const SET_TICKERS = defineScript(
   'tick.set-many',
   `${INDEX_LUA}
 local force = ARGV[1] == '1'
 local ttl = ARGV[2]
+local n = #KEYS - 1
 local out = {}
-for i = 2, #KEYS do
-  local base = 3 + (i - 2) * ${SET_TICKERS_STRIDE}
-  local time = ARGV[base]
-  local status = 1
-  if not force then
-    local stored = redis.call('HGET', KEYS[i], 't')
-    local stored_time = stored and tonumber(stored)
-    if stored_time and stored_time > tonumber(time) then status = 0 end
+local latest = {}
+for i = 1, n do
+  local key = KEYS[i + 1]
+  local time = tonumber(ARGV[3 + (i - 1) * ${STRIDE}])
+  local known = latest[key]
+  if known == nil then
+    local stored = redis.call('HGET', key, 't')
+    known = stored and tonumber(stored) or false
   end
-  if status == 1 then
-    redis.call('HSET', KEYS[i], 'v', ARGV[base + 1], 't', time)
-    redis.call('PEXPIRE', KEYS[i], ttl)
-    status = status + index_touch(KEYS[1], ARGV[base + 3], ttl)
-    redis.call('PUBLISH', ARGV[base + 2], ARGV[base + 1])
+  if force or not known or known <= time then
+    out[i] = 1
+    latest[key] = time
+  else
+    out[i] = 0
+    latest[key] = known
   end
-  out[i - 1] = status
+end
+for i = 1, n do
+  local base = 3 + (i - 1) * ${STRIDE}
+  if out[i] == 1 then redis.call('PUBLISH', ARGV[base + 2], ARGV[base + 1]) end
+end
+for i = 1, n do
+  local base = 3 + (i - 1) * ${STRIDE}
+  if out[i] == 1 then
+    out[i] = 1 + index_touch(KEYS[1], ARGV[base + 3], ttl)
+    redis.call('HSET', KEYS[i + 1], 'v', ARGV[base + 1], 't', ARGV[base])
+    redis.call('PEXPIRE', KEYS[i + 1], ttl)
+  end
 end
 return out
 `,
 );
+
+/** One tick of a batch write. */
+export interface BatchTick {
+  /** Its ticker hash. */
+  readonly ticker: string;
+  /** Its channel. */
+  readonly channel: string;
+  /** Symbol. */
+  readonly symbol: string;
+  /** Time (ms). */
+  readonly time: number;
+  /** Layout bytes. */
+  readonly bytes: Buffer;
+}
+
+/**
+ * Runs {@link SET_TICKERS} for ticks of one exchange.
+ * @internal
+ * @param conn - Connection.
+ * @param index - The exchange's symbol index.
+ * @param ticks - The ticks, in write order.
+ * @param force - Write even older ticks.
+ * @param ttlMs - TTL as a string of ms.
+ * @returns One status per tick.
+ */
+export function setTickersScript(
+  conn: CacheConnectionLike,
+  index: string,
+  ticks: readonly BatchTick[],
+  force: boolean,
+  ttlMs: string,
+): Promise<WriteStatus[]> {
+  const keys: string[] = [index];
+  const args: RedisArg[] = [force ? '1' : '0', ttlMs];
+  for (const tick of ticks) {
+    keys.push(tick.ticker);
+    args.push(String(tick.time), tick.bytes, tick.channel, tick.symbol);
+  }
+  return conn.runScript<WriteStatus[]>(SET_TICKERS, keys, args);
+}
