@@ -1,2 +1,5 @@
 // Public API of @fullon/account.
-export {};
+export { AccountCache } from './account-cache.js';
+export { Balance, Balances, Position, PositionInput } from './schema.js';
+export type { AccountCacheOptions } from './account-cache.js';
+export type { PortfolioOptions, PortfolioSummary, PriceSource } from './schema.js';

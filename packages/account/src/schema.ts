@@ -1,0 +1,105 @@
+import { EpochMs, FiniteNumber, Id, Name, NonNegative } from '@fullon/core/author';
+import * as v from 'valibot';
+
+/**
+ * The balance of one currency in one exchange account, as ccxt reports it: `total` =
+ * `free` + `used` (not enforced: exchanges round differently). Each is a finite number;
+ * negative values are accepted (borrowed amounts on margin accounts). Unknown properties are
+ * dropped.
+ *
+ * @example
+ * ```ts
+ * const btc: Balance = { total: 1.5, free: 1.2, used: 0.3 };
+ * ```
+ */
+export const Balance = v.object({
+  total: FiniteNumber,
+  free: FiniteNumber,
+  used: FiniteNumber,
+});
+/** One currency's balance; see the {@link Balance} schema. */
+export type Balance = v.InferOutput<typeof Balance>;
+
+/**
+ * Every balance of one account: currency (a name of 1–256 characters, any text — `date` is a
+ * currency like any other) → {@link Balance}.
+ */
+export const Balances = v.record(Name, Balance);
+/** Currency → balance; see the {@link Balances} schema. */
+export type Balances = v.InferOutput<typeof Balances>;
+
+/** The fields of a position, without the account (its key names it). */
+const positionEntries = {
+  symbol: Name,
+  volume: FiniteNumber,
+  price: NonNegative,
+  cost: v.optional(FiniteNumber),
+  fee: v.optional(FiniteNumber),
+  count: v.optional(NonNegative),
+  time: v.optional(EpochMs),
+};
+
+/**
+ * An open position of one exchange account, as `setPosition` takes it. Field names map from
+ * Python's `fullon_orm` Position: `symbol`, `volume`, `price`, `cost`, `fee`, `count` keep their
+ * names, `timestamp` (epoch seconds) → `time` (epoch **milliseconds**), `ex_id` → `exId`.
+ *
+ * `volume` is signed (negative for a short); `price` is the average entry price (≥ 0); `cost`,
+ * `fee` (finite) and `count` (≥ 0) are optional and left out when absent. `exId` may be given;
+ * it must then name the account passed to the call.
+ */
+export const PositionInput = v.object({ ...positionEntries, exId: v.optional(Id) });
+/** A position as written; see the {@link PositionInput} schema. */
+export type PositionInput = v.InferOutput<typeof PositionInput>;
+
+/**
+ * A position as stored and read back: every field of {@link PositionInput}, with `exId` always
+ * set (in the type it was written with: `7` or `'7'`).
+ */
+export const Position = v.object({ ...positionEntries, exId: Id });
+/** A position as read; see the {@link Position} schema. */
+export type Position = v.InferOutput<typeof Position>;
+
+/** @internal A balance as stored: the currency it belongs to travels with it (identity check). */
+export const StoredBalance = v.object({ currency: Name, ...Balance.entries });
+/** @internal Output type of {@link StoredBalance}. */
+export type StoredBalance = v.InferOutput<typeof StoredBalance>;
+
+/**
+ * Anything that knows prices: a `TickCache` of `@fullon/tick`, or your own object. Structural,
+ * so `@fullon/account` needs no dependency on the price source's package.
+ */
+export interface PriceSource {
+  /**
+   * @param symbol - The position's symbol, e.g. `BTC/USDT`.
+   * @param exchange - The exchange name given to `getPortfolioSummary`, e.g. `kraken`.
+   * @returns The current price, or `null` when unknown.
+   */
+  getPrice(symbol: string, exchange: string): Promise<number | null>;
+}
+
+/** Options of `getPortfolioSummary`: no prices, or a price source and the exchange to ask it for. */
+export type PortfolioOptions =
+  | {
+      /** Where current prices come from, e.g. a `TickCache`. */
+      prices: PriceSource;
+      /** The exchange name the price source knows this account's markets by, e.g. `kraken`. */
+      exchange: string;
+    }
+  | { prices?: undefined; exchange?: string };
+
+/** What `getPortfolioSummary` answers. */
+export interface PortfolioSummary {
+  /** The account, as given to the call. */
+  exId: Id;
+  /** Currency → total balance. */
+  totals: Record<string, number>;
+  /** How many positions the account holds. */
+  positionCount: number;
+  /** Σ |volume| × current price over priced positions; `null` without a price source. */
+  exposure: number | null;
+  /** Σ volume × (current price − entry price) over priced positions; `null` without a price source. */
+  unrealizedPnl: number | null;
+  /** Symbols of positions the price source had no price for (left out of both sums), sorted. */
+  unpriced: string[];
+}

@@ -1,0 +1,55 @@
+import type { CacheConnectionLike } from '@fullon/core';
+import { defineScript } from '@fullon/core/author';
+import { ACCOUNT_LUA } from './lua.js';
+
+/**
+ * Deletes the positions of several accounts in one step; an account whose balances are gone
+ * too leaves the index. Every key is checked before the first write.
+ *
+ * KEYS[1] the account index; KEYS[2..n+1] positions hashes; KEYS[n+2..2n+1] the same accounts'
+ * balances hashes. ARGV[1..n] the exIds.
+ * Returns how many positions were deleted, or -1 when a key has a foreign type (nothing
+ * written).
+ * @internal
+ */
+export const CLEAN_POSITIONS = defineScript(
+  'account.clean',
+  `${ACCOUNT_LUA}
+local n = #ARGV
+if wrong_type(KEYS[1], 'zset') then return -1 end
+for i = 2, 2 * n + 1 do
+  if wrong_type(KEYS[i], 'hash') then return -1 end
+end
+local removed = 0
+for i = 1, n do removed = removed + redis.call('HLEN', KEYS[i + 1]) end
+for i = 1, n do
+  redis.call('DEL', KEYS[i + 1])
+  index_leave(KEYS[1], ARGV[i], KEYS[n + i + 1])
+end
+return removed
+`,
+);
+
+/**
+ * Runs {@link CLEAN_POSITIONS}.
+ * @param conn - Connection.
+ * @param index - The account index.
+ * @param accounts - Each account's exId with its positions and balances hashes.
+ * @returns How many positions were deleted, or -1 for a key of a foreign type.
+ */
+export function cleanPositions(
+  conn: CacheConnectionLike,
+  index: string,
+  accounts: readonly { exId: string; positions: string; balances: string }[],
+): Promise<number> {
+  const keys = [
+    index,
+    ...accounts.map((a) => a.positions),
+    ...accounts.map((a) => a.balances),
+  ];
+  return conn.runScript<number>(
+    CLEAN_POSITIONS,
+    keys,
+    accounts.map((a) => a.exId),
+  );
+}

@@ -1,0 +1,48 @@
+/**
+ * Lua shared by the account scripts.
+ *
+ * - `now_ms()`: the server clock in ms (deadlines use it, so client clocks never matter).
+ * - `wrong_type(key, kind)`: whether `key` exists with another type than `kind`. Scripts check
+ *   every key before their first write, so a foreign key fails the call without a half write.
+ * - `index_touch(index, exId, ttl_ms)`: records that an account has data until now + TTL (the
+ *   later deadline wins) and keeps the index key alive as long as its latest member.
+ * - `index_leave(index, exId, other)`: drops the account from the index when `other` (its
+ *   other hash) is gone too.
+ * - `hset_pairs(key, from)`: HSET of the field/value pairs in ARGV from position `from`, in
+ *   batches (Lua's `unpack` has a stack limit).
+ * @internal
+ */
+export const ACCOUNT_LUA = `
+local function now_ms()
+  local clock = redis.call('TIME')
+  return tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+end
+local function wrong_type(key, kind)
+  local t = redis.call('TYPE', key).ok
+  return t ~= 'none' and t ~= kind
+end
+local function index_touch(index, ex_id, ttl_ms)
+  local deadline = string.format('%.0f', now_ms() + tonumber(ttl_ms))
+  redis.call('ZADD', index, 'GT', deadline, ex_id)
+  if redis.call('PEXPIRE', index, ttl_ms, 'GT') == 0 and redis.call('PTTL', index) == -1 then
+    redis.call('PEXPIRE', index, ttl_ms)
+  end
+end
+local function index_leave(index, ex_id, other)
+  if redis.call('EXISTS', other) == 0 then redis.call('ZREM', index, ex_id) end
+end
+local function hset_pairs(key, from)
+  local batch = {}
+  for i = from, #ARGV do
+    batch[#batch + 1] = ARGV[i]
+    if #batch == 200 then
+      redis.call('HSET', key, unpack(batch))
+      batch = {}
+    end
+  end
+  if #batch > 0 then redis.call('HSET', key, unpack(batch)) end
+end
+`;
+
+/** What every account write script answers when a key it would touch has a foreign type. */
+export const WRONG_TYPE = -1;
