@@ -37,6 +37,8 @@ export const DEFAULT_TRADES_TTL_MS = 7 * 86_400_000;
 
 const BUFFERS: SendOptions = { buffers: true };
 const COUNTER = /^\d{1,15}$/;
+/** Most stamps a status index keeps; past it, the oldest stamps are dropped. */
+const MAX_STATUSES = '10000';
 
 /** Options of the {@link TradesCache} constructor and {@link TradesCache.open}. */
 export interface TradesCacheOptions {
@@ -49,8 +51,8 @@ export interface TradesCacheOptions {
   maxTrades?: number;
   /**
    * Lifetime in ms of a list after its last push, of a drop counter after its last drop, and of
-   * a status stamp; a list nobody pushes to for this long disappears with its trades. Defaults
-   * to 604 800 000 (7 days).
+   * a status index after its last stamp; a list nobody pushes to for this long disappears with
+   * its trades. Defaults to 604 800 000 (7 days).
    */
   ttlMs?: number;
 }
@@ -73,7 +75,7 @@ export interface PopUserTradeOptions {
 
 interface ResolvedOptions {
   maxTrades: string;
-  ttlMs: number;
+  ttlMs: string;
 }
 
 function resolveOptions(options: TradesCacheOptions | undefined): ResolvedOptions {
@@ -82,7 +84,7 @@ function resolveOptions(options: TradesCacheOptions | undefined): ResolvedOption
   }
   return {
     maxTrades: String(countOption(options?.maxTrades, DEFAULT_MAX_TRADES, 'maxTrades')),
-    ttlMs: ttlOption(options?.ttlMs, DEFAULT_TRADES_TTL_MS),
+    ttlMs: String(ttlOption(options?.ttlMs, DEFAULT_TRADES_TTL_MS)),
   };
 }
 
@@ -122,8 +124,9 @@ function parseCounter(reply: string | null, key: string, field: string): number 
  * Python original), pushed in order and drained oldest first by one command, so a trade pushed
  * while a consumer drains is either in that drain or left for the next — never lost. Every list
  * holds at most `maxTrades` (default 100 000): a push beyond it drops the oldest trades and
- * counts them. Lists, drop counters and stamps live `ttlMs` (default 7 days) after their last
- * write. Status stamps are kept in two sorted-set indexes, so listing them never scans.
+ * counts them. Lists, drop counters and status indexes live `ttlMs` (default 7 days) after
+ * their last write. Status stamps are kept in two sorted-set indexes (each keeps its newest
+ * 10 000 stamps), so listing them never scans.
  *
  * @example
  * ```ts
@@ -142,7 +145,6 @@ export class TradesCache implements AsyncDisposable {
   readonly connection: CacheConnectionLike;
   readonly #keys: TradeKeys;
   readonly #maxTrades: string;
-  readonly #ttlMs: number;
   readonly #ttl: string;
 
   /**
@@ -156,8 +158,7 @@ export class TradesCache implements AsyncDisposable {
     this.connection = requireConnection(conn, 'TradesCache');
     const resolved = resolveOptions(options);
     this.#maxTrades = resolved.maxTrades;
-    this.#ttlMs = resolved.ttlMs;
-    this.#ttl = String(resolved.ttlMs);
+    this.#ttl = resolved.ttlMs;
     this.#keys = new TradeKeys(this.connection.keys);
   }
 
@@ -480,7 +481,7 @@ export class TradesCache implements AsyncDisposable {
   /**
    * When a trade status key was last stamped.
    * @param key - The status key.
-   * @returns The stamp (epoch ms), or `null` when never stamped or older than `ttlMs`.
+   * @returns The stamp (epoch ms), or `null` when never stamped (or the index expired).
    * @throws {ValidationError} naming `key`.
    * @throws {ConnectionError} when Redis is unreachable.
    */
@@ -490,7 +491,7 @@ export class TradesCache implements AsyncDisposable {
   }
 
   /**
-   * Every trade status stamp younger than `ttlMs`, from one read of the index (no SCAN).
+   * Every trade status stamp, from one read of the index (no SCAN).
    * @returns Status key → stamp (epoch ms); `{}` when there is none.
    * @throws {ConnectionError} when Redis is unreachable.
    */
@@ -516,7 +517,7 @@ export class TradesCache implements AsyncDisposable {
   /**
    * When a user-trade status key was last stamped.
    * @param key - The status key.
-   * @returns The stamp (epoch ms), or `null` when never stamped or older than `ttlMs`.
+   * @returns The stamp (epoch ms), or `null` when never stamped (or the index expired).
    * @throws {ValidationError} naming `key`.
    * @throws {ConnectionError} when Redis is unreachable.
    */
@@ -526,7 +527,7 @@ export class TradesCache implements AsyncDisposable {
   }
 
   /**
-   * Every user-trade status stamp younger than `ttlMs`, from one read of the index.
+   * Every user-trade status stamp, from one read of the index.
    * @returns Status key → stamp (epoch ms); `{}` when there is none.
    * @throws {ConnectionError} when Redis is unreachable.
    */
@@ -536,11 +537,11 @@ export class TradesCache implements AsyncDisposable {
 
   /**
    * Deletes every user-trade status stamp, in one step.
-   * @returns How many stamps (younger than `ttlMs`) were deleted.
+   * @returns How many stamps were deleted.
    * @throws {ConnectionError} when Redis is unreachable.
    */
   deleteUserTradeStatuses(): Promise<number> {
-    return deleteStatuses(this.connection, this.#keys.userStatus, Date.now() - this.#ttlMs);
+    return deleteStatuses(this.connection, this.#keys.userStatus);
   }
 
   // ── internals ──────────────────────────────────────────────────────────────────────────
@@ -591,26 +592,22 @@ export class TradesCache implements AsyncDisposable {
     return stampStatus(this.connection, index, {
       key,
       at,
-      cutoff: Date.now() - this.#ttlMs,
+      cap: MAX_STATUSES,
       ttlMs: this.#ttl,
     });
   }
 
   async #readStamp(index: string, key: string): Promise<number | null> {
     const reply = await this.connection.send<string | null>(index, ['ZSCORE', index, key]);
-    if (reply === null) return null;
-    const at = Number(reply);
-    return at >= Date.now() - this.#ttlMs ? at : null;
+    return reply === null ? null : Number(reply);
   }
 
   async #readStamps(index: string): Promise<Record<string, number>> {
-    const cutoff = Date.now() - this.#ttlMs;
     const reply = await this.connection.send<string[]>(index, [
       'ZRANGE',
       index,
-      String(cutoff),
-      '+inf',
-      'BYSCORE',
+      '0',
+      '-1',
       'WITHSCORES',
     ]);
     const entries: [string, number][] = [];

@@ -2,21 +2,21 @@ import type { CacheConnectionLike } from '@fullon/core';
 import { defineScript } from '@fullon/core/author';
 
 /**
- * Stamps one status key in a status index, drops stamps older than the retention, and renews
- * the index's TTL. The index is a sorted set (member = status key, score = epoch ms), so
+ * Stamps one status key in a status index, keeps the index to its newest `cap` stamps, and
+ * renews its TTL. The index is a sorted set (member = status key, score = epoch ms), so
  * listing every status reads one key: no SCAN.
  *
  * KEYS[1] the status index (sorted set).
- * ARGV[1] status key; ARGV[2] stamp (epoch ms); ARGV[3] cutoff (epoch ms: older stamps are
- * dropped); ARGV[4] TTL (ms).
+ * ARGV[1] status key; ARGV[2] stamp (epoch ms); ARGV[3] cap; ARGV[4] TTL (ms).
  * Returns 1. A key of another type makes the first command (ZADD) fail, before any write.
  * @internal Imported by `bench/` by relative path, to run the very same script raw.
  */
 export const STAMP_STATUS = defineScript(
   'trades.stamp-status',
-  `-- KEYS[1] index | ARGV[1] status key, ARGV[2] at ms, ARGV[3] cutoff ms, ARGV[4] ttl ms
+  `-- KEYS[1] index | ARGV[1] status key, ARGV[2] at ms, ARGV[3] cap, ARGV[4] ttl ms
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])
+local over = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[3])
+if over > 0 then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, over - 1) end
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return 1
 `,
@@ -28,8 +28,8 @@ export interface StampArgs {
   readonly key: string;
   /** The stamp, epoch ms. */
   readonly at: number;
-  /** Stamps older than this (epoch ms) are dropped. */
-  readonly cutoff: number;
+  /** Most stamps the index keeps (the oldest go first), as a decimal string. */
+  readonly cap: string;
   /** The index's TTL in ms, as a decimal string. */
   readonly ttlMs: string;
 }
@@ -38,7 +38,7 @@ export interface StampArgs {
  * Runs {@link STAMP_STATUS}.
  * @param conn - The connection.
  * @param index - The status index.
- * @param args - Status key, stamp, cutoff and TTL.
+ * @param args - Status key, stamp, cap and TTL.
  * @returns Once stamped.
  */
 export async function stampStatus(
@@ -49,6 +49,6 @@ export async function stampStatus(
   await conn.runScript<number>(
     STAMP_STATUS,
     [index],
-    [args.key, String(args.at), String(args.cutoff), args.ttlMs],
+    [args.key, String(args.at), args.cap, args.ttlMs],
   );
 }
