@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import * as author from './author/index.js';
+import * as main from './index.js';
+import * as server from './server/index.js';
+
+/**
+ * The API report of @fullon/core: every runtime name each entry point exports. A change here is
+ * a change to the public API and must be deliberate (and carry a changeset).
+ */
+describe('@fullon/core entry points', () => {
+  it('main entry: the user API only — no server, port or authoring helper', () => {
+    expect(Object.keys(main).sort()).toEqual([
+      'CONFIG_VARIABLES',
+      'CacheConnection',
+      'ConfigurationError',
+      'ConnectionError',
+      'DecodeError',
+      'FullonCacheError',
+      'LockError',
+      'PubSubError',
+      'TimeoutError',
+      'ValidationError',
+      'connect',
+      'createMsgpackCodec',
+      'hasConfiguredRedis',
+      'jsonCodec',
+      'loadConfig',
+      'msgpackCodec',
+    ]);
+    for (const helper of ['startRedisServer', 'findFreePort', 'probeRedis', 'ensureRedis']) {
+      expect(main).not.toHaveProperty(helper);
+    }
+  });
+
+  it('author entry: the tools for writing a cache package', () => {
+    expect(Object.keys(author).sort()).toEqual([
+      'COMPLETE_MARKER',
+      'Count',
+      'DEFAULT_CHUNK_SIZE',
+      'EpochMs',
+      'FiniteNumber',
+      'Id',
+      'KeyBuilder',
+      'MAX_COUNT',
+      'MAX_NAME_LENGTH',
+      'MAX_TTL_MS',
+      'MIN_EPOCH_MS',
+      'Name',
+      'NameRegistry',
+      'NonNegative',
+      'PositiveMs',
+      'SingleFlight',
+      'TtlMs',
+      'WILDCARD',
+      'WaitMs',
+      'asBuffer',
+      'checkName',
+      'closeCache',
+      'countOption',
+      'decodeListed',
+      'defineLayout',
+      'defineScript',
+      'deleteKeys',
+      'escapeKeyPart',
+      'groupPositions',
+      'inChunks',
+      'isWellFormed',
+      'openCache',
+      'option',
+      'optionalAge',
+      'readCompleteHash',
+      'readCompleteHashField',
+      'replaceCompleteHash',
+      'requireConnection',
+      'ttlOption',
+      'unescapeKeyPart',
+      'upsertCompleteHashField',
+      'validate',
+      'validateAt',
+      'validateList',
+      'validateStored',
+      'waitOption',
+    ]);
+  });
+
+  it('server entry: throwaway Redis servers for examples and scripts', () => {
+    expect(Object.keys(server).sort()).toEqual([
+      'REDIS_INSTALL_HINT',
+      'ensureRedis',
+      'findFreePort',
+      'findRedisServer',
+      'probeRedis',
+      'startRedisCluster',
+      'startRedisServer',
+    ]);
+  });
+});
