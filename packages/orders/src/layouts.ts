@@ -1,0 +1,47 @@
+import { defineLayout } from '@fullon/core/author';
+import { Order, OrderFields } from './schema.js';
+
+/**
+ * How an order is stored: a msgpack tuple, hottest fields first. Bump `version` when `fields`
+ * changes. The update script splices slots of this tuple by position.
+ * @internal
+ */
+export const OrderLayout = defineLayout({
+  name: 'order',
+  version: 1,
+  schema: OrderFields,
+  check: Order,
+  fields: [
+    'orderId',
+    'exOrderId',
+    'exchange',
+    'symbol',
+    'side',
+    'status',
+    'volume',
+    'price',
+    'finalVolume',
+    'plimit',
+    'tick',
+    'orderType',
+    'futures',
+    'leverage',
+    'exId',
+    'botId',
+    'userId',
+    'command',
+    'reason',
+    'timestamp',
+  ],
+});
+
+/** Width of the stored tuple: the version and every field. */
+export const ORDER_WIDTH = OrderLayout.fields.length + 1;
+
+/**
+ * @param field - An order field.
+ * @returns Its 1-based position in the stored tuple, as Lua indexes it (the version is 1).
+ */
+export function orderSlot(field: string): number {
+  return OrderLayout.fields.indexOf(field) + 2;
+}

@@ -1,0 +1,682 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type CacheConnectionLike,
+  ConfigurationError,
+  type ConnectOptions,
+  DecodeError,
+  LockError,
+  ValidationError,
+} from '@fullon/core';
+import {
+  checkName,
+  closeCache,
+  decodeListed,
+  Id,
+  inChunks,
+  openCache,
+  requireConnection,
+  TtlMs,
+  validate,
+  validateAt,
+  WaitMs,
+} from '@fullon/core/author';
+import * as v from 'valibot';
+import { decodeOrder, storedCount } from './decode.js';
+import { OrderKeys } from './keys.js';
+import { OrderLayout } from './layouts.js';
+import { type OrdersCacheOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { Order, OrderPatch, orderKeyId } from './schema.js';
+import { deleteOrder, pruneOrders } from './scripts/delete-order.js';
+import { pushOrder } from './scripts/push-order.js';
+import { replayDeadLetter } from './scripts/replay-dead-letter.js';
+import { saveOrder } from './scripts/save-order.js';
+import { SettleReply, settleClaim } from './scripts/settle-claim.js';
+import { sweepLeases, type TakeReply, takeOrder } from './scripts/take-order.js';
+import { MERGEABLE_CODECS, updateOrder } from './scripts/update-order.js';
+
+/**
+ * Longest single blocking wait of a pop or claim, in ms. A consumer that took a wake-up token
+ * and died before taking its order leaves that order without a token; waiters look again at
+ * least this often, so such an order waits at most this long.
+ */
+const MAX_WAIT_SLICE_MS = 1_000;
+
+/** What `pushOpenOrder` answers. */
+export interface PushResult {
+  /** Orders waiting in the queue after the call (claimed ones not counted). */
+  length: number;
+  /**
+   * `true` when the order was added; `false` when an order with its id was already queued or
+   * claimed, in which case nothing changed (a retry after an unknown outcome is safe).
+   */
+  queued: boolean;
+}
+
+/** Options of `popOpenOrder`. */
+export interface PopOptions {
+  /**
+   * How long to wait for an order, in ms; `0` looks once. Any length works (the wait runs on a
+   * dedicated connection, in slices, so it may exceed the socket timeout). Required: nothing
+   * waits forever.
+   */
+  timeoutMs: number;
+}
+
+/** Options of `claimOpenOrder`. */
+export interface ClaimOptions extends PopOptions {
+  /**
+   * How long the claim is held, in ms: past it, unless acked or released, the order goes back
+   * to the head of the queue (or to the dead letters after `maxAttempts` claims). Defaults to
+   * the cache's `visibilityMs` (30 000).
+   */
+  visibilityMs?: number;
+}
+
+/** How `release` ended a claim. */
+export type ReleaseOutcome = 'requeued' | 'dead-lettered';
+
+/** An order leased to one consumer by `claimOpenOrder`. */
+export interface OrderClaim {
+  /** The order. */
+  readonly order: Order;
+  /** Its id in the queue (`orderId`, else `exOrderId`, as a string). */
+  readonly orderId: string;
+  /** The lease token: only the current claim's token may ack or release. */
+  readonly token: string;
+  /** How many times the order has been claimed, this claim included. */
+  readonly attempts: number;
+  /**
+   * Marks the order done: it leaves the queue for good.
+   * @throws {LockError} when this claim is no longer current (its lease expired and the order
+   *   was claimed again, or it was already acked or released); the current claim is untouched.
+   */
+  ack(): Promise<void>;
+  /**
+   * Gives the order back: to the head of the queue, or to the dead letters when this was claim
+   * number `maxAttempts`.
+   * @param reason - Why, recorded if the order is dead-lettered. Defaults to `released`.
+   * @returns Where the order went.
+   * @throws {LockError} when this claim is no longer current; the current claim is untouched.
+   */
+  release(reason?: string): Promise<ReleaseOutcome>;
+}
+
+/** An order that was claimed `maxAttempts` times without an ack. */
+export interface DeadLetter {
+  /** The order. */
+  order: Order;
+  /** Why it was dead-lettered (`lease expired …`, or the reason given to `release`). */
+  reason: string;
+  /** How many times it was claimed. */
+  attempts: number;
+  /** When it was dead-lettered, epoch ms (server clock). */
+  at: number;
+}
+
+/** What `recoverStalled` did. */
+export interface RecoverResult {
+  /** Expired claims put back at the head of the queue. */
+  requeued: number;
+  /** Expired claims moved to the dead letters (their last attempt). */
+  deadLettered: number;
+}
+
+/** Options of `getOrders`. */
+export interface GetOrdersOptions {
+  /** Only orders with this status (exact match), read from the status index. */
+  status?: string;
+}
+
+const ReleaseReason = v.pipe(
+  v.string('must be a string'),
+  v.minLength(1, 'must not be empty'),
+  v.maxLength(4_096, 'must be at most 4 096 characters'),
+);
+
+/**
+ * Open-order queues with at-least-once claims and dead letters, and order state per exchange,
+ * merged atomically.
+ *
+ * Queues: `pushOpenOrder` is idempotent by order id; `popOpenOrder` takes the oldest order
+ * (at most once); `claimOpenOrder` leases it (at least once: an order not acked within its
+ * visibility goes back to the head of the queue, and after `maxAttempts` claims to the dead
+ * letters). Order state: one record per `(exchange, orderId)`, listed through a status index;
+ * orders in a terminal state expire one by one after `ttlMs`, open ones never.
+ *
+ * @example
+ * ```ts
+ * await using orders = await OrdersCache.open();
+ * await orders.pushOpenOrder('binance', { orderId: 42, symbol: 'BTC/USDT', side: 'buy', volume: 0.1 });
+ *
+ * // A consumer: claim, place, ack. If it dies first, the order is claimed again in 30 s.
+ * const claim = await orders.claimOpenOrder('binance', { timeoutMs: 10_000, visibilityMs: 30_000 });
+ * if (claim) {
+ *   await placeOnExchange(claim.order);
+ *   await claim.ack();
+ * }
+ *
+ * await orders.updateOrder('binance', { orderId: 42, status: 'filled', finalVolume: 0.1 });
+ * const open = await orders.getOrders('binance', { status: 'open' });
+ * ```
+ */
+export class OrdersCache implements AsyncDisposable {
+  /** The connection this cache uses. */
+  readonly connection: CacheConnectionLike;
+  /** Retention of an order in a terminal state, in ms. */
+  readonly ttlMs: number;
+  /** Claims after which an unacked order is dead-lettered. */
+  readonly maxAttempts: number;
+  /** Dead letters kept per queue. */
+  readonly maxDeadLetters: number;
+  /** Default lease of a claim, in ms. */
+  readonly visibilityMs: number;
+  readonly #keys: OrderKeys;
+
+  /**
+   * @param conn - A connection from `connect()` of `@fullon/core` (not closed by this cache).
+   * @param options - Retention, max attempts, dead-letter cap, default lease.
+   * @throws {ConfigurationError} when `conn` is not a connection.
+   * @throws {ValidationError} naming an option out of range.
+   */
+  constructor(conn: CacheConnectionLike, options: OrdersCacheOptions = {}) {
+    this.connection = requireConnection(conn, 'OrdersCache');
+    const resolved: ResolvedOptions = resolveOptions(options);
+    this.ttlMs = resolved.ttlMs;
+    this.maxAttempts = resolved.maxAttempts;
+    this.maxDeadLetters = resolved.maxDeadLetters;
+    this.visibilityMs = resolved.visibilityMs;
+    this.#keys = new OrderKeys(this.connection.keys);
+  }
+
+  /**
+   * Opens a connection of its own; `close()` (or `await using`) closes it.
+   * @param config - Connection options or a `redis://` URL. Defaults to the environment.
+   * @param options - As for the constructor; checked before connecting.
+   * @returns The cache.
+   * @throws {ValidationError} naming an option, before any connection is made.
+   * @throws {ConnectionError} when Redis cannot be reached.
+   */
+  static open(
+    config?: ConnectOptions | string,
+    options: OrdersCacheOptions = {},
+  ): Promise<OrdersCache> {
+    return openCache(
+      config,
+      () => resolveOptions(options),
+      (conn) => new OrdersCache(conn, options),
+    );
+  }
+
+  /** Closes the connection if `open()` created it; idempotent. */
+  close(): Promise<void> {
+    return closeCache(this);
+  }
+
+  /** Same as {@link OrdersCache.close}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  // ---------------------------------------------------------------- queue
+
+  /**
+   * Adds an order at the tail of a queue, unless an order with its id is already queued or
+   * claimed there (then nothing changes and `queued` is `false`), so retrying a push whose
+   * outcome is unknown never queues an order twice.
+   * @param queue - Queue name (an exchange, or any name).
+   * @param order - The order; its id is `orderId`, else `exOrderId`.
+   * @returns The queue length after the call, and whether the order was added.
+   * @throws {ValidationError} naming `queue` or the order's field; nothing is written.
+   */
+  pushOpenOrder(queue: string, order: Order): Promise<PushResult> {
+    const name = checkName(queue, 'queue');
+    const parsed = OrderLayout.parse(order);
+    const keys = this.#keys.queue(name);
+    return pushOrder(this.connection, keys, {
+      orderId: orderKeyId(parsed),
+      bytes: OrderLayout.encode(this.connection.codec, parsed),
+    });
+  }
+
+  /**
+   * Takes the oldest order of a queue (FIFO), waiting up to `timeoutMs` for one. The order
+   * leaves the queue as it is returned: if the caller dies now, it is gone (use
+   * `claimOpenOrder` for at-least-once delivery).
+   * @param queue - Queue name.
+   * @param options - `timeoutMs` (required; `0` looks once).
+   * @returns The order, or `null` when none came in time.
+   * @throws {ValidationError} naming `queue` or `timeoutMs`.
+   * @throws {DecodeError} when the stored order is corrupt (it has left the queue).
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  async popOpenOrder(queue: string, options: PopOptions): Promise<Order | null> {
+    const name = checkName(queue, 'queue');
+    const timeoutMs = validate(WaitMs, options?.timeoutMs, 'timeoutMs');
+    const keys = this.#keys.queue(name);
+    const taken = await this.#take(keys, 'pop', '', 0, timeoutMs);
+    if (taken === null) return null;
+    return decodeOrder(this.connection.codec, taken.bytes, keys.jobs, taken.orderId, taken.orderId);
+  }
+
+  /**
+   * Leases the oldest order of a queue to the caller, waiting up to `timeoutMs` for one. Expired
+   * leases of the queue are swept first: back to the head of the queue, or to the dead letters
+   * after `maxAttempts` claims. The caller must `ack()` within `visibilityMs`, or `release()`.
+   * @param queue - Queue name.
+   * @param options - `timeoutMs` (required; `0` looks once), `visibilityMs`.
+   * @returns The claim, or `null` when no order came in time.
+   * @throws {ValidationError} naming `queue`, `timeoutMs` or `visibilityMs`.
+   * @throws {DecodeError} when the stored order is corrupt (it is moved to the dead letters).
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  async claimOpenOrder(queue: string, options: ClaimOptions): Promise<OrderClaim | null> {
+    const name = checkName(queue, 'queue');
+    const timeoutMs = validate(WaitMs, options?.timeoutMs, 'timeoutMs');
+    const visibilityMs =
+      options.visibilityMs === undefined
+        ? this.visibilityMs
+        : validate(TtlMs, options.visibilityMs, 'visibilityMs');
+    const keys = this.#keys.queue(name);
+    const token = randomUUID();
+    const taken = await this.#take(keys, 'claim', token, visibilityMs, timeoutMs);
+    if (taken === null) return null;
+    const { orderId, attempts } = taken;
+    const settle = (action: 'ack' | 'release' | 'bury', reason: string) =>
+      settleClaim(this.connection, keys, {
+        action,
+        orderId,
+        token,
+        reason,
+        maxAttempts: this.maxAttempts,
+        deadCap: this.maxDeadLetters,
+      });
+    let order: Order;
+    try {
+      order = decodeOrder(this.connection.codec, taken.bytes, keys.jobs, orderId, orderId);
+    } catch (error) {
+      if (DecodeError.is(error)) await settle('bury', `corrupt: ${error.message}`);
+      throw error;
+    }
+    const stale = (what: string) =>
+      new LockError(
+        `${what} of order ${JSON.stringify(orderId)} in queue ${JSON.stringify(name)}: the claim is no longer held (its lease expired and it was claimed again, or it was already acked or released)`,
+      );
+    return {
+      order,
+      orderId,
+      token,
+      attempts,
+      async ack() {
+        if ((await settle('ack', '')) === SettleReply.stale) throw stale('ack');
+      },
+      async release(reason?: string) {
+        const why = reason === undefined ? 'released' : validate(ReleaseReason, reason, 'reason');
+        const reply = await settle('release', why);
+        if (reply === SettleReply.stale) throw stale('release');
+        return reply === SettleReply.deadLettered ? 'dead-lettered' : 'requeued';
+      },
+    };
+  }
+
+  /**
+   * Sweeps a queue's expired claims now (claims also sweep on their own): each goes back to the
+   * head of the queue, or to the dead letters after `maxAttempts` claims.
+   * @param queue - Queue name.
+   * @returns How many went back and how many were dead-lettered.
+   * @throws {ValidationError} naming `queue`.
+   */
+  async recoverStalled(queue: string): Promise<RecoverResult> {
+    const keys = this.#keys.queue(checkName(queue, 'queue'));
+    const total: RecoverResult = { requeued: 0, deadLettered: 0 };
+    const settings = { maxAttempts: this.maxAttempts, deadCap: this.maxDeadLetters };
+    for (;;) {
+      const { requeued, deadLettered } = await sweepLeases(this.connection, keys, settings);
+      total.requeued += requeued;
+      total.deadLettered += deadLettered;
+      if (requeued + deadLettered < 100) return total;
+    }
+  }
+
+  /**
+   * @param queue - Queue name.
+   * @returns How many orders wait in the queue (claimed ones not counted).
+   * @throws {ValidationError} naming `queue`.
+   */
+  getQueueLength(queue: string): Promise<number> {
+    const { pending } = this.#keys.queue(checkName(queue, 'queue'));
+    return this.connection.send<number>(pending, ['LLEN', pending]);
+  }
+
+  /**
+   * Lists a queue's dead letters, oldest first (at most `maxDeadLetters`). A corrupt entry is
+   * skipped and reported through the connection's `onCorrupt` hook.
+   * @param queue - Queue name.
+   * @returns The dead letters, or `[]`.
+   * @throws {ValidationError} naming `queue`.
+   */
+  async getDeadLetters(queue: string): Promise<DeadLetter[]> {
+    const keys = this.#keys.queue(checkName(queue, 'queue'));
+    const conn = this.connection;
+    const ids = await conn.send<string[]>(keys.deadIndex, ['ZRANGE', keys.deadIndex, '0', '-1']);
+    const batches = await inChunks(ids, async (slice) => {
+      const fields = slice.flatMap((id) => [`o:${id}`, `r:${id}`, `n:${id}`, `t:${id}`]);
+      const values = await conn.send<(Buffer | null)[]>(
+        keys.dead,
+        ['HMGET', keys.dead, ...fields],
+        { buffers: true },
+      );
+      return [
+        slice.flatMap((id, i) => {
+          const [bytes, reason, attempts, at] = values.slice(i * 4, i * 4 + 4);
+          if (bytes === null || bytes === undefined) return [];
+          const letter = decodeListed(conn, () => ({
+            order: decodeOrder(conn.codec, bytes, keys.dead, `o:${id}`, id),
+            reason: reason?.toString() ?? '',
+            attempts: storedCount(attempts ?? null, keys.dead, `n:${id}`),
+            at: storedCount(at ?? null, keys.dead, `t:${id}`),
+          }));
+          return letter === undefined ? [] : [letter];
+        }),
+      ];
+    });
+    return batches.flat();
+  }
+
+  /**
+   * Puts a dead letter back at the tail of its queue, attempts reset to 0.
+   * @param queue - Queue name.
+   * @param orderId - The order's id.
+   * @returns `true` when it was put back; `false` when there is no such dead letter, or when
+   *   an order with that id is queued or claimed already (the dead letter then stays).
+   * @throws {ValidationError} naming `queue` or `orderId`.
+   */
+  async replayDeadLetter(queue: string, orderId: Id): Promise<boolean> {
+    const keys = this.#keys.queue(checkName(queue, 'queue'));
+    const id = String(validate(Id, orderId, 'orderId'));
+    return (await replayDeadLetter(this.connection, keys, id)) === 1;
+  }
+
+  /** The wait loop of pop and claim: take, else block on the signal list, take again… */
+  async #take(
+    keys: ReturnType<OrderKeys['queue']>,
+    mode: 'pop' | 'claim',
+    token: string,
+    visibilityMs: number,
+    timeoutMs: number,
+  ): Promise<Extract<TakeReply, { taken: true }> | null> {
+    const deadline = Date.now() + timeoutMs;
+    let tokenTaken = false;
+    for (;;) {
+      const reply = await takeOrder(this.connection, keys, {
+        mode,
+        token,
+        visibilityMs,
+        tokenTaken,
+        maxAttempts: this.maxAttempts,
+        deadCap: this.maxDeadLetters,
+      });
+      if (reply.taken) return reply;
+      tokenTaken = false;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return null;
+      let wait = Math.min(remaining, MAX_WAIT_SLICE_MS);
+      // A lease expiring sends no wake-up: look again when the next one expires.
+      if (reply.nextLeaseMs >= 0) wait = Math.min(wait, reply.nextLeaseMs + 1);
+      if (wait < 1) continue;
+      const signal = await this.connection.blocking<[string, string] | null>(keys.signal, [
+        'BLPOP',
+        keys.signal,
+        (wait / 1000).toFixed(3),
+      ]);
+      tokenTaken = signal !== null;
+    }
+  }
+
+  // ---------------------------------------------------------------- order state
+
+  /**
+   * Stores an order, replacing any stored under its id. A terminal status (canceled,
+   * cancelled, filled, closed, rejected, expired) makes it expire after `ttlMs`; any other
+   * status keeps it until deleted.
+   * @param exchange - Exchange name.
+   * @param order - The order; `exchange` is filled in when absent and must match when given.
+   * @returns Whether an order with that id was replaced.
+   * @throws {ValidationError} naming `exchange` or the order's field; nothing is written.
+   */
+  saveOrder(exchange: string, order: Order): Promise<boolean> {
+    const name = checkName(exchange, 'exchange');
+    const parsed = withExchange(OrderLayout.parse(order), name);
+    const id = orderKeyId(parsed);
+    return saveOrder(
+      this.connection,
+      { ...this.#keys.state(name), order: this.#keys.order(name, id) },
+      {
+        orderId: id,
+        bytes: OrderLayout.encode(this.connection.codec, parsed),
+        status: parsed.status ?? '',
+        ttlMs: this.ttlMs,
+      },
+    );
+  }
+
+  /**
+   * Merges the given fields into a stored order in one atomic step (concurrent updates of
+   * different fields all land). When no order has that id, the patch is stored as a new order
+   * if it holds every required field (`symbol`, `side`, `volume`). A field left `undefined` is
+   * not changed; fields cannot be removed.
+   * @param exchange - Exchange name.
+   * @param patch - Fields to set, with `orderId` (or `exOrderId`) naming the order.
+   * @returns The order as stored after the merge.
+   * @throws {ValidationError} naming `exchange` or the patch's field, or the missing required
+   *   field when the order is absent; nothing is written.
+   * @throws {DecodeError} when the stored order is corrupt; nothing is written.
+   * @throws {ConfigurationError} when the connection's codec is neither msgpack nor json.
+   */
+  async updateOrder(exchange: string, patch: OrderPatch): Promise<Order> {
+    const name = checkName(exchange, 'exchange');
+    const parsed = withExchange(validate(OrderPatch, patch, 'patch'), name);
+    const id = orderKeyId(parsed);
+    const full = v.safeParse(Order, parsed);
+    const values = new Map<string, Buffer>();
+    const codec = this.#mergeCodec();
+    for (const field of OrderLayout.fields) {
+      const value = (parsed as Record<string, unknown>)[field];
+      if (value !== undefined) values.set(field, codec.encode(value));
+    }
+    const key = this.#keys.order(name, id);
+    const reply = await updateOrder(
+      this.connection,
+      { ...this.#keys.state(name), order: key },
+      {
+        orderId: id,
+        ttlMs: this.ttlMs,
+        create: full.success ? OrderLayout.encode(codec, full.output) : undefined,
+        status: parsed.status,
+        values,
+      },
+    );
+    if (reply.status === 'missing') {
+      // Throws the ValidationError naming the first required field the patch lacks.
+      validateAt(Order, parsed, 'patch');
+      throw new ValidationError(
+        'patch',
+        'patch: the order is absent and the patch is not a whole order',
+      );
+    }
+    if (reply.status === 'corrupt') {
+      throw new DecodeError(
+        key,
+        undefined,
+        `stored value is not an order of layout version ${OrderLayout.version}; nothing merged`,
+      );
+    }
+    return decodeOrder(codec, reply.bytes, key, undefined, id, name);
+  }
+
+  /**
+   * Reads one order.
+   * @param exchange - Exchange name.
+   * @param orderId - The order's id (`orderId`, else `exOrderId`).
+   * @returns The order, or `null`.
+   * @throws {ValidationError} naming `exchange` or `orderId`.
+   * @throws {DecodeError} when the stored value is corrupt.
+   */
+  async getOrder(exchange: string, orderId: Id): Promise<Order | null> {
+    const name = checkName(exchange, 'exchange');
+    const id = String(validate(Id, orderId, 'orderId'));
+    const key = this.#keys.order(name, id);
+    const bytes = await this.connection.send<Buffer | null>(key, ['GET', key], { buffers: true });
+    return bytes === null
+      ? null
+      : decodeOrder(this.connection.codec, bytes, key, undefined, id, name);
+  }
+
+  /**
+   * Lists an exchange's orders, all of them or those with one status, through the exchange's
+   * index (its cost grows with the orders listed, not with the keyspace). Orders come in no
+   * particular order. A corrupt entry is skipped and reported through `onCorrupt`.
+   * @param exchange - Exchange name.
+   * @param options - `status` to list only orders with that status.
+   * @returns The orders, or `[]`.
+   * @throws {ValidationError} naming `exchange` or `status`.
+   */
+  async getOrders(exchange: string, options: GetOrdersOptions = {}): Promise<Order[]> {
+    const name = checkName(exchange, 'exchange');
+    const status = options.status === undefined ? undefined : checkName(options.status, 'status');
+    const conn = this.connection;
+    const state = this.#keys.state(name);
+    let ids: string[];
+    if (status === undefined) {
+      ids = await conn.send<string[]>(state.index, ['HKEYS', state.index]);
+    } else {
+      const head = `${Buffer.byteLength(status)}:${status}:`;
+      const members = await conn.send<string[]>(state.byStatus, [
+        'ZRANGE',
+        state.byStatus,
+        `[${head}`,
+        `(${head.slice(0, -1)};`,
+        'BYLEX',
+      ]);
+      ids = members.map((m) => m.slice(head.length));
+    }
+    const seen = { expired: false };
+    const batches = await inChunks(ids, async (slice) => {
+      const keys = slice.map((id) => this.#keys.order(name, id));
+      const values = await conn.send<(Buffer | null)[]>(keys[0], ['MGET', ...keys], {
+        buffers: true,
+      });
+      return [
+        slice.flatMap((id, i) => {
+          const bytes = values[i];
+          if (bytes === null || bytes === undefined) {
+            seen.expired = true;
+            return [];
+          }
+          const key = keys[i] ?? '';
+          const order = decodeListed(conn, () =>
+            decodeOrder(conn.codec, bytes, key, undefined, id, name),
+          );
+          return order === undefined || (status !== undefined && order.status !== status)
+            ? []
+            : [order];
+        }),
+      ];
+    });
+    const orders = batches.flat();
+    if (seen.expired) await pruneOrders(conn, state);
+    return orders;
+  }
+
+  /**
+   * Sets an order's status (a one-field `updateOrder`; the retention rules apply).
+   * @param exchange - Exchange name.
+   * @param orderId - The order's id.
+   * @param status - The new status.
+   * @returns `true` when set; `false` when there is no such order (nothing created).
+   * @throws {ValidationError} naming `exchange`, `orderId` or `status`.
+   * @throws {DecodeError} when the stored order is corrupt; nothing is written.
+   */
+  async setOrderStatus(exchange: string, orderId: Id, status: string): Promise<boolean> {
+    const name = checkName(exchange, 'exchange');
+    const id = String(validate(Id, orderId, 'orderId'));
+    const text = checkName(status, 'status');
+    const codec = this.#mergeCodec();
+    const key = this.#keys.order(name, id);
+    const reply = await updateOrder(
+      this.connection,
+      { ...this.#keys.state(name), order: key },
+      {
+        orderId: id,
+        ttlMs: this.ttlMs,
+        create: undefined,
+        status: text,
+        values: new Map([['status', codec.encode(text)]]),
+      },
+    );
+    if (reply.status === 'corrupt') {
+      throw new DecodeError(
+        key,
+        undefined,
+        `stored value is not an order of layout version ${OrderLayout.version}; status not set`,
+      );
+    }
+    return reply.status !== 'missing';
+  }
+
+  /**
+   * Reads an order's status.
+   * @param exchange - Exchange name.
+   * @param orderId - The order's id.
+   * @returns The status, or `null` when there is no such order or it has no status.
+   * @throws {ValidationError} naming `exchange` or `orderId`.
+   * @throws {DecodeError} when the stored value is corrupt.
+   */
+  async getOrderStatus(exchange: string, orderId: Id): Promise<string | null> {
+    return (await this.getOrder(exchange, orderId))?.status ?? null;
+  }
+
+  /**
+   * Deletes an order and its index entries.
+   * @param exchange - Exchange name.
+   * @param orderId - The order's id.
+   * @returns Whether it existed.
+   * @throws {ValidationError} naming `exchange` or `orderId`.
+   */
+  deleteOrder(exchange: string, orderId: Id): Promise<boolean> {
+    const name = checkName(exchange, 'exchange');
+    const id = String(validate(Id, orderId, 'orderId'));
+    return deleteOrder(
+      this.connection,
+      { ...this.#keys.state(name), order: this.#keys.order(name, id) },
+      id,
+    );
+  }
+
+  #mergeCodec() {
+    const codec = this.connection.codec;
+    if (!MERGEABLE_CODECS.includes(codec.name)) {
+      throw new ConfigurationError(
+        'codec',
+        `updateOrder and setOrderStatus merge inside Redis and read ${MERGEABLE_CODECS.join(' or ')} values; the connection's codec is ${codec.name}`,
+      );
+    }
+    return codec;
+  }
+}
+
+/**
+ * Fills in the order's exchange, or checks it names the one given.
+ * @throws {ValidationError} naming `exchange` on a mismatch.
+ */
+function withExchange<T extends { exchange?: string | undefined }>(
+  order: T,
+  exchange: string,
+): T & { exchange: string } {
+  if (order.exchange !== undefined && order.exchange !== exchange) {
+    throw new ValidationError(
+      'exchange',
+      `exchange: the order names exchange ${JSON.stringify(order.exchange)}, not ${JSON.stringify(exchange)}`,
+    );
+  }
+  return { ...order, exchange };
+}

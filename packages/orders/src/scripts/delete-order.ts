@@ -1,0 +1,80 @@
+import type { CacheConnectionLike } from '@fullon/core';
+import { defineScript } from '@fullon/core/author';
+import type { StateKeys } from '../keys.js';
+import { PRUNE_LIMIT, STATE_LUA } from './state-lua.js';
+
+/**
+ * Deletes an order and its index entries.
+ *
+ * KEYS[1] index; KEYS[2] by-status; KEYS[3] expiry; KEYS[4] order key.
+ * ARGV[1] order id; ARGV[2] prune limit.
+ * Returns 1 when the order existed.
+ * @internal
+ */
+export const DELETE_ORDER = defineScript(
+  'orders.delete',
+  `-- KEYS[1] index, [2] by-status, [3] expiry, [4] order | ARGV[1] id, [2] prune limit
+${STATE_LUA}
+prune(now_ms(), tonumber(ARGV[2]))
+local existed = redis.call('DEL', KEYS[4])
+unindex(ARGV[1])
+return existed
+`,
+);
+
+/**
+ * Runs {@link DELETE_ORDER}.
+ * @param conn - Connection.
+ * @param keys - The exchange's index keys and the order's key.
+ * @param orderId - The order's id.
+ * @returns Whether it existed.
+ * @internal
+ */
+export async function deleteOrder(
+  conn: CacheConnectionLike,
+  keys: StateKeys & { order: string },
+  orderId: string,
+): Promise<boolean> {
+  const existed = await conn.runScript<number>(
+    DELETE_ORDER,
+    [keys.index, keys.byStatus, keys.expiry, keys.order],
+    [orderId, String(PRUNE_LIMIT)],
+  );
+  return existed === 1;
+}
+
+/**
+ * Drops index entries of terminal orders past their retention.
+ *
+ * KEYS[1] index; KEYS[2] by-status; KEYS[3] expiry.
+ * ARGV[1] prune limit.
+ * Returns how many entries were dropped.
+ * @internal
+ */
+export const PRUNE_ORDERS = defineScript(
+  'orders.prune',
+  `-- KEYS[1] index, [2] by-status, [3] expiry | ARGV[1] prune limit
+${STATE_LUA}
+return prune(now_ms(), tonumber(ARGV[1]))
+`,
+);
+
+/**
+ * Runs {@link PRUNE_ORDERS} until a call drops fewer than the limit.
+ * @param conn - Connection.
+ * @param keys - The exchange's index keys.
+ * @returns How many entries were dropped.
+ * @internal
+ */
+export async function pruneOrders(conn: CacheConnectionLike, keys: StateKeys): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const dropped = await conn.runScript<number>(
+      PRUNE_ORDERS,
+      [keys.index, keys.byStatus, keys.expiry],
+      [String(PRUNE_LIMIT)],
+    );
+    total += dropped;
+    if (dropped < PRUNE_LIMIT) return total;
+  }
+}

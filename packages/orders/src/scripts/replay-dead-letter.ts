@@ -1,0 +1,45 @@
+import type { CacheConnectionLike } from '@fullon/core';
+import { defineScript } from '@fullon/core/author';
+import type { QueueKeys } from '../keys.js';
+import { queueKeyList } from './take-order.js';
+
+/**
+ * Moves a dead letter back to the tail of its queue, attempts reset.
+ *
+ * KEYS: the seven queue keys (see QUEUE_LUA).
+ * ARGV[1] order id.
+ * Returns 1 replayed, 0 no such dead letter, -1 the id is queued or claimed already (nothing
+ * written: the dead letter stays).
+ * @internal
+ */
+export const REPLAY_DEAD_LETTER = defineScript(
+  'orders.replay',
+  `-- KEYS: queue keys | ARGV[1] id
+local id = ARGV[1]
+local bytes = redis.call('HGET', KEYS[6], 'o:' .. id)
+if not bytes then return 0 end
+if redis.call('HEXISTS', KEYS[2], id) == 1 then return -1 end
+redis.call('HDEL', KEYS[6], 'o:' .. id, 'r:' .. id, 'n:' .. id, 't:' .. id)
+redis.call('ZREM', KEYS[7], id)
+redis.call('HSET', KEYS[2], id, bytes)
+redis.call('RPUSH', KEYS[1], id)
+redis.call('RPUSH', KEYS[5], '1')
+return 1
+`,
+);
+
+/**
+ * Runs {@link REPLAY_DEAD_LETTER}.
+ * @param conn - Connection.
+ * @param keys - The queue's keys.
+ * @param orderId - The dead letter's order id.
+ * @returns 1 replayed, 0 not found, -1 already queued or claimed.
+ * @internal
+ */
+export function replayDeadLetter(
+  conn: CacheConnectionLike,
+  keys: QueueKeys,
+  orderId: string,
+): Promise<1 | 0 | -1> {
+  return conn.runScript<1 | 0 | -1>(REPLAY_DEAD_LETTER, queueKeyList(keys), [orderId]);
+}

@@ -1,0 +1,72 @@
+import type { CacheConnectionLike } from '@fullon/core';
+import { defineScript } from '@fullon/core/author';
+import type { QueueKeys } from '../keys.js';
+import { QUEUE_LUA } from './queue-lua.js';
+import { queueKeyList, type TakeSettings } from './take-order.js';
+
+/**
+ * Ends a claim, if the caller still holds it (its token is the current one): `ack` removes the
+ * order; `release` puts it back at the head of the queue, or in the dead letters once it was
+ * claimed `max attempts` times; `bury` dead-letters it at once.
+ *
+ * KEYS: the seven queue keys (see QUEUE_LUA).
+ * ARGV[1] `ack` | `release` | `bury`; ARGV[2] order id; ARGV[3] token; ARGV[4] reason;
+ * ARGV[5] max attempts; ARGV[6] dead-letter cap.
+ * Returns 0 when the token is not the current claim's (nothing written), 1 acked or requeued,
+ * 2 dead-lettered.
+ * @internal Imported by `bench/` by relative path, to run the very same script raw.
+ */
+export const SETTLE_CLAIM = defineScript(
+  'orders.settle',
+  `-- KEYS: queue keys | ARGV[1] action, [2] id, [3] token, [4] reason, [5] max attempts, [6] dead cap
+${QUEUE_LUA}
+local id = ARGV[2]
+if redis.call('HGET', KEYS[4], 't:' .. id) ~= ARGV[3] then return 0 end
+if ARGV[1] == 'ack' then
+  redis.call('HDEL', KEYS[2], id)
+  redis.call('ZREM', KEYS[3], id)
+  redis.call('HDEL', KEYS[4], 'a:' .. id, 't:' .. id)
+  return 1
+end
+local attempts = tonumber(redis.call('HGET', KEYS[4], 'a:' .. id)) or 0
+if ARGV[1] == 'bury' or attempts >= tonumber(ARGV[5]) then
+  bury(id, ARGV[4], attempts, now_ms(), tonumber(ARGV[6]))
+  return 2
+end
+requeue(id)
+return 1
+`,
+);
+
+/** What {@link settleClaim} answers. */
+export const SettleReply = { stale: 0, done: 1, deadLettered: 2 } as const;
+/** One of {@link SettleReply}'s values. */
+export type SettleReply = (typeof SettleReply)[keyof typeof SettleReply];
+
+/**
+ * Runs {@link SETTLE_CLAIM}.
+ * @param conn - Connection.
+ * @param keys - The queue's keys.
+ * @param args - Action, order id, token, reason, settings.
+ * @returns Stale, done or dead-lettered.
+ * @internal
+ */
+export function settleClaim(
+  conn: CacheConnectionLike,
+  keys: QueueKeys,
+  args: {
+    action: 'ack' | 'release' | 'bury';
+    orderId: string;
+    token: string;
+    reason: string;
+  } & TakeSettings,
+): Promise<SettleReply> {
+  return conn.runScript<SettleReply>(SETTLE_CLAIM, queueKeyList(keys), [
+    args.action,
+    args.orderId,
+    args.token,
+    args.reason,
+    String(args.maxAttempts),
+    String(args.deadCap),
+  ]);
+}

@@ -1,0 +1,53 @@
+import { TERMINAL_STATUSES } from '../schema.js';
+
+/**
+ * Lua shared by the order-state scripts. Every one takes the exchange's index keys first:
+ * KEYS[1] index hash (id → status), KEYS[2] by-status zset, KEYS[3] expiry zset; then
+ * KEYS[4] the order's key where it has one.
+ *
+ * Defines `now_ms()`, `terminal(status)`, `unindex(id)`, `prune(now, limit)` (drops index
+ * entries of terminal orders past their retention) and `store(id, bytes, status, ttl, now)`
+ * (writes KEYS[4] — with a TTL when the status is terminal, without one otherwise — and
+ * indexes it).
+ * @internal
+ */
+export const STATE_LUA = `
+local function now_ms()
+  local clock = redis.call('TIME')
+  return tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+end
+local TERMINAL = {${TERMINAL_STATUSES.map((s) => `['${s}'] = true`).join(', ')}}
+local function terminal(status)
+  return TERMINAL[string.lower(status)] == true
+end
+local function member(status, id)
+  return #status .. ':' .. status .. ':' .. id
+end
+local function unindex(id)
+  local old = redis.call('HGET', KEYS[1], id)
+  if old then redis.call('ZREM', KEYS[2], member(old, id)) end
+  redis.call('HDEL', KEYS[1], id)
+  redis.call('ZREM', KEYS[3], id)
+end
+local function prune(now, limit)
+  local expired = redis.call('ZRANGE', KEYS[3], '-inf', now, 'BYSCORE', 'LIMIT', 0, limit)
+  for i = 1, #expired do unindex(expired[i]) end
+  return #expired
+end
+local function store(id, bytes, status, ttl, now)
+  local old = redis.call('HGET', KEYS[1], id)
+  if old and old ~= status then redis.call('ZREM', KEYS[2], member(old, id)) end
+  if terminal(status) then
+    redis.call('SET', KEYS[4], bytes, 'PX', ttl)
+    redis.call('ZADD', KEYS[3], now + ttl, id)
+  else
+    redis.call('SET', KEYS[4], bytes)
+    redis.call('ZREM', KEYS[3], id)
+  end
+  redis.call('HSET', KEYS[1], id, status)
+  redis.call('ZADD', KEYS[2], 0, member(status, id))
+end
+`;
+
+/** Most expired index entries one write prunes. */
+export const PRUNE_LIMIT = 100;

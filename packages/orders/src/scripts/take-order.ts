@@ -1,0 +1,146 @@
+import type { CacheConnectionLike } from '@fullon/core';
+import { defineScript } from '@fullon/core/author';
+import type { QueueKeys } from '../keys.js';
+import { QUEUE_LUA } from './queue-lua.js';
+
+/**
+ * Sweeps expired leases, then takes the order at the head of the queue: removes it (`pop`), or
+ * leases it to the caller (`claim`: attempts + 1, token stored, lease deadline = now +
+ * visibility); `sweep` only sweeps.
+ *
+ * KEYS: the seven queue keys (see QUEUE_LUA).
+ * ARGV[1] mode `pop` | `claim` | `sweep`; ARGV[2] claim token; ARGV[3] visibility (ms);
+ * ARGV[4] max attempts; ARGV[5] dead-letter cap; ARGV[6] `1` when the caller already took a
+ * wake-up token (BLPOP on the signal list), else `0`; ARGV[7] most leases swept per call.
+ * Returns `{1, id, bytes}` (pop), `{1, id, bytes, attempts}` (claim), `{0, ms}` when the queue
+ * is empty (ms until the next lease deadline, -1 when no lease), `{requeued, buried}` (sweep).
+ * @internal Imported by `bench/` by relative path, to run the very same script raw.
+ */
+export const TAKE_ORDER = defineScript(
+  'orders.take',
+  `-- KEYS: queue keys | ARGV[1] mode, [2] token, [3] visibility ms, [4] max attempts, [5] dead cap, [6] token taken, [7] sweep limit
+${QUEUE_LUA}
+local now = now_ms()
+local requeued, buried = sweep(now, tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[7]))
+if ARGV[1] == 'sweep' then return {requeued, buried} end
+local token_taken = ARGV[6] == '1'
+while true do
+  local id = redis.call('LPOP', KEYS[1])
+  if not id then
+    -- Nothing to take: any token left would only wake a consumer for nothing.
+    redis.call('DEL', KEYS[5])
+    local first = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
+    if first[2] then return {0, tonumber(first[2]) - now} end
+    return {0, -1}
+  end
+  if not token_taken then redis.call('LPOP', KEYS[5]) end
+  token_taken = false
+  local bytes = redis.call('HGET', KEYS[2], id)
+  if bytes then
+    if ARGV[1] == 'pop' then
+      redis.call('HDEL', KEYS[2], id)
+      redis.call('HDEL', KEYS[4], 'a:' .. id, 't:' .. id)
+      return {1, id, bytes}
+    end
+    local attempts = redis.call('HINCRBY', KEYS[4], 'a:' .. id, 1)
+    redis.call('HSET', KEYS[4], 't:' .. id, ARGV[2])
+    redis.call('ZADD', KEYS[3], now + tonumber(ARGV[3]), id)
+    return {1, id, bytes, attempts}
+  end
+  redis.call('HDEL', KEYS[4], 'a:' .. id, 't:' .. id)
+end
+`,
+);
+
+/** Most expired leases one script call sweeps (the rest go on the next call). */
+export const SWEEP_LIMIT = 100;
+
+/** Settings every take needs. */
+export interface TakeSettings {
+  /** Claims after which an expired or released order is dead-lettered. */
+  maxAttempts: number;
+  /** Dead letters kept per queue. */
+  deadCap: number;
+}
+
+/** What {@link takeOrder} answers. */
+export type TakeReply =
+  | { taken: true; orderId: string; bytes: Buffer; attempts: number }
+  | { taken: false; nextLeaseMs: number };
+
+/**
+ * Runs {@link TAKE_ORDER} in `pop` or `claim` mode.
+ * @param conn - Connection.
+ * @param keys - The queue's keys.
+ * @param args - Mode, token, visibility, whether a wake-up token was taken, settings.
+ * @returns The order taken, or when the next lease expires.
+ * @internal
+ */
+export async function takeOrder(
+  conn: CacheConnectionLike,
+  keys: QueueKeys,
+  args: {
+    mode: 'pop' | 'claim';
+    token: string;
+    visibilityMs: number;
+    tokenTaken: boolean;
+  } & TakeSettings,
+): Promise<TakeReply> {
+  const reply = await conn.runScript<[number, Buffer | number, Buffer?, number?]>(
+    TAKE_ORDER,
+    queueKeyList(keys),
+    [
+      args.mode,
+      args.token,
+      String(args.visibilityMs),
+      String(args.maxAttempts),
+      String(args.deadCap),
+      args.tokenTaken ? '1' : '0',
+      String(SWEEP_LIMIT),
+    ],
+    { buffers: true },
+  );
+  const [status, second, bytes, attempts] = reply;
+  if (status === 1 && Buffer.isBuffer(second) && Buffer.isBuffer(bytes)) {
+    return { taken: true, orderId: second.toString(), bytes, attempts: attempts ?? 0 };
+  }
+  return { taken: false, nextLeaseMs: typeof second === 'number' ? second : -1 };
+}
+
+/**
+ * Runs {@link TAKE_ORDER} in `sweep` mode.
+ * @param conn - Connection.
+ * @param keys - The queue's keys.
+ * @param settings - Max attempts and dead-letter cap.
+ * @returns How many expired claims went back to the queue and how many to the dead letters.
+ * @internal
+ */
+export async function sweepLeases(
+  conn: CacheConnectionLike,
+  keys: QueueKeys,
+  settings: TakeSettings,
+): Promise<{ requeued: number; deadLettered: number }> {
+  const [requeued, deadLettered] = await conn.runScript<[number, number]>(
+    TAKE_ORDER,
+    queueKeyList(keys),
+    [
+      'sweep',
+      '',
+      '0',
+      String(settings.maxAttempts),
+      String(settings.deadCap),
+      '0',
+      String(SWEEP_LIMIT),
+    ],
+  );
+  return { requeued, deadLettered };
+}
+
+/**
+ * @param keys - The queue's keys.
+ * @returns Them in the order every queue script takes them.
+ * @internal
+ */
+export function queueKeyList(keys: QueueKeys): string[] {
+  return [keys.pending, keys.jobs, keys.leases, keys.meta, keys.signal, keys.dead, keys.deadIndex];
+}

@@ -1,0 +1,185 @@
+import type { CacheConnectionLike } from '@fullon/core';
+import { defineScript } from '@fullon/core/author';
+import type { StateKeys } from '../keys.js';
+import { ORDER_WIDTH, OrderLayout, orderSlot } from '../layouts.js';
+import { PRUNE_LIMIT, STATE_LUA } from './state-lua.js';
+
+/** Codecs whose stored tuples the merge script can splice. */
+export const MERGEABLE_CODECS: readonly string[] = ['msgpack', 'json'];
+
+/** Status codes of {@link UPDATE_ORDER}. */
+export const UpdateStatus = { corrupt: -1, missing: 0, merged: 1, created: 2 } as const;
+/** One of {@link UpdateStatus}'s values. */
+export type UpdateStatus = (typeof UpdateStatus)[keyof typeof UpdateStatus];
+
+const STATUS_SLOT = orderSlot('status');
+
+/**
+ * Merges fields into a stored order (or stores the given full record when there is none),
+ * re-indexes it by its merged status and sets or clears its retention, in one step.
+ *
+ * The stored value is the tuple `[version, …fields]` under the connection's codec. msgpack:
+ * the stored bytes are split into their elements (flat scalars only) and the given slots
+ * replaced by the bytes the client encoded, so untouched fields keep their exact bytes. json:
+ * `cjson` decodes the tuple and the untouched slots are written back (`%.17g` for numbers, an
+ * exact round trip). A stored value that is not a tuple of this layout is reported as corrupt
+ * before anything is written.
+ *
+ * KEYS[1] index; KEYS[2] by-status; KEYS[3] expiry; KEYS[4] order key.
+ * ARGV[1] order id; ARGV[2] codec (`msgpack` | `json`); ARGV[3] retention (ms); ARGV[4] prune
+ * limit; ARGV[5] bytes of the full record to store when the order is absent, `''` to create
+ * nothing; ARGV[6] the new status, `''` when not given; ARGV[7] layout version; then pairs
+ * (tuple slot, encoded value) from ARGV[8].
+ * Returns `{1, bytes}` merged, `{2, bytes}` created, `{0}` absent and not created, `{-1}`
+ * corrupt (nothing written in the last two).
+ * @internal
+ */
+export const UPDATE_ORDER = defineScript(
+  'orders.update',
+  `-- KEYS[1] index, [2] by-status, [3] expiry, [4] order | ARGV[1] id, [2] codec, [3] ttl, [4] prune limit, [5] create bytes, [6] status, [7] version, [8..] slot, bytes
+${STATE_LUA}
+local WIDTH = ${ORDER_WIDTH}
+local function element_length(s, p)
+  local b = string.byte(s, p)
+  if not b then return nil end
+  if b <= 0x7f or b >= 0xe0 or b == 0xc0 or b == 0xc2 or b == 0xc3 then return 1 end
+  if b >= 0xa0 and b <= 0xbf then return 1 + b - 0xa0 end
+  if b == 0xcc or b == 0xd0 then return 2 end
+  if b == 0xcd or b == 0xd1 then return 3 end
+  if b == 0xce or b == 0xd2 or b == 0xca then return 5 end
+  if b == 0xcf or b == 0xd3 or b == 0xcb then return 9 end
+  if b == 0xd9 or b == 0xc4 then
+    local n = string.byte(s, p + 1)
+    return n and 2 + n
+  end
+  if b == 0xda or b == 0xc5 then
+    local h, l = string.byte(s, p + 1, p + 2)
+    return l and 3 + h * 256 + l
+  end
+  if b == 0xdb or b == 0xc6 then
+    local b1, b2, b3, b4 = string.byte(s, p + 1, p + 4)
+    return b4 and 5 + ((b1 * 256 + b2) * 256 + b3) * 256 + b4
+  end
+  return nil
+end
+local function split(s)
+  local b = string.byte(s, 1)
+  local count, p
+  if b and b >= 0x90 and b <= 0x9f then
+    count, p = b - 0x90, 2
+  elseif b == 0xdc then
+    local h, l = string.byte(s, 2, 3)
+    if not l then return nil end
+    count, p = h * 256 + l, 4
+  else
+    return nil
+  end
+  if count ~= WIDTH then return nil end
+  local parts = {}
+  for i = 1, count do
+    local n = element_length(s, p)
+    if not n or p + n - 1 > #s then return nil end
+    parts[i] = string.sub(s, p, p + n - 1)
+    p = p + n
+  end
+  if p ~= #s + 1 then return nil end
+  return parts
+end
+local function header(n)
+  if n <= 15 then return string.char(0x90 + n) end
+  return string.char(0xdc, math.floor(n / 256), n % 256)
+end
+
+local id, json, ttl = ARGV[1], ARGV[2] == 'json', tonumber(ARGV[3])
+local version = tonumber(ARGV[7])
+local raw = redis.call('GET', KEYS[4])
+local now = now_ms()
+if not raw then
+  if ARGV[5] == '' then return {${UpdateStatus.missing}} end
+  prune(now, tonumber(ARGV[4]))
+  store(id, ARGV[5], ARGV[6], ttl, now)
+  return {${UpdateStatus.created}, ARGV[5]}
+end
+local given = {}
+for i = 8, #ARGV, 2 do given[tonumber(ARGV[i])] = ARGV[i + 1] end
+local bytes, status
+if json then
+  local ok, t = pcall(cjson.decode, raw)
+  if not ok or type(t) ~= 'table' or #t ~= WIDTH or t[1] ~= version then
+    return {${UpdateStatus.corrupt}}
+  end
+  local parts = {}
+  for i = 1, WIDTH do
+    local value = t[i]
+    if given[i] then parts[i] = given[i]
+    elseif value == cjson.null then parts[i] = 'null'
+    elseif type(value) == 'number' then parts[i] = string.format('%.17g', value)
+    elseif type(value) == 'table' then return {${UpdateStatus.corrupt}}
+    else parts[i] = cjson.encode(value) end
+  end
+  local stored = t[${STATUS_SLOT}]
+  status = type(stored) == 'string' and stored or ''
+  bytes = '[' .. table.concat(parts, ',') .. ']'
+else
+  local parts = split(raw)
+  if not parts or parts[1] ~= string.char(version) then return {${UpdateStatus.corrupt}} end
+  local ok, stored = pcall(cmsgpack.unpack, parts[${STATUS_SLOT}])
+  if not ok or (stored ~= nil and type(stored) ~= 'string') then return {${UpdateStatus.corrupt}} end
+  status = stored or ''
+  for i, value in pairs(given) do parts[i] = value end
+  bytes = header(WIDTH) .. table.concat(parts)
+end
+if ARGV[6] ~= '' then status = ARGV[6] end
+prune(now, tonumber(ARGV[4]))
+store(id, bytes, status, ttl, now)
+return {${UpdateStatus.merged}, bytes}
+`,
+);
+
+/** What {@link updateOrder} answers. */
+export type UpdateReply =
+  | { status: 'merged' | 'created'; bytes: Buffer }
+  | { status: 'missing' }
+  | { status: 'corrupt' };
+
+/**
+ * Runs {@link UPDATE_ORDER}.
+ * @param conn - Connection.
+ * @param keys - The exchange's index keys and the order's key.
+ * @param args - Id, retention, the record to create (or none), the new status (or none), and
+ *   the encoded values by field.
+ * @returns The merged or created bytes, or why nothing was written.
+ * @internal
+ */
+export async function updateOrder(
+  conn: CacheConnectionLike,
+  keys: StateKeys & { order: string },
+  args: {
+    orderId: string;
+    ttlMs: number;
+    create: Buffer | undefined;
+    status: string | undefined;
+    values: ReadonlyMap<string, Buffer>;
+  },
+): Promise<UpdateReply> {
+  const argv: (string | Buffer)[] = [
+    args.orderId,
+    conn.codec.name,
+    String(args.ttlMs),
+    String(PRUNE_LIMIT),
+    args.create ?? '',
+    args.status ?? '',
+    String(OrderLayout.version),
+  ];
+  for (const [field, bytes] of args.values) argv.push(String(orderSlot(field)), bytes);
+  const [status, bytes] = await conn.runScript<[UpdateStatus, Buffer?]>(
+    UPDATE_ORDER,
+    [keys.index, keys.byStatus, keys.expiry, keys.order],
+    argv,
+    { buffers: true },
+  );
+  if ((status === UpdateStatus.merged || status === UpdateStatus.created) && bytes !== undefined) {
+    return { status: status === UpdateStatus.merged ? 'merged' : 'created', bytes };
+  }
+  return status === UpdateStatus.corrupt ? { status: 'corrupt' } : { status: 'missing' };
+}
