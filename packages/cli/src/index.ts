@@ -1,0 +1,2 @@
+// Public API of @fullon/cli.
+export {};

@@ -1,0 +1,3 @@
+import { fullonVitestConfig } from '../core/src/testing/vitest-config.ts';
+
+export default fullonVitestConfig();
