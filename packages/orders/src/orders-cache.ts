@@ -228,7 +228,7 @@ export class OrdersCache implements AsyncDisposable {
    * @returns The queue length after the call, and whether the order was added.
    * @throws {ValidationError} naming `queue` or the order's field; nothing is written.
    */
-  pushOpenOrder(queue: string, order: Order): Promise<PushResult> {
+  async pushOpenOrder(queue: string, order: Order): Promise<PushResult> {
     const name = checkName(queue, 'queue');
     const parsed = OrderLayout.parse(order);
     const keys = this.#keys.queue(name);
@@ -342,7 +342,7 @@ export class OrdersCache implements AsyncDisposable {
    * @returns How many orders wait in the queue (claimed ones not counted).
    * @throws {ValidationError} naming `queue`.
    */
-  getQueueLength(queue: string): Promise<number> {
+  async getQueueLength(queue: string): Promise<number> {
     const { pending } = this.#keys.queue(checkName(queue, 'queue'));
     return this.connection.send<number>(pending, ['LLEN', pending]);
   }
@@ -443,7 +443,7 @@ export class OrdersCache implements AsyncDisposable {
    * @returns Whether an order with that id was replaced.
    * @throws {ValidationError} naming `exchange` or the order's field; nothing is written.
    */
-  saveOrder(exchange: string, order: Order): Promise<boolean> {
+  async saveOrder(exchange: string, order: Order): Promise<boolean> {
     const name = checkName(exchange, 'exchange');
     const parsed = withExchange(OrderLayout.parse(order), name);
     const id = orderKeyId(parsed);
@@ -642,7 +642,7 @@ export class OrdersCache implements AsyncDisposable {
    * @returns Whether it existed.
    * @throws {ValidationError} naming `exchange` or `orderId`.
    */
-  deleteOrder(exchange: string, orderId: Id): Promise<boolean> {
+  async deleteOrder(exchange: string, orderId: Id): Promise<boolean> {
     const name = checkName(exchange, 'exchange');
     const id = String(validate(Id, orderId, 'orderId'));
     return deleteOrder(
