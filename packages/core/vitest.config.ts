@@ -1,3 +1,3 @@
-import { fullonVitestConfig } from './src/testing/vitest-config.ts';
+import { fullonVitestConfig } from './src/testing/vitest-config.js';
 
 export default fullonVitestConfig();

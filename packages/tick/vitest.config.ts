@@ -1,3 +1,3 @@
-import { fullonVitestConfig } from '../core/src/testing/vitest-config.ts';
+import { fullonVitestConfig } from '@fullon/core/testing/vitest-config';
 
 export default fullonVitestConfig();

@@ -1,0 +1,53 @@
+// Plain JavaScript on purpose: a package's vitest.config.ts imports this through the package
+// export `@fullon/core/testing/vitest-config`, and Vite loads config dependencies with Node
+// itself, which runs JavaScript, not TypeScript, and needs no build of @fullon/core first.
+// Types: vitest-config.d.ts beside this file.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+/** The global setup that spawns Redis; vitest compiles it. */
+const globalSetup = fileURLToPath(new URL('./global-setup.ts', import.meta.url));
+
+/** Pure unit tests (no Redis): run once, in the `unit` project. */
+const UNIT_TESTS = 'src/**/*.unit.test.ts';
+/** Type tests (`expectTypeOf`), checked by `tsc` in the `unit` project. */
+const TYPE_TESTS = 'src/**/*.test-d.ts';
+
+/**
+ * The vitest configuration every @fullon package uses: a `unit` project for pure unit files
+ * (`*.unit.test.ts`) and type tests (`*.test-d.ts`), run once; and two Redis projects,
+ * `standalone` and `cluster`, each with its own spawned Redis, running every other
+ * `*.test.ts`. Sources resolve through the `@fullon/source` condition.
+ * @param {import('./vitest-config.js').FullonVitestOptions} [options] - Whether to add the cluster project, and the test timeout.
+ * @returns {import('vitest/config').ViteUserConfig} A vitest config.
+ */
+export function fullonVitestConfig(options = {}) {
+  const names = options.cluster === false ? ['standalone'] : ['standalone', 'cluster'];
+  return defineConfig({
+    resolve: { conditions: ['@fullon/source'] },
+    ssr: { resolve: { conditions: ['@fullon/source'] } },
+    test: {
+      testTimeout: options.testTimeout ?? 30_000,
+      hookTimeout: 60_000,
+      projects: [
+        {
+          extends: true,
+          test: {
+            name: 'unit',
+            include: [UNIT_TESTS],
+            typecheck: { enabled: true, include: [TYPE_TESTS], tsconfig: 'tsconfig.json' },
+          },
+        },
+        ...names.map((name) => ({
+          extends: true,
+          test: {
+            name,
+            globalSetup: [globalSetup],
+            include: ['src/**/*.test.ts'],
+            exclude: [UNIT_TESTS, '**/node_modules/**'],
+          },
+        })),
+      ],
+    },
+  });
+}
