@@ -83,7 +83,7 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
 
   /** @internal Opens the main client; fails fast with a ConnectionError naming the target. */
   async open(): Promise<this> {
-    await openOrFail(this.#transport);
+    await openOrFail(this.#transport, this.config.connectTimeoutMs);
     return this;
   }
 
@@ -222,8 +222,9 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
   }
 
   /**
-   * Closes every connection this object opened and ends its subscriptions. Idempotent; later
-   * calls throw `ConnectionError`.
+   * Closes gracefully: new calls fail at once with a "closed" `ConnectionError` (outcome
+   * `not-sent`), calls in flight finish (at most `socketTimeoutMs`), then the connections
+   * close and subscriptions end. Idempotent.
    */
   close(): Promise<void> {
     if (this.#closing === undefined) {
@@ -233,6 +234,19 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
       this.#hub.closeAll();
     }
     return this.#closing;
+  }
+
+  /**
+   * Closes at once: calls in flight fail with `ConnectionError` (outcome `unknown`). Idempotent;
+   * also ends a `close()` still draining.
+   */
+  destroy(): Promise<void> {
+    const done = this.#transport.destroy().then(() => {
+      this.events.removeAllListeners();
+    });
+    this.#hub.closeAll();
+    this.#closing ??= done;
+    return done;
   }
 
   /** Same as `close()`, for `await using conn = await connect()`. */

@@ -1,6 +1,6 @@
 import type { Codec } from '../codec.js';
-import { ConnectionError } from '../errors.js';
 import type { KeyBuilder } from '../key-builder.js';
+import { OutcomeConnectionError } from './outcome.js';
 import { translateError } from './translate.js';
 import type { Transport } from './transport.js';
 import type { HealthReport } from './types.js';
@@ -109,18 +109,32 @@ export function adminContext(
 }
 
 /**
- * Opens the transport; on failure closes what was opened and fails fast.
+ * Opens the transport — TCP, handshake and a first PING to every master — within
+ * `connectTimeoutMs` in all; on failure closes what was opened and fails fast.
  * @param transport - The transport.
- * @throws {ConnectionError} naming the target, with the cause.
+ * @param connectTimeoutMs - The bound on the whole first connect.
+ * @throws {ConnectionError} naming the target, with the cause (outcome `not-sent`).
  */
-export async function openOrFail(transport: Transport): Promise<void> {
-  try {
-    await transport.open();
-  } catch (cause) {
-    await transport.close();
-    throw new ConnectionError(
-      `cannot connect to Redis at ${transport.target}: ${(cause as Error).message}`,
-      { cause },
+export async function openOrFail(transport: Transport, connectTimeoutMs: number): Promise<void> {
+  const opening = transport.open();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${connectTimeoutMs} ms`)),
+      connectTimeoutMs,
     );
+  });
+  try {
+    await Promise.race([opening, timeout]);
+  } catch (cause) {
+    // A server that accepts TCP but never answers leaves `opening` pending until close().
+    opening.catch(() => undefined);
+    await transport.destroy();
+    throw new OutcomeConnectionError(
+      `cannot connect to Redis at ${transport.target}: ${(cause as Error).message}`,
+      { outcome: 'not-sent', cause },
+    );
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -5,9 +5,11 @@ import {
   bounded,
   closedError,
   describeTarget,
+  InFlight,
   type LinkState,
   ReadyWaiter,
   retryOffline,
+  settledWithin,
 } from './link.js';
 import {
   type ClusterClient,
@@ -33,6 +35,8 @@ export class ClusterTransport implements Transport {
   readonly #state: LinkState = { connected: false };
   readonly #ready = new ReadyWaiter();
   #closed = false;
+  #closing: Promise<void> | undefined;
+  readonly #inFlight = new InFlight();
 
   /**
    * @param config - The configuration.
@@ -67,6 +71,15 @@ export class ClusterTransport implements Transport {
 
   async open(): Promise<void> {
     await this.#cluster.connect();
+    // A node that accepts TCP but never answers is caught here.
+    const cluster = this.#cluster;
+    await Promise.all(
+      cluster.masters.map(async (m) =>
+        (await (cluster.nodeClient(m) as Promise<StandaloneClient> | StandaloneClient)).sendCommand(
+          ['PING'],
+        ),
+      ),
+    );
     this.#state.connected = true;
   }
 
@@ -75,7 +88,7 @@ export class ClusterTransport implements Transport {
   }
 
   blocking<T>(key: string, args: RedisArg[], buffers: boolean): Promise<T> {
-    return this.#dispatch(key, args, buffers, true) as Promise<T>;
+    return this.#inFlight.track(this.#dispatch(key, args, buffers, true) as Promise<T>);
   }
 
   /**
@@ -143,7 +156,27 @@ export class ClusterTransport implements Transport {
 
   close(): Promise<void> {
     this.#closed = true;
+    this.#closing ??= this.#drain().then(() => this.destroy());
+    return this.#closing;
+  }
+
+  /**
+   * Lets the calls in flight finish: a PING queued behind every command on each ready master
+   * answers after all of them, and the pooled blocking calls settle; at most `socketTimeoutMs`.
+   */
+  async #drain(): Promise<void> {
+    const barriers = this.#cluster.masters.map((master) => {
+      const client = master.client;
+      return client === undefined || client instanceof Promise || !client.isReady
+        ? Promise.resolve()
+        : (client as StandaloneClient).sendCommand(['PING']);
+    });
+    await settledWithin(Promise.all([...barriers, this.#inFlight.settled()]), this.socketTimeoutMs);
+  }
+
+  async destroy(): Promise<void> {
+    this.#closed = true;
     this.#state.closing = true;
-    return this.#cluster.disconnect().catch(() => undefined);
+    await this.#cluster.disconnect().catch(() => undefined);
   }
 }

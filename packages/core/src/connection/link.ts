@@ -1,5 +1,5 @@
 import type { CacheConfig } from '../config.js';
-import { ConnectionError } from '../errors.js';
+import { OutcomeConnectionError } from './outcome.js';
 
 /** Shared by a client and the pooled connections node-redis duplicates from it. */
 export interface LinkState {
@@ -46,20 +46,23 @@ export function reconnectStrategy(state: LinkState, socketTimeoutMs: number) {
 /**
  * The error of a call made on a closed connection.
  * @param context - The transport.
- * @returns A ConnectionError naming the target.
+ * @returns A ConnectionError naming the target; the command was not sent.
  */
-export function closedError(context: LinkContext): ConnectionError {
-  return new ConnectionError(`the connection to Redis at ${context.target} is closed`);
+export function closedError(context: LinkContext): OutcomeConnectionError {
+  return new OutcomeConnectionError(`the connection to Redis at ${context.target} is closed`, {
+    outcome: 'not-sent',
+  });
 }
 
 /**
  * The error of a call that found no ready connection in time.
  * @param context - The transport.
- * @returns A ConnectionError naming the target and the timeout.
+ * @returns A ConnectionError naming the target and the timeout; the command was not sent.
  */
-export function noConnectionError(context: LinkContext): ConnectionError {
-  return new ConnectionError(
+export function noConnectionError(context: LinkContext): OutcomeConnectionError {
+  return new OutcomeConnectionError(
     `no connection to Redis at ${context.target} within ${context.socketTimeoutMs} ms`,
+    { outcome: 'not-sent' },
   );
 }
 
@@ -166,4 +169,45 @@ export function describeTarget(config: CacheConfig): string {
     return `${url.hostname}:${url.port || '6379'}`;
   }
   return `${config.host}:${config.port}`;
+}
+
+/**
+ * Settles when `promise` settles or `ms` have passed, whichever comes first; never rejects.
+ * @param promise - What to wait for.
+ * @param ms - The bound.
+ * @returns `true` when `promise` settled in time.
+ */
+export function settledWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(resolve, ms, false);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/** Calls in flight on pooled blocking connections, so close() can let them finish. */
+export class InFlight {
+  readonly #calls = new Set<Promise<unknown>>();
+
+  /**
+   * Tracks a call until it settles.
+   * @param call - The call.
+   * @returns The same promise.
+   */
+  track<T>(call: Promise<T>): Promise<T> {
+    this.#calls.add(call);
+    const done = () => this.#calls.delete(call);
+    call.then(done, done);
+    return call;
+  }
+
+  /** @returns A promise that settles once every call tracked now has settled. */
+  settled(): Promise<unknown> {
+    return Promise.allSettled([...this.#calls]);
+  }
 }

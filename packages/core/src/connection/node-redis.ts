@@ -4,7 +4,13 @@
  * @internal
  * @module
  */
-import { ClientOfflineError, createClient, createCluster, ErrorReply } from 'redis';
+import {
+  ClientClosedError,
+  ClientOfflineError,
+  createClient,
+  createCluster,
+  ErrorReply,
+} from 'redis';
 
 export { createClient, createCluster };
 
@@ -30,4 +36,18 @@ export function isServerReply(error: unknown): error is Error {
  */
 export function isOffline(error: unknown): boolean {
   return error instanceof ClientOfflineError;
+}
+
+/**
+ * Whether `error` proves the command was never written: the client was offline or closed, or
+ * no pooled connection came in time (generic-pool's `TimeoutError`).
+ * @param error - Anything caught.
+ * @returns `true` when the command certainly did not reach the server.
+ */
+export function isNotSent(error: unknown): boolean {
+  return (
+    error instanceof ClientOfflineError ||
+    error instanceof ClientClosedError ||
+    (error instanceof Error && error.name === 'TimeoutError')
+  );
 }

@@ -5,10 +5,12 @@ import { startStallWatchdog } from '../stall-watchdog.js';
 import {
   closedError,
   describeTarget,
+  InFlight,
   type LinkState,
   ReadyWaiter,
   reconnectStrategy,
   retryOffline,
+  settledWithin,
 } from './link.js';
 import { createClient, isOffline, type StandaloneClient } from './node-redis.js';
 import { clientOptions } from './options.js';
@@ -33,6 +35,8 @@ export class StandaloneTransport implements Transport {
   readonly #hooks: TransportHooks;
   readonly #ready = new ReadyWaiter();
   #closed = false;
+  #closing: Promise<void> | undefined;
+  readonly #inFlight = new InFlight();
   #stopWatchdog: (() => void) | undefined;
   #subscriber: Promise<StandaloneClient> | undefined;
 
@@ -73,6 +77,8 @@ export class StandaloneTransport implements Transport {
 
   async open(): Promise<void> {
     await this.#client.connect();
+    // A server that accepts TCP but never answers (paused, or not Redis) is caught here.
+    await this.#client.sendCommand(['PING']);
     this.#state.connected = true;
     const client = this.#client;
     this.#stopWatchdog = startStallWatchdog(client, this.socketTimeoutMs, async () => {
@@ -97,7 +103,7 @@ export class StandaloneTransport implements Transport {
   }
 
   blocking<T>(_key: string, args: RedisArg[], buffers: boolean): Promise<T> {
-    return this.#dispatch(args, buffers, true) as Promise<T>;
+    return this.#inFlight.track(this.#dispatch(args, buffers, true) as Promise<T>);
   }
 
   /**
@@ -176,11 +182,29 @@ export class StandaloneTransport implements Transport {
 
   close(): Promise<void> {
     this.#closed = true;
-    this.#state.closing = true;
-    return this.#disconnect();
+    this.#closing ??= this.#drain().then(() => this.destroy());
+    return this.#closing;
   }
 
-  async #disconnect(): Promise<void> {
+  /**
+   * Lets the calls in flight finish: a PING queued behind every command on the shared
+   * connection answers after all of them (one connection answers in order), and the pooled
+   * blocking calls settle; at most `socketTimeoutMs`. Then QUIT.
+   */
+  async #drain(): Promise<void> {
+    this.#stopWatchdog?.();
+    const client = this.#client;
+    const barrier = client.isReady ? client.sendCommand(['PING']) : Promise.resolve();
+    const drained = await settledWithin(
+      Promise.all([barrier, this.#inFlight.settled()]),
+      this.socketTimeoutMs,
+    );
+    if (drained && client.isReady) await settledWithin(client.quit(), this.socketTimeoutMs);
+  }
+
+  async destroy(): Promise<void> {
+    this.#closed = true;
+    this.#state.closing = true;
     this.#stopWatchdog?.();
     const quiet = () => undefined;
     const subscriber = this.#subscriber;

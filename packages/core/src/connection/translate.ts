@@ -1,6 +1,7 @@
-import { ConnectionError, FullonCacheError, PubSubError } from '../errors.js';
+import { FullonCacheError, PubSubError } from '../errors.js';
 import type { LinkContext } from './link.js';
-import { isServerReply } from './node-redis.js';
+import { isNotSent, isServerReply } from './node-redis.js';
+import { OutcomeConnectionError } from './outcome.js';
 
 /**
  * How a server error reply is reported: `COMMAND` for ordinary calls, a `PubSubError` for a
@@ -9,10 +10,19 @@ import { isServerReply } from './node-redis.js';
 export type ReplyKind = 'command' | 'subscribe';
 
 /**
+ * Error replies by which the server refuses a command it did not run, during a failover, a
+ * resharding or a restart: retriable, so they are `ConnectionError`s (outcome `not-sent`),
+ * not `COMMAND` errors.
+ */
+const REFUSED_BEFORE_RUNNING = /^(CLUSTERDOWN|TRYAGAIN|MOVED|ASK|LOADING|MASTERDOWN|READONLY)\b/;
+
+/**
  * Translates any failure of a call into the error family — the one place that does. An error
  * of the family passes unchanged; a server error reply becomes code `COMMAND` (or a
- * `PubSubError` for a subscription); anything else (no link, a dropped link, no pooled
- * connection in time) becomes a `ConnectionError` naming the target.
+ * `PubSubError` for a subscription), except a transient refusal (`CLUSTERDOWN`, `TRYAGAIN`,
+ * `MOVED`, `LOADING`, `MASTERDOWN`, `READONLY`…), which is a `ConnectionError` with outcome
+ * `not-sent`; anything else (no link, a dropped link, no pooled connection in time) becomes a
+ * `ConnectionError` naming the target, whose `outcome` says whether the command may have run.
  * @param error - What the transport threw.
  * @param what - The operation, for the message (`GET`, `script tick.set`, `subscribe`).
  * @param link - Target, timeout and pool size, for the message.
@@ -27,6 +37,12 @@ export function translateError(
 ): FullonCacheError {
   if (FullonCacheError.is(error)) return error;
   if (isServerReply(error)) {
+    if (REFUSED_BEFORE_RUNNING.test(error.message)) {
+      return new OutcomeConnectionError(
+        `${what} on Redis at ${link.target} refused, retry: ${error.message}`,
+        { outcome: 'not-sent', cause: error },
+      );
+    }
     return kind === 'subscribe'
       ? new PubSubError(`${what} on Redis at ${link.target} failed: ${error.message}`, {
           cause: error,
@@ -40,7 +56,8 @@ export function translateError(
       : error instanceof Error
         ? error.message
         : String(error);
-  return new ConnectionError(`${what} on Redis at ${link.target} failed: ${reason}`, {
+  return new OutcomeConnectionError(`${what} on Redis at ${link.target} failed: ${reason}`, {
+    outcome: isNotSent(error) ? 'not-sent' : 'unknown',
     cause: error,
   });
 }

@@ -67,8 +67,13 @@ export interface Transport extends LinkContext {
   masters(): Promise<NodePort[]>;
   /** @returns The subscriber connection, opened on first use. */
   pubSub(): Promise<PubSubPort>;
-  /** Drops every connection at once; idempotent. */
+  /**
+   * Drains, then closes: new calls fail at once with a "closed" ConnectionError (not sent),
+   * calls in flight finish (at most `socketTimeoutMs`), then QUIT; idempotent.
+   */
   close(): Promise<void>;
+  /** Drops every connection at once: calls in flight fail (outcome unknown); idempotent. */
+  destroy(): Promise<void>;
 }
 
 /**
