@@ -1,2 +1,11 @@
 // Public API of @fullon/bot.
-export {};
+export { BotCache } from './bot-cache.js';
+export type {
+  BotCacheOptions,
+  LeaseOptions,
+  ReleaseOptions,
+  RenewOptions,
+  UpdateBotOptions,
+} from './bot-cache.js';
+export type { BlockHold, HoldBlockOptions, LeaseLost, LeaseLostReason } from './block-hold.js';
+export type { BotStatus, JsonValue, LeaseInfo, LeaseResult } from './schema.js';

@@ -1,0 +1,181 @@
+import type { CacheConnectionLike } from '@fullon/core';
+import { DecodeError } from '@fullon/core';
+import { type LeaseKeys, leaseMember, parseLeaseMember } from './keys.js';
+import type { LeaseInfo, LeaseResult } from './schema.js';
+import { AcquireStatus, acquireLease } from './scripts/acquire.js';
+import { listIndex } from './scripts/list-index.js';
+import { ReleaseStatus, releaseLease } from './scripts/release.js';
+import { RenewStatus, renewLease } from './scripts/renew.js';
+
+/** A lease as read from its hash. */
+interface StoredLease {
+  holder: string;
+  token: number;
+  expiresAt: number;
+}
+
+const WHOLE = /^(0|[1-9][0-9]{0,15})$/;
+
+/**
+ * Checks the fields of a lease hash (`HMGET h t e`).
+ * @returns The lease, or `null` when the hash is absent.
+ * @throws {DecodeError} when it is present but malformed.
+ */
+function readLease(
+  reply: (string | null)[],
+  key: string,
+): StoredLease | null {
+  const [holder = null, token = null, expires = null] = reply;
+  if (holder === null && token === null && expires === null) return null;
+  if (
+    holder === null ||
+    holder === '' ||
+    token === null ||
+    expires === null ||
+    !WHOLE.test(token) ||
+    !WHOLE.test(expires)
+  ) {
+    throw new DecodeError(key, undefined, 'malformed lease (holder, token or expiry missing)');
+  }
+  return { holder, token: Number(token), expiresAt: Number(expires) };
+}
+
+/**
+ * The lease operations shared by blocks and opening markers; the kind is decided by the keys.
+ * @internal
+ */
+export class LeaseStore {
+  readonly #conn: CacheConnectionLike;
+  readonly #keys: LeaseKeys;
+  /** What the lease protects, for messages: `block` or `opening marker`. */
+  readonly #what: string;
+
+  constructor(conn: CacheConnectionLike, keys: LeaseKeys, what: string) {
+    this.#conn = conn;
+    this.#keys = keys;
+    this.#what = what;
+  }
+
+  async acquire(
+    exId: string,
+    symbol: string,
+    holder: string,
+    ttl: string,
+    force: boolean,
+  ): Promise<LeaseResult> {
+    const lease = this.#keys.lease(exId, symbol);
+    const [status, current = '', token = 0, expiresAt = 0] = await acquireLease(
+      this.#conn,
+      { lease, index: this.#keys.index, fence: this.#keys.fence },
+      { holder, ttl, force, member: leaseMember(exId, symbol) },
+    );
+    switch (status) {
+      case AcquireStatus.taken:
+      case AcquireStatus.renewed:
+        return { acquired: true, holder, token, expiresAt };
+      case AcquireStatus.held:
+        return { acquired: false, holder: current, token: null, expiresAt };
+      case AcquireStatus.corruptLease:
+        throw new DecodeError(lease, undefined, `malformed ${this.#what} (use force to replace it)`);
+      default:
+        throw new DecodeError(
+          this.#keys.index,
+          undefined,
+          `the ${this.#what} index or the fencing counter holds a foreign value`,
+        );
+    }
+  }
+
+  async renew(
+    exId: string,
+    symbol: string,
+    holder: string,
+    ttl: string,
+    token: number | undefined,
+  ): Promise<[RenewStatus, number?]> {
+    const lease = this.#keys.lease(exId, symbol);
+    const reply = await renewLease(
+      this.#conn,
+      { lease, index: this.#keys.index },
+      { holder, ttl, token, member: leaseMember(exId, symbol) },
+    );
+    if (reply[0] === RenewStatus.corrupt) {
+      throw new DecodeError(lease, undefined, `malformed ${this.#what}`);
+    }
+    return reply;
+  }
+
+  async release(
+    exId: string,
+    symbol: string,
+    holder: string | undefined,
+    token: number | undefined,
+  ): Promise<boolean> {
+    const lease = this.#keys.lease(exId, symbol);
+    const status = await releaseLease(
+      this.#conn,
+      { lease, index: this.#keys.index },
+      { holder, token, member: leaseMember(exId, symbol) },
+    );
+    if (status === ReleaseStatus.corrupt) {
+      throw new DecodeError(lease, undefined, `malformed ${this.#what} (force releases it)`);
+    }
+    return status === ReleaseStatus.released;
+  }
+
+  async holder(exId: string, symbol: string): Promise<string | null> {
+    const key = this.#keys.lease(exId, symbol);
+    const reply = await this.#conn.send<(string | null)[]>(key, ['HMGET', key, 'h', 't', 'e']);
+    return readLease(reply, key)?.holder ?? null;
+  }
+
+  async list(): Promise<LeaseInfo[]> {
+    const index = this.#keys.index;
+    const members = await listIndex(this.#conn, index);
+    if (members === -1) {
+      throw new DecodeError(index, undefined, `the ${this.#what} index holds a foreign Redis type`);
+    }
+    const named: [string, string][] = [];
+    for (const member of members) {
+      const parsed = parseLeaseMember(member);
+      if (parsed === undefined) {
+        this.#conn.reportCorrupt(
+          new DecodeError(index, member, `index member is not an escaped exId:symbol pair`),
+        );
+      } else {
+        named.push(parsed);
+      }
+    }
+    const leases = await Promise.all(
+      named.map(([exId, symbol]) => {
+        const key = this.#keys.lease(exId, symbol);
+        return this.#conn.send<(string | null)[]>(key, ['HMGET', key, 'h', 't', 'e']);
+      }),
+    );
+    const out: LeaseInfo[] = [];
+    named.forEach(([exId, symbol], i) => {
+      const key = this.#keys.lease(exId, symbol);
+      try {
+        const lease = readLease(leases[i] ?? [], key);
+        // Gone since the index was read (expired or released): not a live lease any more.
+        if (lease !== null) {
+          out.push({
+            exId,
+            symbol,
+            botId: lease.holder,
+            expiresAt: lease.expiresAt,
+            token: lease.token,
+          });
+        }
+      } catch (error) {
+        if (!DecodeError.is(error)) throw error;
+        this.#conn.reportCorrupt(error);
+      }
+    });
+    return out.sort((a, b) => byName(a.exId, b.exId) || byName(a.symbol, b.symbol));
+  }
+}
+
+function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,92 @@
+import type { CacheConnectionLike } from '@fullon/core';
+import { defineScript } from '@fullon/core/author';
+import { BOT_LUA } from './lua.js';
+
+/**
+ * Takes or renews a lease (a block, or an opening marker) in one step.
+ *
+ * KEYS[1] the lease hash; KEYS[2] its kind's index; KEYS[3] the fencing counter.
+ * ARGV[1] holder (botId string); ARGV[2] TTL (ms); ARGV[3] `1` to take it from any holder;
+ * ARGV[4] the index member.
+ *
+ * Held by the same holder (and not forced): the expiry moves to now + TTL, the token stays.
+ * Free, or forced: a new token = max(last token + 1, server time in µs) — strictly larger than
+ * every token issued before, and, because it never falls behind the clock, larger than every
+ * token issued before a restart or failover that lost the counter (while the servers' clocks
+ * agree to within the outage).
+ *
+ * Returns `{status, holder, token, expiresAt}`: status 1 taken, 2 renewed by its holder, 0 held
+ * by another holder (its holder, token and expiry), -1 the lease is malformed, -2 the index or
+ * the counter is malformed (nothing written in either case; `force` overwrites a malformed lease).
+ * @internal Imported by `bench/` by relative path, to run the very same script raw.
+ */
+export const ACQUIRE = defineScript(
+  'bot.acquire',
+  `${BOT_LUA}
+local force = ARGV[3] == '1'
+if wrong_type(KEYS[2], 'zset') or wrong_type(KEYS[3], 'string') then return {-2} end
+local last = 0
+local stored = redis.call('GET', KEYS[3])
+if stored then
+  last = tonumber(stored)
+  if not last then return {-2} end
+end
+local lease_type = redis.call('TYPE', KEYS[1]).ok
+if lease_type ~= 'none' and not force then
+  if lease_type ~= 'hash' then return {-1} end
+  local holder, token, expires = lease_read(KEYS[1])
+  if not holder then return {-1} end
+  if holder ~= ARGV[1] then return {0, holder, token, expires} end
+  local renewed = now_ms() + tonumber(ARGV[2])
+  redis.call('HSET', KEYS[1], 'e', num(renewed))
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  redis.call('ZADD', KEYS[2], num(renewed), ARGV[4])
+  keep_index(KEYS[2], ARGV[2])
+  return {2, holder, token, renewed}
+end
+local now = now_us()
+local token = math.max(last + 1, now)
+local expires = math.floor(now / 1000) + tonumber(ARGV[2])
+redis.call('SET', KEYS[3], num(token))
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'h', ARGV[1], 't', num(token), 'e', num(expires))
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. num(math.floor(now / 1000)))
+redis.call('ZADD', KEYS[2], num(expires), ARGV[4])
+keep_index(KEYS[2], ARGV[2])
+return {1, ARGV[1], token, expires}
+`,
+);
+
+/** Status of {@link acquireLease}'s reply. */
+export const AcquireStatus = {
+  taken: 1,
+  renewed: 2,
+  held: 0,
+  corruptLease: -1,
+  corruptIndex: -2,
+} as const;
+/** One of {@link AcquireStatus}. */
+export type AcquireStatus = (typeof AcquireStatus)[keyof typeof AcquireStatus];
+
+/** What {@link acquireLease} answers: status, then holder, token and expiry when known. */
+export type AcquireReply = [AcquireStatus, string?, number?, number?];
+
+/**
+ * Runs {@link ACQUIRE}.
+ * @param conn - Connection.
+ * @param keys - The lease, its index and the fencing counter.
+ * @param args - Holder, TTL, whether to force, the index member.
+ * @returns The status and the lease as it stands.
+ */
+export function acquireLease(
+  conn: CacheConnectionLike,
+  keys: { lease: string; index: string; fence: string },
+  args: { holder: string; ttl: string; force: boolean; member: string },
+): Promise<AcquireReply> {
+  return conn.runScript<AcquireReply>(
+    ACQUIRE,
+    [keys.lease, keys.index, keys.fence],
+    [args.holder, args.ttl, args.force ? '1' : '0', args.member],
+  );
+}

@@ -1,0 +1,52 @@
+/**
+ * Lua shared by the bot scripts. Every deadline and token comes from the server clock
+ * (`TIME`), so the clocks of the bots never matter.
+ *
+ * - `now_ms()`, `now_us()`: the server clock.
+ * - `wrong_type(key, kind)`: whether `key` exists with another type than `kind`; scripts check
+ *   every key before their first write, so a foreign key fails a call without a half write.
+ * - `keep_index(index, ttl_ms)`: keeps an index key alive at least as long as its latest member.
+ * - `lease_read(key)`: holder, token and expiry of a lease hash, or `false` when it is malformed.
+ * - `hset_pairs(key, from)`: HSET of the field/value pairs in ARGV from position `from`, in
+ *   batches (Lua's `unpack` has a stack limit).
+ * @internal
+ */
+export const BOT_LUA = `
+local function now_us()
+  local clock = redis.call('TIME')
+  return tonumber(clock[1]) * 1000000 + tonumber(clock[2])
+end
+local function now_ms()
+  return math.floor(now_us() / 1000)
+end
+local function num(n)
+  return string.format('%.0f', n)
+end
+local function wrong_type(key, kind)
+  local t = redis.call('TYPE', key).ok
+  return t ~= 'none' and t ~= kind
+end
+local function keep_index(index, ttl_ms)
+  if redis.call('PEXPIRE', index, ttl_ms, 'GT') == 0 and redis.call('PTTL', index) == -1 then
+    redis.call('PEXPIRE', index, ttl_ms)
+  end
+end
+local function lease_read(key)
+  local cur = redis.call('HMGET', key, 'h', 't', 'e')
+  local token = tonumber(cur[2])
+  local expires = tonumber(cur[3])
+  if not cur[1] or not token or not expires then return false end
+  return cur[1], token, expires, cur[2]
+end
+local function hset_pairs(key, from)
+  local batch = {}
+  for i = from, #ARGV do
+    batch[#batch + 1] = ARGV[i]
+    if #batch == 200 then
+      redis.call('HSET', key, unpack(batch))
+      batch = {}
+    end
+  end
+  if #batch > 0 then redis.call('HSET', key, unpack(batch)) end
+end
+`;

@@ -1,0 +1,59 @@
+import type { CacheConnectionLike } from '@fullon/core';
+import { defineScript } from '@fullon/core/author';
+import { BOT_LUA } from './lua.js';
+
+/**
+ * Releases a lease: only its holder (under the expected token, when one is given) may, unless
+ * forced.
+ *
+ * KEYS[1] the lease hash; KEYS[2] its kind's index.
+ * ARGV[1] holder, or `''` to release whoever holds it (force); ARGV[2] the token the lease must
+ * carry, or `''`; ARGV[3] the index member.
+ * Returns 1 released, 0 no lease, 3 held by another holder or token (nothing written), -1
+ * malformed (nothing written; a forced release deletes it).
+ * @internal
+ */
+export const RELEASE = defineScript(
+  'bot.release',
+  `${BOT_LUA}
+if wrong_type(KEYS[2], 'zset') then return -1 end
+local lease_type = redis.call('TYPE', KEYS[1]).ok
+if lease_type == 'none' then
+  redis.call('ZREM', KEYS[2], ARGV[3])
+  return 0
+end
+if ARGV[1] ~= '' then
+  if lease_type ~= 'hash' then return -1 end
+  local holder, token, expires, token_text = lease_read(KEYS[1])
+  if not holder then return -1 end
+  if holder ~= ARGV[1] or (ARGV[2] ~= '' and token_text ~= ARGV[2]) then return 3 end
+end
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[2], ARGV[3])
+return 1
+`,
+);
+
+/** What {@link releaseLease} answers. */
+export const ReleaseStatus = { released: 1, absent: 0, notHolder: 3, corrupt: -1 } as const;
+/** One of {@link ReleaseStatus}. */
+export type ReleaseStatus = (typeof ReleaseStatus)[keyof typeof ReleaseStatus];
+
+/**
+ * Runs {@link RELEASE}.
+ * @param conn - Connection.
+ * @param keys - The lease and its index.
+ * @param args - The holder (`undefined`: whoever holds it), the expected token, the member.
+ * @returns What happened.
+ */
+export function releaseLease(
+  conn: CacheConnectionLike,
+  keys: { lease: string; index: string },
+  args: { holder: string | undefined; token: number | undefined; member: string },
+): Promise<ReleaseStatus> {
+  return conn.runScript<ReleaseStatus>(
+    RELEASE,
+    [keys.lease, keys.index],
+    [args.holder ?? '', args.token === undefined ? '' : String(args.token), args.member],
+  );
+}

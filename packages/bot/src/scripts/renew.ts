@@ -1,0 +1,54 @@
+import type { CacheConnectionLike } from '@fullon/core';
+import { defineScript } from '@fullon/core/author';
+import { BOT_LUA } from './lua.js';
+
+/**
+ * Renews a lease for its holder: the expiry moves to now + TTL (server clock), the token stays.
+ *
+ * KEYS[1] the lease hash; KEYS[2] its kind's index.
+ * ARGV[1] holder; ARGV[2] TTL (ms); ARGV[3] the token the lease must carry, or `''` for any;
+ * ARGV[4] the index member.
+ * Returns `{status, expiresAt}`: 1 renewed, 0 no lease (expired or released), 3 held by another
+ * holder or under another token (stolen), -1 malformed (nothing written).
+ * @internal
+ */
+export const RENEW = defineScript(
+  'bot.renew',
+  `${BOT_LUA}
+if wrong_type(KEYS[1], 'hash') or wrong_type(KEYS[2], 'zset') then return {-1} end
+if redis.call('EXISTS', KEYS[1]) == 0 then return {0} end
+local holder, token, expires, token_text = lease_read(KEYS[1])
+if not holder then return {-1} end
+if holder ~= ARGV[1] or (ARGV[3] ~= '' and token_text ~= ARGV[3]) then return {3} end
+local renewed = now_ms() + tonumber(ARGV[2])
+redis.call('HSET', KEYS[1], 'e', num(renewed))
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+redis.call('ZADD', KEYS[2], num(renewed), ARGV[4])
+keep_index(KEYS[2], ARGV[2])
+return {1, renewed}
+`,
+);
+
+/** Status of {@link renewLease}'s reply. */
+export const RenewStatus = { renewed: 1, absent: 0, stolen: 3, corrupt: -1 } as const;
+/** One of {@link RenewStatus}. */
+export type RenewStatus = (typeof RenewStatus)[keyof typeof RenewStatus];
+
+/**
+ * Runs {@link RENEW}.
+ * @param conn - Connection.
+ * @param keys - The lease and its index.
+ * @param args - Holder, TTL, the expected token (or `undefined`), the index member.
+ * @returns The status, and the new expiry when renewed.
+ */
+export function renewLease(
+  conn: CacheConnectionLike,
+  keys: { lease: string; index: string },
+  args: { holder: string; ttl: string; token: number | undefined; member: string },
+): Promise<[RenewStatus, number?]> {
+  return conn.runScript<[RenewStatus, number?]>(
+    RENEW,
+    [keys.lease, keys.index],
+    [args.holder, args.ttl, args.token === undefined ? '' : String(args.token), args.member],
+  );
+}
