@@ -121,21 +121,21 @@ describe('AccountCache balances', () => {
     const accounts = new AccountCache(conn());
     await accounts.setUserBalances(6, { BTC: btc });
     const before = await snapshot(conn());
-    const cases: [Promise<unknown>, string][] = [
-      [accounts.updateUserBalance(6, 'BTC', { ...btc, free: Number.NaN }), 'balance.free'],
-      [accounts.updateUserBalance(6, '', btc), 'currency'],
-      [accounts.updateUserBalance(-1, 'BTC', btc), 'exId'],
-      [accounts.updateUserBalance(6, 'BTC', { total: 1 } as Balance), 'balance.free'],
+    const cases: [() => Promise<unknown>, string][] = [
+      [() => accounts.updateUserBalance(6, 'BTC', { ...btc, free: Number.NaN }), 'balance.free'],
+      [() => accounts.updateUserBalance(6, '', btc), 'currency'],
+      [() => accounts.updateUserBalance(-1, 'BTC', btc), 'exId'],
+      [() => accounts.updateUserBalance(6, 'BTC', { total: 1 } as Balance), 'balance.free'],
       [
-        accounts.setUserBalances(6, { ETH: eth, BTC: { ...btc, used: '0' } as unknown as Balance }),
+        () => accounts.setUserBalances(6, { ETH: eth, BTC: { ...btc, used: '0' } as unknown as Balance }),
         'balances.BTC.used',
       ],
-      [accounts.setUserBalances(6, null as unknown as Record<string, Balance>), 'balances'],
-      [accounts.getUserBalance(6, 'x'.repeat(257)), 'currency'],
-      [accounts.getUserBalances(1.5), 'exId'],
+      [() => accounts.setUserBalances(6, null as unknown as Record<string, Balance>), 'balances'],
+      [() => accounts.getUserBalance(6, 'x'.repeat(257)), 'currency'],
+      [() => accounts.getUserBalances(1.5), 'exId'],
     ];
     for (const [call, field] of cases) {
-      const error = await rejection(call);
+      const error = await rejection(call());
       expect(ValidationError.is(error), String(error)).toBe(true);
       expect((error as ValidationError).field).toBe(field);
       expect((error as ValidationError).message).toContain(field);

@@ -122,20 +122,20 @@ describe('AccountCache positions', () => {
     const accounts = new AccountCache(conn());
     await accounts.setPosition(8, btc);
     const before = await snapshot(conn());
-    const cases: [Promise<unknown>, string][] = [
-      [accounts.setPosition(8, { ...btc, volume: Number.POSITIVE_INFINITY }), 'position.volume'],
-      [accounts.setPosition(8, { ...btc, price: -1 }), 'position.price'],
-      [accounts.setPosition(8, { ...btc, time: 1_700_000_000 }), 'position.time'],
-      [accounts.setPosition(8, { ...btc, exId: 9 }), 'position.exId'],
-      [accounts.setPosition(8, { ...btc, symbol: '' }), 'position.symbol'],
-      [accounts.upsertPositions(8, [eth, { ...eth, price: Number.NaN }]), 'positions[1].price'],
-      [accounts.upsertPositions(8, [eth, btc, eth]), 'positions[2].symbol'],
-      [accounts.upsertPositions(8, 'BTC' as unknown as PositionInput[]), 'positions'],
-      [accounts.deletePosition(8, '\uD800'), 'symbol'],
-      [accounts.getPositions({} as unknown as number), 'exId'],
+    const cases: [() => Promise<unknown>, string][] = [
+      [() => accounts.setPosition(8, { ...btc, volume: Number.POSITIVE_INFINITY }), 'position.volume'],
+      [() => accounts.setPosition(8, { ...btc, price: -1 }), 'position.price'],
+      [() => accounts.setPosition(8, { ...btc, time: 1_700_000_000 }), 'position.time'],
+      [() => accounts.setPosition(8, { ...btc, exId: 9 }), 'position.exId'],
+      [() => accounts.setPosition(8, { ...btc, symbol: '' }), 'position.symbol'],
+      [() => accounts.upsertPositions(8, [eth, { ...eth, price: Number.NaN }]), 'positions[1].price'],
+      [() => accounts.upsertPositions(8, [eth, btc, eth]), 'positions[2].symbol'],
+      [() => accounts.upsertPositions(8, 'BTC' as unknown as PositionInput[]), 'positions'],
+      [() => accounts.deletePosition(8, '\uD800'), 'symbol'],
+      [() => accounts.getPositions({} as unknown as number), 'exId'],
     ];
     for (const [call, field] of cases) {
-      const error = await rejection(call);
+      const error = await rejection(call());
       expect(ValidationError.is(error), String(error)).toBe(true);
       expect((error as ValidationError).field).toBe(field);
     }

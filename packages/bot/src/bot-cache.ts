@@ -271,7 +271,7 @@ export class BotCache implements AsyncDisposable {
    * @throws {DecodeError} when the stored block is malformed.
    * @throws {ConnectionError} when Redis is unreachable.
    */
-  isBlocked(exId: Id, symbol: string): Promise<string | null> {
+  async isBlocked(exId: Id, symbol: string): Promise<string | null> {
     return this.#blocks.holder(idKey(exId, 'exId'), checkName(symbol, 'symbol'));
   }
 
@@ -391,7 +391,7 @@ export class BotCache implements AsyncDisposable {
    * @throws {DecodeError} when the stored marker is malformed.
    * @throws {ConnectionError} when Redis is unreachable.
    */
-  isOpeningPosition(exId: Id, symbol: string): Promise<string | null> {
+  async isOpeningPosition(exId: Id, symbol: string): Promise<string | null> {
     return this.#openings.holder(idKey(exId, 'exId'), checkName(symbol, 'symbol'));
   }
 
@@ -574,7 +574,7 @@ export class BotCache implements AsyncDisposable {
         const entry = StatusEntryLayout.decode(this.connection.codec, bytes, key, field, {
           key: field,
         });
-        data.push([field, entry.value]);
+        data.push([field, entry.value ?? null]);
       }
     }
     if (updatedAt === undefined) throw new DecodeError(key, undefined, 'update time missing');

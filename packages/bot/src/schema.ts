@@ -79,10 +79,14 @@ export function copyBotData(data: unknown): Record<string, JsonValue> {
   return copy;
 }
 
-/** @internal One stored entry of a status record: its name travels with it (identity check). */
+/**
+ * @internal One stored entry of a status record: its name travels with it (identity check).
+ * `value` is optional in the layout only because a tuple stores `null` as an absent slot; a
+ * decoded absent value is `null`.
+ */
 export const StatusEntry = v.object({
   key: Name,
-  value: v.custom<JsonValue>((input) => isJson(input), 'must be plain data'),
+  value: v.optional(v.custom<JsonValue>((input) => isJson(input), 'must be plain data')),
 });
 /** @internal Output type of {@link StatusEntry}. */
 export type StatusEntry = v.InferOutput<typeof StatusEntry>;
