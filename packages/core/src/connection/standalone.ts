@@ -2,6 +2,7 @@ import type { CacheConfig } from '../config.js';
 import type { RedisArg } from '../connection-like.js';
 import { ConnectionError } from '../errors.js';
 import { startStallWatchdog } from '../stall-watchdog.js';
+import { IsolatedCalls } from './isolated.js';
 import {
   closedError,
   describeTarget,
@@ -37,6 +38,7 @@ export class StandaloneTransport implements Transport {
   #closed = false;
   #closing: Promise<void> | undefined;
   readonly #inFlight = new InFlight();
+  readonly #isolated = new IsolatedCalls(this);
   #stopWatchdog: (() => void) | undefined;
   #subscriber: Promise<StandaloneClient> | undefined;
 
@@ -87,6 +89,7 @@ export class StandaloneTransport implements Transport {
           `Redis at ${this.target} stopped answering for ${this.socketTimeoutMs} ms`,
         ),
       );
+      this.#isolated.dropAll();
       // Dropping the link rejects every command waiting on it; then connect again (the
       // reconnect strategy backs off while the server stays unreachable).
       await client.disconnect().catch(() => undefined);
@@ -129,13 +132,11 @@ export class StandaloneTransport implements Transport {
     if (!isolated) {
       return buffers ? client.sendCommand(args, RETURN_BUFFERS) : client.sendCommand(args);
     }
-    return client
-      .sendCommand(args, { returnBuffers: buffers, isolated: true })
-      .catch((error: unknown): Promise<unknown> => {
-        if (!isOffline(error)) throw error;
-        const until = deadline ?? Date.now() + this.socketTimeoutMs;
-        return retryOffline(error, until, () => this.#dispatch(args, buffers, isolated, until));
-      });
+    return this.#isolated.run(client, args, buffers).catch((error: unknown): Promise<unknown> => {
+      if (!isOffline(error)) throw error;
+      const until = deadline ?? Date.now() + this.socketTimeoutMs;
+      return retryOffline(error, until, () => this.#dispatch(args, buffers, isolated, until));
+    });
   }
 
   async masters(): Promise<NodePort[]> {
