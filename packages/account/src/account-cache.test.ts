@@ -1,5 +1,5 @@
 import { ConfigurationError, ValidationError } from '@fullon/core';
-import { rejection, redisTarget, useTestConnection } from '@fullon/core/testing';
+import { redisTarget, rejection, useTestConnection } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { AccountCache } from './account-cache.js';
 

@@ -256,7 +256,12 @@ export class AccountCache implements AsyncDisposable {
    */
   async setPosition(exId: Id, position: PositionInput): Promise<boolean> {
     const id = idKey(exId, 'exId');
-    const stored = this.#stored(exId, id, validateAt(PositionInput, position, 'position'), 'position');
+    const stored = this.#stored(
+      exId,
+      id,
+      validateAt(PositionInput, position, 'position'),
+      'position',
+    );
     const hash = this.#keys.positions(id);
     const reply = await putField(
       this.connection,

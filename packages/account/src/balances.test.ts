@@ -127,7 +127,11 @@ describe('AccountCache balances', () => {
       [() => accounts.updateUserBalance(-1, 'BTC', btc), 'exId'],
       [() => accounts.updateUserBalance(6, 'BTC', { total: 1 } as Balance), 'balance.free'],
       [
-        () => accounts.setUserBalances(6, { ETH: eth, BTC: { ...btc, used: '0' } as unknown as Balance }),
+        () =>
+          accounts.setUserBalances(6, {
+            ETH: eth,
+            BTC: { ...btc, used: '0' } as unknown as Balance,
+          }),
         'balances.BTC.used',
       ],
       [() => accounts.setUserBalances(6, null as unknown as Record<string, Balance>), 'balances'],

@@ -38,7 +38,10 @@ describe('AccountCache positions', () => {
   it('getPositions(1) returns account 1 only, never exchange 2', async () => {
     const accounts = new AccountCache(conn());
     await accounts.upsertPositions(21, [btc, eth]);
-    await accounts.upsertPositions(22, [{ ...btc, volume: 9 }, { ...eth, symbol: 'SOL/USDT' }]);
+    await accounts.upsertPositions(22, [
+      { ...btc, volume: 9 },
+      { ...eth, symbol: 'SOL/USDT' },
+    ]);
     const one = await accounts.getPositions(21);
     expect(one.map((p) => [p.exId, p.symbol])).toEqual([
       [21, 'BTC/USDT'],
@@ -109,7 +112,9 @@ describe('AccountCache positions', () => {
       expect(await accounts.getAllPositions()).toEqual([]);
       expect(await accounts.cleanPositions()).toBe(0);
       // Balances stay; the account without balances left the index.
-      expect(await accounts.getAllAccounts()).toEqual({ 7: { BTC: { total: 1, free: 1, used: 0 } } });
+      expect(await accounts.getAllAccounts()).toEqual({
+        7: { BTC: { total: 1, free: 1, used: 0 } },
+      });
       const index = new AccountKeys(own.keys).index;
       expect(await own.send<string[]>(index, ['ZRANGE', index, '0', '-1'])).toEqual(['7']);
     } finally {
@@ -123,12 +128,18 @@ describe('AccountCache positions', () => {
     await accounts.setPosition(8, btc);
     const before = await snapshot(conn());
     const cases: [() => Promise<unknown>, string][] = [
-      [() => accounts.setPosition(8, { ...btc, volume: Number.POSITIVE_INFINITY }), 'position.volume'],
+      [
+        () => accounts.setPosition(8, { ...btc, volume: Number.POSITIVE_INFINITY }),
+        'position.volume',
+      ],
       [() => accounts.setPosition(8, { ...btc, price: -1 }), 'position.price'],
       [() => accounts.setPosition(8, { ...btc, time: 1_700_000_000 }), 'position.time'],
       [() => accounts.setPosition(8, { ...btc, exId: 9 }), 'position.exId'],
       [() => accounts.setPosition(8, { ...btc, symbol: '' }), 'position.symbol'],
-      [() => accounts.upsertPositions(8, [eth, { ...eth, price: Number.NaN }]), 'positions[1].price'],
+      [
+        () => accounts.upsertPositions(8, [eth, { ...eth, price: Number.NaN }]),
+        'positions[1].price',
+      ],
       [() => accounts.upsertPositions(8, [eth, btc, eth]), 'positions[2].symbol'],
       [() => accounts.upsertPositions(8, 'BTC' as unknown as PositionInput[]), 'positions'],
       [() => accounts.deletePosition(8, '\uD800'), 'symbol'],
@@ -139,9 +150,9 @@ describe('AccountCache positions', () => {
       expect(ValidationError.is(error), String(error)).toBe(true);
       expect((error as ValidationError).field).toBe(field);
     }
-    expect(String(await rejection(accounts.setPosition(8, { ...btc, time: 1_700_000_000 })))).toMatch(
-      /seconds/,
-    );
+    expect(
+      String(await rejection(accounts.setPosition(8, { ...btc, time: 1_700_000_000 }))),
+    ).toMatch(/seconds/);
     expect(await snapshot(conn())).toBe(before);
   });
 

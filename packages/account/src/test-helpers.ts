@@ -1,6 +1,5 @@
 // Test support, excluded from the build (tsconfig.build.json, package.json "files").
-import type { DecodeError } from '@fullon/core';
-import type { CacheConnection } from '@fullon/core';
+import type { CacheConnection, DecodeError } from '@fullon/core';
 import { listKeys, testConnection } from '@fullon/core/testing';
 
 export { listKeys };

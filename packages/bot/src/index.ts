@@ -1,5 +1,6 @@
 // Public API of @fullon/bot.
-export { BotCache } from './bot-cache.js';
+
+export type { BlockHold, HoldBlockOptions, LeaseLost, LeaseLostReason } from './block-hold.js';
 export type {
   BotCacheOptions,
   LeaseOptions,
@@ -7,5 +8,5 @@ export type {
   RenewOptions,
   UpdateBotOptions,
 } from './bot-cache.js';
-export type { BlockHold, HoldBlockOptions, LeaseLost, LeaseLostReason } from './block-hold.js';
+export { BotCache } from './bot-cache.js';
 export type { BotStatus, JsonValue, LeaseInfo, LeaseResult } from './schema.js';

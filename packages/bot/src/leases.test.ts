@@ -68,9 +68,9 @@ describe('BotCache blocks', () => {
     const bots = new BotCache(conn());
     const held = await bots.blockExchange(5, 'BTC/USDT', 'bot-a');
     expect(await bots.unblockExchange(5, 'BTC/USDT', 'bot-b')).toBe(false);
-    expect(await bots.unblockExchange(5, 'BTC/USDT', 'bot-a', { token: (held.token ?? 0) + 1 })).toBe(
-      false,
-    );
+    expect(
+      await bots.unblockExchange(5, 'BTC/USDT', 'bot-a', { token: (held.token ?? 0) + 1 }),
+    ).toBe(false);
     expect(await bots.isBlocked(5, 'BTC/USDT')).toBe('bot-a');
     const before = await snapshot(conn());
     const error = await rejection(bots.unblockExchange(5, 'BTC/USDT', {}));
@@ -134,7 +134,13 @@ describe('BotCache blocks', () => {
       await until(async () => (await bots.getBlocks()).length === 2, 5_000);
       expect(await bots.getBlocks()).toEqual([
         { exId: '1', symbol: 'ETH/USDT', botId: 'bot-a', expiresAt: a.expiresAt, token: a.token },
-        { exId: 'kraken:main', symbol: 'BTC/USD', botId: '9', expiresAt: b.expiresAt, token: b.token },
+        {
+          exId: 'kraken:main',
+          symbol: 'BTC/USD',
+          botId: '9',
+          expiresAt: b.expiresAt,
+          token: b.token,
+        },
       ]);
       const index = new BotKeys(own.keys).block.index;
       expect(await own.send<string[]>(index, ['ZRANGE', index, '0', '-1'])).not.toContain(
@@ -158,7 +164,10 @@ describe('BotCache blocks', () => {
       [() => bots.blockExchange(8, 'BTC/USDT', 1.5), 'botId'],
       [() => bots.blockExchange(8, 'BTC/USDT', 'bot-b', { ttlMs: 0 }), 'ttlMs'],
       [() => bots.blockExchange(8, 'BTC/USDT', 'bot-b', { ttlMs: 1e13 }), 'ttlMs'],
-      [() => bots.blockExchange(8, 'BTC/USDT', 'bot-b', { force: 'yes' as unknown as boolean }), 'force'],
+      [
+        () => bots.blockExchange(8, 'BTC/USDT', 'bot-b', { force: 'yes' as unknown as boolean }),
+        'force',
+      ],
       [() => bots.renewBlock(8, 'BTC/USDT', 'bot-a', { token: -3 }), 'token'],
       [() => bots.unblockExchange(8, 'BTC/USDT', 'bot-a', { token: 0.5 }), 'token'],
       [() => bots.markOpeningPosition(8, 'x'.repeat(257), 'bot-a'), 'symbol'],
@@ -181,7 +190,10 @@ describe('BotCache blocks', () => {
     const bad = keys.block.lease('9', 'BAD/USDT');
     await conn().send(bad, ['HDEL', bad, 't']);
 
-    for (const call of [bots.isBlocked(9, 'BAD/USDT'), bots.blockExchange(9, 'BAD/USDT', 'bot-b')]) {
+    for (const call of [
+      bots.isBlocked(9, 'BAD/USDT'),
+      bots.blockExchange(9, 'BAD/USDT', 'bot-b'),
+    ]) {
       const error = await rejection(call);
       expect(DecodeError.is(error)).toBe(true);
       expect((error as DecodeError).key).toBe(bad);

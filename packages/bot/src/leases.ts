@@ -21,10 +21,7 @@ const WHOLE = /^(0|[1-9][0-9]{0,15})$/;
  * @returns The lease, or `null` when the hash is absent.
  * @throws {DecodeError} when it is present but malformed.
  */
-function readLease(
-  reply: (string | null)[],
-  key: string,
-): StoredLease | null {
+function readLease(reply: (string | null)[], key: string): StoredLease | null {
   const [holder = null, token = null, expires = null] = reply;
   if (holder === null && token === null && expires === null) return null;
   if (
@@ -76,7 +73,11 @@ export class LeaseStore {
       case AcquireStatus.held:
         return { acquired: false, holder: current, token: null, expiresAt };
       case AcquireStatus.corruptLease:
-        throw new DecodeError(lease, undefined, `malformed ${this.#what} (use force to replace it)`);
+        throw new DecodeError(
+          lease,
+          undefined,
+          `malformed ${this.#what} (use force to replace it)`,
+        );
       default:
         throw new DecodeError(
           this.#keys.index,

@@ -42,11 +42,7 @@ export function cleanPositions(
   index: string,
   accounts: readonly { exId: string; positions: string; balances: string }[],
 ): Promise<number> {
-  const keys = [
-    index,
-    ...accounts.map((a) => a.positions),
-    ...accounts.map((a) => a.balances),
-  ];
+  const keys = [index, ...accounts.map((a) => a.positions), ...accounts.map((a) => a.balances)];
   return conn.runScript<number>(
     CLEAN_POSITIONS,
     keys,
