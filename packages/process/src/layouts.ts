@@ -1,0 +1,103 @@
+import { DecodeError } from '@fullon/core';
+import { defineLayout } from '@fullon/core/author';
+import {
+  type Broadcast,
+  type JsonObject,
+  type JsonValue,
+  type ProcessRecord,
+  StoredBroadcast,
+  StoredProcess,
+} from './schema.js';
+
+/**
+ * A stored process: the tuple `[1, processId, type, component, status, message, params,
+ * createdAt, updatedAt, lastSeen]`, params a map of name → JSON text. The Lua scripts in
+ * `scripts/record-lua.ts` read and write this exact shape; change both together.
+ * @internal Imported by the cache, its tests and `bench/` by relative path.
+ */
+export const ProcessLayout = defineLayout({
+  name: 'process',
+  version: 1,
+  schema: StoredProcess,
+  fields: [
+    'processId',
+    'type',
+    'component',
+    'status',
+    'message',
+    'params',
+    'createdAt',
+    'updatedAt',
+    'lastSeen',
+  ],
+});
+
+/**
+ * A broadcast message: the tuple `[1, type, message, data, time]`.
+ * @internal
+ */
+export const BroadcastLayout = defineLayout({
+  name: 'broadcast',
+  version: 1,
+  schema: StoredBroadcast,
+  fields: ['type', 'message', 'data', 'time'],
+});
+
+/**
+ * @param params - Validated params.
+ * @returns The stored form: each value as its JSON text.
+ * @internal
+ */
+export function storeParams(params: JsonObject): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(params)) out[name] = JSON.stringify(value);
+  return out;
+}
+
+/**
+ * Turns a verified stored record into what reads return.
+ * @param stored - A record from {@link ProcessLayout}.
+ * @param key - Its key, for the error.
+ * @returns The record with params parsed.
+ * @throws {DecodeError} when a param is not valid JSON.
+ * @internal
+ */
+export function toRecord(stored: StoredProcess, key: string): ProcessRecord {
+  const params: JsonObject = {};
+  for (const [name, text] of Object.entries(stored.params)) {
+    try {
+      params[name] = JSON.parse(text) as JsonValue;
+    } catch (cause) {
+      throw new DecodeError(key, undefined, `stored process.params.${name} is not JSON`, { cause });
+    }
+  }
+  return { ...stored, params };
+}
+
+/**
+ * Decodes a stored process (strict: every rule re-checked, the id must be the key's).
+ * @param codec - The connection's codec.
+ * @param bytes - Stored bytes.
+ * @param key - Redis key.
+ * @param processId - The id the key names.
+ * @returns The record.
+ * @throws {DecodeError} on anything corrupt.
+ * @internal
+ */
+export function decodeProcess(
+  codec: Parameters<typeof ProcessLayout.decode>[0],
+  bytes: Uint8Array,
+  key: string,
+  processId: string,
+): ProcessRecord {
+  return toRecord(ProcessLayout.decode(codec, bytes, key, undefined, { processId }), key);
+}
+
+/** @internal */
+export function decodeBroadcast(
+  codec: Parameters<typeof BroadcastLayout.decode>[0],
+  bytes: Uint8Array,
+  channel: string,
+): Broadcast {
+  return BroadcastLayout.decode(codec, bytes, channel) as Broadcast;
+}

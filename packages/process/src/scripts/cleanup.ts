@@ -1,0 +1,170 @@
+import type { CacheConnectionLike, RedisArg } from '@fullon/core';
+import { defineScript } from '@fullon/core/author';
+import { RECORD_LUA } from './record-lua.js';
+import { PRUNE_LUA } from './register.js';
+
+/**
+ * Cleans one page of the live index, in one step. For each given process still in the live
+ * index: no record (it expired or was deleted) → its entry is removed (dangling); a record
+ * that does not decode → its entry is removed and its id returned (the record is left for
+ * inspection); last heartbeat before the stale cutoff → stopped (status `stopped`, the given
+ * message, moved to the stopped index, lives a TTL from now); otherwise left in place. The
+ * stopped index loses entries older than the TTL.
+ *
+ * Every record is read and decoded, and every new record encoded, before the first write.
+ *
+ * KEYS[1] live index, KEYS[2] stopped index (KEYS[2..4] get their TTL renewed), KEYS[3]
+ * components, KEYS[4] live index again (placeholder), then one record key per id.
+ * ARGV[1] codec, ARGV[2] now, ARGV[3] TTL, ARGV[4] stale cutoff (ms), ARGV[5] message, then
+ * the ids, aligned with KEYS[5..].
+ * Returns `{stopped, dangling, kept, corrupt ids…}`, or `{-2}` when an index key holds
+ * another type (nothing written).
+ * @internal
+ */
+const CLEANUP = defineScript(
+  'process.cleanup',
+  `-- KEYS live, stopped, components, live, records... | ARGV codec, now, ttl, cutoff, message, ids...
+${RECORD_LUA}
+${PRUNE_LUA}
+if wrongType({KEYS[1], KEYS[2]}, {KEYS[3]}) then return {-2} end
+local now, ttl, cutoff = tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
+local stale, dangling, corrupt, kept = {}, {}, {}, 0
+for i = 6, #ARGV do
+  local id, key = ARGV[i], KEYS[i - 1]
+  local score = redis.call('ZSCORE', KEYS[1], id)
+  if score and tonumber(score) < cutoff then
+    local raw = redis.call('GET', key)
+    if not raw then
+      dangling[#dangling + 1] = id
+    else
+      local t = decode(raw, id)
+      if t then
+        t[5] = 'stopped'
+        t[6] = ARGV[5]
+        t[9] = now
+        stale[#stale + 1] = {id, key, encode(t)}
+      else
+        corrupt[#corrupt + 1] = id
+      end
+    end
+  elseif score then
+    if redis.call('EXISTS', key) == 0 then dangling[#dangling + 1] = id else kept = kept + 1 end
+  end
+end
+for _, s in ipairs(stale) do
+  redis.call('SET', s[2], s[3], 'PX', ttl)
+  redis.call('ZREM', KEYS[1], s[1])
+  redis.call('ZADD', KEYS[2], now, s[1])
+end
+for _, id in ipairs(dangling) do redis.call('ZREM', KEYS[1], id) end
+for _, id in ipairs(corrupt) do redis.call('ZREM', KEYS[1], id) end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. (now - tonumber(ttl)))
+if #stale > 0 then refresh(ttl) end
+local reply = {#stale, #dangling, kept}
+for _, id in ipairs(corrupt) do reply[#reply + 1] = id end
+return reply
+`,
+);
+
+/** Keys of {@link cleanupScript}. */
+export interface CleanupKeys {
+  live: string;
+  stopped: string;
+  components: string;
+}
+
+/** Arguments of {@link cleanupScript}. */
+export interface CleanupArgs {
+  codec: string;
+  now: number;
+  ttlMs: string;
+  cutoff: number;
+  message: string;
+  ids: readonly string[];
+  records: readonly string[];
+}
+
+/** What one page of cleanup did. */
+export interface CleanupPage {
+  stopped: number;
+  dangling: number;
+  kept: number;
+  corrupt: string[];
+}
+
+/**
+ * Runs the cleanup script on one page of ids.
+ * @returns What it did, or `null` when an index key holds another type.
+ * @internal
+ */
+export async function cleanupScript(
+  conn: CacheConnectionLike,
+  keys: CleanupKeys,
+  args: CleanupArgs,
+): Promise<CleanupPage | null> {
+  const argv: RedisArg[] = [
+    args.codec,
+    String(args.now),
+    args.ttlMs,
+    String(args.cutoff),
+    args.message,
+    ...args.ids,
+  ];
+  const reply = await conn.runScript<(number | string)[]>(
+    CLEANUP,
+    [keys.live, keys.stopped, keys.components, keys.live, ...args.records],
+    argv,
+  );
+  const [stopped, dangling, kept, ...corrupt] = reply;
+  if (stopped === -2) return null;
+  return {
+    stopped: Number(stopped),
+    dangling: Number(dangling),
+    kept: Number(kept),
+    corrupt: corrupt.map(String),
+  };
+}
+
+/**
+ * Drops component entries whose record is gone, in one step: an entry is removed only when it
+ * still names the given process and that process has no record.
+ *
+ * KEYS[1] components, then one record key per pair. ARGV pairs (component, processId).
+ * Returns how many entries were removed.
+ * @internal
+ */
+const PRUNE_COMPONENTS = defineScript(
+  'process.prune-components',
+  `-- KEYS[1] components, records... | ARGV (component, processId)...
+local kind = redis.call('TYPE', KEYS[1]).ok
+if kind ~= 'hash' then return 0 end
+local gone = {}
+for i = 1, #ARGV, 2 do
+  local component, id = ARGV[i], ARGV[i + 1]
+  if redis.call('EXISTS', KEYS[(i + 1) / 2 + 1]) == 0 and redis.call('HGET', KEYS[1], component) == id then
+    gone[#gone + 1] = component
+  end
+end
+if #gone > 0 then redis.call('HDEL', KEYS[1], unpack(gone)) end
+return #gone
+`,
+);
+
+/**
+ * Runs the component prune on some (component, processId) pairs.
+ * @returns How many entries were removed.
+ * @internal
+ */
+export function pruneComponentsScript(
+  conn: CacheConnectionLike,
+  components: string,
+  pairs: readonly (readonly [component: string, processId: string, record: string])[],
+): Promise<number> {
+  const argv: RedisArg[] = [];
+  for (const [component, id] of pairs) argv.push(component, id);
+  return conn.runScript<number>(
+    PRUNE_COMPONENTS,
+    [components, ...pairs.map(([, , record]) => record)],
+    argv,
+  );
+}

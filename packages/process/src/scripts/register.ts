@@ -1,0 +1,89 @@
+import type { CacheConnectionLike } from '@fullon/core';
+import { defineScript } from '@fullon/core/author';
+import { RECORD_LUA } from './record-lua.js';
+
+/** Entries of an index older than the TTL removed per write (their records have expired). */
+export const PRUNE_PER_WRITE = 100;
+
+/** Lua that drops up to PRUNE_PER_WRITE entries older than `cutoff` from index `key`. */
+export const PRUNE_LUA = `
+local function prune(key, cutoff)
+  local old = redis.call('ZRANGE', key, '-inf', '(' .. cutoff, 'BYSCORE', 'LIMIT', 0, ${PRUNE_PER_WRITE})
+  if #old > 0 then redis.call('ZREM', key, unpack(old)) end
+end
+local function refresh(ttl)
+  for i = 2, 4 do redis.call('PEXPIRE', KEYS[i], ttl) end
+end
+`;
+
+/**
+ * Stores a new process record, enters it in the index its status calls for (live, or
+ * stopped), points its component at it, prunes index entries older than the TTL and renews
+ * the shared keys' TTL, in one step. Only the index keys' types are read, before any write.
+ *
+ * KEYS[1] record, KEYS[2] live index, KEYS[3] stopped index, KEYS[4] components.
+ * ARGV[1] codec (unused: the bytes come encoded), ARGV[2] processId, ARGV[3] bytes, ARGV[4]
+ * now (ms), ARGV[5] TTL (ms), ARGV[6] component, ARGV[7] '1' when the status is `stopped`.
+ * Returns 1, or -2 when an index key holds another type (nothing written).
+ * @internal
+ */
+const REGISTER = defineScript(
+  'process.register',
+  `-- KEYS[1] record, KEYS[2] live, KEYS[3] stopped, KEYS[4] components | ARGV codec, id, bytes, now, ttl, component, stopped
+${RECORD_LUA}
+${PRUNE_LUA}
+if wrongType({KEYS[2], KEYS[3]}, {KEYS[4]}) then return -2 end
+local now, ttl = tonumber(ARGV[4]), ARGV[5]
+redis.call('SET', KEYS[1], ARGV[3], 'PX', ttl)
+redis.call('ZADD', ARGV[7] == '1' and KEYS[3] or KEYS[2], now, ARGV[2])
+redis.call('HSET', KEYS[4], ARGV[6], ARGV[2])
+prune(KEYS[2], now - tonumber(ttl))
+prune(KEYS[3], now - tonumber(ttl))
+refresh(ttl)
+return 1
+`,
+);
+
+/** Keys of {@link registerScript}. */
+export interface RegisterKeys {
+  record: string;
+  live: string;
+  stopped: string;
+  components: string;
+}
+
+/** Arguments of {@link registerScript}. */
+export interface RegisterArgs {
+  codec: string;
+  processId: string;
+  bytes: Buffer;
+  now: number;
+  ttlMs: string;
+  component: string;
+  stopped: boolean;
+}
+
+/**
+ * Runs the register script.
+ * @returns 1, or -2 when an index key holds another type.
+ * @internal
+ */
+export function registerScript(
+  conn: CacheConnectionLike,
+  keys: RegisterKeys,
+  args: RegisterArgs,
+): Promise<number> {
+  return conn.runScript<number>(
+    REGISTER,
+    [keys.record, keys.live, keys.stopped, keys.components],
+    [
+      args.codec,
+      args.processId,
+      args.bytes,
+      String(args.now),
+      args.ttlMs,
+      args.component,
+      args.stopped ? '1' : '0',
+    ],
+  );
+}

@@ -1,0 +1,118 @@
+import type { CacheConnectionLike, RedisArg } from '@fullon/core';
+import { defineScript } from '@fullon/core/author';
+import { RECORD_LUA } from './record-lua.js';
+import { PRUNE_LUA } from './register.js';
+
+/**
+ * Changes a stored record in one step: status, message, a shallow merge of params (each
+ * given name replaces that param; the others stay), `updatedAt`, and `lastSeen` on a
+ * heartbeat. The record's index follows its status: `stopped` moves it to the stopped index
+ * (and it then lives a TTL from now), anything else to the live index under its `lastSeen`.
+ *
+ * Nothing can fail after the first write: the index keys' types are checked and the stored
+ * record decoded and checked (width, version, every slot's type, its id) and re-encoded before
+ * anything is written. A record that does not decode is reported as corrupt, untouched.
+ *
+ * KEYS[1] record, KEYS[2] live index, KEYS[3] stopped index, KEYS[4] components.
+ * ARGV[1] codec (`msgpack` or `json`), ARGV[2] processId, ARGV[3] now (ms), ARGV[4] TTL (ms),
+ * ARGV[5] '1' for a heartbeat, ARGV[6] new status or '', ARGV[7] '1' when ARGV[8] is the new
+ * message, ARGV[9] '1' to return the bytes, then pairs (param name, JSON text).
+ * Returns `{status, bytes?}`: 1 written, 0 no record, -1 corrupt, -2 an index key of another type.
+ * @internal
+ */
+const UPDATE = defineScript(
+  'process.update',
+  `-- KEYS[1] record, KEYS[2] live, KEYS[3] stopped, KEYS[4] components | ARGV codec, id, now, ttl, heartbeat, status, hasMessage, message, reply, (name, json)...
+${RECORD_LUA}
+${PRUNE_LUA}
+if wrongType({KEYS[2], KEYS[3]}, {KEYS[4]}) then return {-2} end
+local raw = redis.call('GET', KEYS[1])
+if not raw then return {0} end
+local t = decode(raw, ARGV[2])
+if not t then return {-1} end
+local now, ttl, beat = tonumber(ARGV[3]), ARGV[4], ARGV[5] == '1'
+if ARGV[6] ~= '' then t[5] = ARGV[6] end
+if ARGV[7] == '1' then t[6] = ARGV[8] end
+for i = 10, #ARGV, 2 do t[7][ARGV[i]] = ARGV[i + 1] end
+t[9] = now
+if beat then t[10] = now end
+local bytes = encode(t)
+local stopped = t[5] == 'stopped'
+local wasStopped = redis.call('ZSCORE', KEYS[3], ARGV[2]) ~= false
+-- A heartbeat renews the record's life; so does stopping (a stopped record lives a TTL from
+-- its stop). Any other change keeps the expiry its last heartbeat gave it.
+local renew = beat or (stopped and not wasStopped)
+if renew then
+  redis.call('SET', KEYS[1], bytes, 'PX', ttl)
+else
+  redis.call('SET', KEYS[1], bytes, 'KEEPTTL')
+end
+if stopped then
+  redis.call('ZREM', KEYS[2], ARGV[2])
+  if renew then redis.call('ZADD', KEYS[3], now, ARGV[2]) end
+else
+  redis.call('ZREM', KEYS[3], ARGV[2])
+  redis.call('ZADD', KEYS[2], t[10], ARGV[2])
+end
+refresh(ttl)
+if ARGV[9] == '1' then return {1, bytes} end
+return {1}
+`,
+);
+
+/** Keys of {@link updateScript}. */
+export interface UpdateKeys {
+  record: string;
+  live: string;
+  stopped: string;
+  components: string;
+}
+
+/** Arguments of {@link updateScript}. */
+export interface UpdateArgs {
+  codec: string;
+  processId: string;
+  now: number;
+  ttlMs: string;
+  heartbeat: boolean;
+  /** New status, or undefined to keep it. */
+  status: string | undefined;
+  /** New message, or undefined to keep it. */
+  message: string | undefined;
+  /** Whether the reply should carry the new bytes. */
+  reply: boolean;
+  /** Params to set: name → JSON text. */
+  params: Readonly<Record<string, string>> | undefined;
+}
+
+/**
+ * Runs the update script.
+ * @returns `[status]` or `[1, bytes]` (see the script).
+ * @internal
+ */
+export function updateScript(
+  conn: CacheConnectionLike,
+  keys: UpdateKeys,
+  args: UpdateArgs,
+): Promise<[number, Buffer?]> {
+  const argv: RedisArg[] = [
+    args.codec,
+    args.processId,
+    String(args.now),
+    args.ttlMs,
+    args.heartbeat ? '1' : '0',
+    args.status ?? '',
+    args.message === undefined ? '0' : '1',
+    args.message ?? '',
+    args.reply ? '1' : '0',
+  ];
+  if (args.params !== undefined) {
+    for (const [name, text] of Object.entries(args.params)) argv.push(name, text);
+  }
+  return conn.runScript<[number, Buffer?]>(
+    UPDATE,
+    [keys.record, keys.live, keys.stopped, keys.components],
+    argv,
+    { buffers: true },
+  );
+}
