@@ -3,19 +3,26 @@ import { useTestConnection } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { ExchangeCache } from './exchange-cache.js';
 import { catExchangesKey, exchangeKey, userExchangesKey } from './keys.js';
+import { ExchangeLayout } from './layouts.js';
 import type { CatExchange, ExchangeInput } from './schema.js';
+import { rawTuple } from './test-helpers.js';
 
 const DAY = 86_400_000;
 const kraken: ExchangeInput = {
   exId: 1,
-  uid: 10,
+  userId: 10,
   name: 'kraken main',
   catExId: 2,
   catExchange: 'kraken',
   active: true,
   test: false,
 };
-const binance: ExchangeInput = { exId: 2, uid: 10, name: 'binance spot', catExchange: 'binance' };
+const binance: ExchangeInput = {
+  exId: 2,
+  userId: 10,
+  name: 'binance spot',
+  catExchange: 'binance',
+};
 const catalog: CatExchange[] = [
   { catExId: 2, name: 'kraken' },
   { catExId: 1, name: 'binance' },
@@ -40,9 +47,9 @@ describe('ExchangeCache without loaders', () => {
 
   it("lists a user's exchanges sorted by id, and keeps users apart", async () => {
     const cache = new ExchangeCache(conn());
-    await cache.setExchange({ ...binance, exId: 12, uid: 20 });
-    await cache.setExchange({ ...kraken, exId: 9, uid: 20 });
-    await cache.setExchange({ ...kraken, exId: 11, uid: 21 });
+    await cache.setExchange({ ...binance, exId: 12, userId: 20 });
+    await cache.setExchange({ ...kraken, exId: 9, userId: 20 });
+    await cache.setExchange({ ...kraken, exId: 11, userId: 21 });
     expect((await cache.getExchanges(20)).map((e) => e.exId)).toEqual([9, 12]);
     expect((await cache.getExchanges('21')).map((e) => e.exId)).toEqual([11]);
     expect(await cache.getExchanges(22)).toEqual([]);
@@ -50,20 +57,20 @@ describe('ExchangeCache without loaders', () => {
 
   it('replaces an exchange in place and follows a change of owner', async () => {
     const cache = new ExchangeCache(conn());
-    await cache.setExchange({ ...kraken, exId: 30, uid: 31 });
-    await cache.setExchange({ ...kraken, exId: 30, uid: 31, name: 'renamed', active: false });
+    await cache.setExchange({ ...kraken, exId: 30, userId: 31 });
+    await cache.setExchange({ ...kraken, exId: 30, userId: 31, name: 'renamed', active: false });
     expect(await cache.getExchanges(31)).toEqual([
-      { ...kraken, exId: 30, uid: 31, name: 'renamed', active: false },
+      { ...kraken, exId: 30, userId: 31, name: 'renamed', active: false },
     ]);
-    await cache.setExchange({ ...kraken, exId: 30, uid: 32 });
+    await cache.setExchange({ ...kraken, exId: 30, userId: 32 });
     expect(await cache.getExchanges(31)).toEqual([]);
     expect((await cache.getExchanges(32)).map((e) => e.exId)).toEqual([30]);
   });
 
   it('deletes an exchange, which leaves its owner list', async () => {
     const cache = new ExchangeCache(conn());
-    await cache.setExchange({ ...kraken, exId: 40, uid: 41 });
-    await cache.setExchange({ ...binance, exId: 42, uid: 41 });
+    await cache.setExchange({ ...kraken, exId: 40, userId: 41 });
+    await cache.setExchange({ ...binance, exId: 42, userId: 41 });
     expect(await cache.deleteExchange(40)).toBe(true);
     expect(await cache.deleteExchange(40)).toBe(false);
     expect(await cache.getExchange(40)).toBeNull();
@@ -87,7 +94,7 @@ describe('ExchangeCache without loaders', () => {
 
   it('applies the default 24 h TTL to every metadata key', async () => {
     const cache = new ExchangeCache(conn());
-    await cache.setExchange({ ...kraken, exId: 50, uid: 51 });
+    await cache.setExchange({ ...kraken, exId: 50, userId: 51 });
     await cache.setCatExchanges(catalog);
     for (const key of [
       exchangeKey(conn().keys, 50),
@@ -99,7 +106,7 @@ describe('ExchangeCache without loaders', () => {
       expect(ttl).toBeLessThanOrEqual(DAY);
     }
     const short = new ExchangeCache(conn(), { ttlMs: 90_000 });
-    await short.setExchange({ ...kraken, exId: 52, uid: 51 });
+    await short.setExchange({ ...kraken, exId: 52, userId: 51 });
     const ttl = await pttl(conn(), exchangeKey(conn().keys, 52));
     expect(ttl).toBeGreaterThan(30_000);
     expect(ttl).toBeLessThanOrEqual(90_000);
@@ -107,7 +114,7 @@ describe('ExchangeCache without loaders', () => {
 
   it('invalidates the given targets together', async () => {
     const cache = new ExchangeCache(conn());
-    await cache.setExchange({ ...kraken, exId: 60, uid: 61 });
+    await cache.setExchange({ ...kraken, exId: 60, userId: 61 });
     await cache.setCatExchanges(catalog);
     expect(await cache.invalidate({ exId: 60, userId: 61, catExchanges: true })).toBe(3);
     expect(await cache.getExchange(60)).toBeNull();
@@ -120,10 +127,10 @@ describe('ExchangeCache without loaders', () => {
     const cache = new ExchangeCache(conn());
     const ids = ['a}{b', 'a:b', '*', 'x y\nz', '%31', '1', 'ü€'];
     for (const id of ids) {
-      await cache.setExchange({ exId: id, uid: `u-${id}`, name: `{${id}}` });
+      await cache.setExchange({ exId: id, userId: `u-${id}`, name: `{${id}}` });
     }
     for (const id of ids) {
-      const expected = { exId: id, uid: `u-${id}`, name: `{${id}}`, active: true, test: false };
+      const expected = { exId: id, userId: `u-${id}`, name: `{${id}}`, active: true, test: false };
       expect(await cache.getExchange(id)).toEqual(expected);
       expect(await cache.getExchanges(`u-${id}`)).toEqual([expected]);
     }
@@ -139,8 +146,8 @@ describe('ExchangeCache corrupt values', () => {
 
   it('throws DecodeError on getExchange and skips + reports in getExchanges', async () => {
     const cache = new ExchangeCache(conn());
-    await cache.setExchange({ ...kraken, exId: 1, uid: 5 });
-    await cache.setExchange({ ...binance, exId: 2, uid: 5 });
+    await cache.setExchange({ ...kraken, exId: 1, userId: 5 });
+    await cache.setExchange({ ...binance, exId: 2, userId: 5 });
     const key = exchangeKey(conn().keys, 2);
     await conn().send(key, ['SET', key, garbage]);
     await expect(cache.getExchange(2)).rejects.toSatisfy(
@@ -154,12 +161,8 @@ describe('ExchangeCache corrupt values', () => {
   it('rejects a well-formed tuple whose id breaks the schema', async () => {
     const cache = new ExchangeCache(conn());
     const key = exchangeKey(conn().keys, 3);
-    // Layout v1 tuple whose exId is negative.
-    await conn().send(key, [
-      'SET',
-      key,
-      conn().codec.encode([1, -3, 5, 'x', null, null, true, false]),
-    ]);
+    // A tuple of the current layout whose exId is negative.
+    await conn().send(key, ['SET', key, rawTuple(ExchangeLayout, { ...kraken, exId: -3 })]);
     await expect(cache.getExchange(3)).rejects.toSatisfy(
       (e: unknown) => DecodeError.is(e) && e.message.includes('exId'),
     );
@@ -182,13 +185,13 @@ describe('ExchangeCache validation', () => {
     ValidationError.is(e) && e.field === field && e.message.includes(field);
 
   const exchangeRules: [string, unknown, string][] = [
-    ['missing exId', { uid: 1, name: 'x' }, 'exchange.exId'],
+    ['missing exId', { userId: 1, name: 'x' }, 'exchange.exId'],
     ['empty exId', { ...kraken, exId: '' }, 'exchange.exId'],
     ['negative exId', { ...kraken, exId: -1 }, 'exchange.exId'],
     ['fractional exId', { ...kraken, exId: 1.5 }, 'exchange.exId'],
-    ['missing uid', { exId: 1, name: 'x' }, 'exchange.uid'],
-    ['object uid', { ...kraken, uid: {} }, 'exchange.uid'],
-    ['missing name', { exId: 1, uid: 1 }, 'exchange.name'],
+    ['missing userId', { exId: 1, name: 'x' }, 'exchange.userId'],
+    ['object userId', { ...kraken, userId: {} }, 'exchange.userId'],
+    ['missing name', { exId: 1, userId: 1 }, 'exchange.name'],
     ['empty name', { ...kraken, name: '' }, 'exchange.name'],
     ['boolean catExId', { ...kraken, catExId: false }, 'exchange.catExId'],
     ['empty catExchange', { ...kraken, catExchange: '' }, 'exchange.catExchange'],

@@ -1,9 +1,18 @@
+import { type CacheConnectionLike, type ConnectOptions, ValidationError } from '@fullon/core';
 import {
-  type CacheConnection,
-  type ConnectOptions,
-  openOwned,
-  ValidationError,
-} from '@fullon/core';
+  closeCache,
+  countOption,
+  deleteKeys,
+  Id,
+  openCache,
+  type ReadThroughSource,
+  requireConnection,
+  SingleFlight,
+  ttlOption,
+  validate,
+  validateAt,
+  waitOption,
+} from '@fullon/core/author';
 import * as v from 'valibot';
 import {
   DEFAULT_LOAD_TIMEOUT_MS,
@@ -22,11 +31,7 @@ import {
   storeUserList,
 } from './exchange-store.js';
 import { catExchangesKey, exchangeKey, userExchangesKey } from './keys.js';
-import { SingleFlight, type Source } from './read-through.js';
 import type { CatExchange, Exchange, ExchangeInput } from './schema.js';
-import { Id } from './schema.js';
-import { deleteKeys } from './scripts/delete-keys.js';
-import { check, checkCount, checkMs, checkWaitMs } from './validation.js';
 import { type PopWsErrorOptions, popWsError, pushWsError } from './ws-errors.js';
 
 /**
@@ -37,7 +42,7 @@ import { type PopWsErrorOptions, popWsError, pushWsError } from './ws-errors.js'
 export interface ExchangeLoaders {
   /** One exchange account by id; `null` when it does not exist (not cached). */
   exchange?: (exId: Id) => Promise<ExchangeInput | null>;
-  /** Every exchange account of a user (`[]` is cached too). */
+  /** Every exchange account of a user (`[]` is cached too): the only loader that makes a list complete. */
   userExchanges?: (userId: Id) => Promise<ExchangeInput[]>;
   /** The catalog of exchanges the system trades on. */
   catExchanges?: () => Promise<CatExchange[]>;
@@ -47,7 +52,7 @@ export interface ExchangeLoaders {
 export interface ExchangeCacheOptions {
   /** Read-through loaders. Without one, a miss returns `null` / `[]`. */
   load?: ExchangeLoaders;
-  /** How long cached metadata lives, in ms. Defaults to 86 400 000 (24 h). */
+  /** How long cached metadata lives, in ms (at most ten years). Defaults to 86 400 000 (24 h). */
   ttlMs?: number;
   /**
    * How long a loader may take, in ms; past it the callers waiting on it get a `TimeoutError`
@@ -58,6 +63,23 @@ export interface ExchangeCacheOptions {
   wsErrorCap?: number;
   /** A websocket error list expires this long after its last push, in ms. Defaults to 24 h. */
   wsErrorTtlMs?: number;
+}
+
+interface ResolvedOptions {
+  ttlMs: number;
+  loadTimeoutMs: number;
+  wsErrorCap: number;
+  wsErrorTtlMs: number;
+}
+
+/** Checks the constructor options. */
+function resolveOptions(options: ExchangeCacheOptions): ResolvedOptions {
+  return {
+    ttlMs: ttlOption(options.ttlMs, DEFAULT_METADATA_TTL_MS),
+    loadTimeoutMs: waitOption(options.loadTimeoutMs, DEFAULT_LOAD_TIMEOUT_MS, 'loadTimeoutMs'),
+    wsErrorCap: countOption(options.wsErrorCap, DEFAULT_WS_ERROR_CAP, 'wsErrorCap'),
+    wsErrorTtlMs: ttlOption(options.wsErrorTtlMs, DEFAULT_METADATA_TTL_MS, 'wsErrorTtlMs'),
+  };
 }
 
 /** What {@link ExchangeCache.invalidate} drops; give at least one. */
@@ -100,7 +122,7 @@ const InvalidateTargetSchema = v.object({
  */
 export class ExchangeCache implements AsyncDisposable {
   /** The connection this cache uses. */
-  readonly connection: CacheConnection;
+  readonly connection: CacheConnectionLike;
   /** TTL of cached metadata, in ms. */
   readonly ttlMs: number;
   /** Websocket errors kept per exchange. */
@@ -109,56 +131,57 @@ export class ExchangeCache implements AsyncDisposable {
   readonly wsErrorTtlMs: number;
   readonly #load: ExchangeLoaders;
   readonly #flights: SingleFlight;
-  #owned: CacheConnection | undefined;
 
   /**
-   * @param conn - An open connection (not closed by this cache).
+   * @param conn - An open connection (from `connect()`); the cache does not close it.
    * @param options - Loaders, TTL, websocket error cap.
-   * @throws {ValidationError} when a TTL or the cap is not a whole number > 0.
+   * @throws {ConfigurationError} (variable `conn`) when `conn` is not a connection.
+   * @throws {ValidationError} naming the option when a TTL, the load timeout or the cap is out
+   *   of range.
    */
-  constructor(conn: CacheConnection, options: ExchangeCacheOptions = {}) {
-    this.connection = conn;
-    this.ttlMs = checkMs(options.ttlMs, DEFAULT_METADATA_TTL_MS, 'ttlMs');
-    this.#flights = new SingleFlight(
-      checkWaitMs(options.loadTimeoutMs, DEFAULT_LOAD_TIMEOUT_MS, 'loadTimeoutMs'),
-    );
-    this.wsErrorCap = checkCount(options.wsErrorCap, DEFAULT_WS_ERROR_CAP, 'wsErrorCap');
-    this.wsErrorTtlMs = checkMs(options.wsErrorTtlMs, DEFAULT_METADATA_TTL_MS, 'wsErrorTtlMs');
+  constructor(conn: CacheConnectionLike, options: ExchangeCacheOptions = {}) {
+    this.connection = requireConnection(conn, 'ExchangeCache');
+    const resolved = resolveOptions(options);
+    this.ttlMs = resolved.ttlMs;
+    this.wsErrorCap = resolved.wsErrorCap;
+    this.wsErrorTtlMs = resolved.wsErrorTtlMs;
+    this.#flights = new SingleFlight(resolved.loadTimeoutMs);
     this.#load = options.load ?? {};
   }
 
   /**
-   * Opens a connection of its own; `close()` (or `await using`) closes it.
+   * Opens a connection of its own; `close()` (or `await using`) closes it. The options are
+   * checked before connecting.
    * @param config - Connection options or a `redis://` URL. Defaults to the environment.
    * @param options - Loaders, TTL, websocket error cap.
    * @returns The cache.
+   * @throws {ValidationError} naming a bad option; no connection is made.
    * @throws {ConnectionError} when Redis cannot be reached.
    */
   static open(
     config?: ConnectOptions | string,
     options: ExchangeCacheOptions = {},
   ): Promise<ExchangeCache> {
-    return openOwned(config, (conn) => {
-      const cache = new ExchangeCache(conn, options);
-      cache.#owned = conn;
-      return cache;
-    });
+    return openCache(
+      config,
+      () => resolveOptions(options),
+      (conn) => new ExchangeCache(conn, options),
+    );
   }
 
   /**
-   * One exchange account.
+   * One exchange account. A read-through stores the record and lists it in its owner's list if
+   * that list is cached, but never marks a list complete.
    * @param exId - Exchange account id (`7` and `'7'` are the same).
    * @returns The account, or `null` (a miss without a loader, or the loader found nothing).
    * @throws {ValidationError} when `exId` or the loader's answer is invalid.
-   * @throws {DecodeError} when the stored value is corrupt.
+   * @throws {DecodeError} when the stored value is corrupt or another account's.
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async getExchange(exId: Id): Promise<Exchange | null> {
-    const id = check(Id, exId, 'exId');
-    const key = exchangeKey(this.connection.keys, id);
-    const read = () => readExchange(this.connection, key);
+    const id = validate(Id, exId, 'exId');
     const load = this.#load.exchange;
-    const source: Source<Exchange | null> | undefined =
+    const source: ReadThroughSource<Exchange | null> | undefined =
       load === undefined
         ? undefined
         : {
@@ -170,30 +193,35 @@ export class ExchangeCache implements AsyncDisposable {
               if (exchange !== null) await this.#storeExchange(exchange);
             },
           };
+    const key = exchangeKey(this.connection.keys, id);
+    const read = () => readExchange(this.connection, id);
     return this.#flights.through(key, read, source, (loaded) => loaded, null);
   }
 
   /**
    * Every exchange account of a user, sorted by id. A corrupt entry is skipped and reported
-   * through `onCorrupt`. With a loader, a list whose records are no longer all cached is
-   * reloaded.
+   * through `onCorrupt`.
+   *
+   * A list is complete once `load.userExchanges` loaded it or {@link ExchangeCache.setExchanges}
+   * replaced it. Otherwise, with a list loader the loader answers (also when a listed record is
+   * no longer cached); without one the accounts written so far are returned.
    * @param userId - User id.
-   * @returns The accounts; `[]` on a miss without a loader.
+   * @returns The accounts; `[]` when none is known.
    * @throws {ValidationError} when `userId` or the loader's answer is invalid.
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async getExchanges(userId: Id): Promise<Exchange[]> {
-    const uid = check(Id, userId, 'userId');
-    const key = userExchangesKey(this.connection.keys, uid);
+    const id = validate(Id, userId, 'userId');
     const load = this.#load.userExchanges;
-    const read = () => readUserExchanges(this.connection, key, uid, load !== undefined);
-    const source: Source<Exchange[]> | undefined =
+    const source: ReadThroughSource<Exchange[]> | undefined =
       load === undefined
         ? undefined
         : {
-            load: async () => parseUserExchanges(await load(uid), 'loaded', uid),
-            store: (exchanges) => storeUserList(this.connection, this.ttlMs, key, exchanges),
+            load: async () => parseUserExchanges(await load(id), 'loaded', id),
+            store: (exchanges) => storeUserList(this.connection, this.ttlMs, id, exchanges),
           };
+    const key = userExchangesKey(this.connection.keys, id);
+    const read = () => readUserExchanges(this.connection, id, load !== undefined);
     return this.#flights.through(key, read, source, sortExchanges, []);
   }
 
@@ -206,33 +234,57 @@ export class ExchangeCache implements AsyncDisposable {
    */
   async getCatExchanges(): Promise<CatExchange[]> {
     const key = catExchangesKey(this.connection.keys);
-    const read = () => readCatalog(this.connection, key);
     const load = this.#load.catExchanges;
-    const source: Source<CatExchange[]> | undefined =
+    const source: ReadThroughSource<CatExchange[]> | undefined =
       load === undefined
         ? undefined
         : {
             load: async () => parseCatExchanges(await load(), 'loaded'),
             store: (catalog) => storeCatalog(this.connection, this.ttlMs, key, catalog),
           };
-    return this.#flights.through(key, read, source, sortCatalog, []);
+    return this.#flights.through(
+      key,
+      () => readCatalog(this.connection, key),
+      source,
+      sortCatalog,
+      [],
+    );
   }
 
   /**
    * Stores an exchange account and lists it in its owner's cached list, in one atomic step.
-   * When the owner's list is not cached and a `userExchanges` loader is configured, the list is
-   * left to the loader (a one-item list would pass for the complete one).
+   * When the owner's list is not cached: with `load.userExchanges` it is left to the loader;
+   * without, it is created holding the accounts written so far. Never marks a list complete.
    * @param exchange - The account; `active` defaults to `true`, `test` to `false`.
    * @returns The stored record.
    * @throws {ValidationError} naming the field (e.g. `exchange.name`); nothing is written.
+   * @throws {DecodeError} when the owner's list key holds another Redis type; nothing is written.
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async setExchange(exchange: ExchangeInput): Promise<Exchange> {
     const parsed = parseExchange(exchange, 'exchange');
     this.#flights.forget(exchangeKey(this.connection.keys, parsed.exId));
-    this.#flights.forget(userExchangesKey(this.connection.keys, parsed.uid));
+    this.#flights.forget(userExchangesKey(this.connection.keys, parsed.userId));
     await this.#storeExchange(parsed);
     return parsed;
+  }
+
+  /**
+   * Replaces a user's whole exchange list in one atomic step and marks it complete, as a load
+   * through `load.userExchanges` does; `[]` stores "this user has no accounts".
+   * @param userId - User id.
+   * @param exchanges - Every account of the user; each one's `userId` must be `userId`.
+   * @returns How many accounts were stored.
+   * @throws {ValidationError} naming the field (e.g. `exchanges[1].userId`); nothing is written.
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  async setExchanges(userId: Id, exchanges: readonly ExchangeInput[]): Promise<number> {
+    const id = validate(Id, userId, 'userId');
+    const parsed = parseUserExchanges(exchanges, 'exchanges', id);
+    this.#flights.forget(userExchangesKey(this.connection.keys, id));
+    for (const e of parsed) this.#flights.forget(exchangeKey(this.connection.keys, e.exId));
+    await storeUserList(this.connection, this.ttlMs, id, parsed);
+    return parsed.length;
   }
 
   /**
@@ -259,7 +311,7 @@ export class ExchangeCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async deleteExchange(exId: Id): Promise<boolean> {
-    const id = check(Id, exId, 'exId');
+    const id = validate(Id, exId, 'exId');
     const key = exchangeKey(this.connection.keys, id);
     this.#flights.forget(key);
     return (await this.connection.send<number>(key, ['DEL', key])) === 1;
@@ -274,17 +326,18 @@ export class ExchangeCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async invalidate(target: InvalidateTarget): Promise<number> {
-    const parsed = check(InvalidateTargetSchema, target, 'target');
+    const parsed = validateAt(InvalidateTargetSchema, target, 'target');
     const keys: string[] = [];
     if (parsed.exId !== undefined) keys.push(exchangeKey(this.connection.keys, parsed.exId));
-    if (parsed.userId !== undefined)
+    if (parsed.userId !== undefined) {
       keys.push(userExchangesKey(this.connection.keys, parsed.userId));
+    }
     if (parsed.catExchanges === true) keys.push(catExchangesKey(this.connection.keys));
     if (keys.length === 0) {
       throw new ValidationError('target', 'target: give exId, userId or catExchanges: true');
     }
     for (const key of keys) this.#flights.forget(key);
-    return this.connection.runScript<number>(deleteKeys, keys, []);
+    return deleteKeys(this.connection, keys);
   }
 
   /**
@@ -296,8 +349,9 @@ export class ExchangeCache implements AsyncDisposable {
    * @throws {ValidationError} naming `exId` or `message`; nothing is written.
    * @throws {ConnectionError} when Redis is unreachable.
    */
-  pushWsError(exId: Id, message: string): Promise<number> {
-    return pushWsError(this.connection, exId, message, this.wsErrorCap, this.wsErrorTtlMs);
+  async pushWsError(exId: Id, message: string): Promise<number> {
+    const id = validate(Id, exId, 'exId');
+    return pushWsError(this.connection, id, message, this.wsErrorCap, this.wsErrorTtlMs);
   }
 
   /**
@@ -309,29 +363,24 @@ export class ExchangeCache implements AsyncDisposable {
    * @throws {ValidationError} naming `exId` or `timeoutMs`.
    * @throws {ConnectionError} when Redis is unreachable.
    */
-  popWsError(exId: Id, options: PopWsErrorOptions): Promise<string | null> {
-    return popWsError(this.connection, exId, options);
-  }
-
-  #storeExchange(exchange: Exchange): Promise<boolean> {
-    // Without a list loader the cache is the source of users' lists, so it creates them.
-    return storeExchange(
-      this.connection,
-      this.ttlMs,
-      exchange,
-      this.#load.userExchanges === undefined,
-    );
+  async popWsError(exId: Id, options: PopWsErrorOptions): Promise<string | null> {
+    const id = validate(Id, exId, 'exId');
+    return popWsError(this.connection, id, options);
   }
 
   /** Closes the connection if `open()` created it; a connection passed in is left open. */
-  async close(): Promise<void> {
-    const owned = this.#owned;
-    this.#owned = undefined;
-    await owned?.close();
+  close(): Promise<void> {
+    return closeCache(this);
   }
 
   /** Same as `close()`, for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+
+  #storeExchange(exchange: Exchange): Promise<boolean> {
+    // Without a list loader the cache is the source of users' lists, so it creates them.
+    const createIndex = this.#load.userExchanges === undefined;
+    return storeExchange(this.connection, this.ttlMs, exchange, createIndex);
   }
 }

@@ -1,8 +1,12 @@
 import { ValidationError } from '@fullon/core';
-import { CatExchange, Exchange, type Id } from './schema.js';
-import { check, checkList } from './validation.js';
+import { type Id, validateAt, validateList } from '@fullon/core/author';
+import { CatExchange, Exchange } from './schema.js';
 
-function sameId(a: Id, b: Id): boolean {
+/**
+ * Whether two ids name the same entry (`1` and `'1'` do).
+ * @internal
+ */
+export function sameId(a: Id, b: Id): boolean {
   return String(a) === String(b);
 }
 
@@ -12,6 +16,7 @@ function mismatch(field: string, expected: Id, what: string): ValidationError {
 
 /**
  * Validates an exchange account; `active` defaults to `true`, `test` to `false`.
+ * @internal
  * @param input - Untrusted input.
  * @param label - Argument name for errors.
  * @param exId - When given, the id the record must carry (a loader's answer).
@@ -19,7 +24,7 @@ function mismatch(field: string, expected: Id, what: string): ValidationError {
  * @throws {ValidationError} naming the field.
  */
 export function parseExchange(input: unknown, label: string, exId?: Id): Exchange {
-  const exchange = check(Exchange, input, label);
+  const exchange = validateAt(Exchange, input, label);
   if (exId !== undefined && !sameId(exchange.exId, exId)) {
     throw mismatch(`${label}.exId`, exId, 'the id asked for');
   }
@@ -27,37 +32,31 @@ export function parseExchange(input: unknown, label: string, exId?: Id): Exchang
 }
 
 /**
- * Validates a user's exchange list as a loader returned it.
+ * Validates a user's complete exchange list (a loader's answer or `setExchanges`).
+ * @internal
  * @param input - Untrusted input.
  * @param label - Argument name for errors.
- * @param uid - The user asked for; every item must belong to them.
+ * @param userId - The user; every item must belong to them.
  * @returns The parsed exchanges.
  * @throws {ValidationError} naming the item and field; duplicates are rejected.
  */
-export function parseUserExchanges(input: unknown, label: string, uid: Id): Exchange[] {
-  return checkList(Exchange, input, label, 'exId').map((exchange, i) => {
-    if (!sameId(exchange.uid, uid)) throw mismatch(`${label}[${i}].uid`, uid, 'the user asked for');
+export function parseUserExchanges(input: unknown, label: string, userId: Id): Exchange[] {
+  return validateList(Exchange, input, label, 'exId').map((exchange, i) => {
+    if (!sameId(exchange.userId, userId)) {
+      throw mismatch(`${label}[${i}].userId`, userId, 'the user asked for');
+    }
     return exchange;
   });
 }
 
 /**
  * Validates a catalog list; duplicates are rejected.
+ * @internal
  * @param input - Untrusted input.
  * @param label - Argument name for errors.
  * @returns The parsed catalog exchanges.
  * @throws {ValidationError} naming the item and field.
  */
 export function parseCatExchanges(input: unknown, label: string): CatExchange[] {
-  return checkList(CatExchange, input, label, 'catExId');
-}
-
-/**
- * Whether a record belongs to a user (`1` and `'1'` are the same id).
- * @param exchange - The record.
- * @param uid - The user.
- * @returns `true` when it does.
- */
-export function ownedBy(exchange: Exchange, uid: Id): boolean {
-  return sameId(exchange.uid, uid);
+  return validateList(CatExchange, input, label, 'catExId');
 }

@@ -1,18 +1,19 @@
 import { ValidationError } from '@fullon/core';
+import type { Id } from '@fullon/core/author';
 import { useTestConnection } from '@fullon/core/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ExchangeCache, type ExchangeLoaders } from './exchange-cache.js';
 import { catExchangesKey, exchangeKey, userExchangesKey } from './keys.js';
-import type { CatExchange, ExchangeInput, Id } from './schema.js';
+import type { CatExchange, ExchangeInput } from './schema.js';
 
 class LoaderFailure extends Error {}
 
 /** A fake database of exchange accounts whose loaders count their calls. */
 function fakeDatabase() {
   const accounts = new Map<string, ExchangeInput>([
-    ['1', { exId: 1, uid: 7, name: 'kraken main', catExchange: 'kraken' }],
-    ['2', { exId: 2, uid: 7, name: 'binance spot', catExchange: 'binance', test: true }],
-    ['3', { exId: 3, uid: 8, name: 'bybit', catExchange: 'bybit' }],
+    ['1', { exId: 1, userId: 7, name: 'kraken main', catExchange: 'kraken' }],
+    ['2', { exId: 2, userId: 7, name: 'binance spot', catExchange: 'binance', test: true }],
+    ['3', { exId: 3, userId: 8, name: 'bybit', catExchange: 'bybit' }],
   ]);
   let catalog: CatExchange[] = [
     { catExId: 1, name: 'binance' },
@@ -36,7 +37,7 @@ function fakeDatabase() {
     },
     userExchanges: async (userId: Id) => {
       await step(`user:${userId}`);
-      return [...accounts.values()].filter((a) => String(a.uid) === String(userId));
+      return [...accounts.values()].filter((a) => String(a.userId) === String(userId));
     },
     catExchanges: async () => {
       await step('catalog');
@@ -162,14 +163,14 @@ describe('ExchangeCache read-through', () => {
   });
 
   it('rejects loader answers that break the schema or answer another question', async () => {
-    const base: ExchangeInput = { exId: 5, uid: 50, name: 'ok' };
+    const base: ExchangeInput = { exId: 5, userId: 50, name: 'ok' };
     const cases: [ExchangeLoaders, (c: ExchangeCache) => Promise<unknown>, string][] = [
       [{ exchange: async () => ({ ...base, name: '' }) }, (c) => c.getExchange(5), 'loaded.name'],
       [{ exchange: async () => ({ ...base, exId: 6 }) }, (c) => c.getExchange(5), 'loaded.exId'],
       [
-        { userExchanges: async () => [base, { ...base, exId: 6, uid: 51 }] },
+        { userExchanges: async () => [base, { ...base, exId: 6, userId: 51 }] },
         (c) => c.getExchanges(50),
-        'loaded[1].uid',
+        'loaded[1].userId',
       ],
       [{ userExchanges: async () => [base, base] }, (c) => c.getExchanges(50), 'loaded[1].exId'],
       [
@@ -199,7 +200,7 @@ describe('ExchangeCache read-through', () => {
     await cache.getExchange(1);
     await cache.getExchanges(8);
     await cache.getCatExchanges();
-    db.accounts.set('1', { exId: 1, uid: 7, name: 'renamed in the database' });
+    db.accounts.set('1', { exId: 1, userId: 7, name: 'renamed in the database' });
     db.setCatalog([{ catExId: 3, name: 'okx' }]);
     expect((await cache.getExchange(1))?.name).toBe('kraken main');
     expect(await cache.invalidate({ exId: 1, userId: 8, catExchanges: true })).toBe(3);
@@ -220,7 +221,7 @@ describe('ExchangeCache read-through', () => {
     const db = fakeDatabase();
     const cache = new ExchangeCache(conn(), { load: db.load });
     expect(await cache.getExchanges(7)).toHaveLength(2);
-    const added = { exId: 4, uid: 7, name: 'okx' };
+    const added = { exId: 4, userId: 7, name: 'okx' };
     db.accounts.set('4', added);
     await cache.setExchange(added);
     expect((await cache.getExchanges(7)).map((e) => e.exId)).toEqual([1, 2, 4]);
@@ -234,10 +235,58 @@ describe('ExchangeCache read-through', () => {
   it('does not create a partial list when a list loader is configured', async () => {
     const db = fakeDatabase();
     const cache = new ExchangeCache(conn(), { load: db.load });
-    await cache.setExchange({ exId: 9, uid: 8, name: 'new' });
+    await cache.setExchange({ exId: 9, userId: 8, name: 'new' });
     const key = userExchangesKey(conn().keys, 8);
     expect(await conn().send<number>(key, ['EXISTS', key])).toBe(0);
-    db.accounts.set('9', { exId: 9, uid: 8, name: 'new' });
+    db.accounts.set('9', { exId: 9, userId: 8, name: 'new' });
     expect((await cache.getExchanges(8)).map((e) => e.exId)).toEqual([3, 9]);
+  });
+
+  it('R2-9: a getExchange read-through on an instance without a list loader never makes the owner list complete', async () => {
+    const db = fakeDatabase();
+    // Instance A: only the single-account loader (a service that reads accounts by id).
+    const a = new ExchangeCache(conn(), { load: { exchange: db.load.exchange } });
+    // Instance B: the list loader (a service that lists a user's accounts).
+    const b = new ExchangeCache(conn(), { load: { userExchanges: db.load.userExchanges } });
+    expect((await a.getExchange(1))?.exId).toBe(1);
+    expect((await b.getExchanges(7)).map((e) => e.exId)).toEqual([1, 2]);
+    expect(db.calls).toEqual(['exchange:1', 'user:7']);
+    // Now complete (B loaded it): A and a fresh B read it from Redis without asking again.
+    expect((await a.getExchanges(7)).map((e) => e.exId)).toEqual([1, 2]);
+    const fresh = new ExchangeCache(conn(), { load: { userExchanges: db.load.userExchanges } });
+    expect((await fresh.getExchanges(7)).map((e) => e.exId)).toEqual([1, 2]);
+    expect(db.calls).toEqual(['exchange:1', 'user:7']);
+  });
+
+  it('R2-9: setExchange without a list loader never makes the owner list complete', async () => {
+    const db = fakeDatabase();
+    const writer = new ExchangeCache(conn());
+    await writer.setExchange(db.accounts.get('1') as ExchangeInput);
+    // The writer (no list loader) answers with what it knows.
+    expect((await writer.getExchanges(7)).map((e) => e.exId)).toEqual([1]);
+    const reader = new ExchangeCache(conn(), { load: db.load });
+    expect((await reader.getExchanges(7)).map((e) => e.exId)).toEqual([1, 2]);
+    expect(db.calls).toEqual(['user:7']);
+    // A write to a complete list keeps it complete.
+    await writer.setExchange({ exId: 4, userId: 7, name: 'okx' });
+    expect((await reader.getExchanges(7)).map((e) => e.exId)).toEqual([1, 2, 4]);
+    expect(db.calls).toEqual(['user:7']);
+  });
+
+  it('setExchanges replaces a user list and marks it complete, so the loader is not asked', async () => {
+    const db = fakeDatabase();
+    const cache = new ExchangeCache(conn(), { load: db.load });
+    const one = { exId: 1, userId: 7, name: 'only this one' };
+    expect(await cache.setExchanges(7, [one])).toBe(1);
+    expect(await cache.getExchanges(7)).toEqual([full(one)]);
+    expect(await cache.setExchanges(7, [])).toBe(0);
+    expect(await cache.getExchanges(7)).toEqual([]);
+    expect(db.calls).toEqual([]);
+    await expect(cache.setExchanges(7, [one, { ...one, exId: 5, userId: 8 }])).rejects.toSatisfy(
+      (e: unknown) => ValidationError.is(e) && e.field === 'exchanges[1].userId',
+    );
+    await expect(cache.setExchanges('', [])).rejects.toSatisfy(
+      (e: unknown) => ValidationError.is(e) && e.field === 'userId',
+    );
   });
 });

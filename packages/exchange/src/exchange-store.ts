@@ -1,17 +1,28 @@
-import type { CacheConnection } from '@fullon/core';
-import { ownedBy } from './exchange-input.js';
-import { compareIds, readHash } from './hash-read.js';
-import { COMPLETE_MARKER, exchangeKey, userExchangesKey } from './keys.js';
-import { CatExchangeLayout, decodeCatExchange, decodeExchange, ExchangeLayout } from './layouts.js';
-import type { CatExchange, Exchange, Id } from './schema.js';
-import { replaceHash } from './scripts/replace-hash.js';
-import { setExchangeScript } from './scripts/set-exchange.js';
+import { type CacheConnectionLike, DecodeError } from '@fullon/core';
+import {
+  COMPLETE_MARKER,
+  decodeListed,
+  type Id,
+  readCompleteHash,
+  replaceCompleteHash,
+} from '@fullon/core/author';
+import { sameId } from './exchange-input.js';
+import { exchangeKey, userExchangesKey } from './keys.js';
+import { CatExchangeLayout, ExchangeLayout, withId } from './layouts.js';
+import type { CatExchange, Exchange } from './schema.js';
+import { SetExchangeReply, setExchange } from './scripts/set-exchange.js';
 import { storeUserExchanges } from './scripts/store-user-exchanges.js';
+
+const BUFFERS = { buffers: true } as const;
+
+/** Orders ids as people expect: numerically where both look like numbers, else by text. */
+function compareIds(a: Id, b: Id): number {
+  return String(a).localeCompare(String(b), 'en', { numeric: true });
+}
 
 /**
  * Sorts exchange accounts by id, in place.
- * @param exchanges - Accounts.
- * @returns The same array.
+ * @internal
  */
 export function sortExchanges(exchanges: Exchange[]): Exchange[] {
   return exchanges.sort((a, b) => compareIds(a.exId, b.exId));
@@ -19,145 +30,166 @@ export function sortExchanges(exchanges: Exchange[]): Exchange[] {
 
 /**
  * Sorts catalog exchanges by id, in place.
- * @param catalog - Catalog exchanges.
- * @returns The same array.
+ * @internal
  */
 export function sortCatalog(catalog: CatExchange[]): CatExchange[] {
   return catalog.sort((a, b) => compareIds(a.catExId, b.catExId));
 }
 
 /**
- * Reads one exchange record.
- * @param conn - Connection.
- * @param key - The record's key.
+ * Reads one exchange record (strict decode: it must be the account its key names).
+ * @internal
  * @returns The record, or `undefined` on a miss.
- * @throws {DecodeError} when the stored value is corrupt.
+ * @throws {DecodeError} when the stored value is corrupt or another account's.
  */
 export async function readExchange(
-  conn: CacheConnection,
-  key: string,
+  conn: CacheConnectionLike,
+  exId: Id,
 ): Promise<Exchange | undefined> {
-  const bytes = await conn.send<Buffer | null>(key, ['GET', key], { buffers: true });
-  return bytes === null ? undefined : decodeExchange(conn.codec, bytes, key);
+  const key = exchangeKey(conn.keys, exId);
+  const bytes = await conn.send<Buffer | null>(key, ['GET', key], BUFFERS);
+  return bytes === null
+    ? undefined
+    : withId(ExchangeLayout.decode(conn.codec, bytes, key), 'exId', exId, key);
 }
 
 /**
- * Reads a user's cached exchange list: the index, then its records. Corrupt records are
- * skipped and reported; records that moved to another user are left out.
+ * Reads a user's cached exchange list: the index, then its records. Corrupt records (and
+ * records stored under another account's key) are skipped and reported; records that moved to
+ * another user are left out.
+ *
+ * The index is complete only when it holds the marker (a complete load or `setExchanges` wrote
+ * it). Without the marker it holds just the accounts written one by one: with a list loader
+ * that is a miss (the loader answers), without one those known accounts are the answer.
+ * @internal
  * @param conn - Connection.
- * @param key - The user's index.
- * @param uid - The user.
- * @param reloadIfPartial - Treat a listed record that is gone as a miss (a loader will refill).
+ * @param userId - The user.
+ * @param hasLoader - A list loader is configured: an incomplete or stale list is a miss.
  * @returns The accounts, or `undefined` on a miss.
  */
 export async function readUserExchanges(
-  conn: CacheConnection,
-  key: string,
-  uid: Id,
-  reloadIfPartial: boolean,
+  conn: CacheConnectionLike,
+  userId: Id,
+  hasLoader: boolean,
 ): Promise<Exchange[] | undefined> {
-  const members = await conn.send<string[]>(key, ['SMEMBERS', key]);
-  if (members.length === 0) return undefined;
-  const keys = members.filter((m) => m !== COMPLETE_MARKER).map((id) => exchangeKey(conn.keys, id));
-  if (keys.length === 0) return [];
+  const index = userExchangesKey(conn.keys, userId);
+  const members = await conn.send<string[]>(index, ['SMEMBERS', index]);
+  const complete = members.includes(COMPLETE_MARKER);
+  if (!complete && hasLoader) return undefined;
+  const ids = members.filter((m) => m !== COMPLETE_MARKER);
+  if (ids.length === 0) return [];
+  const keys = ids.map((id) => exchangeKey(conn.keys, id));
   // Same hash tag as the index, so one MGET serves a cluster too.
-  const values = await conn.send<(Buffer | null)[]>(key, ['MGET', ...keys], { buffers: true });
+  const values = await conn.send<(Buffer | null)[]>(index, ['MGET', ...keys], BUFFERS);
   const exchanges: Exchange[] = [];
   for (const [i, bytes] of values.entries()) {
     // A listed record that is gone was deleted or expired: the list is stale.
     if (bytes === null) {
-      if (reloadIfPartial) return undefined;
+      if (hasLoader) return undefined;
       continue;
     }
-    const exchange = conn.decodeListed(() => decodeExchange(conn.codec, bytes, keys[i] ?? key));
+    const key = keys[i] ?? index;
+    const id = ids[i] ?? '';
+    const exchange = decodeListed(conn, () =>
+      withId(ExchangeLayout.decode(conn.codec, bytes, key), 'exId', id, key),
+    );
     // A record that moved to another user stays listed under the old one until it expires.
-    if (exchange !== undefined && ownedBy(exchange, uid)) exchanges.push(exchange);
+    if (exchange !== undefined && sameId(exchange.userId, userId)) exchanges.push(exchange);
   }
   return sortExchanges(exchanges);
 }
 
 /**
- * Reads the cached catalog; corrupt entries are skipped and reported.
- * @param conn - Connection.
- * @param key - The catalog hash.
+ * Reads the cached catalog; corrupt entries (or entries under another id's field) are skipped
+ * and reported.
+ * @internal
  * @returns The catalog, or `undefined` on a miss.
  */
 export async function readCatalog(
-  conn: CacheConnection,
+  conn: CacheConnectionLike,
   key: string,
 ): Promise<CatExchange[] | undefined> {
-  const fields = await readHash(conn, key);
+  const fields = await readCompleteHash(conn, key);
   if (fields === undefined) return undefined;
   const catalog: CatExchange[] = [];
   for (const [field, bytes] of fields) {
-    const entry = conn.decodeListed(() => decodeCatExchange(conn.codec, bytes, key, field));
+    const entry = decodeListed(conn, () =>
+      withId(CatExchangeLayout.decode(conn.codec, bytes, key, field), 'catExId', field, key, field),
+    );
     if (entry !== undefined) catalog.push(entry);
   }
   return sortCatalog(catalog);
 }
 
 /**
- * Stores one exchange record and lists it in its owner's index (one script).
- * @param conn - Connection.
- * @param ttlMs - TTL.
- * @param exchange - The record.
- * @param createIndex - Create the owner's index when absent.
- * @returns `true` when the index lists it.
+ * Stores one exchange record and lists it in its owner's index (one script). Never marks the
+ * index complete.
+ * @internal
+ * @param createIndex - Create the owner's index when absent (no list loader).
+ * @returns Whether the index lists it.
+ * @throws {DecodeError} when the owner's index key holds another Redis type; nothing written.
  */
 export async function storeExchange(
-  conn: CacheConnection,
+  conn: CacheConnectionLike,
   ttlMs: number,
   exchange: Exchange,
   createIndex: boolean,
 ): Promise<boolean> {
-  const listed = await conn.runScript<number>(
-    setExchangeScript,
-    [exchangeKey(conn.keys, exchange.exId), userExchangesKey(conn.keys, exchange.uid)],
-    [
-      String(ttlMs),
-      createIndex ? '1' : '0',
-      COMPLETE_MARKER,
-      String(exchange.exId),
-      ExchangeLayout.encode(conn.codec, exchange),
-    ],
-  );
-  return listed === 1;
+  const keys = {
+    record: exchangeKey(conn.keys, exchange.exId),
+    index: userExchangesKey(conn.keys, exchange.userId),
+  };
+  const reply = await setExchange(conn, keys, {
+    ttlMs,
+    createIndex,
+    exId: String(exchange.exId),
+    bytes: ExchangeLayout.encode(conn.codec, exchange),
+  });
+  if (reply === SetExchangeReply.wrongType) {
+    throw new DecodeError(keys.index, undefined, 'not a set of exchange ids; nothing was written');
+  }
+  return reply === SetExchangeReply.listed;
 }
 
 /**
- * Stores a user's complete list: the index replaced, every record written (one script).
- * @param conn - Connection.
- * @param ttlMs - TTL.
- * @param key - The user's index.
- * @param exchanges - The complete list.
+ * Stores a user's complete list: the index replaced and marked complete, every record written
+ * (one script).
+ * @internal
  */
 export async function storeUserList(
-  conn: CacheConnection,
+  conn: CacheConnectionLike,
   ttlMs: number,
-  key: string,
+  userId: Id,
   exchanges: readonly Exchange[],
 ): Promise<void> {
-  const keys = [key, ...exchanges.map((e) => exchangeKey(conn.keys, e.exId))];
-  const args: (string | Buffer)[] = [String(ttlMs), COMPLETE_MARKER];
-  for (const e of exchanges) args.push(String(e.exId));
-  for (const e of exchanges) args.push(ExchangeLayout.encode(conn.codec, e));
-  await conn.runScript(storeUserExchanges, keys, args);
+  await storeUserExchanges(
+    conn,
+    {
+      index: userExchangesKey(conn.keys, userId),
+      records: exchanges.map((e) => exchangeKey(conn.keys, e.exId)),
+    },
+    {
+      ttlMs,
+      records: exchanges.map((e) => ({
+        exId: String(e.exId),
+        bytes: ExchangeLayout.encode(conn.codec, e),
+      })),
+    },
+  );
 }
 
 /**
  * Replaces the cached catalog (one script).
- * @param conn - Connection.
- * @param ttlMs - TTL.
- * @param key - The catalog hash.
- * @param catalog - The complete catalog.
+ * @internal
  */
 export async function storeCatalog(
-  conn: CacheConnection,
+  conn: CacheConnectionLike,
   ttlMs: number,
   key: string,
   catalog: readonly CatExchange[],
 ): Promise<void> {
-  const args: (string | Buffer)[] = [String(ttlMs), COMPLETE_MARKER];
-  for (const c of catalog) args.push(String(c.catExId), CatExchangeLayout.encode(conn.codec, c));
-  await conn.runScript(replaceHash, [key], args);
+  const entries = catalog.map(
+    (c) => [String(c.catExId), CatExchangeLayout.encode(conn.codec, c)] as const,
+  );
+  await replaceCompleteHash(conn, key, entries, ttlMs);
 }

@@ -1,64 +1,68 @@
-import type { KeyBuilder } from '@fullon/core';
-import type { Id } from './schema.js';
+import type { KeyBuilderLike } from '@fullon/core';
+import type { Id } from '@fullon/core/author';
 
 /**
- * Hash tag shared by every exchange-metadata key, so that one script may write an exchange
- * record together with its owner's index (and `invalidate` may drop several at once) on a
- * cluster too. This is low-volume metadata; one slot serves it comfortably.
+ * Every key of `@fullon/exchange`; the only place this package names keys.
+ *
+ * | key | type | content | bound |
+ * |---|---|---|---|
+ * | `symbols:{exchange}` | hash | symbol → symbol tuple, plus the complete marker `""` | TTL `ttlMs` |
+ * | `exchange:{exchanges}:exId` | string | exchange tuple | TTL `ttlMs` |
+ * | `exchange-user:{exchanges}:userId` | set | the user's exchange ids, plus the marker `""` once complete | TTL `ttlMs` |
+ * | `exchange-cat:{exchanges}` | hash | catExId → catalog tuple, plus the marker `""` | TTL `ttlMs` |
+ * | `exchange-ws-errors:exId` | list | websocket error messages, oldest first | newest `wsErrorCap`; TTL `wsErrorTtlMs` |
+ *
+ * Every exchange-metadata key carries the hash tag `{exchanges}`, so one script may write an
+ * exchange record together with its owner's index (and `invalidate` may drop several at once)
+ * on a cluster too. This is low-volume metadata; one slot serves it comfortably.
  */
 const META_TAG = 'exchanges';
 
 /**
- * Field that marks a hash or set as a complete copy of its source, so "known to be empty" and
- * "never loaded" differ. Never a real field: symbols and ids are non-empty.
- */
-export const COMPLETE_MARKER = '';
-
-/**
- * `<prefix>:symbols:{<exchange>}` — hash, field symbol → symbol tuple, plus the marker.
+ * @internal
  * @param keys - The connection's key builder.
  * @param exchange - Exchange name; the hash tag.
- * @returns The key.
+ * @returns `<prefix>:symbols:{<exchange>}`.
  */
-export function symbolsKey(keys: KeyBuilder, exchange: string): string {
+export function symbolsKey(keys: KeyBuilderLike, exchange: string): string {
   return keys.tagged('symbols', exchange);
 }
 
 /**
- * `<prefix>:exchange:{exchanges}:<exId>` — string, the exchange tuple.
+ * @internal
  * @param keys - The connection's key builder.
  * @param exId - Exchange account id.
- * @returns The key.
+ * @returns `<prefix>:exchange:{exchanges}:<exId>`.
  */
-export function exchangeKey(keys: KeyBuilder, exId: Id): string {
+export function exchangeKey(keys: KeyBuilderLike, exId: Id): string {
   return keys.tagged('exchange', META_TAG, String(exId));
 }
 
 /**
- * `<prefix>:exchange-user:{exchanges}:<uid>` — set of the user's exchange ids, plus the marker.
+ * @internal
  * @param keys - The connection's key builder.
- * @param uid - User id.
- * @returns The key.
+ * @param userId - User id.
+ * @returns `<prefix>:exchange-user:{exchanges}:<userId>`.
  */
-export function userExchangesKey(keys: KeyBuilder, uid: Id): string {
-  return keys.tagged('exchange-user', META_TAG, String(uid));
+export function userExchangesKey(keys: KeyBuilderLike, userId: Id): string {
+  return keys.tagged('exchange-user', META_TAG, String(userId));
 }
 
 /**
- * `<prefix>:exchange-cat:{exchanges}` — hash, field catExId → catalog tuple, plus the marker.
+ * @internal
  * @param keys - The connection's key builder.
- * @returns The key.
+ * @returns `<prefix>:exchange-cat:{exchanges}`.
  */
-export function catExchangesKey(keys: KeyBuilder): string {
+export function catExchangesKey(keys: KeyBuilderLike): string {
   return keys.tagged('exchange-cat', META_TAG);
 }
 
 /**
- * `<prefix>:exchange-ws-errors:<exId>` — list of websocket error messages, oldest first.
+ * @internal
  * @param keys - The connection's key builder.
  * @param exId - Exchange account id.
- * @returns The key.
+ * @returns `<prefix>:exchange-ws-errors:<exId>`.
  */
-export function wsErrorsKey(keys: KeyBuilder, exId: Id): string {
+export function wsErrorsKey(keys: KeyBuilderLike, exId: Id): string {
   return keys.key('exchange-ws-errors', String(exId));
 }

@@ -1,12 +1,16 @@
-import { type Codec, defineLayout } from '@fullon/core';
-import { CatExchange, Exchange, StoredSymbol } from './schema.js';
-import { checkStored } from './validation.js';
+import { DecodeError } from '@fullon/core';
+import { defineLayout, type Id } from '@fullon/core/author';
+import { CatExchange, Exchange, StoredSymbol, StoredSymbolFields } from './schema.js';
 
-/** @internal Stored tuple of a symbol (v1). */
+/**
+ * @internal Stored tuple of a symbol. v2 added `precisionMode`, `pricePrecision` and
+ * `amountPrecision`; a v1 tuple reads as corrupt until the set is reloaded (the TTL bounds it).
+ */
 export const SymbolLayout = defineLayout({
   name: 'symbol',
-  version: 1,
-  schema: StoredSymbol,
+  version: 2,
+  schema: StoredSymbolFields,
+  check: StoredSymbol,
   fields: [
     'symbol',
     'base',
@@ -15,18 +19,24 @@ export const SymbolLayout = defineLayout({
     'catExId',
     'futures',
     'decimals',
+    'precisionMode',
+    'pricePrecision',
+    'amountPrecision',
     'updateFrame',
     'backtest',
     'onlyTicker',
   ],
 });
 
-/** @internal Stored tuple of an exchange account (v1). */
+/**
+ * @internal Stored tuple of an exchange account. v2 renamed `uid` to `userId`; a v1 tuple reads
+ * as corrupt until it is written again or expires.
+ */
 export const ExchangeLayout = defineLayout({
   name: 'exchange',
-  version: 1,
+  version: 2,
   schema: Exchange,
-  fields: ['exId', 'uid', 'name', 'catExId', 'catExchange', 'active', 'test'],
+  fields: ['exId', 'userId', 'name', 'catExId', 'catExchange', 'active', 'test'],
 });
 
 /** @internal Stored tuple of a catalog exchange (v1). */
@@ -38,61 +48,29 @@ export const CatExchangeLayout = defineLayout({
 });
 
 /**
- * Decodes and re-checks a stored symbol.
- * @param codec - The connection's codec.
- * @param bytes - Stored bytes.
+ * Checks that a decoded record carries the id its key names. Ids compare as text, because `7`
+ * and `'7'` name one entry while a record keeps the type it was stored with (so the layout's
+ * strict-equality `expect` cannot be used for ids).
+ * @internal
+ * @param record - The decoded record.
+ * @param id - Name of its identity field.
+ * @param expected - The id in its key or hash field.
  * @param key - Redis key, for the error.
  * @param field - Hash field, for the error.
- * @returns The symbol, without its exchange.
- * @throws {DecodeError} on corrupt bytes or a record that breaks the schema.
+ * @returns The record.
+ * @throws {DecodeError} when the record is another one's.
  */
-export function decodeSymbol(
-  codec: Codec,
-  bytes: Buffer,
+export function withId<T extends Record<K, Id>, K extends string>(
+  record: T,
+  id: K,
+  expected: Id,
   key: string,
-  field: string,
-): StoredSymbol {
-  return checkStored(
-    StoredSymbol,
-    SymbolLayout.decode(codec, bytes, key, field),
-    'symbol',
+  field?: string,
+): T {
+  if (String(record[id]) === String(expected)) return record;
+  throw new DecodeError(
     key,
     field,
-  );
-}
-
-/**
- * Decodes and re-checks a stored exchange account.
- * @param codec - The connection's codec.
- * @param bytes - Stored bytes.
- * @param key - Redis key, for the error.
- * @returns The account.
- * @throws {DecodeError} on corrupt bytes or a record that breaks the schema.
- */
-export function decodeExchange(codec: Codec, bytes: Buffer, key: string): Exchange {
-  return checkStored(Exchange, ExchangeLayout.decode(codec, bytes, key), 'exchange', key);
-}
-
-/**
- * Decodes and re-checks a stored catalog exchange.
- * @param codec - The connection's codec.
- * @param bytes - Stored bytes.
- * @param key - Redis key, for the error.
- * @param field - Hash field, for the error.
- * @returns The catalog exchange.
- * @throws {DecodeError} on corrupt bytes or a record that breaks the schema.
- */
-export function decodeCatExchange(
-  codec: Codec,
-  bytes: Buffer,
-  key: string,
-  field: string,
-): CatExchange {
-  return checkStored(
-    CatExchange,
-    CatExchangeLayout.decode(codec, bytes, key, field),
-    'cat-exchange',
-    key,
-    field,
+    `stored ${id} is ${JSON.stringify(record[id])}, not the ${JSON.stringify(String(expected))} its key names`,
   );
 }

@@ -2,8 +2,10 @@ import { DecodeError, ValidationError } from '@fullon/core';
 import { useTestConnection } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { symbolsKey } from './keys.js';
+import { SymbolLayout } from './layouts.js';
 import type { SymbolInfo } from './schema.js';
 import { SymbolCache } from './symbol-cache.js';
+import { rawTuple } from './test-helpers.js';
 
 const DAY = 86_400_000;
 const btc: SymbolInfo = {
@@ -37,6 +39,19 @@ describe('SymbolCache without a loader', () => {
     expect(await cache.symbolExists('ETH/USDT', 'kraken')).toBe(true);
     expect(await cache.symbolExists('XRP/USDT', 'kraken')).toBe(false);
     expect(await cache.getSymbol('XRP/USDT', 'kraken')).toBeNull();
+  });
+
+  it('round-trips precision in both ccxt modes, as given', async () => {
+    const cache = new SymbolCache(conn());
+    const tick = { ...btc, precisionMode: 'tickSize', pricePrecision: 0.1, amountPrecision: 1e-8 };
+    const places = { ...eth, precisionMode: 'decimals', pricePrecision: 2, amountPrecision: 0 };
+    await cache.setSymbols('precision', [tick as SymbolInfo, places as SymbolInfo]);
+    expect(await cache.getSymbols('precision')).toEqual([
+      { ...tick, exchange: 'precision' },
+      { ...places, exchange: 'precision' },
+    ]);
+    expect(await cache.upsertSymbol('precision', { ...eth, precisionMode: 'tickSize' })).toBe(true);
+    expect((await cache.getSymbol('ETH/USDT', 'precision'))?.precisionMode).toBe('tickSize');
   });
 
   it('accepts a symbol whose exchange matches the argument', async () => {
@@ -153,20 +168,8 @@ describe('SymbolCache corrupt values', () => {
     const cache = new SymbolCache(conn());
     await cache.setSymbols('rule', [btc]);
     const key = symbolsKey(conn().keys, 'rule');
-    // Layout v1 tuple with decimals = -1.
-    const bad = conn().codec.encode([
-      1,
-      'BTC/USDT',
-      'BTC',
-      'USDT',
-      1,
-      2,
-      false,
-      -1,
-      '1h',
-      1,
-      false,
-    ]);
+    // A tuple of the current layout with decimals = -1.
+    const bad = rawTuple(SymbolLayout, { ...btc, decimals: -1 });
     await conn().send(key, ['HSET', key, 'BTC/USDT', bad]);
     await expect(cache.getSymbol('BTC/USDT', 'rule')).rejects.toSatisfy(
       (e: unknown) => DecodeError.is(e) && e.message.includes('decimals'),
@@ -197,6 +200,33 @@ describe('SymbolCache validation', () => {
     ['negative backtest', { ...eth, backtest: -3 }, 'symbols[0].backtest'],
     ['numeric onlyTicker', { ...eth, onlyTicker: 1 }, 'symbols[0].onlyTicker'],
     ['other exchange', { ...eth, exchange: 'binance' }, 'symbols[0].exchange'],
+    ['unknown precisionMode', { ...eth, precisionMode: 'digits' }, 'symbols[0].precisionMode'],
+    ['precision without a mode', { ...eth, pricePrecision: 0.1 }, 'symbols[0].pricePrecision'],
+    [
+      'fractional decimal places',
+      { ...eth, precisionMode: 'decimals', amountPrecision: 0.5 },
+      'symbols[0].amountPrecision',
+    ],
+    [
+      'over 30 decimal places',
+      { ...eth, precisionMode: 'decimals', pricePrecision: 31 },
+      'symbols[0].pricePrecision',
+    ],
+    [
+      'zero tick size',
+      { ...eth, precisionMode: 'tickSize', pricePrecision: 0 },
+      'symbols[0].pricePrecision',
+    ],
+    [
+      'negative tick size',
+      { ...eth, precisionMode: 'tickSize', amountPrecision: -0.1 },
+      'symbols[0].amountPrecision',
+    ],
+    [
+      'infinite tick size',
+      { ...eth, precisionMode: 'tickSize', pricePrecision: Number.POSITIVE_INFINITY },
+      'symbols[0].pricePrecision',
+    ],
     ['not an object', 'ETH/USDT', 'symbols[0]'],
   ];
 

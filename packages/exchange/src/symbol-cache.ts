@@ -1,15 +1,26 @@
-import { type CacheConnection, type ConnectOptions, Name, openOwned } from '@fullon/core';
+import type { CacheConnectionLike, ConnectOptions } from '@fullon/core';
+import {
+  closeCache,
+  decodeListed,
+  deleteKeys,
+  Name,
+  openCache,
+  type ReadThroughSource,
+  readCompleteHash,
+  readCompleteHashField,
+  replaceCompleteHash,
+  requireConnection,
+  SingleFlight,
+  ttlOption,
+  upsertCompleteHashField,
+  validate,
+  waitOption,
+} from '@fullon/core/author';
 import { DEFAULT_LOAD_TIMEOUT_MS, DEFAULT_METADATA_TTL_MS } from './defaults.js';
-import { readHash, readHashField } from './hash-read.js';
-import { COMPLETE_MARKER, symbolsKey } from './keys.js';
-import { decodeSymbol, SymbolLayout } from './layouts.js';
-import { SingleFlight, type Source } from './read-through.js';
-import type { CachedSymbol, SymbolInfo } from './schema.js';
-import { deleteKeys } from './scripts/delete-keys.js';
-import { replaceHash } from './scripts/replace-hash.js';
-import { upsertHashField } from './scripts/upsert-hash-field.js';
+import { symbolsKey } from './keys.js';
+import { SymbolLayout } from './layouts.js';
+import type { CachedSymbol, StoredSymbol, SymbolInfo } from './schema.js';
 import { parseSymbol, parseSymbols, sortSymbols } from './symbol-input.js';
-import { check, checkMs, checkWaitMs } from './validation.js';
 
 /** Options of {@link SymbolCache}. */
 export interface SymbolCacheOptions {
@@ -19,13 +30,21 @@ export interface SymbolCacheOptions {
    * returns `[]` / `null` / `false`.
    */
   load?: (exchange: string) => Promise<SymbolInfo[]>;
-  /** How long a cached symbol set lives, in ms. Defaults to 86 400 000 (24 h). */
+  /** How long a cached symbol set lives, in ms (at most ten years). Defaults to 86 400 000 (24 h). */
   ttlMs?: number;
   /**
    * How long a loader may take, in ms; past it the callers waiting on it get a `TimeoutError`
    * and the next call loads again. Defaults to 30 000.
    */
   loadTimeoutMs?: number;
+}
+
+/** Checks the constructor options. */
+function resolveOptions(options: SymbolCacheOptions): { ttlMs: number; loadTimeoutMs: number } {
+  return {
+    ttlMs: ttlOption(options.ttlMs, DEFAULT_METADATA_TTL_MS),
+    loadTimeoutMs: waitOption(options.loadTimeoutMs, DEFAULT_LOAD_TIMEOUT_MS, 'loadTimeoutMs'),
+  };
 }
 
 /**
@@ -38,76 +57,71 @@ export interface SymbolCacheOptions {
  *
  * @example
  * ```ts
- * const exchange = new ccxt.kraken();
  * await using symbols = await SymbolCache.open(undefined, {
- *   load: async (name) =>
- *     Object.values(await exchange.loadMarkets()).map((m) => ({
- *       symbol: m.symbol, base: m.base, quote: m.quote, futures: m.future === true,
- *     })),
+ *   load: async (exchange) => db.symbols.findByExchange(exchange),
  * });
  * const btc = await symbols.getSymbol('BTC/USD', 'kraken'); // loads once, then from Redis
  * ```
  */
 export class SymbolCache implements AsyncDisposable {
   /** The connection this cache uses. */
-  readonly connection: CacheConnection;
+  readonly connection: CacheConnectionLike;
   /** TTL of a cached symbol set, in ms. */
   readonly ttlMs: number;
   readonly #load: ((exchange: string) => Promise<SymbolInfo[]>) | undefined;
   readonly #flights: SingleFlight;
-  #owned: CacheConnection | undefined;
 
   /**
-   * @param conn - An open connection (not closed by this cache).
-   * @param options - Loader and TTL.
-   * @throws {ValidationError} when `ttlMs` is not a whole number of ms > 0.
+   * @param conn - An open connection (from `connect()`); the cache does not close it.
+   * @param options - Loader, TTL, load timeout.
+   * @throws {ConfigurationError} (variable `conn`) when `conn` is not a connection.
+   * @throws {ValidationError} naming `ttlMs` or `loadTimeoutMs` when out of range.
    */
-  constructor(conn: CacheConnection, options: SymbolCacheOptions = {}) {
-    this.connection = conn;
-    this.ttlMs = checkMs(options.ttlMs, DEFAULT_METADATA_TTL_MS, 'ttlMs');
-    this.#flights = new SingleFlight(
-      checkWaitMs(options.loadTimeoutMs, DEFAULT_LOAD_TIMEOUT_MS, 'loadTimeoutMs'),
-    );
+  constructor(conn: CacheConnectionLike, options: SymbolCacheOptions = {}) {
+    this.connection = requireConnection(conn, 'SymbolCache');
+    const resolved = resolveOptions(options);
+    this.ttlMs = resolved.ttlMs;
+    this.#flights = new SingleFlight(resolved.loadTimeoutMs);
     this.#load = options.load;
   }
 
   /**
-   * Opens a connection of its own; `close()` (or `await using`) closes it.
+   * Opens a connection of its own; `close()` (or `await using`) closes it. The options are
+   * checked before connecting.
    * @param config - Connection options or a `redis://` URL. Defaults to the environment.
-   * @param options - Loader and TTL.
+   * @param options - Loader, TTL, load timeout.
    * @returns The cache.
+   * @throws {ValidationError} naming a bad option; no connection is made.
    * @throws {ConnectionError} when Redis cannot be reached.
    */
   static open(
     config?: ConnectOptions | string,
     options: SymbolCacheOptions = {},
   ): Promise<SymbolCache> {
-    return openOwned(config, (conn) => {
-      const cache = new SymbolCache(conn, options);
-      cache.#owned = conn;
-      return cache;
-    });
+    return openCache(
+      config,
+      () => resolveOptions(options),
+      (conn) => new SymbolCache(conn, options),
+    );
   }
 
   /**
-   * Every symbol of an exchange, sorted by symbol. A corrupt entry is skipped and reported
-   * through the connection's `onCorrupt` hook.
+   * Every symbol of an exchange, sorted by symbol. A corrupt entry (or one stored under another
+   * symbol's field) is skipped and reported through the connection's `onCorrupt` hook.
    * @param exchange - Exchange name, e.g. `kraken`.
    * @returns The symbols; `[]` on a miss without a loader.
    * @throws {ValidationError} when `exchange` is invalid, or the loader returns invalid symbols.
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async getSymbols(exchange: string): Promise<CachedSymbol[]> {
-    const name = check(Name, exchange, 'exchange');
+    const name = validate(Name, exchange, 'exchange');
     const key = symbolsKey(this.connection.keys, name);
     const read = async () => {
-      const fields = await readHash(this.connection, key);
+      const fields = await readCompleteHash(this.connection, key);
       if (fields === undefined) return undefined;
       const symbols: CachedSymbol[] = [];
       for (const [field, bytes] of fields) {
-        const stored = this.connection.decodeListed(() =>
-          decodeSymbol(this.connection.codec, bytes, key, field),
-        );
+        const stored = decodeListed(this.connection, () => this.#decode(bytes, key, field));
         if (stored !== undefined) symbols.push({ ...stored, exchange: name });
       }
       return sortSymbols(symbols);
@@ -122,18 +136,16 @@ export class SymbolCache implements AsyncDisposable {
    * @returns The symbol, or `null` when the exchange's set does not hold it (or on a miss
    *   without a loader).
    * @throws {ValidationError} when an argument is invalid.
-   * @throws {DecodeError} when the stored value is corrupt.
+   * @throws {DecodeError} when the stored value is corrupt or another symbol's.
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async getSymbol(symbol: string, exchange: string): Promise<CachedSymbol | null> {
-    const wanted = check(Name, symbol, 'symbol');
-    const name = check(Name, exchange, 'exchange');
+    const wanted = validate(Name, symbol, 'symbol');
+    const name = validate(Name, exchange, 'exchange');
     const key = symbolsKey(this.connection.keys, name);
     const read = async () => {
-      const { value, present } = await readHashField(this.connection, key, wanted);
-      if (value !== null) {
-        return { ...decodeSymbol(this.connection.codec, value, key, wanted), exchange: name };
-      }
+      const { value, present } = await readCompleteHashField(this.connection, key, wanted);
+      if (value !== null) return { ...this.#decode(value, key, wanted), exchange: name };
       return present ? null : undefined;
     };
     const pick = (all: CachedSymbol[]) => all.find((s) => s.symbol === wanted) ?? null;
@@ -149,11 +161,11 @@ export class SymbolCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async symbolExists(symbol: string, exchange: string): Promise<boolean> {
-    const wanted = check(Name, symbol, 'symbol');
-    const name = check(Name, exchange, 'exchange');
+    const wanted = validate(Name, symbol, 'symbol');
+    const name = validate(Name, exchange, 'exchange');
     const key = symbolsKey(this.connection.keys, name);
     const read = async () => {
-      const { value, present } = await readHashField(this.connection, key, wanted);
+      const { value, present } = await readCompleteHashField(this.connection, key, wanted);
       return value !== null ? true : present ? false : undefined;
     };
     const pick = (all: CachedSymbol[]) => all.some((s) => s.symbol === wanted);
@@ -170,7 +182,7 @@ export class SymbolCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async setSymbols(exchange: string, symbols: readonly SymbolInfo[]): Promise<number> {
-    const name = check(Name, exchange, 'exchange');
+    const name = validate(Name, exchange, 'exchange');
     const parsed = parseSymbols(name, symbols, 'symbols');
     const key = symbolsKey(this.connection.keys, name);
     this.#flights.forget(key);
@@ -188,22 +200,15 @@ export class SymbolCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async upsertSymbol(exchange: string, symbol: SymbolInfo): Promise<boolean> {
-    const name = check(Name, exchange, 'exchange');
+    const name = validate(Name, exchange, 'exchange');
     const parsed = parseSymbol(name, symbol, 'symbol');
     const key = symbolsKey(this.connection.keys, name);
     this.#flights.forget(key);
-    const written = await this.connection.runScript<number>(
-      upsertHashField,
-      [key],
-      [
-        String(this.ttlMs),
-        this.#load === undefined ? '1' : '0',
-        COMPLETE_MARKER,
-        parsed.symbol,
-        SymbolLayout.encode(this.connection.codec, parsed),
-      ],
-    );
-    return written === 1;
+    const bytes = SymbolLayout.encode(this.connection.codec, parsed);
+    return upsertCompleteHashField(this.connection, key, parsed.symbol, bytes, {
+      ttlMs: this.ttlMs,
+      create: this.#load === undefined,
+    });
   }
 
   /**
@@ -215,8 +220,8 @@ export class SymbolCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async deleteSymbol(symbol: string, exchange: string): Promise<boolean> {
-    const wanted = check(Name, symbol, 'symbol');
-    const name = check(Name, exchange, 'exchange');
+    const wanted = validate(Name, symbol, 'symbol');
+    const name = validate(Name, exchange, 'exchange');
     const key = symbolsKey(this.connection.keys, name);
     this.#flights.forget(key);
     return (await this.connection.send<number>(key, ['HDEL', key, wanted])) === 1;
@@ -230,17 +235,15 @@ export class SymbolCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async invalidate(exchange: string): Promise<boolean> {
-    const name = check(Name, exchange, 'exchange');
+    const name = validate(Name, exchange, 'exchange');
     const key = symbolsKey(this.connection.keys, name);
     this.#flights.forget(key);
-    return (await this.connection.runScript<number>(deleteKeys, [key], [])) === 1;
+    return (await deleteKeys(this.connection, [key])) === 1;
   }
 
   /** Closes the connection if `open()` created it; a connection passed in is left open. */
-  async close(): Promise<void> {
-    const owned = this.#owned;
-    this.#owned = undefined;
-    await owned?.close();
+  close(): Promise<void> {
+    return closeCache(this);
   }
 
   /** Same as `close()`, for `await using`. */
@@ -248,7 +251,12 @@ export class SymbolCache implements AsyncDisposable {
     return this.close();
   }
 
-  #source(exchange: string, key: string): Source<CachedSymbol[]> | undefined {
+  /** Strict decode: the stored symbol must be the one its hash field names. */
+  #decode(bytes: Buffer, key: string, field: string): StoredSymbol {
+    return SymbolLayout.decode(this.connection.codec, bytes, key, field, { symbol: field });
+  }
+
+  #source(exchange: string, key: string): ReadThroughSource<CachedSymbol[]> | undefined {
     const load = this.#load;
     if (load === undefined) return undefined;
     return {
@@ -258,10 +266,8 @@ export class SymbolCache implements AsyncDisposable {
   }
 
   async #store(key: string, symbols: readonly CachedSymbol[]): Promise<void> {
-    const args: (string | Buffer)[] = [String(this.ttlMs), COMPLETE_MARKER];
-    for (const symbol of symbols) {
-      args.push(symbol.symbol, SymbolLayout.encode(this.connection.codec, symbol));
-    }
-    await this.connection.runScript(replaceHash, [key], args);
+    const codec = this.connection.codec;
+    const entries = symbols.map((s) => [s.symbol, SymbolLayout.encode(codec, s)] as const);
+    await replaceCompleteHash(this.connection, key, entries, this.ttlMs);
   }
 }

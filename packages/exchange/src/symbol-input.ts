@@ -1,6 +1,6 @@
 import { ValidationError } from '@fullon/core';
+import { validateAt, validateList } from '@fullon/core/author';
 import { type CachedSymbol, SymbolInfo } from './schema.js';
-import { check, checkList } from './validation.js';
 
 function withExchange(symbol: SymbolInfo, exchange: string, label: string): CachedSymbol {
   if (symbol.exchange !== undefined && symbol.exchange !== exchange) {
@@ -15,6 +15,7 @@ function withExchange(symbol: SymbolInfo, exchange: string, label: string): Cach
 
 /**
  * Validates one symbol for an exchange.
+ * @internal
  * @param exchange - The exchange it belongs to.
  * @param input - Untrusted input.
  * @param label - Argument name for errors, e.g. `symbol`.
@@ -22,11 +23,12 @@ function withExchange(symbol: SymbolInfo, exchange: string, label: string): Cach
  * @throws {ValidationError} naming the field, also when `exchange` differs from the argument.
  */
 export function parseSymbol(exchange: string, input: unknown, label: string): CachedSymbol {
-  return withExchange(check(SymbolInfo, input, label), exchange, label);
+  return withExchange(validateAt(SymbolInfo, input, label), exchange, label);
 }
 
 /**
  * Validates a symbol set for an exchange; duplicates are rejected.
+ * @internal
  * @param exchange - The exchange they belong to.
  * @param input - Untrusted input.
  * @param label - Argument name for errors, e.g. `symbols` (fields read `symbols[2].base`).
@@ -34,15 +36,14 @@ export function parseSymbol(exchange: string, input: unknown, label: string): Ca
  * @throws {ValidationError} naming the item and field.
  */
 export function parseSymbols(exchange: string, input: unknown, label: string): CachedSymbol[] {
-  return checkList(SymbolInfo, input, label, 'symbol').map((symbol, i) =>
+  return validateList(SymbolInfo, input, label, 'symbol').map((symbol, i) =>
     withExchange(symbol, exchange, `${label}[${i}]`),
   );
 }
 
 /**
  * Sorts symbols by name (code-unit order), in place.
- * @param symbols - Symbols.
- * @returns The same array.
+ * @internal
  */
 export function sortSymbols(symbols: CachedSymbol[]): CachedSymbol[] {
   return symbols.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));

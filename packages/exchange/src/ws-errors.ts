@@ -1,9 +1,8 @@
-import { type CacheConnection, WaitMs } from '@fullon/core';
+import type { CacheConnectionLike } from '@fullon/core';
+import { type Id, validate, WaitMs } from '@fullon/core/author';
 import * as v from 'valibot';
 import { wsErrorsKey } from './keys.js';
-import { Id } from './schema.js';
-import { pushWsErrorScript } from './scripts/push-ws-error.js';
-import { check } from './validation.js';
+import { pushWsError as pushScript } from './scripts/push-ws-error.js';
 
 /** A websocket error message: 1 to 65 536 characters. */
 export const WsErrorMessage = v.pipe(
@@ -24,42 +23,39 @@ export interface PopWsErrorOptions {
 
 /**
  * Appends a websocket error to an exchange's list, keeping the newest `cap`.
- * @param conn - Connection.
- * @param exId - Exchange account id.
- * @param message - The error text.
- * @param cap - List cap.
- * @param ttlMs - List TTL, renewed on every push.
+ * @internal
+ * @param id - Exchange account id, already validated.
  * @returns The list length after the push.
- * @throws {ValidationError} naming `exId` or `message`; nothing is written.
+ * @throws {ValidationError} naming `message`; nothing is written.
  */
-export async function pushWsError(
-  conn: CacheConnection,
-  exId: Id,
+export function pushWsError(
+  conn: CacheConnectionLike,
+  id: Id,
   message: string,
   cap: number,
   ttlMs: number,
 ): Promise<number> {
-  const id = check(Id, exId, 'exId');
-  const text = check(WsErrorMessage, message, 'message');
-  const key = wsErrorsKey(conn.keys, id);
-  return conn.runScript<number>(pushWsErrorScript, [key], [text, String(cap), String(ttlMs)]);
+  const text = validate(WsErrorMessage, message, 'message');
+  return pushScript(conn, { list: wsErrorsKey(conn.keys, id) }, { message: text, cap, ttlMs });
 }
 
 /**
  * Takes the oldest websocket error of an exchange, waiting up to `timeoutMs` for one.
- * @param conn - Connection.
- * @param exId - Exchange account id.
- * @param options - `timeoutMs`.
+ * @internal
+ * @param id - Exchange account id, already validated.
  * @returns The message, or `null` when none came in time.
- * @throws {ValidationError} naming `exId` or `timeoutMs`.
+ * @throws {ValidationError} naming `timeoutMs`.
  */
 export async function popWsError(
-  conn: CacheConnection,
-  exId: Id,
+  conn: CacheConnectionLike,
+  id: Id,
   options: PopWsErrorOptions,
 ): Promise<string | null> {
-  const id = check(Id, exId, 'exId');
-  const timeoutMs = check(WaitMs, (options as Partial<PopWsErrorOptions>)?.timeoutMs, 'timeoutMs');
+  const timeoutMs = validate(
+    WaitMs,
+    (options as Partial<PopWsErrorOptions> | undefined)?.timeoutMs,
+    'timeoutMs',
+  );
   const key = wsErrorsKey(conn.keys, id);
   if (timeoutMs === 0) return conn.send<string | null>(key, ['LPOP', key]);
   const reply = await conn.blocking<[string, string] | null>(key, [

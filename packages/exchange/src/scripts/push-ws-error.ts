@@ -1,13 +1,15 @@
-import { defineScript } from '@fullon/core';
+import type { CacheConnectionLike } from '@fullon/core';
+import { defineScript } from '@fullon/core/author';
 
 /**
- * Appends a websocket error, keeps only the newest `cap`, and renews the list's TTL.
+ * Appends a websocket error, keeps only the newest `cap`, and renews the list's TTL. RPUSH is
+ * the first write and the only command the server may refuse (a key of another type).
  *
- * KEYS[1] the error list
- * ARGV[1] message; ARGV[2] cap; ARGV[3] TTL in ms
+ * KEYS[1] the error list.
+ * ARGV[1] message; ARGV[2] cap; ARGV[3] TTL (ms).
  * Returns the list length after trimming.
  */
-export const pushWsErrorScript = defineScript(
+const PUSH_WS_ERROR = defineScript(
   'exchange.push-ws-error',
   `-- KEYS[1] list | ARGV[1] message, ARGV[2] cap, ARGV[3] ttl ms
 local n = redis.call('RPUSH', KEYS[1], ARGV[1])
@@ -20,3 +22,23 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return n
 `,
 );
+
+/**
+ * Runs {@link PUSH_WS_ERROR}.
+ * @internal
+ * @param conn - Connection.
+ * @param keys - The exchange's error list.
+ * @param args - The message, the cap and the TTL.
+ * @returns The list length after the push.
+ */
+export function pushWsError(
+  conn: CacheConnectionLike,
+  keys: { list: string },
+  args: { message: string; cap: number; ttlMs: number },
+): Promise<number> {
+  return conn.runScript<number>(
+    PUSH_WS_ERROR,
+    [keys.list],
+    [args.message, String(args.cap), String(args.ttlMs)],
+  );
+}

@@ -1,24 +1,60 @@
-import { defineScript } from '@fullon/core';
+import type { CacheConnectionLike } from '@fullon/core';
+import { defineScript } from '@fullon/core/author';
 
 /**
- * Stores an exchange record and lists it in its owner's index, in one step. The index is
- * created only if ARGV[2] is `1` (no user-list loader: the cache is the source); otherwise an
- * absent index stays absent so the next read loads the complete list.
+ * Stores an exchange record and lists its id in its owner's index, in one step. An absent index
+ * is created only when the caller says so (no list loader: the cache is the source of users'
+ * lists). The completeness marker is never added here: one account is not the whole list, so
+ * only a complete load or replace (`store-user-exchanges`) marks an index complete. An index of
+ * the wrong Redis type is reported before anything is written.
  *
- * KEYS[1] the exchange record; KEYS[2] the owner's index set
- * ARGV[1] TTL in ms; ARGV[2] `1` to create the index when absent; ARGV[3] marker;
- * ARGV[4] exchange id; ARGV[5] record bytes
- * Returns 1 when the index lists it, 0 when the index was absent and not created.
+ * KEYS[1] the exchange record; KEYS[2] the owner's index set.
+ * ARGV[1] TTL (ms); ARGV[2] `1` to create an absent index; ARGV[3] exchange id; ARGV[4] record bytes.
+ * Returns a {@link SetExchangeReply}.
  */
-export const setExchangeScript = defineScript(
+const SET_EXCHANGE = defineScript(
   'exchange.set',
-  `-- KEYS[1] record, KEYS[2] index | ARGV[1] ttl ms, ARGV[2] create flag, ARGV[3] marker, ARGV[4] id, ARGV[5] bytes
-redis.call('SET', KEYS[1], ARGV[5], 'PX', ARGV[1])
-if redis.call('EXISTS', KEYS[2]) == 1 or ARGV[2] == '1' then
-  redis.call('SADD', KEYS[2], ARGV[3], ARGV[4])
+  `-- KEYS[1] record, KEYS[2] index | ARGV[1] ttl ms, ARGV[2] create flag, ARGV[3] id, ARGV[4] bytes
+local kind = redis.call('TYPE', KEYS[2]).ok
+if kind ~= 'none' and kind ~= 'set' then return -1 end
+redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[1])
+if kind == 'set' or ARGV[2] == '1' then
+  redis.call('SADD', KEYS[2], ARGV[3])
   redis.call('PEXPIRE', KEYS[2], ARGV[1])
   return 1
 end
 return 0
 `,
 );
+
+/** What {@link setExchange} answers. */
+export const SetExchangeReply = {
+  /** Stored, and its owner's index lists it. */
+  listed: 1,
+  /** Stored; the owner's index was absent and left to the list loader. */
+  unlisted: 0,
+  /** Nothing written: the owner's index key holds another Redis type. */
+  wrongType: -1,
+} as const;
+/** One of {@link SetExchangeReply}. */
+export type SetExchangeReply = (typeof SetExchangeReply)[keyof typeof SetExchangeReply];
+
+/**
+ * Runs {@link SET_EXCHANGE}.
+ * @internal
+ * @param conn - Connection.
+ * @param keys - The record and its owner's index.
+ * @param args - TTL, whether to create an absent index, the id and the record's bytes.
+ * @returns What happened.
+ */
+export function setExchange(
+  conn: CacheConnectionLike,
+  keys: { record: string; index: string },
+  args: { ttlMs: number; createIndex: boolean; exId: string; bytes: Buffer },
+): Promise<SetExchangeReply> {
+  return conn.runScript<SetExchangeReply>(
+    SET_EXCHANGE,
+    [keys.record, keys.index],
+    [String(args.ttlMs), args.createIndex ? '1' : '0', args.exId, args.bytes],
+  );
+}

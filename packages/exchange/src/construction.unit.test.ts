@@ -1,0 +1,46 @@
+import { ConfigurationError, ValidationError } from '@fullon/core';
+import { MAX_TTL_MS } from '@fullon/core/author';
+import { describe, expect, it } from 'vitest';
+import { ExchangeCache } from './exchange-cache.js';
+import { SymbolCache } from './symbol-cache.js';
+
+/** A port nothing listens on: `open()` must fail on its options before trying it. */
+const NOWHERE = 'redis://127.0.0.1:1';
+
+describe('construction', () => {
+  it.each([
+    ['undefined', undefined],
+    ['a plain object', {}],
+    ['null', null],
+    ['a raw node-redis client', { sendCommand: () => undefined, connect: () => undefined }],
+  ])('new ExchangeCache(%s) / new SymbolCache(%s) throw ConfigurationError', (_, conn) => {
+    for (const make of [
+      () => new ExchangeCache(conn as never),
+      () => new SymbolCache(conn as never),
+    ]) {
+      let error: unknown;
+      try {
+        make();
+      } catch (e) {
+        error = e;
+      }
+      expect(ConfigurationError.is(error)).toBe(true);
+      expect(String((error as Error).message)).toMatch(/(Exchange|Symbol)Cache needs a connection/);
+    }
+  });
+
+  it('open() rejects bad options before connecting', async () => {
+    for (const opening of [
+      ExchangeCache.open(NOWHERE, { ttlMs: MAX_TTL_MS + 1 }),
+      ExchangeCache.open(NOWHERE, { wsErrorTtlMs: 0 }),
+      ExchangeCache.open(NOWHERE, { loadTimeoutMs: 2 ** 31 }),
+      SymbolCache.open(NOWHERE, { ttlMs: MAX_TTL_MS + 1 }),
+    ]) {
+      const error = await opening.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(ValidationError.is(error)).toBe(true);
+    }
+  });
+});
