@@ -28,8 +28,8 @@ describe('JSON-like values', () => {
       [undefined],
       { a: undefined },
     ];
-    for (const value of accepted) expect(isJsonValue(value), String(value)).toBe(true);
-    for (const value of rejected) expect(isJsonValue(value), String(value)).toBe(false);
+    accepted.forEach((value, i) => expect(isJsonValue(value), `accepted[${i}]`).toBe(true));
+    rejected.forEach((value, i) => expect(isJsonValue(value), `rejected[${i}]`).toBe(false));
     let deep: unknown = 1;
     for (let i = 0; i < 40; i++) deep = [deep];
     expect(isJsonValue(deep)).toBe(false);
