@@ -1,5 +1,16 @@
 import type { KeyBuilderLike } from '@fullon/core';
 
+/** Most markets whose key names a {@link TradeKeys} remembers (about 200 bytes each). */
+const MAX_CACHED_MARKETS = 50_000;
+
+/** The keys of one market's push. */
+export interface MarketKeys {
+  /** The market's list. */
+  readonly list: string;
+  /** Its exchange's drop-counter hash. */
+  readonly dropped: string;
+}
+
 /**
  * Every key of `@fullon/trades`. The only place this package names keys.
  *
@@ -20,6 +31,9 @@ import type { KeyBuilderLike } from '@fullon/core';
  */
 export class TradeKeys {
   readonly #kb: KeyBuilderLike;
+  /** Keys built so far, by exchange then market: escaping names on every push showed in profiles. */
+  readonly #built = new Map<string, Map<string, MarketKeys>>();
+  #builtCount = 0;
   /** The index of trade status stamps. */
   readonly status: string;
   /** The index of user-trade status stamps. */
@@ -38,7 +52,36 @@ export class TradeKeys {
    * @returns The list of pending trades of one market.
    */
   trades(exchange: string, market: string): string {
-    return this.#kb.tagged('trades', exchange, market);
+    return this.market(exchange, market).list;
+  }
+
+  /**
+   * The keys a push to one market touches, built once per market and remembered (bounded: past
+   * MAX_CACHED_MARKETS the memo starts over rather than grow with hostile input).
+   * @param exchange - Exchange name (the hash tag).
+   * @param market - Symbol without slashes.
+   * @returns The market's list and its exchange's drop counter.
+   */
+  market(exchange: string, market: string): MarketKeys {
+    let byMarket = this.#built.get(exchange);
+    const cached = byMarket?.get(market);
+    if (cached !== undefined) return cached;
+    const keys: MarketKeys = {
+      list: this.#kb.tagged('trades', exchange, market),
+      dropped: this.dropped(exchange),
+    };
+    if (this.#builtCount >= MAX_CACHED_MARKETS) {
+      this.#built.clear();
+      this.#builtCount = 0;
+      byMarket = undefined;
+    }
+    if (byMarket === undefined) {
+      byMarket = new Map();
+      this.#built.set(exchange, byMarket);
+    }
+    byMarket.set(market, keys);
+    this.#builtCount++;
+    return keys;
   }
 
   /**

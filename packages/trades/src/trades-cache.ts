@@ -27,7 +27,7 @@ import { marketOf, TradeKeys } from './keys.js';
 import { isValidTrade, TradeLayout } from './layouts.js';
 import { Trade, type TradeAnalytics } from './schema.js';
 import { deleteStatuses } from './scripts/delete-statuses.js';
-import { CORRUPT_COUNTER, pushTrades } from './scripts/push-trades.js';
+import { CORRUPT_COUNTER, type PushKeys, pushTrades } from './scripts/push-trades.js';
 import { stampStatus } from './scripts/stamp-status.js';
 
 /** Default cap of every trade list: 100 000 trades. */
@@ -210,12 +210,8 @@ export class TradesCache implements AsyncDisposable {
     checkName(exchange, 'exchange');
     const parsed = parseTrade(trade);
     const market = marketFor(parsed.symbol, 'symbol');
-    const length = await this.#push(
-      this.#keys.trades(exchange, market),
-      this.#keys.dropped(exchange),
-      market,
-      [TradeLayout.encode(this.connection.codec, parsed)],
-    );
+    const bytes = TradeLayout.encode(this.connection.codec, parsed);
+    const length = await this.#push(this.#keys.market(exchange, market), market, [bytes]);
     await this.#stamp(this.#keys.status, exchange, Date.now());
     return length;
   }
@@ -247,17 +243,15 @@ export class TradesCache implements AsyncDisposable {
       else list.push(bytes);
     });
     if (trades.length === 0) return 0;
-    const dropped = this.#keys.dropped(exchange);
     await Promise.all(
-      [...byMarket].map(([market, items]) =>
-        inChunks(
+      [...byMarket].map(([market, items]) => {
+        const keys = this.#keys.market(exchange, market);
+        return inChunks(
           items,
-          async (slice) => [
-            await this.#push(this.#keys.trades(exchange, market), dropped, market, slice),
-          ],
+          async (slice) => [await this.#push(keys, market, slice)],
           DEFAULT_CHUNK_SIZE,
-        ),
-      ),
+        );
+      }),
     );
     await this.#stamp(this.#keys.status, exchange, Date.now());
     return trades.length;
@@ -391,12 +385,11 @@ export class TradesCache implements AsyncDisposable {
         `userId: the trade belongs to user ${JSON.stringify(parsed.userId)}, not to ${JSON.stringify(user)}`,
       );
     }
-    return this.#push(
-      this.#keys.userTrades(exchange, user),
-      this.#keys.userDropped(exchange),
-      user,
-      [TradeLayout.encode(this.connection.codec, parsed)],
-    );
+    const keys = {
+      list: this.#keys.userTrades(exchange, user),
+      dropped: this.#keys.userDropped(exchange),
+    };
+    return this.#push(keys, user, [TradeLayout.encode(this.connection.codec, parsed)]);
   }
 
   /**
@@ -552,15 +545,16 @@ export class TradesCache implements AsyncDisposable {
     return this.#keys.trades(exchange, marketFor(symbol, 'symbol'));
   }
 
-  async #push(list: string, dropped: string, field: string, items: Buffer[]): Promise<number> {
-    const length = await pushTrades(
-      this.connection,
-      { list, dropped },
-      { field, cap: this.#maxTrades, ttlMs: this.#ttl, trades: items },
-    );
+  async #push(keys: PushKeys, field: string, items: Buffer[]): Promise<number> {
+    const length = await pushTrades(this.connection, keys, {
+      field,
+      cap: this.#maxTrades,
+      ttlMs: this.#ttl,
+      trades: items,
+    });
     if (length === CORRUPT_COUNTER) {
       throw new DecodeError(
-        dropped,
+        keys.dropped,
         field,
         'the drop counter is not a whole number (or the key is not a hash); nothing was pushed',
       );
@@ -588,7 +582,7 @@ export class TradesCache implements AsyncDisposable {
     return out;
   }
 
-  #stamp(index: string, key: string, at: number): Promise<void> {
+  #stamp(index: string, key: string, at: number): Promise<unknown> {
     return stampStatus(this.connection, index, {
       key,
       at,

@@ -73,9 +73,11 @@ export function pushTrades(
   keys: PushKeys,
   args: PushArgs,
 ): Promise<number> {
-  return conn.runScript<number>(
-    PUSH_TRADES,
-    [keys.list, keys.dropped],
-    [args.field, args.cap, args.ttlMs, ...args.trades],
-  );
+  const argv = new Array<string | Buffer>(3 + args.trades.length);
+  argv[0] = args.field;
+  argv[1] = args.cap;
+  argv[2] = args.ttlMs;
+  let at = 3;
+  for (const bytes of args.trades) argv[at++] = bytes;
+  return conn.runScript<number>(PUSH_TRADES, [keys.list, keys.dropped], argv);
 }

@@ -39,16 +39,12 @@ export interface StampArgs {
  * @param conn - The connection.
  * @param index - The status index.
  * @param args - Status key, stamp, cap and TTL.
- * @returns Once stamped.
+ * @returns The script's reply (1), once stamped.
  */
-export async function stampStatus(
+export function stampStatus(
   conn: CacheConnectionLike,
   index: string,
   args: StampArgs,
-): Promise<void> {
-  await conn.runScript<number>(
-    STAMP_STATUS,
-    [index],
-    [args.key, String(args.at), args.cap, args.ttlMs],
-  );
+): Promise<unknown> {
+  return conn.runScript(STAMP_STATUS, [index], [args.key, String(args.at), args.cap, args.ttlMs]);
 }
