@@ -19,12 +19,31 @@ const args = exampleArgs(['basic', 'readthrough', 'wserrors']);
 const database = {
   calls: 0,
   symbols: [
-    { symbol: 'BTC/USD', base: 'BTC', quote: 'USD', decimals: 1, updateFrame: '1h' },
-    { symbol: 'ETH/USD', base: 'ETH', quote: 'USD', decimals: 2, updateFrame: '1h' },
+    // ccxt's default precision mode is tick size: store its steps as given, and say so.
+    {
+      symbol: 'BTC/USD',
+      base: 'BTC',
+      quote: 'USD',
+      decimals: 1,
+      precisionMode: 'tickSize',
+      pricePrecision: 0.1,
+      amountPrecision: 1e-8,
+      updateFrame: '1h',
+    },
+    {
+      symbol: 'ETH/USD',
+      base: 'ETH',
+      quote: 'USD',
+      decimals: 2,
+      precisionMode: 'decimals',
+      pricePrecision: 2,
+      amountPrecision: 8,
+      updateFrame: '1h',
+    },
   ] satisfies SymbolInfo[],
   accounts: [
-    { exId: 1, uid: 7, name: 'kraken main', catExchange: 'kraken' },
-    { exId: 2, uid: 7, name: 'binance testnet', catExchange: 'binance', test: true },
+    { exId: 1, userId: 7, name: 'kraken main', catExchange: 'kraken' },
+    { exId: 2, userId: 7, name: 'binance testnet', catExchange: 'binance', test: true },
   ] satisfies ExchangeInput[],
   catalog: [
     { catExId: 1, name: 'binance' },
@@ -46,7 +65,10 @@ await runExample('exchange', async (conn) => {
     const stored = await symbols.setSymbols('kraken', database.symbols);
     report(args.verbose, `setSymbols stored ${stored} symbols for kraken (one atomic step)`);
     const btc = await symbols.getSymbol('BTC/USD', 'kraken');
-    check(btc?.decimals === 1 && btc.exchange === 'kraken', 'getSymbol round trip');
+    check(
+      btc?.decimals === 1 && btc.pricePrecision === 0.1 && btc.exchange === 'kraken',
+      'getSymbol round trip',
+    );
     report(args.verbose, 'getSymbol BTC/USD', btc);
     check(await symbols.symbolExists('ETH/USD', 'kraken'), 'symbolExists ETH/USD');
     check(await symbols.deleteSymbol('ETH/USD', 'kraken'), 'deleteSymbol ETH/USD');
@@ -96,12 +118,18 @@ await runExample('exchange', async (conn) => {
       load: {
         exchange: (exId) =>
           slowly(database.accounts.find((a) => String(a.exId) === String(exId)) ?? null),
-        userExchanges: (uid) =>
-          slowly(database.accounts.filter((a) => String(a.uid) === String(uid))),
+        userExchanges: (userId) =>
+          slowly(database.accounts.filter((a) => String(a.userId) === String(userId))),
         catExchanges: () => slowly(database.catalog),
       },
     });
     await exchanges.invalidate({ exId: 1, userId: 7, catExchanges: true });
+    // Another service that only reads accounts by id: its read-through stores account 1 but
+    // never marks user 7's list complete, so the list loader above still answers in full.
+    const byId = new ExchangeCache(conn, {
+      load: { exchange: (exId) => slowly(database.accounts.find((a) => a.exId === exId) ?? null) },
+    });
+    check((await byId.getExchange(1))?.exId === 1, 'a by-id read-through');
     const account = await exchanges.getExchange(1);
     check(account?.name === 'kraken main', 'getExchange loads through');
     report(args.verbose, 'getExchange(1) loaded from the database', account);
