@@ -200,32 +200,60 @@ export async function startRedisServer(
   };
 }
 
-/** A Redis Cluster of master processes this program started. */
+/** A Redis Cluster of processes this program started. */
 export interface RedisClusterHandle {
-  /** Seed nodes. */
+  /** Seed nodes (the masters at start). */
   readonly nodes: ClusterNode[];
-  /** The per-node handles, in port order. */
+  /** The per-node handles: masters first, then replicas. */
   readonly servers: readonly RedisServerHandle[];
   /** Stops every node and removes the cluster files. */
   stop(): Promise<void>;
 }
 
-async function clusterStateOk(port: number, masters: number): Promise<boolean> {
+async function clusterStateOk(port: number, nodes: number): Promise<boolean> {
   try {
     const { stdout } = await run('redis-cli', ['-p', String(port), 'cluster', 'info']);
-    return stdout.includes('cluster_state:ok') && stdout.includes(`cluster_known_nodes:${masters}`);
+    return stdout.includes('cluster_state:ok') && stdout.includes(`cluster_known_nodes:${nodes}`);
   } catch {
     return false;
   }
 }
 
+/** Whether the replica on `port` has finished its first sync with its master. */
+async function replicaInSync(port: number): Promise<boolean> {
+  try {
+    const { stdout } = await run('redis-cli', ['-p', String(port), 'info', 'replication']);
+    return !stdout.includes('role:slave') || stdout.includes('master_link_status:up');
+  } catch {
+    return false;
+  }
+}
+
+/** Options of {@link startRedisCluster}. */
+export interface StartClusterOptions {
+  /** Replicas per master (each can take over when its master dies). Defaults to 0. */
+  replicas?: number;
+  /**
+   * `cluster-node-timeout`: how long a node may be unreachable before a failover starts.
+   * Defaults to 5 000 ms.
+   */
+  nodeTimeoutMs?: number;
+}
+
 /**
- * Starts a cluster of `masters` nodes without replicas (`redis-cli --cluster create`) and waits
- * until every node reports `cluster_state:ok`.
+ * Starts a cluster of `masters` nodes, each with `replicas` replicas (`redis-cli --cluster
+ * create`), and waits until every node reports `cluster_state:ok` and every replica is in sync.
+ * Servers are listed masters first, in port order, as `redis-cli` assigns them.
  * @param masters - Number of masters. Defaults to 3.
- * @returns A handle with the seed nodes.
+ * @param options - Replicas per master and the node timeout.
+ * @returns A handle with the seed nodes (the masters) and every server.
  */
-export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle> {
+export async function startRedisCluster(
+  masters = 3,
+  options: StartClusterOptions = {},
+): Promise<RedisClusterHandle> {
+  const replicas = options.replicas ?? 0;
+  const total = masters * (1 + replicas);
   const dir = mkdtempSync(join(tmpdir(), 'fullon-cluster-'));
   const servers: RedisServerHandle[] = [];
   const stop = async () => {
@@ -233,7 +261,7 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    for (let i = 0; i < masters; i++) {
+    for (let i = 0; i < total; i++) {
       const port = await findFreePort(true);
       servers.push(
         await startRedisServer({
@@ -245,7 +273,10 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle
             '--cluster-config-file',
             `nodes-${port}.conf`,
             '--cluster-node-timeout',
-            '5000',
+            String(options.nodeTimeoutMs ?? 5000),
+            // A replica may always take over, however long it was cut off.
+            '--cluster-replica-validity-factor',
+            '0',
           ],
         }),
       );
@@ -256,17 +287,21 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle
       'create',
       ...addresses,
       '--cluster-replicas',
-      '0',
+      String(replicas),
       '--cluster-yes',
     ]);
     for (const server of servers) {
-      await waitFor(`cluster node ${server.port}`, 20_000, () =>
-        clusterStateOk(server.port, masters),
+      await waitFor(
+        `cluster node ${server.port}`,
+        20_000,
+        async () =>
+          (await clusterStateOk(server.port, total)) && (await replicaInSync(server.port)),
       );
     }
   } catch (error) {
     await stop();
     throw error;
   }
-  return { nodes: servers.map((s) => ({ host: '127.0.0.1', port: s.port })), servers, stop };
+  const seeds = servers.slice(0, masters);
+  return { nodes: seeds.map((s) => ({ host: '127.0.0.1', port: s.port })), servers, stop };
 }

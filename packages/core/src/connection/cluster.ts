@@ -1,12 +1,14 @@
 import type { CacheConfig, ClusterNode } from '../config.js';
 import type { RedisArg } from '../connection-like.js';
 import { keySlot } from '../slot.js';
+import { IsolatedCalls } from './isolated.js';
 import {
   bounded,
   closedError,
   describeTarget,
   InFlight,
   type LinkState,
+  noConnectionError,
   ReadyWaiter,
   retryOffline,
   settledWithin,
@@ -15,11 +17,16 @@ import {
   type ClusterClient,
   createCluster,
   isOffline,
+  isServerReply,
   type StandaloneClient,
 } from './node-redis.js';
 import { clientOptions } from './options.js';
 import { nodePort, pubSubPort } from './ports.js';
+import { SlotMapRefresher } from './slot-map.js';
 import type { NodePort, PubSubPort, Transport, TransportHooks } from './transport.js';
+
+/** While a master is down, how often a waiting call looks up its slot's owner again. */
+const REROUTE_MS = 100;
 
 /**
  * The transport to a Redis Cluster: one node-redis cluster client, which keeps a client (and
@@ -37,6 +44,8 @@ export class ClusterTransport implements Transport {
   #closed = false;
   #closing: Promise<void> | undefined;
   readonly #inFlight = new InFlight();
+  readonly #isolated = new IsolatedCalls(this);
+  readonly #slotMap: SlotMapRefresher;
 
   /**
    * @param config - The configuration.
@@ -60,6 +69,7 @@ export class ClusterTransport implements Transport {
         isolationPoolOptions: pool,
       },
     });
+    this.#slotMap = new SlotMapRefresher(this.#cluster, config.socketTimeoutMs);
     this.#cluster.on('error', (error: Error) => {
       if (this.#state.connected) hooks.disconnected(error);
     });
@@ -105,25 +115,35 @@ export class ClusterTransport implements Transport {
     if (this.#closed) return Promise.reject(closedError(this));
     const client = this.#nodeClient(key);
     if (client !== undefined && !client.isReady) {
+      // Its master may be dead: while waiting for it, look for a failover, and route again
+      // every little while, so a promoted replica takes the call.
       const until = deadline ?? Date.now() + this.socketTimeoutMs;
+      const wait = Math.min(until - Date.now(), REROUTE_MS);
+      if (wait <= 0) return Promise.reject(noConnectionError(this));
+      this.#slotMap.suspect();
       return this.#ready
-        .until(client, until, this)
+        .within(client, wait)
         .then(() => this.#dispatch(key, args, buffers, isolated, until));
     }
     if (client !== undefined && !isolated) {
       return this.#cluster.sendCommand(key, false, args, { returnBuffers: buffers });
     }
+    const sent =
+      client !== undefined && key !== undefined
+        ? this.#isolated.run(client, args, buffers).catch((error: unknown) => {
+            // Sent to the node directly, so node-redis did not see the MOVED: refresh its map.
+            if (isServerReply(error) && /^(MOVED|ASK) /.test(error.message))
+              this.#slotMap.moved(key);
+            throw error;
+          })
+        : this.#cluster.sendCommand(key, false, args, { returnBuffers: buffers, isolated });
     // A pooled blocking connection, or a node not known here (keyless command), may still be
     // reconnecting while the rest is ready: retry until the deadline.
-    return this.#cluster
-      .sendCommand(key, false, args, { returnBuffers: buffers, isolated })
-      .catch((error: unknown) => {
-        if (!isOffline(error)) throw error;
-        const until = deadline ?? Date.now() + this.socketTimeoutMs;
-        return retryOffline(error, until, () =>
-          this.#dispatch(key, args, buffers, isolated, until),
-        );
-      });
+    return sent.catch((error: unknown) => {
+      if (!isOffline(error)) throw error;
+      const until = deadline ?? Date.now() + this.socketTimeoutMs;
+      return retryOffline(error, until, () => this.#dispatch(key, args, buffers, isolated, until));
+    });
   }
 
   /** The master client that owns `key`'s slot, when it exists already. */

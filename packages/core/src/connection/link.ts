@@ -93,6 +93,16 @@ export class ReadyWaiter {
   }
 
   /**
+   * Waits at most `ms` for `client` to be ready.
+   * @param client - The client.
+   * @param ms - The bound.
+   * @returns `true` once ready, `false` when `ms` passed first.
+   */
+  within(client: ReadyClient, ms: number): Promise<boolean> {
+    return settledWithin(this.ready(client), ms);
+  }
+
+  /**
    * Resolves once `client` is ready, or rejects with ConnectionError at `until`.
    * @param client - The client.
    * @param until - Deadline, epoch ms.
