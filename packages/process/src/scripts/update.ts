@@ -20,7 +20,7 @@ import { PRUNE_LUA } from './register.js';
  * Returns `{status, bytes?}`: 1 written, 0 no record, -1 corrupt, -2 an index key of another type.
  * @internal
  */
-const UPDATE = defineScript(
+export const UPDATE_PROCESS = defineScript(
   'process.update',
   `-- KEYS[1] record, KEYS[2] live, KEYS[3] stopped, KEYS[4] components | ARGV codec, id, now, ttl, heartbeat, status, hasMessage, message, reply, (name, json)...
 ${RECORD_LUA}
@@ -110,7 +110,7 @@ export function updateScript(
     for (const [name, text] of Object.entries(args.params)) argv.push(name, text);
   }
   return conn.runScript<[number, Buffer?]>(
-    UPDATE,
+    UPDATE_PROCESS,
     [keys.record, keys.live, keys.stopped, keys.components],
     argv,
     { buffers: true },
