@@ -1,4 +1,5 @@
 import { defineLayout } from '@fullon/core/author';
+import { isValidOrder } from './fast-check.js';
 import { Order, OrderFields } from './schema.js';
 
 /**
@@ -11,6 +12,7 @@ export const OrderLayout = defineLayout({
   version: 1,
   schema: OrderFields,
   check: Order,
+  isValid: isValidOrder,
   fields: [
     'orderId',
     'exOrderId',
@@ -44,4 +46,16 @@ export const ORDER_WIDTH = OrderLayout.fields.length + 1;
  */
 export function orderSlot(field: string): number {
   return OrderLayout.fields.indexOf(field) + 2;
+}
+
+/**
+ * Validates an order given by a caller: the fast predicate first, the schema (which names the
+ * offending field) when it refuses.
+ * @param input - What the caller passed.
+ * @returns The order.
+ * @throws {ValidationError} naming the first offending field.
+ * @internal
+ */
+export function parseOrder(input: unknown): Order {
+  return isValidOrder(input) ? input : OrderLayout.parse(input);
 }

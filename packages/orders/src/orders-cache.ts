@@ -23,7 +23,7 @@ import {
 import * as v from 'valibot';
 import { decodeOrder, storedCount } from './decode.js';
 import { OrderKeys } from './keys.js';
-import { OrderLayout } from './layouts.js';
+import { OrderLayout, parseOrder } from './layouts.js';
 import { type OrdersCacheOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { Order, OrderPatch, orderKeyId } from './schema.js';
 import { deleteOrder, pruneOrders } from './scripts/delete-order.js';
@@ -230,7 +230,7 @@ export class OrdersCache implements AsyncDisposable {
    */
   async pushOpenOrder(queue: string, order: Order): Promise<PushResult> {
     const name = checkName(queue, 'queue');
-    const parsed = OrderLayout.parse(order);
+    const parsed = parseOrder(order);
     const keys = this.#keys.queue(name);
     return pushOrder(this.connection, keys, {
       orderId: orderKeyId(parsed),
@@ -445,7 +445,7 @@ export class OrdersCache implements AsyncDisposable {
    */
   async saveOrder(exchange: string, order: Order): Promise<boolean> {
     const name = checkName(exchange, 'exchange');
-    const parsed = withExchange(OrderLayout.parse(order), name);
+    const parsed = withExchange(parseOrder(order), name);
     const id = orderKeyId(parsed);
     return saveOrder(
       this.connection,
