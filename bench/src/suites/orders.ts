@@ -31,14 +31,10 @@ function orderAt(i: number): Order {
   };
 }
 
-function queueList(keys: QueueKeys): string[] {
-  return [keys.pending, keys.jobs, keys.leases, keys.meta, keys.signal, keys.dead, keys.deadIndex];
-}
-
 /** The same pair of script calls as pushOpenOrder + popOpenOrder, on a raw node-redis client. */
 function rawPair(clients: BenchClients, keys: QueueKeys, claim: boolean): Variant {
   const { nodeRedis } = clients;
-  const all = queueList(keys);
+  const all = keys.all;
   return {
     name: '(a) raw node-redis',
     run: async (i) => {

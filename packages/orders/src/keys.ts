@@ -1,5 +1,8 @@
 import type { KeyBuilderLike } from '@fullon/core';
 
+/** Most queues whose key names an {@link OrderKeys} remembers. */
+const MAX_CACHED_QUEUES = 10_000;
+
 /**
  * Every key of `@fullon/orders`. The only place this package names keys.
  *
@@ -24,6 +27,8 @@ import type { KeyBuilderLike } from '@fullon/core';
  */
 export class OrderKeys {
   readonly #kb: KeyBuilderLike;
+  /** Queue keys built so far: escaping seven names on every push and pop is avoidable work. */
+  readonly #queues = new Map<string, QueueKeys>();
 
   /** @param kb - The connection's key builder. */
   constructor(kb: KeyBuilderLike) {
@@ -35,16 +40,30 @@ export class OrderKeys {
    * @returns Every key of one queue, in the order the queue scripts take them.
    */
   queue(queue: string): QueueKeys {
+    const known = this.#queues.get(queue);
+    if (known !== undefined) return known;
     const kb = this.#kb;
-    return {
-      pending: kb.tagged('orders-pending', queue),
-      jobs: kb.tagged('orders-jobs', queue),
-      leases: kb.tagged('orders-leases', queue),
-      meta: kb.tagged('orders-meta', queue),
-      signal: kb.tagged('orders-signal', queue),
-      dead: kb.tagged('orders-dead', queue),
-      deadIndex: kb.tagged('orders-dead-index', queue),
+    const pending = kb.tagged('orders-pending', queue);
+    const jobs = kb.tagged('orders-jobs', queue);
+    const leases = kb.tagged('orders-leases', queue);
+    const meta = kb.tagged('orders-meta', queue);
+    const signal = kb.tagged('orders-signal', queue);
+    const dead = kb.tagged('orders-dead', queue);
+    const deadIndex = kb.tagged('orders-dead-index', queue);
+    const keys: QueueKeys = {
+      pending,
+      jobs,
+      leases,
+      meta,
+      signal,
+      dead,
+      deadIndex,
+      all: [pending, jobs, leases, meta, signal, dead, deadIndex],
     };
+    // Bounded: past MAX_CACHED_QUEUES names the memo starts over rather than grow.
+    if (this.#queues.size >= MAX_CACHED_QUEUES) this.#queues.clear();
+    this.#queues.set(queue, keys);
+    return keys;
   }
 
   /**
@@ -86,6 +105,8 @@ export interface QueueKeys {
   readonly dead: string;
   /** Dead letter ids by time. */
   readonly deadIndex: string;
+  /** The seven keys in the order every queue script takes them. */
+  readonly all: readonly string[];
 }
 
 /** The index keys of one exchange's orders. */

@@ -31,7 +31,7 @@ import { pushOrder } from './scripts/push-order.js';
 import { replayDeadLetter } from './scripts/replay-dead-letter.js';
 import { saveOrder } from './scripts/save-order.js';
 import { SettleReply, settleClaim } from './scripts/settle-claim.js';
-import { sweepLeases, type TakeReply, takeOrder } from './scripts/take-order.js';
+import { SWEEP_LIMIT, sweepLeases, type TakeReply, takeOrder } from './scripts/take-order.js';
 import { MERGEABLE_CODECS, updateOrder } from './scripts/update-order.js';
 
 /**
@@ -333,7 +333,7 @@ export class OrdersCache implements AsyncDisposable {
       const { requeued, deadLettered } = await sweepLeases(this.connection, keys, settings);
       total.requeued += requeued;
       total.deadLettered += deadLettered;
-      if (requeued + deadLettered < 100) return total;
+      if (requeued + deadLettered < SWEEP_LIMIT) return total;
     }
   }
 

@@ -1,7 +1,6 @@
 import type { CacheConnectionLike } from '@fullon/core';
 import { defineScript } from '@fullon/core/author';
 import type { QueueKeys } from '../keys.js';
-import { queueKeyList } from './take-order.js';
 
 /**
  * Moves a dead letter back to the tail of its queue, attempts reset.
@@ -41,5 +40,5 @@ export function replayDeadLetter(
   keys: QueueKeys,
   orderId: string,
 ): Promise<1 | 0 | -1> {
-  return conn.runScript<1 | 0 | -1>(REPLAY_DEAD_LETTER, queueKeyList(keys), [orderId]);
+  return conn.runScript<1 | 0 | -1>(REPLAY_DEAD_LETTER, keys.all, [orderId]);
 }

@@ -2,7 +2,7 @@ import type { CacheConnectionLike } from '@fullon/core';
 import { defineScript } from '@fullon/core/author';
 import type { QueueKeys } from '../keys.js';
 import { QUEUE_LUA } from './queue-lua.js';
-import { queueKeyList, type TakeSettings } from './take-order.js';
+import type { TakeSettings } from './take-order.js';
 
 /**
  * Ends a claim, if the caller still holds it (its token is the current one): `ack` removes the
@@ -61,7 +61,7 @@ export function settleClaim(
     reason: string;
   } & TakeSettings,
 ): Promise<SettleReply> {
-  return conn.runScript<SettleReply>(SETTLE_CLAIM, queueKeyList(keys), [
+  return conn.runScript<SettleReply>(SETTLE_CLAIM, keys.all, [
     args.action,
     args.orderId,
     args.token,

@@ -88,7 +88,7 @@ export async function takeOrder(
 ): Promise<TakeReply> {
   const reply = await conn.runScript<[number, Buffer | number, Buffer?, number?]>(
     TAKE_ORDER,
-    queueKeyList(keys),
+    keys.all,
     [
       args.mode,
       args.token,
@@ -120,27 +120,14 @@ export async function sweepLeases(
   keys: QueueKeys,
   settings: TakeSettings,
 ): Promise<{ requeued: number; deadLettered: number }> {
-  const [requeued, deadLettered] = await conn.runScript<[number, number]>(
-    TAKE_ORDER,
-    queueKeyList(keys),
-    [
-      'sweep',
-      '',
-      '0',
-      String(settings.maxAttempts),
-      String(settings.deadCap),
-      '0',
-      String(SWEEP_LIMIT),
-    ],
-  );
+  const [requeued, deadLettered] = await conn.runScript<[number, number]>(TAKE_ORDER, keys.all, [
+    'sweep',
+    '',
+    '0',
+    String(settings.maxAttempts),
+    String(settings.deadCap),
+    '0',
+    String(SWEEP_LIMIT),
+  ]);
   return { requeued, deadLettered };
-}
-
-/**
- * @param keys - The queue's keys.
- * @returns Them in the order every queue script takes them.
- * @internal
- */
-export function queueKeyList(keys: QueueKeys): string[] {
-  return [keys.pending, keys.jobs, keys.leases, keys.meta, keys.signal, keys.dead, keys.deadIndex];
 }
