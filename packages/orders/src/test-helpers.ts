@@ -16,7 +16,7 @@ export function queueKeys(conn: CacheConnectionLike, queue: string): QueueKeys {
 export async function queueSnapshot(conn: CacheConnectionLike, queue: string): Promise<string> {
   const keys = queueKeys(conn, queue);
   const parts: string[] = [];
-  for (const key of Object.values(keys)) {
+  for (const key of keys.all) {
     const type = await conn.send<string>(key, ['TYPE', key]);
     parts.push(`${key}:${type}`);
   }
