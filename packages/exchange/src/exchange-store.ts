@@ -10,8 +10,8 @@ import { sameId } from './exchange-input.js';
 import { exchangeKey, userExchangesKey } from './keys.js';
 import { CatExchangeLayout, ExchangeLayout, withId } from './layouts.js';
 import type { CatExchange, Exchange } from './schema.js';
-import { SetExchangeReply, setExchange } from './scripts/set-exchange.js';
-import { storeUserExchanges } from './scripts/store-user-exchanges.js';
+import { SetExchangeReply, setExchangeScript } from './scripts/set-exchange.js';
+import { storeUserExchangesScript } from './scripts/store-user-exchanges.js';
 
 const BUFFERS = { buffers: true } as const;
 
@@ -139,7 +139,7 @@ export async function storeExchange(
     record: exchangeKey(conn.keys, exchange.exId),
     index: userExchangesKey(conn.keys, exchange.userId),
   };
-  const reply = await setExchange(conn, keys, {
+  const reply = await setExchangeScript(conn, keys, {
     ttlMs,
     createIndex,
     exId: String(exchange.exId),
@@ -162,7 +162,7 @@ export async function storeUserList(
   userId: Id,
   exchanges: readonly Exchange[],
 ): Promise<void> {
-  await storeUserExchanges(
+  await storeUserExchangesScript(
     conn,
     {
       index: userExchangesKey(conn.keys, userId),

@@ -1,26 +1,13 @@
-import { type CacheConnection, ValidationError } from '@fullon/core';
-import { useTestConnection } from '@fullon/core/testing';
+import { ValidationError } from '@fullon/core';
+import { untilBlocked, useTestConnection } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { ExchangeCache } from './exchange-cache.js';
 import { wsErrorsKey } from './keys.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * Waits until the server holding `key` reports a client blocked in a pop, so a push made
- * afterwards is known to arrive while the pop waits. Only this file blocks on this server.
- */
-async function untilBlocked(conn: CacheConnection, key: string): Promise<void> {
-  for (let attempt = 0; attempt < 500; attempt++) {
-    const info = await conn.send<string>(key, ['INFO', 'clients']);
-    if (Number(/blocked_clients:(\d+)/.exec(info)?.[1] ?? 0) > 0) return;
-    await sleep(10);
-  }
-  throw new ValidationError('blocked_clients', 'the pop never blocked');
-}
-
 describe('websocket errors', () => {
-  const conn = useTestConnection({ socketTimeoutMs: 2_000 });
+  const conn = useTestConnection({ socketTimeoutMs: 1_000 });
 
   it('pops in push order, and null when empty with timeoutMs 0', async () => {
     const cache = new ExchangeCache(conn());
@@ -47,17 +34,17 @@ describe('websocket errors', () => {
     expect(await cache.popWsError('quiet', { timeoutMs: 300 })).toBeNull();
   });
 
-  it('waits longer than the socket timeout (2 s) on its dedicated connection', async () => {
+  it('waits longer than the socket timeout (1 s) on its dedicated connection', async () => {
     const cache = new ExchangeCache(conn());
     const key = wsErrorsKey(conn().keys, 'long');
-    const pending = cache.popWsError('long', { timeoutMs: 6_000 });
+    const pending = cache.popWsError('long', { timeoutMs: 4_000 });
     await untilBlocked(conn(), key);
-    await sleep(3_000);
+    await sleep(1_500);
     // The shared connection stays free while the pop blocks.
     expect(await conn().send<number>(key, ['LLEN', key])).toBe(0);
     await cache.pushWsError('long', 'after the socket timeout');
     expect(await pending).toBe('after the socket timeout');
-    expect(await cache.popWsError('long', { timeoutMs: 2_500 })).toBeNull();
+    expect(await cache.popWsError('long', { timeoutMs: 1_300 })).toBeNull();
   });
 
   it('keeps the newest 1 000 by default, and a configured cap', async () => {

@@ -2,7 +2,7 @@ import type { CacheConnectionLike } from '@fullon/core';
 import { type Id, validate, WaitMs } from '@fullon/core/author';
 import * as v from 'valibot';
 import { wsErrorsKey } from './keys.js';
-import { pushWsError as pushScript } from './scripts/push-ws-error.js';
+import { pushWsErrorScript } from './scripts/push-ws-error.js';
 
 /** A websocket error message: 1 to 65 536 characters. */
 export const WsErrorMessage = v.pipe(
@@ -36,7 +36,11 @@ export function pushWsError(
   ttlMs: number,
 ): Promise<number> {
   const text = validate(WsErrorMessage, message, 'message');
-  return pushScript(conn, { list: wsErrorsKey(conn.keys, id) }, { message: text, cap, ttlMs });
+  return pushWsErrorScript(
+    conn,
+    { list: wsErrorsKey(conn.keys, id) },
+    { message: text, cap, ttlMs },
+  );
 }
 
 /**

@@ -31,7 +31,7 @@ return n
  * @param args - The message, the cap and the TTL.
  * @returns The list length after the push.
  */
-export function pushWsError(
+export function pushWsErrorScript(
   conn: CacheConnectionLike,
   keys: { list: string },
   args: { message: string; cap: number; ttlMs: number },

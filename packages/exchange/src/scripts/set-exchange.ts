@@ -27,7 +27,7 @@ return 0
 `,
 );
 
-/** What {@link setExchange} answers. */
+/** What {@link setExchangeScript} answers. */
 export const SetExchangeReply = {
   /** Stored, and its owner's index lists it. */
   listed: 1,
@@ -47,7 +47,7 @@ export type SetExchangeReply = (typeof SetExchangeReply)[keyof typeof SetExchang
  * @param args - TTL, whether to create an absent index, the id and the record's bytes.
  * @returns What happened.
  */
-export function setExchange(
+export function setExchangeScript(
   conn: CacheConnectionLike,
   keys: { record: string; index: string },
   args: { ttlMs: number; createIndex: boolean; exId: string; bytes: Buffer },

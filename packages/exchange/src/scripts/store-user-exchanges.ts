@@ -33,7 +33,7 @@ return n
  * @param args - TTL and the records (id and bytes).
  * @returns How many records were stored.
  */
-export function storeUserExchanges(
+export function storeUserExchangesScript(
   conn: CacheConnectionLike,
   keys: { index: string; records: readonly string[] },
   args: { ttlMs: number; records: readonly { exId: string; bytes: Buffer }[] },
