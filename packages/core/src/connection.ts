@@ -9,8 +9,8 @@ import {
   openOrFail,
   readHealth,
 } from './connection/admin.js';
-import { decodeOrReport } from './connection/corrupt.js';
-import { callScript } from './connection/script-call.js';
+import { callBlocking, callScript } from './connection/calls.js';
+import { decodeOrReport, warnCorrupt } from './connection/corrupt.js';
 import { SubscriberHub } from './connection/subscriber-hub.js';
 import { translateError } from './connection/translate.js';
 import { createTransport, type Transport } from './connection/transport.js';
@@ -68,9 +68,7 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
     this.config = Object.freeze({ ...config });
     this.keys = new KeyBuilder(config.prefix);
     this.codec = options.codec ?? msgpackCodec;
-    this.#onCorrupt =
-      options.onCorrupt ??
-      ((error) => process.emitWarning(error.message, { code: 'FULLON_CACHE_CORRUPT_VALUE' }));
+    this.#onCorrupt = options.onCorrupt ?? warnCorrupt;
     this.#transport = createTransport(config, {
       ready: () => this.events.emit('ready'),
       disconnected: (error) => this.events.emit('disconnected', error),
@@ -88,12 +86,8 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
   }
 
   /**
-   * Sends one raw command on the shared connection.
-   * @param key - The first key (routes the command on a cluster); `undefined` for keyless commands.
-   * @param args - Command and arguments, e.g. `['HGET', key, field]`.
-   * @param options - `buffers` to receive bulk strings as `Buffer`.
-   * @returns The raw reply.
-   * @throws {ConnectionError} when Redis is unreachable for `socketTimeoutMs`.
+   * {@inheritDoc CacheConnectionLike.send}
+   * @throws {ConnectionError} when Redis is unreachable for `socketTimeoutMs` (see `outcome`).
    * @throws {FullonCacheError} (code `COMMAND`) when the server answers with an error.
    */
   send<T = RedisReply>(
@@ -101,12 +95,7 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
     args: RedisArg[],
     options?: SendOptions,
   ): Promise<T>;
-  /**
-   * Sends one raw command and maps its reply in the same promise step (hot reads); an exception
-   * thrown by `map` rejects the returned promise unchanged.
-   * @param map - Turns the raw reply into the result.
-   * @returns What `map` returned.
-   */
+  /** {@inheritDoc CacheConnectionLike.send} A throw in `map` rejects unchanged. */
   send<T, R>(
     key: string | undefined,
     args: RedisArg[],
@@ -138,11 +127,7 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
    * node on a cluster) stay busy for `socketTimeoutMs`.
    */
   blocking<T = RedisReply>(key: string, args: RedisArg[], options: SendOptions = {}): Promise<T> {
-    return this.#transport
-      .blocking<T>(key, args, options.buffers === true)
-      .then(undefined, (error) => {
-        throw translateError(error, args[0]?.toString() ?? 'blocking command', this.#transport);
-      });
+    return callBlocking<T>(this.#transport, key, args, options.buffers === true);
   }
 
   /** {@inheritDoc CacheConnectionLike.runScript} Loads the script with EVAL on NOSCRIPT. */
@@ -269,10 +254,5 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
  */
 export async function connect(input?: ConnectOptions | string): Promise<CacheConnection> {
   const config = resolveConfig(input);
-  const options = typeof input === 'object' ? input : {};
-  const connection = new CacheConnection(config, {
-    ...(options.codec === undefined ? {} : { codec: options.codec }),
-    ...(options.onCorrupt === undefined ? {} : { onCorrupt: options.onCorrupt }),
-  });
-  return connection.open();
+  return new CacheConnection(config, typeof input === 'object' ? input : {}).open();
 }

@@ -41,3 +41,22 @@ export function callScript<T>(
   };
   return transport.send<T>(keys[0], command, buffers).then(undefined, failed);
 }
+
+/**
+ * Runs a blocking command on a pooled connection of its own, translating its failure.
+ * @param transport - Carries the command.
+ * @param key - First key, for routing.
+ * @param args - The blocking command with its server-side timeout.
+ * @param buffers - Bulk strings as `Buffer`.
+ * @returns The reply.
+ */
+export function callBlocking<T>(
+  transport: Transport,
+  key: string,
+  args: RedisArg[],
+  buffers: boolean,
+): Promise<T> {
+  return transport.blocking<T>(key, args, buffers).then(undefined, (error: unknown) => {
+    throw translateError(error, args[0]?.toString() ?? 'blocking command', transport);
+  });
+}

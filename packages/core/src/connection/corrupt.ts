@@ -18,3 +18,11 @@ export function decodeOrReport<T>(
     return undefined;
   }
 }
+
+/**
+ * The default `onCorrupt`: a process warning with code `FULLON_CACHE_CORRUPT_VALUE`.
+ * @param error - The decode failure.
+ */
+export function warnCorrupt(error: DecodeError): void {
+  process.emitWarning(error.message, { code: 'FULLON_CACHE_CORRUPT_VALUE' });
+}
