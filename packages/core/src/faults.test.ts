@@ -224,4 +224,40 @@ describe('a server that stops answering, on a server the test owns', () => {
     await waitUntilBack(conn);
     expect(await conn.send(key, ['GET', key])).toBe('before');
   });
+
+  it('settles every kind of call (plain, script, pop, publish, subscribe, health) by its deadline plus a margin while the server is paused', async () => {
+    const key = conn.keys.key('paused');
+    const list = conn.keys.key('paused-list');
+    // Warm the pooled and subscriber connections, so calls are written before the pause.
+    expect(await conn.blocking(list, ['BLPOP', list, '0.01'])).toBeNull();
+    const warm = await conn.subscribe({ channels: [conn.keys.channel('warm')] });
+    await warm.close();
+    server.pauseServer();
+    // Resumed once every call settled, or after 5 s at the latest (a hanging call fails its bound).
+    const resume = setTimeout(() => server.resumeServer(), 5000);
+    try {
+      const calls: [string, number, () => Promise<unknown>][] = [
+        ['send', 0, () => conn.send(key, ['GET', key])],
+        ['runScript', 0, () => conn.runScript(counter, [key], ['1'])],
+        ['blocking', 1000, () => conn.blocking(list, ['BLPOP', list, '1'])],
+        ['publish', 0, () => conn.publish(conn.keys.channel('c'), 'm')],
+        ['subscribe', 0, () => conn.subscribe({ channels: [conn.keys.channel('paused')] })],
+        ['ping', 0, () => conn.ping()],
+        ['health', 0, () => conn.health()],
+      ];
+      const results = await Promise.all(calls.map(([, , call]) => timedRejection(call())));
+      for (const [i, { error, ms }] of results.entries()) {
+        const [name, deadlineMs] = calls[i] ?? ['?', 0];
+        expect(ConnectionError.is(error), `${name}: ${String(error)}`).toBe(true);
+        // The socket timeout is the deadline of a plain call; a pop's own timeout comes first.
+        expect(ms, `${name} took ${ms} ms`).toBeLessThan(
+          deadlineMs + 1.5 * SOCKET_TIMEOUT_MS + 1000,
+        );
+      }
+    } finally {
+      clearTimeout(resume);
+      server.resumeServer();
+    }
+    await waitUntilBack(conn);
+  });
 });
