@@ -17,6 +17,7 @@ import {
   validateList,
 } from '@fullon/core/author';
 import { checkWritten, idKey, optionsObject } from './args.js';
+import { fastBalance, fastPosition } from './fast-check.js';
 import { AccountKeys } from './keys.js';
 import { BalanceLayout, PositionLayout } from './layouts.js';
 import {
@@ -179,22 +180,21 @@ export class AccountCache implements AsyncDisposable {
    * @throws {DecodeError} when a key of the account holds a foreign Redis type.
    * @throws {ConnectionError} when Redis is unreachable.
    */
-  async updateUserBalance(exId: Id, currency: string, balance: Balance): Promise<boolean> {
-    const id = idKey(exId, 'exId');
-    const cur = checkName(currency, 'currency');
-    const parsed = validateAt(Balance, balance, 'balance');
-    const hash = this.#keys.balances(id);
-    const reply = await putField(
-      this.connection,
-      { hash, index: this.#keys.index },
-      {
-        exId: id,
-        ttl: this.#ttl,
-        field: cur,
-        bytes: BalanceLayout.encode(this.connection.codec, { currency: cur, ...parsed }),
-      },
-    );
-    return checkWritten(reply, hash) === PutReply.added;
+  updateUserBalance(exId: Id, currency: string, balance: Balance): Promise<boolean> {
+    try {
+      const id = idKey(exId, 'exId');
+      const cur = checkName(currency, 'currency');
+      const parsed = fastBalance(balance) ?? validateAt(Balance, balance, 'balance');
+      const hash = this.#keys.balances(id);
+      const bytes = BalanceLayout.encode(this.connection.codec, { currency: cur, ...parsed });
+      return putField(
+        this.connection,
+        { hash, index: this.#keys.index },
+        { exId: id, ttl: this.#ttl, field: cur, bytes },
+      ).then((reply) => checkWritten(reply, hash) === PutReply.added);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
@@ -206,16 +206,22 @@ export class AccountCache implements AsyncDisposable {
    * @throws {DecodeError} when the stored value is corrupt.
    * @throws {ConnectionError} when Redis is unreachable.
    */
-  async getUserBalance(exId: Id, currency: string): Promise<Balance | null> {
-    const id = idKey(exId, 'exId');
-    const cur = checkName(currency, 'currency');
-    const key = this.#keys.balances(id);
-    const bytes = await this.connection.send<Buffer | null>(key, ['HGET', key, cur], BUFFERS);
-    if (bytes === null) return null;
-    const { total, free, used } = BalanceLayout.decode(this.connection.codec, bytes, key, cur, {
-      currency: cur,
+  getUserBalance(exId: Id, currency: string): Promise<Balance | null> {
+    let key: string;
+    let cur: string;
+    try {
+      key = this.#keys.balances(idKey(exId, 'exId'));
+      cur = checkName(currency, 'currency');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const codec = this.connection.codec;
+    // The mapping runs in the command's own promise step: no async layer on this hot read.
+    return this.connection.send(key, ['HGET', key, cur], BUFFERS, (bytes: Buffer | null) => {
+      if (bytes === null) return null;
+      const b = BalanceLayout.decode(codec, bytes, key, cur, { currency: cur });
+      return { total: b.total, free: b.free, used: b.used };
     });
-    return { total, free, used };
   }
 
   /**
@@ -254,26 +260,21 @@ export class AccountCache implements AsyncDisposable {
    * @throws {DecodeError} when a key of the account holds a foreign Redis type.
    * @throws {ConnectionError} when Redis is unreachable.
    */
-  async setPosition(exId: Id, position: PositionInput): Promise<boolean> {
-    const id = idKey(exId, 'exId');
-    const stored = this.#stored(
-      exId,
-      id,
-      validateAt(PositionInput, position, 'position'),
-      'position',
-    );
-    const hash = this.#keys.positions(id);
-    const reply = await putField(
-      this.connection,
-      { hash, index: this.#keys.index },
-      {
-        exId: id,
-        ttl: this.#ttl,
-        field: stored.symbol,
-        bytes: PositionLayout.encode(this.connection.codec, stored),
-      },
-    );
-    return checkWritten(reply, hash) === PutReply.added;
+  setPosition(exId: Id, position: PositionInput): Promise<boolean> {
+    try {
+      const id = idKey(exId, 'exId');
+      const parsed = fastPosition(position) ?? validateAt(PositionInput, position, 'position');
+      const stored = this.#stored(exId, id, parsed, 'position');
+      const hash = this.#keys.positions(id);
+      const bytes = PositionLayout.encode(this.connection.codec, stored);
+      return putField(
+        this.connection,
+        { hash, index: this.#keys.index },
+        { exId: id, ttl: this.#ttl, field: stored.symbol, bytes },
+      ).then((reply) => checkWritten(reply, hash) === PutReply.added);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
@@ -326,12 +327,19 @@ export class AccountCache implements AsyncDisposable {
    * @throws {DecodeError} when the stored value is corrupt or belongs to another account.
    * @throws {ConnectionError} when Redis is unreachable.
    */
-  async getPosition(exId: Id, symbol: string): Promise<Position | null> {
-    const id = idKey(exId, 'exId');
-    const sym = checkName(symbol, 'symbol');
+  getPosition(exId: Id, symbol: string): Promise<Position | null> {
+    let id: string;
+    let sym: string;
+    try {
+      id = idKey(exId, 'exId');
+      sym = checkName(symbol, 'symbol');
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const key = this.#keys.positions(id);
-    const bytes = await this.connection.send<Buffer | null>(key, ['HGET', key, sym], BUFFERS);
-    return bytes === null ? null : this.#decodePosition(id, key, sym, bytes);
+    return this.connection.send(key, ['HGET', key, sym], BUFFERS, (bytes: Buffer | null) =>
+      bytes === null ? null : this.#decodePosition(id, key, sym, bytes),
+    );
   }
 
   /**

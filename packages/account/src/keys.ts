@@ -23,6 +23,9 @@ const TAG = 'accounts';
  */
 export class AccountKeys {
   readonly #kb: KeyBuilderLike;
+  /** Keys built so far, by exId: escaping names on every hot call costs; bounded below. */
+  readonly #balances = new Map<string, string>();
+  readonly #positions = new Map<string, string>();
   /** The index of accounts that have data. */
   readonly index: string;
 
@@ -37,7 +40,7 @@ export class AccountKeys {
    * @returns The hash of that account's balances.
    */
   balances(exId: string): string {
-    return this.#kb.tagged('account-balances', TAG, exId);
+    return remember(this.#balances, exId, () => this.#kb.tagged('account-balances', TAG, exId));
   }
 
   /**
@@ -45,6 +48,19 @@ export class AccountKeys {
    * @returns The hash of that account's positions.
    */
   positions(exId: string): string {
-    return this.#kb.tagged('account-positions', TAG, exId);
+    return remember(this.#positions, exId, () => this.#kb.tagged('account-positions', TAG, exId));
   }
+}
+
+/** Most keys a memo keeps before starting over (it must not grow with hostile input). */
+const MAX_REMEMBERED = 10_000;
+
+function remember(memo: Map<string, string>, name: string, build: () => string): string {
+  let key = memo.get(name);
+  if (key === undefined) {
+    if (memo.size >= MAX_REMEMBERED) memo.clear();
+    key = build();
+    memo.set(name, key);
+  }
+  return key;
 }

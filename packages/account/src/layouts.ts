@@ -1,4 +1,5 @@
 import { defineLayout } from '@fullon/core/author';
+import { validStoredBalance, validStoredPosition } from './fast-check.js';
 import { Position, StoredBalance } from './schema.js';
 
 /**
@@ -11,6 +12,7 @@ export const BalanceLayout = defineLayout({
   version: 1,
   schema: StoredBalance,
   fields: ['currency', 'total', 'free', 'used'],
+  isValid: validStoredBalance,
 });
 
 /**
@@ -23,4 +25,5 @@ export const PositionLayout = defineLayout({
   version: 1,
   schema: Position,
   fields: ['symbol', 'volume', 'price', 'cost', 'fee', 'count', 'time', 'exId'],
+  isValid: validStoredPosition,
 });

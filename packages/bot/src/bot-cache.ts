@@ -33,6 +33,7 @@ import { updateBotStatus } from './scripts/update-bot.js';
 
 /** Default lease TTL of blocks and opening markers: 60 s. */
 const DEFAULT_LEASE_MS = 60_000;
+const DEFAULT_LEASE = String(DEFAULT_LEASE_MS);
 /** Default lifetime of a bot status record after its last update: 24 h. */
 const DEFAULT_STATUS_TTL_MS = 86_400_000;
 /** Most bots one delete script call carries. */
@@ -271,8 +272,12 @@ export class BotCache implements AsyncDisposable {
    * @throws {DecodeError} when the stored block is malformed.
    * @throws {ConnectionError} when Redis is unreachable.
    */
-  async isBlocked(exId: Id, symbol: string): Promise<string | null> {
-    return this.#blocks.holder(idKey(exId, 'exId'), checkName(symbol, 'symbol'));
+  isBlocked(exId: Id, symbol: string): Promise<string | null> {
+    try {
+      return this.#blocks.holder(idKey(exId, 'exId'), checkName(symbol, 'symbol'));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
@@ -391,8 +396,12 @@ export class BotCache implements AsyncDisposable {
    * @throws {DecodeError} when the stored marker is malformed.
    * @throws {ConnectionError} when Redis is unreachable.
    */
-  async isOpeningPosition(exId: Id, symbol: string): Promise<string | null> {
-    return this.#openings.holder(idKey(exId, 'exId'), checkName(symbol, 'symbol'));
+  isOpeningPosition(exId: Id, symbol: string): Promise<string | null> {
+    try {
+      return this.#openings.holder(idKey(exId, 'exId'), checkName(symbol, 'symbol'));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
@@ -522,19 +531,23 @@ export class BotCache implements AsyncDisposable {
 
   // ---------------------------------------------------------------- internals
 
-  async #acquire(
+  #acquire(
     store: LeaseStore,
     exId: Id,
     symbol: string,
     botId: Id,
     options: LeaseOptions,
   ): Promise<LeaseResult> {
-    const ex = idKey(exId, 'exId');
-    const sym = checkName(symbol, 'symbol');
-    const bot = idKey(botId, 'botId');
-    const opts = optionsObject(options);
-    const ttl = String(ttlOption(opts.ttlMs, DEFAULT_LEASE_MS));
-    return store.acquire(ex, sym, bot, ttl, flag(opts.force, 'force'));
+    try {
+      const ex = idKey(exId, 'exId');
+      const sym = checkName(symbol, 'symbol');
+      const bot = idKey(botId, 'botId');
+      const opts = optionsObject(options);
+      const ttl = opts.ttlMs === undefined ? DEFAULT_LEASE : String(ttlOption(opts.ttlMs, 0));
+      return store.acquire(ex, sym, bot, ttl, flag(opts.force, 'force'));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   async #release(

@@ -2,7 +2,7 @@ import type { CacheConnectionLike } from '@fullon/core';
 import { DecodeError } from '@fullon/core';
 import { type LeaseKeys, leaseMember, parseLeaseMember } from './keys.js';
 import type { LeaseInfo, LeaseResult } from './schema.js';
-import { AcquireStatus, acquireLease } from './scripts/acquire.js';
+import { type AcquireReply, AcquireStatus, acquireLease } from './scripts/acquire.js';
 import { listIndex } from './scripts/list-index.js';
 import { ReleaseStatus, releaseLease } from './scripts/release.js';
 import { RenewStatus, renewLease } from './scripts/renew.js';
@@ -15,6 +15,8 @@ interface StoredLease {
 }
 
 const WHOLE = /^(0|[1-9][0-9]{0,15})$/;
+/** Most names a store remembers before starting over (it must not grow with hostile input). */
+const MAX_REMEMBERED = 10_000;
 
 /**
  * Checks the fields of a lease hash (`HMGET h t e`).
@@ -47,25 +49,44 @@ export class LeaseStore {
   /** What the lease protects, for messages: `block` or `opening marker`. */
   readonly #what: string;
 
+  /** Lease key and index member per `(exId, symbol)`: escaping names on every call costs. */
+  readonly #names = new Map<string, { lease: string; member: string }>();
+
   constructor(conn: CacheConnectionLike, keys: LeaseKeys, what: string) {
     this.#conn = conn;
     this.#keys = keys;
     this.#what = what;
   }
 
-  async acquire(
+  /** The lease key and index member of `(exId, symbol)`, remembered (bounded). */
+  #name(exId: string, symbol: string): { lease: string; member: string } {
+    const id = `${exId}\u0000${symbol}`;
+    let names = this.#names.get(id);
+    if (names === undefined) {
+      if (this.#names.size >= MAX_REMEMBERED) this.#names.clear();
+      names = { lease: this.#keys.lease(exId, symbol), member: leaseMember(exId, symbol) };
+      this.#names.set(id, names);
+    }
+    return names;
+  }
+
+  acquire(
     exId: string,
     symbol: string,
     holder: string,
     ttl: string,
     force: boolean,
   ): Promise<LeaseResult> {
-    const lease = this.#keys.lease(exId, symbol);
-    const [status, current = '', token = 0, expiresAt = 0] = await acquireLease(
+    const { lease, member } = this.#name(exId, symbol);
+    return acquireLease(
       this.#conn,
       { lease, index: this.#keys.index, fence: this.#keys.fence },
-      { holder, ttl, force, member: leaseMember(exId, symbol) },
-    );
+      { holder, ttl, force, member },
+    ).then((reply) => this.#acquired(reply, holder, lease));
+  }
+
+  #acquired(reply: AcquireReply, holder: string, lease: string): LeaseResult {
+    const [status, current = '', token = 0, expiresAt = 0] = reply;
     switch (status) {
       case AcquireStatus.taken:
       case AcquireStatus.renewed:
@@ -94,11 +115,11 @@ export class LeaseStore {
     ttl: string,
     token: number | undefined,
   ): Promise<[RenewStatus, number?]> {
-    const lease = this.#keys.lease(exId, symbol);
+    const { lease, member } = this.#name(exId, symbol);
     const reply = await renewLease(
       this.#conn,
       { lease, index: this.#keys.index },
-      { holder, ttl, token, member: leaseMember(exId, symbol) },
+      { holder, ttl, token, member },
     );
     if (reply[0] === RenewStatus.corrupt) {
       throw new DecodeError(lease, undefined, `malformed ${this.#what}`);
@@ -112,11 +133,11 @@ export class LeaseStore {
     holder: string | undefined,
     token: number | undefined,
   ): Promise<boolean> {
-    const lease = this.#keys.lease(exId, symbol);
+    const { lease, member } = this.#name(exId, symbol);
     const status = await releaseLease(
       this.#conn,
       { lease, index: this.#keys.index },
-      { holder, token, member: leaseMember(exId, symbol) },
+      { holder, token, member },
     );
     if (status === ReleaseStatus.corrupt) {
       throw new DecodeError(lease, undefined, `malformed ${this.#what} (force releases it)`);
@@ -124,10 +145,14 @@ export class LeaseStore {
     return status === ReleaseStatus.released;
   }
 
-  async holder(exId: string, symbol: string): Promise<string | null> {
-    const key = this.#keys.lease(exId, symbol);
-    const reply = await this.#conn.send<(string | null)[]>(key, ['HMGET', key, 'h', 't', 'e']);
-    return readLease(reply, key)?.holder ?? null;
+  holder(exId: string, symbol: string): Promise<string | null> {
+    const key = this.#name(exId, symbol).lease;
+    return this.#conn.send(
+      key,
+      ['HMGET', key, 'h', 't', 'e'],
+      undefined,
+      (reply: (string | null)[]) => readLease(reply, key)?.holder ?? null,
+    );
   }
 
   async list(): Promise<LeaseInfo[]> {
