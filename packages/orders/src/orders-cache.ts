@@ -22,7 +22,7 @@ import {
 } from '@fullon/core/author';
 import * as v from 'valibot';
 import { decodeOrder, storedCount } from './decode.js';
-import { OrderKeys } from './keys.js';
+import { OrderKeys, type QueueKeys } from './keys.js';
 import { OrderLayout, parseOrder } from './layouts.js';
 import { type OrdersCacheOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { Order, OrderPatch, orderKeyId } from './schema.js';
@@ -31,7 +31,14 @@ import { pushOrder } from './scripts/push-order.js';
 import { replayDeadLetter } from './scripts/replay-dead-letter.js';
 import { saveOrder } from './scripts/save-order.js';
 import { SettleReply, settleClaim } from './scripts/settle-claim.js';
-import { SWEEP_LIMIT, sweepLeases, type TakeReply, takeOrder } from './scripts/take-order.js';
+import {
+  SWEEP_LIMIT,
+  sweepLeases,
+  type TakeArgs,
+  type TakeReply,
+  takeArgs,
+  takeOrder,
+} from './scripts/take-order.js';
 import { MERGEABLE_CODECS, updateOrder } from './scripts/update-order.js';
 
 /**
@@ -171,6 +178,8 @@ export class OrdersCache implements AsyncDisposable {
   /** Default lease of a claim, in ms. */
   readonly visibilityMs: number;
   readonly #keys: OrderKeys;
+  /** The settings every take passes, as script arguments. */
+  readonly #takeSettings: TakeArgs;
 
   /**
    * @param conn - A connection from `connect()` of `@fullon/core` (not closed by this cache).
@@ -186,6 +195,7 @@ export class OrdersCache implements AsyncDisposable {
     this.maxDeadLetters = resolved.maxDeadLetters;
     this.visibilityMs = resolved.visibilityMs;
     this.#keys = new OrderKeys(this.connection.keys);
+    this.#takeSettings = takeArgs({ maxAttempts: this.maxAttempts, deadCap: this.maxDeadLetters });
   }
 
   /**
@@ -251,7 +261,7 @@ export class OrdersCache implements AsyncDisposable {
    */
   async popOpenOrder(queue: string, options: PopOptions): Promise<Order | null> {
     const name = checkName(queue, 'queue');
-    const timeoutMs = validate(WaitMs, options?.timeoutMs, 'timeoutMs');
+    const timeoutMs = checkWait(options?.timeoutMs);
     const keys = this.#keys.queue(name);
     const taken = await this.#take(keys, 'pop', '', 0, timeoutMs);
     if (taken === null) return null;
@@ -271,7 +281,7 @@ export class OrdersCache implements AsyncDisposable {
    */
   async claimOpenOrder(queue: string, options: ClaimOptions): Promise<OrderClaim | null> {
     const name = checkName(queue, 'queue');
-    const timeoutMs = validate(WaitMs, options?.timeoutMs, 'timeoutMs');
+    const timeoutMs = checkWait(options?.timeoutMs);
     const visibilityMs =
       options.visibilityMs === undefined
         ? this.visibilityMs
@@ -281,42 +291,28 @@ export class OrdersCache implements AsyncDisposable {
     const taken = await this.#take(keys, 'claim', token, visibilityMs, timeoutMs);
     if (taken === null) return null;
     const { orderId, attempts } = taken;
-    const settle = (action: 'ack' | 'release' | 'bury', reason: string) =>
-      settleClaim(this.connection, keys, {
-        action,
-        orderId,
-        token,
-        reason,
-        maxAttempts: this.maxAttempts,
-        deadCap: this.maxDeadLetters,
-      });
     let order: Order;
     try {
       order = decodeOrder(this.connection.codec, taken.bytes, keys.jobs, orderId, orderId);
     } catch (error) {
-      if (DecodeError.is(error)) await settle('bury', `corrupt: ${error.message}`);
+      if (DecodeError.is(error)) {
+        await this.#settle(keys, 'bury', orderId, token, `corrupt: ${error.message}`);
+      }
       throw error;
     }
-    const stale = (what: string) =>
-      new LockError(
-        `${what} of order ${JSON.stringify(orderId)} in queue ${JSON.stringify(name)}: the claim is no longer held (its lease expired and it was claimed again, or it was already acked or released)`,
-      );
-    return {
-      order,
+    return new Claim(order, orderId, token, attempts, name, keys, this.#settle);
+  }
+
+  /** Ends a claim (ack, release or bury) if its token is still the current one. */
+  readonly #settle: Settle = (keys, action, orderId, token, reason) =>
+    settleClaim(this.connection, keys, {
+      action,
       orderId,
       token,
-      attempts,
-      async ack() {
-        if ((await settle('ack', '')) === SettleReply.stale) throw stale('ack');
-      },
-      async release(reason?: string) {
-        const why = reason === undefined ? 'released' : validate(ReleaseReason, reason, 'reason');
-        const reply = await settle('release', why);
-        if (reply === SettleReply.stale) throw stale('release');
-        return reply === SettleReply.deadLettered ? 'dead-lettered' : 'requeued';
-      },
-    };
-  }
+      reason,
+      maxAttempts: this.maxAttempts,
+      deadCap: this.maxDeadLetters,
+    });
 
   /**
    * Sweeps a queue's expired claims now (claims also sweep on their own): each goes back to the
@@ -398,7 +394,7 @@ export class OrdersCache implements AsyncDisposable {
 
   /** The wait loop of pop and claim: take, else block on the signal list, take again… */
   async #take(
-    keys: ReturnType<OrderKeys['queue']>,
+    keys: QueueKeys,
     mode: 'pop' | 'claim',
     token: string,
     visibilityMs: number,
@@ -412,8 +408,7 @@ export class OrdersCache implements AsyncDisposable {
         token,
         visibilityMs,
         tokenTaken,
-        maxAttempts: this.maxAttempts,
-        deadCap: this.maxDeadLetters,
+        settings: this.#takeSettings,
       });
       if (reply.taken) return reply;
       tokenTaken = false;
@@ -668,6 +663,71 @@ export class OrdersCache implements AsyncDisposable {
  * Fills in the order's exchange, or checks it names the one given.
  * @throws {ValidationError} naming `exchange` on a mismatch.
  */
+function checkWait(value: unknown): number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_WAIT_MS
+    ? value
+    : validate(WaitMs, value, 'timeoutMs');
+}
+
+/** Longest wait `WaitMs` accepts. */
+const MAX_WAIT_MS = 2_147_483_647;
+
+/** What a claim calls to end itself. */
+type Settle = (
+  keys: QueueKeys,
+  action: 'ack' | 'release' | 'bury',
+  orderId: string,
+  token: string,
+  reason: string,
+) => Promise<SettleReply>;
+
+/** An {@link OrderClaim}: the order, its lease token, and the two ways to end the lease. */
+class Claim implements OrderClaim {
+  readonly order: Order;
+  readonly orderId: string;
+  readonly token: string;
+  readonly attempts: number;
+  readonly #queue: string;
+  readonly #keys: QueueKeys;
+  readonly #settle: Settle;
+
+  constructor(
+    order: Order,
+    orderId: string,
+    token: string,
+    attempts: number,
+    queue: string,
+    keys: QueueKeys,
+    settle: Settle,
+  ) {
+    this.order = order;
+    this.orderId = orderId;
+    this.token = token;
+    this.attempts = attempts;
+    this.#queue = queue;
+    this.#keys = keys;
+    this.#settle = settle;
+  }
+
+  async ack(): Promise<void> {
+    const reply = await this.#settle(this.#keys, 'ack', this.orderId, this.token, '');
+    if (reply === SettleReply.stale) throw this.#stale('ack');
+  }
+
+  async release(reason?: string): Promise<ReleaseOutcome> {
+    const why = reason === undefined ? 'released' : validate(ReleaseReason, reason, 'reason');
+    const reply = await this.#settle(this.#keys, 'release', this.orderId, this.token, why);
+    if (reply === SettleReply.stale) throw this.#stale('release');
+    return reply === SettleReply.deadLettered ? 'dead-lettered' : 'requeued';
+  }
+
+  #stale(what: string): LockError {
+    return new LockError(
+      `${what} of order ${JSON.stringify(this.orderId)} in queue ${JSON.stringify(this.#queue)}: the claim is no longer held (its lease expired and it was claimed again, or it was already acked or released)`,
+    );
+  }
+}
+
 function withExchange<T extends { exchange?: string | undefined }>(
   order: T,
   exchange: string,

@@ -68,6 +68,23 @@ export type TakeReply =
   | { taken: true; orderId: string; bytes: Buffer; attempts: number }
   | { taken: false; nextLeaseMs: number };
 
+/** {@link TakeSettings} as script arguments, built once per cache. */
+export interface TakeArgs {
+  readonly maxAttempts: string;
+  readonly deadCap: string;
+}
+
+/**
+ * @param settings - Max attempts and dead-letter cap.
+ * @returns Them as script arguments.
+ * @internal
+ */
+export function takeArgs(settings: TakeSettings): TakeArgs {
+  return { maxAttempts: String(settings.maxAttempts), deadCap: String(settings.deadCap) };
+}
+
+const SWEEP_LIMIT_ARG = String(SWEEP_LIMIT);
+
 /**
  * Runs {@link TAKE_ORDER} in `pop` or `claim` mode.
  * @param conn - Connection.
@@ -84,7 +101,8 @@ export async function takeOrder(
     token: string;
     visibilityMs: number;
     tokenTaken: boolean;
-  } & TakeSettings,
+    settings: TakeArgs;
+  },
 ): Promise<TakeReply> {
   const reply = await conn.runScript<[number, Buffer | number, Buffer?, number?]>(
     TAKE_ORDER,
@@ -93,10 +111,10 @@ export async function takeOrder(
       args.mode,
       args.token,
       String(args.visibilityMs),
-      String(args.maxAttempts),
-      String(args.deadCap),
+      args.settings.maxAttempts,
+      args.settings.deadCap,
       args.tokenTaken ? '1' : '0',
-      String(SWEEP_LIMIT),
+      SWEEP_LIMIT_ARG,
     ],
     { buffers: true },
   );
