@@ -1,6 +1,7 @@
 import { type CacheConnection, msgpackCodec } from '@fullon/core';
 import { type Bar, OHLCVCache } from '@fullon/ohlcv';
 // Internals of @fullon/ohlcv, imported by path so baseline (a) runs the very same script and keys.
+import { encodeBars } from '../../../packages/ohlcv/src/bar-bytes.js';
 import { OhlcvKeys } from '../../../packages/ohlcv/src/keys.js';
 import { BarLayout, barFields } from '../../../packages/ohlcv/src/layouts.js';
 import { UPSERT_BARS } from '../../../packages/ohlcv/src/scripts/upsert-bars.js';
@@ -48,7 +49,8 @@ function ohlcvContests(clients: BenchClients): Contest[] {
     run: (i) => {
       const bars = batchAt(i);
       const series = names[i % SERIES];
-      const tuples = bars.map((bar) => BarLayout.toTuple(barFields(bar)));
+      // The same bytes as ours, made the same way: the baseline measures what our layer adds.
+      const { members, message } = encodeBars(msgpackCodec, bars);
       const args: (string | Buffer)[] = [
         'EVALSHA',
         UPSERT_BARS.sha,
@@ -57,10 +59,10 @@ function ohlcvContests(clients: BenchClients): Contest[] {
         TTL_MS,
         MAX_BARS,
         series?.channel ?? '',
-        msgpackCodec.encode(tuples),
+        message,
       ];
-      tuples.forEach((tuple, j) => {
-        args.push(String(bars[j]?.[0]), msgpackCodec.encode(tuple));
+      members.forEach((member, j) => {
+        args.push(String(bars[j]?.[0]), member);
       });
       return nodeRedis.sendCommand(args);
     },

@@ -1,5 +1,5 @@
-import { ConfigurationError, DecodeError, ValidationError } from '@fullon/core';
-import { rejection, useTestConnection } from '@fullon/core/testing';
+import { ConfigurationError, DecodeError, jsonCodec, ValidationError } from '@fullon/core';
+import { rejection, testConnection, useTestConnection } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { OhlcvKeys } from './keys.js';
 import { OHLCVCache } from './ohlcv-cache.js';
@@ -62,6 +62,20 @@ describe('OHLCVCache', () => {
       barAt(T0 + 10 * MIN, 5),
       barAt(T0 + 15 * MIN, 3),
     ]);
+  });
+
+  it('replaces exactly its times when a sparse batch spans many stored bars', async () => {
+    const ohlcv = new OHLCVCache(conn());
+    const all = Array.from({ length: 300 }, (_, i) => barAt(T0 + i * MIN, i));
+    await ohlcv.updateOhlcvBars('SPARSE/USDT', 'binance', '1m', all);
+    // Two corrections 299 minutes apart plus one new bar: 300 stored bars in the span.
+    const fixes = [barAt(T0, 900), barAt(T0 + 150 * MIN, 901), barAt(T0 + 400 * MIN, 902)];
+    await ohlcv.updateOhlcvBars('SPARSE/USDT', 'binance', '1m', fixes);
+    const want = [...all];
+    want[0] = fixes[0] as Bar;
+    want[150] = fixes[1] as Bar;
+    want.push(fixes[2] as Bar);
+    expect(await ohlcv.getOhlcvBars('SPARSE/USDT', 'binance', '1m')).toEqual(want);
   });
 
   it('keeps the newest maxBars, whatever order the bars arrive in', async () => {
@@ -253,6 +267,24 @@ describe('OHLCVCache', () => {
     const error = await rejection(ohlcv.updateOhlcvBars('STR/USDT', 'binance', '1m', [barAt(T0)]));
     expect(DecodeError.is(error)).toBe(true);
     expect(await conn().send<string>(key, ['GET', key])).toBe('not a series');
+  });
+
+  it('works the same with the json codec', async () => {
+    const own = await testConnection({ codec: jsonCodec });
+    try {
+      const ohlcv = new OHLCVCache(own);
+      await ohlcv.updateOhlcvBars('JSON/USDT', 'binance', '1h', [
+        [T0 + 60 * MIN, 1.5, 2.25, 1, 2, 0.125],
+        [T0, 1, 1, 1, 1, 0],
+      ]);
+      expect(await ohlcv.getLatestOhlcvBars('JSON/USDT', 'binance', '1h', 5)).toEqual([
+        [T0, 1, 1, 1, 1, 0],
+        [T0 + 60 * MIN, 1.5, 2.25, 1, 2, 0.125],
+      ]);
+    } finally {
+      await own.clear();
+      await own.close();
+    }
   });
 
   it('open() owns its connection and close() is idempotent', async () => {

@@ -19,9 +19,10 @@ import {
   validateAt,
 } from '@fullon/core/author';
 import * as v from 'valibot';
+import { encodeBars } from './bar-bytes.js';
 import { BarSubscription } from './bar-subscription.js';
 import { OhlcvKeys } from './keys.js';
-import { BarLayout, barFields, barTuple } from './layouts.js';
+import { BarLayout, barTuple } from './layouts.js';
 import { Bar, isAligned, isValidBar, TIMEFRAME_MS, Timeframe } from './schema.js';
 import { upsertBars, WRONG_TYPE } from './scripts/upsert-bars.js';
 
@@ -194,23 +195,15 @@ export class OHLCVCache implements AsyncDisposable {
     const tf = checkTimeframe(timeframe);
     const sorted = checkBars(bars, tf);
     if (sorted.length === 0) return;
-    const codec = this.connection.codec;
+    const { members, message } = encodeBars(this.connection.codec, sorted);
     const times: string[] = new Array<string>(sorted.length);
-    const members: Buffer[] = new Array<Buffer>(sorted.length);
-    const tuples: unknown[] = new Array<unknown>(sorted.length);
-    for (let i = 0; i < sorted.length; i++) {
-      const bar = sorted[i] as Bar;
-      const tuple = BarLayout.toTuple(barFields(bar));
-      times[i] = String(bar[0]);
-      tuples[i] = tuple;
-      members[i] = codec.encode(tuple);
-    }
+    for (let i = 0; i < sorted.length; i++) times[i] = String((sorted[i] as Bar)[0]);
     const names = this.#keys.series(symbol, exchange, tf);
     const status = await upsertBars(this.connection, names.bars, {
       ttlMs: this.#ttl,
       maxBars: this.#maxBars,
       channel: names.channel,
-      message: codec.encode(tuples),
+      message,
       times,
       members,
     });
@@ -394,9 +387,8 @@ function checkAligned(bar: Bar, tf: Timeframe, key: string): Bar {
  * Validates every bar (fast path first; valibot only words the error), checks alignment, and
  * returns the bars sorted by time with duplicates resolved (the later one in the input wins).
  */
-function checkBars(bars: unknown, tf: Timeframe): Bar[] {
+function checkBars(bars: unknown, tf: Timeframe): readonly Bar[] {
   if (!Array.isArray(bars)) throw new ValidationError('bars', 'bars: must be an array of bars');
-  const byTime = new Map<number, Bar>();
   let ordered = true;
   let last = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < bars.length; i++) {
@@ -410,12 +402,14 @@ function checkBars(bars: unknown, tf: Timeframe): Bar[] {
       );
     }
     if (time <= last) ordered = false;
-    last = Math.max(last, time);
-    byTime.set(time, [time, bar[1], bar[2], bar[3], bar[4], bar[5]]);
+    else last = time;
   }
-  const out = [...byTime.values()];
-  if (!ordered) out.sort((a, b) => a[0] - b[0]);
-  return out;
+  // The common case (a feed sends bars in order, each time once) is used as it is: the bars
+  // are encoded before this call returns, so the caller's arrays are never kept.
+  if (ordered) return bars as Bar[];
+  const byTime = new Map<number, Bar>();
+  for (const bar of bars as Bar[]) byTime.set(bar[0], bar);
+  return [...byTime.values()].sort((a, b) => a[0] - b[0]);
 }
 
 const FIELD_NAMES = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;

@@ -7,12 +7,15 @@ import { defineScript } from '@fullon/core/author';
  *
  * Nothing can fail after the first write: the key's type is checked and the message published
  * (an ACL may refuse PUBLISH) before anything is written; every argument was validated by the
- * caller. A bar whose time is already stored replaces it (ZREMRANGEBYSCORE on that exact time,
- * then ZADD), so the forming candle updates in place and no time is ever stored twice.
+ * caller. A bar whose time is already stored replaces it, so the forming candle updates in
+ * place and no time is ever stored twice: when the stored bars within the batch's time span
+ * are few (at most twice the batch), they are read once and those rewritten removed, then the
+ * batch is added with one ZADD; otherwise each time is replaced on its own (ZREMRANGEBYSCORE on
+ * that exact time, then ZADD).
  *
  * KEYS[1] series (zset: member = bar bytes, score = time)
  * ARGV[1] TTL (ms); ARGV[2] maxBars; ARGV[3] channel; ARGV[4] message (every bar of the call);
- * then pairs (time, bar bytes), times distinct.
+ * then pairs (time, bar bytes), times distinct and ascending.
  * Returns the series' length afterwards, or -1 when the key holds another type (nothing written).
  * @internal
  */
@@ -23,10 +26,33 @@ local key = KEYS[1]
 local kind = redis.call('TYPE', key).ok
 if kind ~= 'zset' and kind ~= 'none' then return -1 end
 redis.call('PUBLISH', ARGV[3], ARGV[4])
-for i = 5, #ARGV, 2 do
-  local t = ARGV[i]
-  redis.call('ZREMRANGEBYSCORE', key, t, t)
-  redis.call('ZADD', key, t, ARGV[i + 1])
+local first, last = ARGV[5], ARGV[#ARGV - 1]
+local bars = (#ARGV - 4) / 2
+if redis.call('ZCOUNT', key, first, last) <= 2 * bars then
+  -- Few stored bars in the batch's span (the usual case: the forming candle, a few late
+  -- bars): read them once, drop those whose time is rewritten, add the batch in one ZADD.
+  local stored = redis.call('ZRANGE', key, first, last, 'BYSCORE', 'WITHSCORES')
+  if #stored > 0 then
+    local incoming = {}
+    for i = 5, #ARGV, 2 do incoming[tonumber(ARGV[i])] = true end
+    local gone = {}
+    for i = 1, #stored, 2 do
+      if incoming[tonumber(stored[i + 1])] then gone[#gone + 1] = stored[i] end
+    end
+    for i = 1, #gone, 1000 do
+      redis.call('ZREM', key, unpack(gone, i, math.min(i + 999, #gone)))
+    end
+  end
+  for i = 5, #ARGV, 2000 do
+    redis.call('ZADD', key, unpack(ARGV, i, math.min(i + 1999, #ARGV)))
+  end
+else
+  -- A sparse batch over a long stored span: replace time by time.
+  for i = 5, #ARGV, 2 do
+    local t = ARGV[i]
+    redis.call('ZREMRANGEBYSCORE', key, t, t)
+    redis.call('ZADD', key, t, ARGV[i + 1])
+  end
 end
 local n = redis.call('ZCARD', key)
 local max = tonumber(ARGV[2])
@@ -52,7 +78,7 @@ export interface UpsertBarsArgs {
   channel: string;
   /** The published message. */
   message: Buffer;
-  /** Open times, distinct, as decimal strings. */
+  /** Open times, distinct and ascending, as decimal strings. */
   times: readonly string[];
   /** Each bar's bytes, aligned with `times`. */
   members: readonly Buffer[];
