@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CacheConnection, connect, type RedisReply } from './connection.js';
+import { ConnectionError } from './errors.js';
 import { type RedisClusterHandle, startRedisCluster } from './redis-server.js';
-import { redisTarget } from './testing/index.js';
+import { redisTarget, rejection } from './testing/index.js';
 
 /** Concurrent writers keeping the cluster under load during the failover. */
 const WRITERS = 8;
@@ -82,5 +83,52 @@ describe.runIf(redisTarget().mode === 'standalone')(
       const health = await conn.health();
       expect(health.nodes).toBe(3);
     }, 30_000);
+  },
+);
+
+describe.runIf(redisTarget().mode === 'standalone')(
+  'a stalled cluster node, on a 3-master cluster the test owns',
+  () => {
+    let cluster: RedisClusterHandle;
+    let conn: CacheConnection;
+    beforeAll(async () => {
+      cluster = await startRedisCluster(3);
+      conn = await connect({ clusterNodes: cluster.nodes, prefix: 'stall', socketTimeoutMs: 500 });
+    }, 60_000);
+    afterAll(async () => {
+      for (const server of cluster?.servers ?? []) server.resumeServer();
+      await conn?.destroy();
+      await cluster?.stop();
+    });
+
+    it('fails calls on a SIGSTOPped master with ConnectionError within the watchdog bound, serves the others, and recovers', async () => {
+      const key = conn.keys.tagged('k', 'stalled');
+      await conn.send(key, ['SET', key, 'v']);
+      const port = await masterPortOf(conn, key);
+      const paused = cluster.servers.find((s) => s.port === port);
+      if (paused === undefined) throw new Error(`no server on port ${port}`);
+      let other = '';
+      for (let i = 0; other === ''; i++) {
+        const candidate = conn.keys.tagged('k', `other-${i}`);
+        if ((await masterPortOf(conn, candidate)) !== port) other = candidate;
+      }
+      paused.pauseServer();
+      // Resumed after 4 s at the latest, so a call that hangs fails its bound, not the test.
+      const resume = setTimeout(() => paused.resumeServer(), 4000);
+      try {
+        const started = performance.now();
+        const error = await rejection(conn.send(key, ['GET', key]));
+        const ms = performance.now() - started;
+        expect(ConnectionError.is(error), String(error)).toBe(true);
+        expect(ms).toBeLessThan(1.5 * 500 + 1000);
+        expect(await conn.send(other, ['SET', other, 'fine'])).toBe('OK');
+      } finally {
+        clearTimeout(resume);
+        paused.resumeServer();
+      }
+      await expect
+        .poll(() => conn.send(key, ['GET', key]).catch(() => 'down'), { timeout: 10_000 })
+        .toBe('v');
+    });
   },
 );

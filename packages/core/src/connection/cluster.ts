@@ -1,6 +1,8 @@
 import type { CacheConfig, ClusterNode } from '../config.js';
 import type { RedisArg } from '../connection-like.js';
+import { ConnectionError } from '../errors.js';
 import { keySlot } from '../slot.js';
+import { startStallWatchdog } from '../stall-watchdog.js';
 import { IsolatedCalls } from './isolated.js';
 import {
   bounded,
@@ -46,6 +48,8 @@ export class ClusterTransport implements Transport {
   readonly #inFlight = new InFlight();
   readonly #isolated = new IsolatedCalls(this);
   readonly #slotMap: SlotMapRefresher;
+  readonly #hooks: TransportHooks;
+  #stopWatch: (() => void) | undefined;
 
   /**
    * @param config - The configuration.
@@ -69,6 +73,7 @@ export class ClusterTransport implements Transport {
         isolationPoolOptions: pool,
       },
     });
+    this.#hooks = hooks;
     this.#slotMap = new SlotMapRefresher(this.#cluster, config.socketTimeoutMs);
     this.#cluster.on('error', (error: Error) => {
       if (this.#state.connected) hooks.disconnected(error);
@@ -91,6 +96,53 @@ export class ClusterTransport implements Transport {
       ),
     );
     this.#state.connected = true;
+    this.#watch();
+  }
+
+  /**
+   * Watches every master for a stall (see the standalone transport): each new master client
+   * gets a stall watchdog; one that stops answering is dropped, which fails its calls in
+   * flight, and opened again.
+   */
+  #watch(): void {
+    const watched = new Map<StandaloneClient, () => void>();
+    const sweep = () => {
+      const current = new Set<StandaloneClient>();
+      for (const master of this.#cluster.masters) {
+        const client = master.client;
+        if (client === undefined || client instanceof Promise) continue;
+        const node = client as StandaloneClient;
+        current.add(node);
+        if (watched.has(node)) continue;
+        watched.set(
+          node,
+          startStallWatchdog(node, this.socketTimeoutMs, () => this.#stalled(node)),
+        );
+      }
+      for (const [node, stop] of watched) {
+        if (current.has(node)) continue;
+        stop();
+        watched.delete(node);
+      }
+    };
+    const interval = setInterval(sweep, Math.max(50, Math.floor(this.socketTimeoutMs / 2)));
+    interval.unref();
+    sweep();
+    this.#stopWatch = () => {
+      clearInterval(interval);
+      for (const stop of watched.values()) stop();
+    };
+  }
+
+  async #stalled(node: StandaloneClient): Promise<void> {
+    this.#hooks.disconnected(
+      new ConnectionError(
+        `a Redis node of ${this.target} stopped answering for ${this.socketTimeoutMs} ms`,
+      ),
+    );
+    this.#isolated.dropFor(node);
+    await node.disconnect().catch(() => undefined);
+    if (!this.#closed) node.connect().catch(() => undefined);
   }
 
   send<T>(key: string | undefined, args: RedisArg[], buffers: boolean): Promise<T> {
@@ -185,6 +237,7 @@ export class ClusterTransport implements Transport {
    * answers after all of them, and the pooled blocking calls settle; at most `socketTimeoutMs`.
    */
   async #drain(): Promise<void> {
+    this.#stopWatch?.();
     const barriers = this.#cluster.masters.map((master) => {
       const client = master.client;
       return client === undefined || client instanceof Promise || !client.isReady
@@ -197,6 +250,7 @@ export class ClusterTransport implements Transport {
   async destroy(): Promise<void> {
     this.#closed = true;
     this.#state.closing = true;
+    this.#stopWatch?.();
     await this.#cluster.disconnect().catch(() => undefined);
   }
 }

@@ -38,7 +38,8 @@ export function blockingTimeoutMs(args: readonly RedisArg[]): number | undefined
  */
 export class IsolatedCalls {
   readonly #link: LinkContext;
-  readonly #active = new Map<StandaloneClient, () => void>();
+  /** Each pooled connection in use, with the client it came from and how to drop it. */
+  readonly #active = new Map<StandaloneClient, { parent: StandaloneClient; drop: () => void }>();
 
   /** @param link - Target and socket timeout. */
   constructor(link: LinkContext) {
@@ -75,7 +76,7 @@ export class IsolatedCalls {
           if (timeoutMs !== undefined) {
             timer = setTimeout(drop, timeoutMs + Math.min(this.#link.socketTimeoutMs, 1000));
           }
-          this.#active.set(pooled, drop);
+          this.#active.set(pooled, { parent: client, drop });
           pooled.sendCommand<T>(args, { returnBuffers: buffers }).then(
             (reply) => {
               clearTimeout(timer);
@@ -92,8 +93,12 @@ export class IsolatedCalls {
     );
   }
 
-  /** The server stalled: every call in flight settles now (outcome unknown). */
-  dropAll(): void {
-    for (const drop of [...this.#active.values()]) drop();
+  /**
+   * The server stalled: every call in flight on `parent`'s pooled connections settles now
+   * (outcome unknown).
+   * @param parent - The stalled server's client.
+   */
+  dropFor(parent: StandaloneClient): void {
+    for (const call of [...this.#active.values()]) if (call.parent === parent) call.drop();
   }
 }

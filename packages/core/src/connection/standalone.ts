@@ -89,7 +89,7 @@ export class StandaloneTransport implements Transport {
           `Redis at ${this.target} stopped answering for ${this.socketTimeoutMs} ms`,
         ),
       );
-      this.#isolated.dropAll();
+      this.#isolated.dropFor(client);
       // Dropping the link rejects every command waiting on it; then connect again (the
       // reconnect strategy backs off while the server stays unreachable).
       await client.disconnect().catch(() => undefined);
