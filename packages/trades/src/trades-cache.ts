@@ -565,10 +565,14 @@ export class TradesCache implements AsyncDisposable {
   #decodeList(items: readonly Buffer[], key: string, market: string): Trade[] {
     const codec = this.connection.codec;
     const out: Trade[] = [];
+    // A list holds one or two spellings of its symbol: check each spelling once.
+    let checked: string | undefined;
     items.forEach((bytes, i) => {
       const trade = decodeListed(this.connection, () => {
         const decoded = TradeLayout.decode(codec, bytes, key, String(i));
-        if (marketOf(decoded.symbol) !== market) {
+        if (decoded.symbol === checked) return decoded;
+        if (marketOf(decoded.symbol) === market) checked = decoded.symbol;
+        else {
           throw new DecodeError(
             key,
             String(i),
