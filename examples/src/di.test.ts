@@ -54,6 +54,7 @@ describe('awilix (default PROXY injection mode)', () => {
     const abort = new AbortController();
     const stream = ticks.subscribe({ exchange: 'di', signal: abort.signal });
     const waiting = stream[Symbol.asyncIterator]().next();
+    await stream.ready; // the subscriber socket is open and subscribed
     const id = await clientId(await container.cradle.connection);
     expect(await clientGone(probe, id, 0)).toBe(false);
     expect(await connectedClients(probe)).toBeGreaterThan(before);
