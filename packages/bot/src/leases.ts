@@ -52,6 +52,11 @@ export class LeaseStore {
   /** Lease key and index member per `(exId, symbol)`: escaping names on every call costs. */
   readonly #names = new Map<string, { lease: string; member: string }>();
 
+  /**
+   * @param conn - Connection.
+   * @param keys - The keys of this kind of lease.
+   * @param what - What the lease protects, for messages.
+   */
   constructor(conn: CacheConnectionLike, keys: LeaseKeys, what: string) {
     this.#conn = conn;
     this.#keys = keys;
@@ -70,6 +75,11 @@ export class LeaseStore {
     return names;
   }
 
+  /**
+   * Takes, renews (same holder) or, with `force`, takes over a lease.
+   * @returns The outcome for the caller.
+   * @throws {DecodeError} when the lease, its index or the counter is malformed.
+   */
   acquire(
     exId: string,
     symbol: string,
@@ -108,6 +118,11 @@ export class LeaseStore {
     }
   }
 
+  /**
+   * Renews a lease for its holder (and token, when given).
+   * @returns The status, and the new expiry when renewed.
+   * @throws {DecodeError} when the lease is malformed.
+   */
   async renew(
     exId: string,
     symbol: string,
@@ -127,6 +142,11 @@ export class LeaseStore {
     return reply;
   }
 
+  /**
+   * Releases a lease held by `holder` (and `token`), or by anyone when `holder` is undefined.
+   * @returns Whether a lease was released.
+   * @throws {DecodeError} when the lease is malformed and `holder` is given.
+   */
   async release(
     exId: string,
     symbol: string,
@@ -145,6 +165,10 @@ export class LeaseStore {
     return status === ReleaseStatus.released;
   }
 
+  /**
+   * @returns The holder of a lease, or `null` when there is none.
+   * @throws {DecodeError} when the lease is malformed.
+   */
   holder(exId: string, symbol: string): Promise<string | null> {
     const key = this.#name(exId, symbol).lease;
     return this.#conn.send(
@@ -155,6 +179,10 @@ export class LeaseStore {
     );
   }
 
+  /**
+   * @returns Every live lease of this kind, by exId then symbol; malformed entries are skipped
+   *   and reported through `onCorrupt`.
+   */
   async list(): Promise<LeaseInfo[]> {
     const index = this.#keys.index;
     const members = await listIndex(this.#conn, index);
