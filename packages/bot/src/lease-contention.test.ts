@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { redisTarget, useTestConnection } from '@fullon/core/testing';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Section, WorkerSettings } from './lease-worker.fixture.js';
 
 const WORKERS = 8;
@@ -18,6 +18,8 @@ const packageDir = fileURLToPath(new URL('..', import.meta.url));
 interface Worker {
   ready: Promise<void>;
   go(): void;
+  /** Kills the process if it is still running (a failed or timed-out test leaves no orphan). */
+  stop(): void;
   done: Promise<Section[]>;
 }
 
@@ -61,6 +63,9 @@ function startWorker(settings: WorkerSettings): Worker {
     go: () => {
       child?.stdin?.end('go\n');
     },
+    stop: () => {
+      if (child !== undefined && child.exitCode === null) child.kill();
+    },
     done,
   };
 }
@@ -82,13 +87,21 @@ describe('blocks under contention from several processes', () => {
         durationMs: DURATION_MS,
       }),
     );
+    // Starting 8 Node processes with tsx takes a few seconds on a quiet machine and much longer
+    // on a loaded one: the contention starts only once every worker is connected.
+    // Runs after a pass, a failure or a timeout alike: no worker outlives the test.
+    onTestFinished(() => {
+      for (const w of workers) w.stop();
+    });
+    const startedAt = performance.now();
     await Promise.all(workers.map((w) => w.ready));
+    const startupMs = Math.round(performance.now() - startedAt);
     for (const w of workers) w.go();
     const sections = (await Promise.all(workers.map((w) => w.done))).flat();
     const valid = sections.filter((s) => s.startOk && s.endOk);
     const fenced = sections.filter((s) => !(s.startOk && s.endOk));
     console.log(
-      `lease contention: ${sections.length} blocks taken, ${valid.length} sections accepted, ${fenced.length} refused by the fence`,
+      `lease contention: workers ready after ${startupMs} ms; ${sections.length} blocks taken, ${valid.length} sections accepted, ${fenced.length} refused by the fence`,
     );
     expect(valid.length).toBeGreaterThan(0);
 
@@ -118,5 +131,5 @@ describe('blocks under contention from several processes', () => {
     for (const s of sections.filter((x) => x.elapsedStart < SAFE_MS)) {
       expect(s.startOk, `token ${s.token} refused at its start, inside its lease`).toBe(true);
     }
-  }, 60_000);
+  }, 240_000); // a bound on the whole run, startup included; not a timing assertion
 });

@@ -71,9 +71,14 @@ async function run(settings: WorkerSettings): Promise<Section[]> {
   const { exId, botId, symbols, ttlMs } = settings;
   // Start together: say ready, wait for the parent's go (any line on stdin).
   process.stdout.write('ready\n');
-  await new Promise<void>((resolve) => {
-    process.stdin.once('data', () => resolve());
+  const go = await new Promise<boolean>((resolve) => {
+    process.stdin.once('data', () => resolve(true));
+    process.stdin.once('end', () => resolve(false)); // the parent is gone: do not contend
   });
+  if (!go) {
+    await conn.close();
+    return sections;
+  }
   process.stdin.pause();
   const deadline = performance.now() + settings.durationMs;
   try {
