@@ -93,7 +93,15 @@ export function decodeProcess(
   return toRecord(ProcessLayout.decode(codec, bytes, key, undefined, { processId }), key);
 }
 
-/** @internal */
+/**
+ * Decodes a broadcast message (strict: every rule re-checked).
+ * @param codec - The connection's codec.
+ * @param bytes - The message.
+ * @param channel - Its channel, for the error.
+ * @returns The broadcast.
+ * @throws {DecodeError} on anything corrupt.
+ * @internal
+ */
 export function decodeBroadcast(
   codec: Parameters<typeof BroadcastLayout.decode>[0],
   bytes: Uint8Array,

@@ -28,8 +28,12 @@ describe('JSON-like values', () => {
       [undefined],
       { a: undefined },
     ];
-    accepted.forEach((value, i) => expect(isJsonValue(value), `accepted[${i}]`).toBe(true));
-    rejected.forEach((value, i) => expect(isJsonValue(value), `rejected[${i}]`).toBe(false));
+    for (const [i, value] of accepted.entries()) {
+      expect(isJsonValue(value), `accepted[${i}]`).toBe(true);
+    }
+    for (const [i, value] of rejected.entries()) {
+      expect(isJsonValue(value), `rejected[${i}]`).toBe(false);
+    }
     let deep: unknown = 1;
     for (let i = 0; i < 40; i++) deep = [deep];
     expect(isJsonValue(deep)).toBe(false);

@@ -68,32 +68,49 @@ return reply
 
 /** Keys of {@link cleanupScript}. */
 export interface CleanupKeys {
+  /** The live index. */
   live: string;
+  /** The stopped index. */
   stopped: string;
+  /** Component → processId. */
   components: string;
 }
 
 /** Arguments of {@link cleanupScript}. */
 export interface CleanupArgs {
+  /** The connection's codec name. */
   codec: string;
+  /** Current time (ms). */
   now: number;
+  /** Record TTL (ms). */
   ttlMs: string;
+  /** Heartbeats before this (ms) are stale. */
   cutoff: number;
+  /** Message of the processes stopped. */
   message: string;
+  /** The page of ids. */
   ids: readonly string[];
+  /** Their record keys, aligned. */
   records: readonly string[];
 }
 
 /** What one page of cleanup did. */
 export interface CleanupPage {
+  /** Stale processes stopped. */
   stopped: number;
+  /** Entries removed because their record is gone. */
   dangling: number;
+  /** Entries left in place (live). */
   kept: number;
+  /** Ids whose stale record is corrupt (entry removed). */
   corrupt: string[];
 }
 
 /**
  * Runs the cleanup script on one page of ids.
+ * @param conn - Connection.
+ * @param keys - The shared keys.
+ * @param args - The page and its context.
  * @returns What it did, or `null` when an index key holds another type.
  * @internal
  */
@@ -152,6 +169,9 @@ return #gone
 
 /**
  * Runs the component prune on some (component, processId) pairs.
+ * @param conn - Connection.
+ * @param components - The components hash.
+ * @param pairs - (component, processId, record key) triples.
  * @returns How many entries were removed.
  * @internal
  */

@@ -44,27 +44,41 @@ return 1
 `,
 );
 
-/** Keys of {@link registerScript}. */
+/** Keys of {@link registerScript}: the record and the three shared keys. */
 export interface RegisterKeys {
+  /** The new record. */
   record: string;
+  /** The live index. */
   live: string;
+  /** The stopped index. */
   stopped: string;
+  /** Component → processId. */
   components: string;
 }
 
 /** Arguments of {@link registerScript}. */
 export interface RegisterArgs {
+  /** The connection's codec name. */
   codec: string;
+  /** The new id. */
   processId: string;
+  /** The encoded record. */
   bytes: Buffer;
+  /** Current time (ms). */
   now: number;
+  /** Record TTL (ms). */
   ttlMs: string;
+  /** Its component. */
   component: string;
+  /** Whether it is registered as `stopped`. */
   stopped: boolean;
 }
 
 /**
  * Runs the register script.
+ * @param conn - Connection.
+ * @param keys - Record and shared keys.
+ * @param args - The record and its context.
  * @returns 1, or -2 when an index key holds another type.
  * @internal
  */

@@ -60,20 +60,29 @@ return {1}
 `,
 );
 
-/** Keys of {@link updateScript}. */
+/** Keys of {@link updateScript}: the record and the three shared keys. */
 export interface UpdateKeys {
+  /** The record. */
   record: string;
+  /** The live index. */
   live: string;
+  /** The stopped index. */
   stopped: string;
+  /** Component → processId. */
   components: string;
 }
 
 /** Arguments of {@link updateScript}. */
 export interface UpdateArgs {
+  /** The connection's codec name (`msgpack` or `json`). */
   codec: string;
+  /** The process. */
   processId: string;
+  /** Current time (ms). */
   now: number;
+  /** Record TTL (ms). */
   ttlMs: string;
+  /** Whether this sets `lastSeen`. */
   heartbeat: boolean;
   /** New status, or undefined to keep it. */
   status: string | undefined;
@@ -87,6 +96,9 @@ export interface UpdateArgs {
 
 /**
  * Runs the update script.
+ * @param conn - Connection.
+ * @param keys - Record and shared keys.
+ * @param args - The change.
  * @returns `[status]` or `[1, bytes]` (see the script).
  * @internal
  */
