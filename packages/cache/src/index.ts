@@ -1,2 +1,183 @@
-// Public API of @fullon/cache.
-export {};
+// Public API of @fullon/cache: every package's public API under its own name, plus
+// createCaches / openCaches. Named re-exports only (no `export *` across packages), so a
+// name added to two packages later is a compile error here, not a silent shadowing.
+//
+// Name clashes, resolved here:
+// - `JsonValue`: `@fullon/bot` exports a type and `@fullon/process` a schema and a type of the
+//   same name and the same shape (null, boolean, number, string, arrays, plain objects). The
+//   process one (schema + type) is exported as `JsonValue`; the bot type as `BotJsonValue`.
+// - `Id`: only `@fullon/exchange` re-exports it (the `Id` type of `@fullon/core/author`).
+
+export type {
+  AccountCacheOptions,
+  PortfolioOptions,
+  PortfolioSummary,
+  PriceSource,
+} from '@fullon/account';
+export { AccountCache, Balance, Balances, Position, PositionInput } from '@fullon/account';
+export type {
+  BlockHold,
+  BotCacheOptions,
+  BotStatus,
+  HoldBlockOptions,
+  JsonValue as BotJsonValue,
+  LeaseInfo,
+  LeaseLost,
+  LeaseLostReason,
+  LeaseOptions,
+  LeaseResult,
+  ReleaseOptions,
+  RenewOptions,
+  UpdateBotOptions,
+} from '@fullon/bot';
+export { BotCache } from '@fullon/bot';
+export type {
+  CacheConfig,
+  CacheConnectionLike,
+  ClusterNode,
+  Codec,
+  ConnectionEvents,
+  ConnectOptions,
+  FullonCacheErrorCode,
+  FullonCacheErrorOptions,
+  HealthReport,
+  KeyBuilderLike,
+  LoadConfigOptions,
+  MessageStream,
+  PatternPart,
+  PubSubMessage,
+  RedisArg,
+  RedisReply,
+  SendOptions,
+  SubscribeOptions,
+} from '@fullon/core';
+export {
+  CacheConnection,
+  CONFIG_VARIABLES,
+  ConfigurationError,
+  ConnectionError,
+  connect,
+  createMsgpackCodec,
+  DecodeError,
+  FullonCacheError,
+  hasConfiguredRedis,
+  jsonCodec,
+  LockError,
+  loadConfig,
+  msgpackCodec,
+  PubSubError,
+  TimeoutError,
+  ValidationError,
+} from '@fullon/core';
+export type {
+  CachedSymbol,
+  ExchangeCacheOptions,
+  ExchangeInput,
+  ExchangeLoaders,
+  Id,
+  InvalidateTarget,
+  PopWsErrorOptions,
+  SymbolCacheOptions,
+} from '@fullon/exchange';
+export {
+  CatExchange,
+  DEFAULT_METADATA_TTL_MS,
+  DEFAULT_WS_ERROR_CAP,
+  Exchange,
+  ExchangeCache,
+  PrecisionMode,
+  SymbolCache,
+  SymbolInfo,
+  UpdateFrame,
+  WsErrorMessage,
+} from '@fullon/exchange';
+export type {
+  BarSubscription,
+  GetOhlcvBarsOptions,
+  OHLCVCacheOptions,
+  OhlcvSubscribeOptions,
+} from '@fullon/ohlcv';
+export {
+  alignTime,
+  Bar,
+  isAligned,
+  OHLCVCache,
+  TIMEFRAME_MS,
+  TIMEFRAMES,
+  Timeframe,
+  WEEK_ORIGIN_MS,
+} from '@fullon/ohlcv';
+export type {
+  ClaimOptions,
+  DeadLetter,
+  GetOrdersOptions,
+  OrderClaim,
+  OrdersCacheOptions,
+  PopOptions,
+  PushResult,
+  RecoverResult,
+  ReleaseOutcome,
+} from '@fullon/orders';
+export {
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_MAX_DEAD_LETTERS,
+  DEFAULT_TTL_MS,
+  DEFAULT_VISIBILITY_MS,
+  Order,
+  OrderPatch,
+  OrderSide,
+  OrdersCache,
+  TERMINAL_STATUSES,
+} from '@fullon/orders';
+export type {
+  ActiveProcessesOptions,
+  Broadcast,
+  BroadcastSubscribeOptions,
+  BroadcastSubscription,
+  CleanupOptions,
+  ProcessCacheOptions,
+  ProcessMetrics,
+  ProcessRecord,
+  ProcessStatus,
+  ProcessType,
+  ProcessUpdate,
+  RegisterProcessOptions,
+  SystemHealth,
+  SystemHealthOptions,
+} from '@fullon/process';
+export {
+  isJsonValue,
+  JsonObject,
+  JsonValue,
+  PROCESS_STATUSES,
+  PROCESS_TYPES,
+  ProcessCache,
+} from '@fullon/process';
+export type {
+  GetAllTickersOptions,
+  GetAnyTickerOptions,
+  GetTickerOptions,
+  SetTickerOptions,
+  SymbolRef,
+  TickCacheOptions,
+  TickSubscribeOptions,
+  TickSubscription,
+  WaitForTickerOptions,
+} from '@fullon/tick';
+export { Tick, TickCache, TickUpdate } from '@fullon/tick';
+export type {
+  PopUserTradeOptions,
+  ReadTradesOptions,
+  TradeAnalytics,
+  TradesCacheOptions,
+} from '@fullon/trades';
+export {
+  DEFAULT_MAX_TRADES,
+  DEFAULT_TRADES_TTL_MS,
+  Trade,
+  TradeSide,
+  TradesCache,
+} from '@fullon/trades';
+
+export type { Caches, CachesOptions, OwnedCaches } from './caches.js';
+export { createCaches, openCaches } from './caches.js';

@@ -1,0 +1,185 @@
+import { ConfigurationError, ValidationError } from '@fullon/core';
+import {
+  type NodeClient,
+  nodeClients,
+  redisTarget,
+  rejection,
+  testConnection,
+  uniquePrefix,
+  useTestConnection,
+} from '@fullon/core/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCaches, openCaches } from './index.js';
+
+const conn = useTestConnection();
+
+/** Connected clients summed over every master (one for standalone). */
+async function connectedClients(probes: NodeClient[]): Promise<number> {
+  const counts = await Promise.all(
+    probes.map(async (probe) => {
+      const info = await probe.info('clients');
+      return Number(/connected_clients:(\d+)/.exec(info)?.[1] ?? Number.NaN);
+    }),
+  );
+  return counts.reduce((sum, n) => sum + n, 0);
+}
+
+/** Waits (bounded) until the server counts `expected` clients; returns the last count. */
+async function clientsSettleAt(probes: NodeClient[], expected: number): Promise<number> {
+  const deadline = Date.now() + 5_000;
+  let count = await connectedClients(probes);
+  while (count !== expected && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    count = await connectedClients(probes);
+  }
+  return count;
+}
+
+describe('createCaches', () => {
+  it('builds every cache on the one connection, and each one writes and reads there', async () => {
+    const c = createCaches(conn());
+    const now = Date.now();
+    for (const cache of [
+      c.ticks,
+      c.symbols,
+      c.exchanges,
+      c.orders,
+      c.trades,
+      c.accounts,
+      c.bots,
+      c.ohlcv,
+      c.processes,
+    ]) {
+      expect(cache.connection).toBe(conn());
+    }
+    expect(c.connection).toBe(conn());
+
+    await c.ticks.setTicker({ symbol: 'BTC/USDT', exchange: 'binance', price: 64_000, time: now });
+    expect(await c.ticks.getPrice('BTC/USDT', 'binance')).toBe(64_000);
+
+    await c.symbols.setSymbols('binance', [{ symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT' }]);
+    expect((await c.symbols.getSymbol('BTC/USDT', 'binance'))?.base).toBe('BTC');
+
+    await c.exchanges.setCatExchanges([{ catExId: 1, name: 'binance' }]);
+    expect((await c.exchanges.getCatExchanges()).map((e) => e.name)).toEqual(['binance']);
+
+    await c.orders.pushOpenOrder('binance', {
+      orderId: 42,
+      symbol: 'BTC/USDT',
+      side: 'buy',
+      volume: 0.1,
+    });
+    expect(await c.orders.getQueueLength('binance')).toBe(1);
+
+    await c.trades.pushTrade('binance', {
+      tradeId: 't1',
+      symbol: 'BTC/USDT',
+      side: 'buy',
+      volume: 0.1,
+      price: 64_000,
+      cost: 6_400,
+      fee: 1,
+      time: now,
+    });
+    expect((await c.trades.peekTrades('BTC/USDT', 'binance')).map((t) => t.tradeId)).toEqual([
+      't1',
+    ]);
+
+    await c.accounts.setUserBalances(7, { USDT: { total: 100, free: 60, used: 40 } });
+    expect(await c.accounts.getUserBalance(7, 'USDT')).toEqual({ total: 100, free: 60, used: 40 });
+
+    const lease = await c.bots.blockExchange(7, 'BTC/USDT', 'bot-1');
+    expect(lease).not.toBeNull();
+    expect(await c.bots.isBlocked(7, 'BTC/USDT')).toBe('bot-1');
+
+    const minute = Math.floor(now / 60_000) * 60_000;
+    await c.ohlcv.updateOhlcvBars('BTC/USDT', 'binance', '1m', [[minute, 1, 2, 0.5, 1.5, 10]]);
+    expect(await c.ohlcv.getLastBar('BTC/USDT', 'binance', '1m')).toEqual([
+      minute,
+      1,
+      2,
+      0.5,
+      1.5,
+      10,
+    ]);
+
+    const id = await c.processes.registerProcess('bot', 'bot-1');
+    expect((await c.processes.getProcess(id))?.component).toBe('bot-1');
+  });
+
+  it('passes each cache its own options', () => {
+    const c = createCaches(conn(), { ticks: { ttlMs: 1_000 }, orders: { maxAttempts: 3 } });
+    expect(c.ticks.ttlMs).toBe(1_000);
+    expect(c.orders.maxAttempts).toBe(3);
+    const error = (() => {
+      try {
+        createCaches(conn(), { orders: { maxAttempts: -1 } });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(ValidationError.is(error)).toBe(true);
+  });
+
+  it('rejects something that is not a connection', () => {
+    expect(() => createCaches({} as never)).toThrow(ConfigurationError);
+  });
+});
+
+describe('openCaches', () => {
+  let probes: NodeClient[] = [];
+  beforeAll(async () => {
+    probes = await nodeClients();
+  });
+  afterAll(async () => {
+    await Promise.all(probes.map((p) => p.disconnect()));
+  });
+
+  function address(): { url: string } | { clusterNodes: { host: string; port: number }[] } {
+    const target = redisTarget();
+    return target.mode === 'cluster' ? { clusterNodes: target.nodes } : { url: target.url };
+  }
+
+  it('owns its connection: close() drops the server client count back', async () => {
+    const before = await connectedClients(probes);
+    const caches = await openCaches({ ...address(), prefix: uniquePrefix() });
+    await caches.ticks.setTicker({ symbol: 'X/Y', exchange: 'e', price: 1, time: Date.now() });
+    // a subscription opens a link of its own; close() must end it too
+    const sub = caches.ticks.subscribe({ exchange: 'e' });
+    await sub.ready;
+    expect(await connectedClients(probes)).toBeGreaterThan(before);
+    await caches.connection.send(undefined, ['PING']);
+    await caches.close();
+    expect(await clientsSettleAt(probes, before)).toBe(before);
+    await caches.close(); // idempotent
+  });
+
+  it('await using closes it too', async () => {
+    const before = await connectedClients(probes);
+    {
+      await using caches = await openCaches({ ...address(), prefix: uniquePrefix() });
+      expect(await caches.orders.getQueueLength('q')).toBe(0);
+    }
+    expect(await clientsSettleAt(probes, before)).toBe(before);
+  });
+
+  it('a cache option out of range rejects and leaks no connection', async () => {
+    const before = await connectedClients(probes);
+    const error = await rejection(
+      openCaches({ ...address(), prefix: uniquePrefix() }, { ticks: { ttlMs: -5 } }),
+    );
+    expect(ValidationError.is(error)).toBe(true);
+    expect(await clientsSettleAt(probes, before)).toBe(before);
+  });
+
+  it('a connection passed to createCaches stays open when its caches are dropped', async () => {
+    const own = await testConnection();
+    try {
+      const c = createCaches(own);
+      expect(await c.orders.getQueueLength('q')).toBe(0);
+      expect(await own.ping()).toBeGreaterThanOrEqual(0);
+    } finally {
+      await own.close();
+    }
+  });
+});
