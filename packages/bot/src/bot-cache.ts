@@ -257,7 +257,7 @@ export class BotCache implements AsyncDisposable {
   unblockExchange(
     exId: Id,
     symbol: string,
-    botId: Id | ReleaseOptions,
+    botId?: Id | ReleaseOptions,
     options?: ReleaseOptions,
   ): Promise<boolean> {
     return this.#release(this.#blocks, exId, symbol, botId, options);
@@ -381,7 +381,7 @@ export class BotCache implements AsyncDisposable {
   unmarkOpeningPosition(
     exId: Id,
     symbol: string,
-    botId: Id | ReleaseOptions,
+    botId?: Id | ReleaseOptions,
     options?: ReleaseOptions,
   ): Promise<boolean> {
     return this.#release(this.#openings, exId, symbol, botId, options);
@@ -554,13 +554,14 @@ export class BotCache implements AsyncDisposable {
     store: LeaseStore,
     exId: Id,
     symbol: string,
-    botIdOrOptions: Id | ReleaseOptions,
+    botIdOrOptions: Id | ReleaseOptions | undefined,
     options: ReleaseOptions | undefined,
   ): Promise<boolean> {
     const ex = idKey(exId, 'exId');
     const sym = checkName(symbol, 'symbol');
     const givenOptions = typeof botIdOrOptions === 'object' && botIdOrOptions !== null;
-    const bot = givenOptions ? undefined : idKey(botIdOrOptions, 'botId');
+    const bot =
+      givenOptions || botIdOrOptions === undefined ? undefined : idKey(botIdOrOptions, 'botId');
     const opts = optionsObject(givenOptions ? botIdOrOptions : options);
     const force = flag(opts.force, 'force');
     const token = tokenOption(opts.token, 'token');

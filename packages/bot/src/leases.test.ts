@@ -73,9 +73,15 @@ describe('BotCache blocks', () => {
     ).toBe(false);
     expect(await bots.isBlocked(5, 'BTC/USDT')).toBe('bot-a');
     const before = await snapshot(conn());
-    const error = await rejection(bots.unblockExchange(5, 'BTC/USDT', {}));
-    expect(ValidationError.is(error)).toBe(true);
-    expect((error as ValidationError).field).toBe('botId');
+    for (const call of [
+      () => bots.unblockExchange(5, 'BTC/USDT', {}),
+      () => bots.unblockExchange(5, 'BTC/USDT'),
+    ]) {
+      const error = await rejection(call());
+      expect(ValidationError.is(error)).toBe(true);
+      expect((error as ValidationError).field).toBe('botId');
+      expect(String(error)).toContain('force');
+    }
     expect(await snapshot(conn())).toBe(before);
     expect(await bots.unblockExchange(5, 'BTC/USDT', 'bot-a', { token: held.token ?? 0 })).toBe(
       true,

@@ -44,6 +44,27 @@ export interface MessageStream extends AsyncIterable<PubSubMessage>, AsyncDispos
   close(): Promise<void>;
 }
 
+/** What {@link CacheConnectionLike.trackInvalidations} tells its caller. */
+export interface InvalidationHandlers {
+  /**
+   * The server reports that these keys changed (or, with `null`, that the database was
+   * flushed: everything changed).
+   */
+  onInvalidate(keys: readonly string[] | null): void;
+  /** Tracking is not (or no longer) in force: drop everything, serve nothing until `onLive`. */
+  onReset(): void;
+  /** Tracking is confirmed on every master: from now on every change is reported. */
+  onLive(): void;
+}
+
+/** A live server-assisted invalidation feed; see {@link CacheConnectionLike.trackInvalidations}. */
+export interface InvalidationTracking {
+  /** Whether tracking is confirmed on every master right now. */
+  readonly live: boolean;
+  /** Stops tracking and closes its connections; idempotent. */
+  close(): Promise<void>;
+}
+
 /**
  * What a cache needs of a connection: the narrow, structural type every `@fullon` cache
  * constructor takes. `connect()` returns an object of this shape; because it is an interface
@@ -123,6 +144,15 @@ export interface CacheConnectionLike {
    * @param error - The decode failure, with key and field.
    */
   reportCorrupt(error: DecodeError): void;
+  /**
+   * Optional: reports every change to keys under `prefix`, from the server (CLIENT TRACKING in
+   * BCAST mode, on a dedicated connection per master). Near caches need it; a connection
+   * without it cannot back one.
+   * @param prefix - The key prefix to track, e.g. `myapp:tick:`.
+   * @param handlers - Invalidations, resets and the live signal.
+   * @returns The feed, starting at once; it is live once `onLive` was called.
+   */
+  trackInvalidations?(prefix: string, handlers: InvalidationHandlers): InvalidationTracking;
   /** Closes the connection; idempotent. */
   close(): Promise<void>;
 }

@@ -11,11 +11,20 @@ import {
 } from './connection/admin.js';
 import { callBlocking, callScript } from './connection/calls.js';
 import { decodeOrReport, warnCorrupt } from './connection/corrupt.js';
+import { InvalidationTracker } from './connection/invalidation.js';
+import { closedError } from './connection/link.js';
 import { SubscriberHub } from './connection/subscriber-hub.js';
 import { translateError } from './connection/translate.js';
 import { createTransport, type Transport } from './connection/transport.js';
 import type { ConnectionEvents, HealthReport } from './connection/types.js';
-import type { CacheConnectionLike, RedisArg, RedisReply, SendOptions } from './connection-like.js';
+import type {
+  CacheConnectionLike,
+  InvalidationHandlers,
+  InvalidationTracking,
+  RedisArg,
+  RedisReply,
+  SendOptions,
+} from './connection-like.js';
 import type { DecodeError } from './errors.js';
 import { KeyBuilder } from './key-builder.js';
 import type { LuaScript } from './script.js';
@@ -61,6 +70,7 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
   readonly #hub: SubscriberHub;
   readonly #admin: AdminContext;
   readonly #onCorrupt: (error: DecodeError) => void;
+  readonly #trackers = new Set<InvalidationTracker>();
   #closing: Promise<void> | undefined;
 
   /** @internal Use {@link connect}. */
@@ -71,7 +81,11 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
     this.#onCorrupt = options.onCorrupt ?? warnCorrupt;
     this.#transport = createTransport(config, {
       ready: () => this.events.emit('ready'),
-      disconnected: (error) => this.events.emit('disconnected', error),
+      disconnected: (error) => {
+        // Tracking may have missed a change while the link was down: start it afresh.
+        for (const tracker of this.#trackers) tracker.reset();
+        this.events.emit('disconnected', error);
+      },
     });
     this.mode = this.#transport.mode;
     this.target = this.#transport.target;
@@ -162,6 +176,29 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
     return this.#hub.subscribe(options);
   }
 
+  /**
+   * Reports every change to keys under `prefix`, told by the server: per master, one dedicated
+   * connection runs `CLIENT TRACKING ON REDIRECT <its own id> BCAST PREFIX <prefix>` and
+   * subscribes to `__redis__:invalidate`. `onReset` is called whenever tracking may have missed
+   * a change (a tracking or data connection dropped, a cluster master changed) and `onLive`
+   * once it is confirmed again on every master. Closed with the connection.
+   * @param prefix - Key prefix, e.g. `myapp:tick:`.
+   * @param handlers - Invalidations (`null`: the database was flushed), resets, live signal.
+   * @returns The feed; it starts at once.
+   * @throws {ConnectionError} when the connection is closed.
+   */
+  trackInvalidations(prefix: string, handlers: InvalidationHandlers): InvalidationTracking {
+    if (this.#transport.closed) throw closedError(this.#transport);
+    const tracker: InvalidationTracker = new InvalidationTracker(
+      this.#transport,
+      prefix,
+      handlers,
+      () => this.#trackers.delete(tracker),
+    );
+    this.#trackers.add(tracker);
+    return tracker;
+  }
+
   /** {@inheritDoc CacheConnectionLike.reportCorrupt} */
   reportCorrupt(error: DecodeError): void {
     this.#onCorrupt(error);
@@ -213,7 +250,8 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
    */
   close(): Promise<void> {
     if (this.#closing === undefined) {
-      this.#closing = this.#transport.close().then(() => {
+      const trackers = Promise.all([...this.#trackers].map((t) => t.close()));
+      this.#closing = Promise.all([this.#transport.close(), trackers]).then(() => {
         this.events.removeAllListeners();
       });
       this.#hub.closeAll();
@@ -226,7 +264,8 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
    * also ends a `close()` still draining.
    */
   destroy(): Promise<void> {
-    const done = this.#transport.destroy().then(() => {
+    const trackers = Promise.all([...this.#trackers].map((t) => t.close()));
+    const done = Promise.all([this.#transport.destroy(), trackers]).then(() => {
       this.events.removeAllListeners();
     });
     this.#hub.closeAll();

@@ -9,6 +9,8 @@ export type { ConnectionEvents, ConnectOptions, HealthReport } from './connectio
 export { CacheConnection, connect } from './connection.js';
 export type {
   CacheConnectionLike,
+  InvalidationHandlers,
+  InvalidationTracking,
   KeyBuilderLike,
   MessageStream,
   RedisArg,

@@ -3,6 +3,7 @@ import type { RedisArg } from '../connection-like.js';
 import { ConnectionError } from '../errors.js';
 import { keySlot } from '../slot.js';
 import { startStallWatchdog } from '../stall-watchdog.js';
+import type { TrackingNode } from './invalidation.js';
 import { IsolatedCalls } from './isolated.js';
 import {
   bounded,
@@ -19,6 +20,7 @@ import {
   type ClusterClient,
   createCluster,
   isOffline,
+  createClient,
   isServerReply,
   type StandaloneClient,
 } from './node-redis.js';
@@ -50,6 +52,8 @@ export class ClusterTransport implements Transport {
   readonly #slotMap: SlotMapRefresher;
   readonly #hooks: TransportHooks;
   #stopWatch: (() => void) | undefined;
+  /** Socket and credentials of node clients, for dedicated invalidation-tracking clients. */
+  readonly #nodeOptions: { socket: object; username?: string; password?: string };
 
   /**
    * @param config - The configuration.
@@ -73,6 +77,7 @@ export class ClusterTransport implements Transport {
         isolationPoolOptions: pool,
       },
     });
+    this.#nodeOptions = { socket, ...credentials };
     this.#hooks = hooks;
     this.#slotMap = new SlotMapRefresher(this.#cluster, config.socketTimeoutMs);
     this.#cluster.on('error', (error: Error) => {
@@ -219,6 +224,18 @@ export class ClusterTransport implements Transport {
       this,
     );
     return clients.map((client) => nodePort(client, this, this.#ready));
+  }
+
+  trackingNodes(): TrackingNode[] {
+    const { socket, ...credentials } = this.#nodeOptions;
+    return this.#cluster.masters.map((m) => ({
+      id: m.address,
+      create: () =>
+        createClient({
+          ...credentials,
+          socket: { ...socket, host: m.host, port: m.port, reconnectStrategy: false },
+        }),
+    }));
   }
 
   async pubSub(): Promise<PubSubPort> {

@@ -2,6 +2,7 @@ import type { CacheConfig } from '../config.js';
 import type { RedisArg } from '../connection-like.js';
 import { ConnectionError } from '../errors.js';
 import { startStallWatchdog } from '../stall-watchdog.js';
+import type { TrackingNode } from './invalidation.js';
 import { IsolatedCalls } from './isolated.js';
 import {
   closedError,
@@ -147,6 +148,15 @@ export class StandaloneTransport implements Transport {
   async pubSub(): Promise<PubSubPort> {
     if (this.#closed) throw closedError(this);
     return pubSubPort(await this.#subscriberClient());
+  }
+
+  trackingNodes(): TrackingNode[] {
+    const main = this.#client;
+    const create = () =>
+      main.duplicate({
+        socket: { ...main.options?.socket, reconnectStrategy: false },
+      } as Parameters<StandaloneClient['duplicate']>[0]);
+    return [{ id: this.target, create }];
   }
 
   #subscriberClient(): Promise<StandaloneClient> {

@@ -2,6 +2,7 @@ import type { CacheConfig } from '../config.js';
 import type { RedisArg } from '../connection-like.js';
 import type { RawListener } from '../subscription.js';
 import { ClusterTransport } from './cluster.js';
+import type { TrackingNode } from './invalidation.js';
 import type { LinkContext } from './link.js';
 import { StandaloneTransport } from './standalone.js';
 
@@ -67,6 +68,8 @@ export interface Transport extends LinkContext {
   masters(): Promise<NodePort[]>;
   /** @returns The subscriber connection, opened on first use. */
   pubSub(): Promise<PubSubPort>;
+  /** @returns Every master, as factories of dedicated invalidation-tracking clients. */
+  trackingNodes(): TrackingNode[];
   /**
    * Drains, then closes: new calls fail at once with a "closed" ConnectionError (not sent),
    * calls in flight finish (at most `socketTimeoutMs`), then QUIT; idempotent.
