@@ -64,6 +64,22 @@ describe('OHLCVCache', () => {
     ]);
   });
 
+  it('concurrent writers never leave two bars with one time', async () => {
+    const ohlcv = new OHLCVCache(conn());
+    const times = Array.from({ length: 40 }, (_, i) => T0 + i * MIN);
+    // 200 concurrent calls: batches overlapping on the same 40 times, in both orders.
+    await Promise.all(
+      Array.from({ length: 200 }, (_, k) => {
+        const batch = times.filter((_, i) => (i + k) % 3 !== 0).map((t) => barAt(t, k));
+        return ohlcv.updateOhlcvBars('RACE/USDT', 'binance', '1m', k % 2 ? batch.reverse() : batch);
+      }),
+    );
+    const stored = await ohlcv.getOhlcvBars('RACE/USDT', 'binance', '1m');
+    expect(stored.map((b) => b[0])).toEqual(times);
+    const key = keyOf('RACE/USDT', 'binance', '1m');
+    expect(await conn().send<number>(key, ['ZCARD', key])).toBe(40);
+  });
+
   it('replaces exactly its times when a sparse batch spans many stored bars', async () => {
     const ohlcv = new OHLCVCache(conn());
     const all = Array.from({ length: 300 }, (_, i) => barAt(T0 + i * MIN, i));

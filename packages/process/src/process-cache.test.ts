@@ -159,6 +159,26 @@ describe('ProcessCache', () => {
     expect((await processes.getProcess(id))?.message).toBe('bye');
   });
 
+  it('a heartbeat does not revive a stopped process; its index follows the status only', async () => {
+    const processes = new ProcessCache(conn());
+    const id = await processes.registerProcess('tick', 'stopped-beat');
+    await processes.stopProcess(id);
+    expect(await processes.heartbeat(id)).toBe(true);
+    expect((await processes.getProcess(id))?.status).toBe('stopped');
+    expect(await processes.getActiveProcesses({ component: 'stopped-beat' })).toEqual([]);
+    const keys = new ProcessKeys(conn().keys);
+    expect(await conn().send<string | null>(keys.live, ['ZSCORE', keys.live, id])).toBeNull();
+    expect(
+      await conn().send<string | null>(keys.stopped, ['ZSCORE', keys.stopped, id]),
+    ).not.toBeNull();
+    const registeredStopped = await processes.registerProcess('tick', 'born-stopped', {
+      status: 'stopped',
+    });
+    expect(
+      await conn().send<string | null>(keys.live, ['ZSCORE', keys.live, registeredStopped]),
+    ).toBeNull();
+  });
+
   it('getComponentStatus follows the latest registration', async () => {
     const processes = new ProcessCache(conn());
     const first = await processes.registerProcess('tick', 'ticker_daemon');
