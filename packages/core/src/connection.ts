@@ -72,6 +72,12 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
   readonly #onCorrupt: (error: DecodeError) => void;
   readonly #trackers = new Set<InvalidationTracker>();
   #closing: Promise<void> | undefined;
+  #replies = 0;
+  /** Counts a reply (the stall watchdog's sign of life) and passes it on. */
+  readonly #counted = <T>(reply: T): T => {
+    this.#replies++;
+    return reply;
+  };
 
   /** @internal Use {@link connect}. */
   constructor(config: CacheConfig, options: Pick<ConnectOptions, 'codec' | 'onCorrupt'> = {}) {
@@ -80,6 +86,7 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
     this.codec = options.codec ?? msgpackCodec;
     this.#onCorrupt = options.onCorrupt ?? warnCorrupt;
     this.#transport = createTransport(config, {
+      replies: () => this.#replies,
       ready: () => this.events.emit('ready'),
       disconnected: (error) => {
         // Tracking may have missed a change while the link was down: start it afresh.
@@ -126,7 +133,8 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
     const failed = (error: unknown): never => {
       throw translateError(error, args[0]?.toString() ?? 'command', this.#transport);
     };
-    return map === undefined ? sent.then(undefined, failed) : sent.then(map, failed);
+    if (map === undefined) return sent.then(this.#counted, failed);
+    return sent.then((reply) => map(this.#counted(reply)), failed);
   }
 
   /**

@@ -18,9 +18,9 @@ import {
 } from './link.js';
 import {
   type ClusterClient,
+  createClient,
   createCluster,
   isOffline,
-  createClient,
   isServerReply,
   type StandaloneClient,
 } from './node-redis.js';
@@ -52,6 +52,8 @@ export class ClusterTransport implements Transport {
   readonly #slotMap: SlotMapRefresher;
   readonly #hooks: TransportHooks;
   #stopWatch: (() => void) | undefined;
+  /** Replies per master client: the stall watchdog's sign of life. */
+  readonly #replies = new WeakMap<StandaloneClient, number>();
   /** Socket and credentials of node clients, for dedicated invalidation-tracking clients. */
   readonly #nodeOptions: { socket: object; username?: string; password?: string };
 
@@ -183,7 +185,12 @@ export class ClusterTransport implements Transport {
         .then(() => this.#dispatch(key, args, buffers, isolated, until));
     }
     if (client !== undefined && !isolated) {
-      return this.#cluster.sendCommand(key, false, args, { returnBuffers: buffers });
+      return this.#cluster
+        .sendCommand(key, false, args, { returnBuffers: buffers })
+        .then((reply) => {
+          this.#replies.set(client, (this.#replies.get(client) ?? 0) + 1);
+          return reply;
+        });
     }
     const sent =
       client !== undefined && key !== undefined

@@ -84,18 +84,23 @@ export class StandaloneTransport implements Transport {
     await this.#client.sendCommand(['PING']);
     this.#state.connected = true;
     const client = this.#client;
-    this.#stopWatchdog = startStallWatchdog(client, this.socketTimeoutMs, async () => {
-      this.#hooks.disconnected(
-        new ConnectionError(
-          `Redis at ${this.target} stopped answering for ${this.socketTimeoutMs} ms`,
-        ),
-      );
-      this.#isolated.dropFor(client);
-      // Dropping the link rejects every command waiting on it; then connect again (the
-      // reconnect strategy backs off while the server stays unreachable).
-      await client.disconnect().catch(() => undefined);
-      if (!this.#closed) client.connect().catch(() => undefined);
-    });
+    this.#stopWatchdog = startStallWatchdog(
+      client,
+      this.socketTimeoutMs,
+      async () => {
+        this.#hooks.disconnected(
+          new ConnectionError(
+            `Redis at ${this.target} stopped answering for ${this.socketTimeoutMs} ms`,
+          ),
+        );
+        this.#isolated.dropFor(client);
+        // Dropping the link rejects every command waiting on it; then connect again (the
+        // reconnect strategy backs off while the server stays unreachable).
+        await client.disconnect().catch(() => undefined);
+        if (!this.#closed) client.connect().catch(() => undefined);
+      },
+      this.#hooks.replies,
+    );
   }
 
   send<T>(_key: string | undefined, args: RedisArg[], buffers: boolean): Promise<T> {

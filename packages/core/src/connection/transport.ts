@@ -28,8 +28,10 @@ export interface NodePort {
   send<T>(args: RedisArg[]): Promise<T>;
 }
 
-/** What a transport tells the connection. @internal */
+/** What a transport tells the connection, and learns from it. @internal */
 export interface TransportHooks {
+  /** Replies the connection received so far (the stall watchdog's sign of life). */
+  replies(): number;
   /** The connection is (again) ready. */
   ready(): void;
   /** The connection was lost (or stalled). */
