@@ -1,4 +1,4 @@
-import type { CacheConnectionLike, RedisArg } from '@fullon/core';
+import type { CacheConnectionLike, RedisArg, SendOptions } from '@fullon/core';
 import { defineScript } from '@fullon/core/author';
 import { RECORD_LUA } from './record-lua.js';
 import { PRUNE_LUA } from './register.js';
@@ -59,6 +59,8 @@ if ARGV[9] == '1' then return {1, bytes} end
 return {1}
 `,
 );
+
+const BUFFERS: SendOptions = { buffers: true };
 
 /** Keys of {@link updateScript}: the record and the three shared keys. */
 export interface UpdateKeys {
@@ -125,6 +127,7 @@ export function updateScript(
     UPDATE_PROCESS,
     [keys.record, keys.live, keys.stopped, keys.components],
     argv,
-    { buffers: true },
+    // Buffers only when the bytes come back: a heartbeat's reply is one integer.
+    args.reply ? BUFFERS : undefined,
   );
 }
