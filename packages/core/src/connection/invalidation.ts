@@ -35,6 +35,8 @@ export interface TrackingSource {
  */
 class TrackingLink {
   #client: StandaloneClient | undefined;
+  /** Settles once the current client's connect attempt has. */
+  #opening: Promise<unknown> = Promise.resolve();
   #live = false;
   #closed = false;
   #retries = 0;
@@ -65,11 +67,14 @@ class TrackingLink {
     // have missed something, so it is dropped and opened afresh.
     client.on('error', () => this.#drop(session));
     client.on('end', () => this.#drop(session));
-    void this.#establish(client, session).catch(() => this.#drop(session));
+    const opening = client.connect();
+    this.#opening = opening.catch(() => undefined);
+    void this.#establish(client, opening, session).catch(() => this.#drop(session));
   }
 
-  async #establish(client: StandaloneClient, session: number): Promise<void> {
-    await client.connect();
+  async #establish(client: StandaloneClient, opening: Promise<unknown>, session: number) {
+    await opening;
+    if (session !== this.#session) return;
     const id = await client.sendCommand<number>(['CLIENT', 'ID']);
     await client.sendCommand([
       'CLIENT',
@@ -96,9 +101,7 @@ class TrackingLink {
     if (session !== this.#session) return;
     this.#session++;
     this.#live = false;
-    const client = this.#client;
-    this.#client = undefined;
-    if (client?.isOpen === true) void client.disconnect().catch(() => undefined);
+    void this.#dispose();
     this.events.lost();
     if (this.#closed) return;
     const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.min(this.#retries++, 10));
@@ -125,9 +128,19 @@ class TrackingLink {
     this.#session++;
     this.#live = false;
     clearTimeout(this.#timer);
+    await this.#dispose();
+  }
+
+  /**
+   * Disconnects the current client. node-redis 4 does not abort a connect in progress (a
+   * `disconnect()` then leaves the socket open for ever), so it waits for the attempt first.
+   */
+  async #dispose(): Promise<void> {
     const client = this.#client;
     this.#client = undefined;
-    if (client?.isOpen === true) await client.disconnect().catch(() => undefined);
+    if (client === undefined) return;
+    await this.#opening;
+    if (client.isOpen) await client.disconnect().catch(() => undefined);
   }
 }
 
