@@ -11,7 +11,8 @@
 #      under `module: nodenext` and under `moduleResolution: bundler`;
 #   3. runs publint (--strict) and `attw --profile esm-only` on every tarball.
 # Exits non-zero on any failure. Temp dirs and the redis-server are removed on exit.
-# Usage: bash scripts/pack-test.sh            (FULLON_PACK_TEST_KEEP=1 keeps the temp dir)
+# Usage: bash scripts/pack-test.sh   (FULLON_PACK_TEST_KEEP=1 keeps the temp dir;
+#        FULLON_PACK_TEST_SKIP_BUILD=1 packs the dist/ folders as they are)
 set -euo pipefail
 export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1 FORCE_COLOR=0 NO_COLOR=1
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,14 +22,20 @@ bin="$root/node_modules/.bin"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/fullon-pack-test.XXXXXX")
 redis_pid=""
-cleanup() {
+stop_redis() {
   if [ -n "$redis_pid" ]; then
     kill "$redis_pid" 2>/dev/null || true
     wait "$redis_pid" 2>/dev/null || true
+    redis_pid=""
   fi
+}
+cleanup() {
+  stop_redis
   if [ "${FULLON_PACK_TEST_KEEP:-}" = 1 ]; then echo "kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 failures=()
 fail() {
   failures+=("$1")
@@ -54,7 +61,9 @@ step "build: ${packages[*]}"
 filters=()
 for name in "${packages[@]}"; do filters+=("--filter=@fullon/$name"); done
 # --continue: one broken package is reported, and the others are still tested.
-if ! "$bin/turbo" run build --continue "${filters[@]}" --output-logs=errors-only 2>&1 |
+if [ "${FULLON_PACK_TEST_SKIP_BUILD:-}" = 1 ]; then
+  echo "build skipped (FULLON_PACK_TEST_SKIP_BUILD=1)"
+elif ! "$bin/turbo" run build --continue "${filters[@]}" --output-logs=errors-only 2>&1 |
   tee "$work/build.log"; then
   broken=$(sed -nE 's/^@fullon\/([a-z0-9-]+)#build: +ERROR.*/\1/p' "$work/build.log" | sort -u)
   [ -n "$broken" ] || broken=$(printf '%s\n' "${packages[@]}")
@@ -172,6 +181,7 @@ try {
 console.log('ok');
 EOF
 REDIS_URL="redis://127.0.0.1:$port" node smoke.mjs || fail "plain ESM script"
+stop_redis
 
 # ---------------------------------------------------------------------------------------------
 step "strict TypeScript (nodenext, bundler) over every public entry point"
@@ -233,17 +243,34 @@ done
 # ---------------------------------------------------------------------------------------------
 step "publint and attw on every tarball"
 cd "$root"
+# Four checks at a time: each is a Node process that mostly waits on its own start-up.
+mkdir -p "$work/checks"
+checks=()
 for tgz in "${tarballs[@]}"; do
-  name=$(basename "$tgz")
-  if ! out=$("$bin/publint" run --strict "$tgz" 2>&1); then
-    echo "$out"
-    fail "publint $name"
-  fi
-  if ! out=$("$bin/attw" "$tgz" --profile esm-only --format ascii --no-color 2>&1); then
-    echo "$out"
-    fail "attw $name"
-  fi
-  echo "  $name: publint and attw ok"
+  name=$(basename "$tgz" .tgz)
+  for tool in publint attw; do
+    while [ "$(jobs -rp | wc -l)" -ge 4 ]; do wait -n || true; done
+    (
+      if [ "$tool" = publint ]; then
+        "$bin/publint" run --strict "$tgz"
+      else
+        "$bin/attw" "$tgz" --profile esm-only --format ascii --no-color
+      fi >"$work/checks/$name.$tool.log" 2>&1
+      echo $? >"$work/checks/$name.$tool.status"
+    ) &
+    checks+=($!)
+  done
+done
+wait "${checks[@]}"
+for tgz in "${tarballs[@]}"; do
+  name=$(basename "$tgz" .tgz)
+  for tool in publint attw; do
+    if [ "$(cat "$work/checks/$name.$tool.status")" != 0 ]; then
+      cat "$work/checks/$name.$tool.log"
+      fail "$tool $name"
+    fi
+  done
+  echo "  $name: publint and attw done"
 done
 
 # ---------------------------------------------------------------------------------------------
