@@ -1,4 +1,10 @@
 export type { SymbolRef } from './args.js';
+export type {
+  NearCache,
+  NearCacheEvents,
+  NearCacheOptions,
+  NearCacheStats,
+} from './near-cache.js';
 export { Tick, TickUpdate } from './schema.js';
 export type {
   GetAllTickersOptions,

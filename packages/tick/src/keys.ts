@@ -36,11 +36,14 @@ export class TickKeys {
   #builtCount = 0;
   /** The registry of exchanges (one key, its own slot). */
   readonly registry: string;
+  /** What every ticker key (and no other key) starts with: the near cache tracks it. */
+  readonly tickerPrefix: string;
 
   /** @param kb - The connection's key builder. */
   constructor(kb: KeyBuilderLike) {
     this.#kb = kb;
     this.registry = kb.key('tick-exchanges');
+    this.tickerPrefix = `${kb.key('tick')}:`;
   }
 
   /**

@@ -9,6 +9,7 @@ import {
 import {
   checkName,
   closeCache,
+  countOption,
   decodeListed,
   groupPositions,
   inChunks,
@@ -22,6 +23,12 @@ import {
 } from '@fullon/core/author';
 import { parseTick, resolveRef, type SymbolRef } from './args.js';
 import { type TickerNames, TickKeys } from './keys.js';
+import {
+  DEFAULT_NEAR_CACHE_ENTRIES,
+  NearCache,
+  type NearCacheOptions,
+  type ReadToken,
+} from './near-cache.js';
 import { type Tick, TickLayout, TickUpdate } from './schema.js';
 import { deleteTickersScript } from './scripts/delete-tickers.js';
 import { WriteStatus } from './scripts/index-lua.js';
@@ -44,11 +51,31 @@ export interface TickCacheOptions {
    * refreshed within it disappears. Defaults to 86 400 000 (24 h).
    */
   ttlMs?: number;
+  /**
+   * Serve `getTicker` and `getPrice` from process memory once a ticker has been read, kept
+   * correct by the server's invalidation reports (see {@link NearCache}): `true`, or
+   * `{ maxEntries }` (default 10 000 tickers, least recently used dropped first). Defaults to
+   * off.
+   */
+  nearCache?: boolean | NearCacheOptions;
 }
 
 /** Checks the constructor options. */
-function resolveOptions(options: TickCacheOptions): { ttlMs: number } {
-  return { ttlMs: ttlOption(options.ttlMs, DEFAULT_TTL_MS) };
+function resolveOptions(options: TickCacheOptions): {
+  ttlMs: number;
+  nearCache: number | undefined;
+} {
+  const near = options.nearCache;
+  let nearCache: number | undefined;
+  if (near === true) nearCache = DEFAULT_NEAR_CACHE_ENTRIES;
+  else if (typeof near === 'object' && near !== null) {
+    nearCache = countOption(near.maxEntries, DEFAULT_NEAR_CACHE_ENTRIES, 'nearCache.maxEntries');
+    if (nearCache < 1)
+      throw new ValidationError('nearCache.maxEntries', 'nearCache.maxEntries: must be at least 1');
+  } else if (near !== undefined && near !== false) {
+    throw new ValidationError('nearCache', 'nearCache: must be a boolean or { maxEntries }');
+  }
+  return { ttlMs: ttlOption(options.ttlMs, DEFAULT_TTL_MS), nearCache };
 }
 
 /** Options of {@link TickCache.setTicker} and {@link TickCache.setTickers}. */
@@ -121,19 +148,31 @@ export class TickCache implements AsyncDisposable {
   readonly #ttl: string;
   /** The exchanges that have tickers (a sorted set of exchange → deadline). */
   readonly #exchanges: NameRegistry;
+  /**
+   * The in-process cache of read tickers, with its `stats()`, `live` and `ready()`; `undefined`
+   * unless the `nearCache` option is on.
+   */
+  readonly nearCache: NearCache | undefined;
 
   /**
    * @param conn - An open connection (from `connect()`); the cache does not close it.
-   * @param options - `ttlMs` (default 24 h).
-   * @throws {ConfigurationError} (variable `conn`) when `conn` is not a connection.
-   * @throws {ValidationError} naming `ttlMs` when it is not a whole number of ms from 1 to ten years.
+   * @param options - `ttlMs` (default 24 h), `nearCache` (default off).
+   * @throws {ConfigurationError} (variable `conn`) when `conn` is not a connection; (variable
+   *   `nearCache`) when the near cache is asked for on a connection without `trackInvalidations`.
+   * @throws {ValidationError} naming `ttlMs` when it is not a whole number of ms from 1 to ten
+   *   years, or `nearCache.maxEntries`.
    */
   constructor(conn: CacheConnectionLike, options: TickCacheOptions = {}) {
     this.connection = requireConnection(conn, 'TickCache');
-    this.ttlMs = resolveOptions(options).ttlMs;
+    const resolved = resolveOptions(options);
+    this.ttlMs = resolved.ttlMs;
     this.#ttl = String(this.ttlMs);
     this.#keys = new TickKeys(this.connection.keys);
     this.#exchanges = new NameRegistry(this.connection, this.#keys.registry, this.ttlMs);
+    this.nearCache =
+      resolved.nearCache === undefined
+        ? undefined
+        : new NearCache(this.connection, this.#keys.tickerPrefix, resolved.nearCache);
   }
 
   /**
@@ -169,12 +208,16 @@ export class TickCache implements AsyncDisposable {
     const parsed = parseTick(tick);
     const { exchange, symbol } = parsed;
     const bytes = TickLayout.encode(this.connection.codec, parsed);
-    const status = await setTickerScript(
-      this.connection,
-      this.#keys.names(exchange, symbol),
-      { time: parsed.time, bytes, symbol },
-      options?.force === true,
-      this.#ttl,
+    const names = this.#keys.names(exchange, symbol);
+    const status = await this.#writing(
+      [names.ticker],
+      setTickerScript(
+        this.connection,
+        names,
+        { time: parsed.time, bytes, symbol },
+        options?.force === true,
+        this.#ttl,
+      ),
     );
     if (status !== WriteStatus.stale) {
       await this.#exchanges.touch(exchange, status === WriteStatus.added);
@@ -209,7 +252,10 @@ export class TickCache implements AsyncDisposable {
             return { ...names, symbol: tick.symbol, time: tick.time, bytes };
           });
           const index = this.#keys.index(exchange);
-          const statuses = await setTickersScript(this.connection, index, batch, force, this.#ttl);
+          const statuses = await this.#writing(
+            batch.map((b) => b.ticker),
+            setTickersScript(this.connection, index, batch, force, this.#ttl),
+          );
           chunk.forEach((position, j) => {
             written[position] = (statuses[j] ?? WriteStatus.stale) !== WriteStatus.stale;
           });
@@ -298,12 +344,54 @@ export class TickCache implements AsyncDisposable {
   /** One HGET of the stored bytes, decoded strictly; names and age are already checked. */
   #read(names: TickerNames, maxAgeMs: number | undefined): Promise<Tick | null> {
     const key = names.ticker;
+    const near = this.nearCache;
+    if (near !== undefined) {
+      const held = near.lookup(key);
+      if (held !== undefined) return Promise.resolve(held === null ? null : fresh(held, maxAgeMs));
+      const token = near.begin(key);
+      if (token !== undefined) return this.#readThrough(near, token, names, maxAgeMs);
+    }
     const codec = this.connection.codec;
     return this.connection.send(key, ['HGET', key, 'v'], BUFFERS, (bytes: Buffer | null) =>
       bytes === null
         ? null
         : fresh(TickLayout.decode(codec, bytes, key, 'v', names.identity), maxAgeMs),
     );
+  }
+
+  /** A read that missed the near cache: the result is kept unless the key changed meanwhile. */
+  #readThrough(
+    near: NearCache,
+    token: ReadToken,
+    names: TickerNames,
+    maxAgeMs: number | undefined,
+  ): Promise<Tick | null> {
+    const key = names.ticker;
+    const codec = this.connection.codec;
+    return this.connection
+      .send(key, ['HGET', key, 'v'], BUFFERS, (bytes: Buffer | null) => {
+        const tick =
+          bytes === null ? null : TickLayout.decode(codec, bytes, key, 'v', names.identity);
+        near.settle(token, tick);
+        return tick === null ? null : fresh(tick, maxAgeMs);
+      })
+      .catch((error: unknown) => {
+        near.settle(token, undefined);
+        throw error;
+      });
+  }
+
+  /**
+   * Runs a write; with the near cache on, drops the keys it touches once it settles, so this
+   * process reads its own write before the server's invalidation report arrives.
+   */
+  #writing<T>(keys: readonly string[], write: Promise<T>): Promise<T> {
+    const near = this.nearCache;
+    if (near === undefined) return write;
+    const forget = () => {
+      for (const key of keys) near.forget(key);
+    };
+    return write.finally(forget);
   }
 
   /**
@@ -332,14 +420,17 @@ export class TickCache implements AsyncDisposable {
       );
     }
     const names = this.#keys.names(exchange, symbol);
-    const [status, bytes] = await updateTickerScript(this.connection, names, {
-      codec,
-      ttlMs: this.#ttl,
-      channel: names.channel,
-      symbol,
-      exchange,
-      patch: update,
-    });
+    const [status, bytes] = await this.#writing(
+      [names.ticker],
+      updateTickerScript(this.connection, names, {
+        codec,
+        ttlMs: this.#ttl,
+        channel: names.channel,
+        symbol,
+        exchange,
+        patch: update,
+      }),
+    );
     if (status === UpdateStatus.missing) return null;
     if (status === UpdateStatus.corrupt) {
       throw new DecodeError(
@@ -455,9 +546,11 @@ export class TickCache implements AsyncDisposable {
     checkName(symbol, 'symbol');
     checkName(exchange, 'exchange');
     const names = this.#keys.names(exchange, symbol);
-    return (
-      (await deleteTickersScript(this.connection, names.index, [names.ticker], [symbol])) === 1
+    const deleted = await this.#writing(
+      [names.ticker],
+      deleteTickersScript(this.connection, names.index, [names.ticker], [symbol]),
     );
+    return deleted === 1;
   }
 
   /**
@@ -477,7 +570,9 @@ export class TickCache implements AsyncDisposable {
     if (symbols === WRONG_TYPE) return 0;
     const counts = await inChunks(symbols, async (chunk) => {
       const tickers = chunk.map((symbol) => this.#keys.ticker(exchange, symbol));
-      return [await deleteTickersScript(this.connection, index, tickers, chunk)];
+      return [
+        await this.#writing(tickers, deleteTickersScript(this.connection, index, tickers, chunk)),
+      ];
     });
     return counts.reduce((sum, n) => sum + n, 0);
   }
@@ -540,9 +635,13 @@ export class TickCache implements AsyncDisposable {
     }
   }
 
-  /** Closes the connection if {@link TickCache.open} created it; otherwise does nothing. Idempotent. */
-  close(): Promise<void> {
-    return closeCache(this);
+  /**
+   * Stops the near cache (closing its tracking connections) and closes the connection if
+   * {@link TickCache.open} created it; otherwise leaves the connection open. Idempotent.
+   */
+  async close(): Promise<void> {
+    await this.nearCache?.close();
+    await closeCache(this);
   }
 
   /** Same as `close()`, for `await using ticks = await TickCache.open()`. */
