@@ -83,6 +83,17 @@ for name in "${packages[@]}"; do
 done
 tarballs=("$work"/tarballs/*.tgz)
 
+# publishConfig.exports must be the exports map without the private condition (pnpm puts it in
+# place at pack time), so a subpath added to one and not the other fails here.
+for name in "${packages[@]}"; do
+  node -e '
+    const pkg = require(process.argv[1]);
+    const strip = (entry) => Object.fromEntries(Object.entries(entry).filter(([c]) => c !== "@fullon/source"));
+    const want = JSON.stringify(Object.fromEntries(Object.entries(pkg.exports).map(([k, e]) => [k, strip(e)])));
+    if (JSON.stringify(pkg.publishConfig?.exports) !== want) process.exit(1);
+  ' "$root/packages/$name/package.json" || fail "@fullon/$name: publishConfig.exports differs from exports without @fullon/source"
+done
+
 # The packed manifests: no private condition, no workspace: ranges.
 for tgz in "${tarballs[@]}"; do
   manifest=$(tar -xzOf "$tgz" package/package.json)
