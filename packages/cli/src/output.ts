@@ -72,6 +72,8 @@ export function table(out: Output, head: readonly string[], rows: readonly strin
   const t = new Table({
     head: head.map((h) => paint(out, 'bold', h)),
     style: { head: [], border: [] },
+    // No rule between body rows: a long listing stays readable.
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
   });
   t.push(...rows.map((row) => [...row]));
   return `${t.toString()}\n`;
