@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { createProgram } from './program.js';
+import { connectionHint } from './session.js';
 
 const COMMANDS = [
   'ping',
@@ -51,5 +52,16 @@ describe('the program', () => {
       expect(text).toContain('--json');
       expect(text).toContain('--url <url>');
     }
+  });
+});
+
+describe('the advice after a failed connect', () => {
+  it('says how to point the CLI at a Redis, and that none is configured when none is', () => {
+    expect(connectionHint(false)).toContain(
+      'No Redis is configured and nothing answers on localhost:6379',
+    );
+    expect(connectionHint(false)).toContain('--url redis://host:6379');
+    expect(connectionHint(false)).toContain('REDIS_URL');
+    expect(connectionHint(true)).not.toContain('No Redis is configured');
   });
 });
