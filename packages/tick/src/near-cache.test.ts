@@ -6,12 +6,15 @@ import {
   ConfigurationError,
   connect,
   msgpackCodec,
+  type RedisReply,
   ValidationError,
 } from '@fullon/core';
 import {
   nodeClients,
+  type RedisClusterHandle,
   type RedisServerHandle,
   redisTarget,
+  startRedisCluster,
   startRedisServer,
   testConnection,
   useTestConnection,
@@ -471,6 +474,28 @@ describe('TickCache near cache on a server the test owns', () => {
     expect(near.stats().flushes).toBeGreaterThanOrEqual(1);
   });
 
+  it('empties and bypasses the cache when the data connection drops, and serves again once tracking is back', async () => {
+    await using ticks = await nearTicks(conn);
+    const near = ticks.nearCache;
+    await ticks.setTicker(makeTick({ symbol: 'DATA/USDT', price: 1 }));
+    expect(await ticks.getPrice('DATA/USDT', 'binance')).toBe(1);
+    expect(near.size).toBe(1);
+    const dataId = await conn.send<number>(undefined, ['CLIENT', 'ID']);
+    const reset = nextEvent(near, 'reset');
+    await admin.send(undefined, ['CLIENT', 'KILL', 'ID', String(dataId)]);
+    await reset;
+    expect(near.size).toBe(0);
+    expect(await near.ready()).toBe(true);
+    // Tracking was re-established on fresh connections: still exactly one.
+    expect((await trackingIds()).length).toBe(1);
+    expect(await ticks.getPrice('DATA/USDT', 'binance')).toBe(1);
+    const seen = invalidated(near, key('DATA/USDT'));
+    const bytes = TickLayout.encode(msgpackCodec, makeTick({ symbol: 'DATA/USDT', price: 2 }));
+    await admin.send(key('DATA/USDT'), ['HSET', key('DATA/USDT'), 'v', bytes]);
+    await seen;
+    expect(await ticks.getPrice('DATA/USDT', 'binance')).toBe(2);
+  });
+
   it('leaves no stale entry after FLUSHALL', async () => {
     await using ticks = await nearTicks(conn);
     await ticks.setTicker(makeTick({ symbol: 'FLUSH/USDT', price: 1 }));
@@ -499,3 +524,63 @@ describe('TickCache near cache on a server the test owns', () => {
     expect(await ticks.getPrice('RESTART/USDT', 'binance')).toBe(2);
   });
 });
+
+// Owns a 6-node cluster, so it runs once, in the standalone project (as core's failover test).
+describe.runIf(redisTarget().mode === 'standalone')(
+  'TickCache near cache on a cluster the test owns: a master failover',
+  () => {
+    let cluster: RedisClusterHandle;
+    let conn: CacheConnection;
+    let other: CacheConnection;
+    beforeAll(async () => {
+      cluster = await startRedisCluster(3, { replicas: 1, nodeTimeoutMs: 1000 });
+      const options = {
+        clusterNodes: cluster.nodes,
+        prefix: 'near-failover',
+        socketTimeoutMs: 1_000,
+      };
+      conn = await connect(options);
+      other = await connect(options);
+    }, 60_000);
+    afterAll(async () => {
+      await conn?.destroy();
+      await other?.destroy();
+      await cluster?.stop();
+    });
+
+    it('empties the cache when a master dies, and serves again, correctly, from the promoted replica', {
+      timeout: 60_000,
+    }, async () => {
+      await using ticks = await nearTicks(conn);
+      const near = ticks.nearCache;
+      const writer = new TickCache(other);
+      await writer.setTicker(makeTick({ symbol: 'FO/USDT', price: 1 }));
+      expect(await ticks.getPrice('FO/USDT', 'binance')).toBe(1);
+      expect(near.size).toBe(1);
+      const key = new TickKeys(conn.keys).ticker('binance', 'FO/USDT');
+      const slot = await conn.send<number>(undefined, ['CLUSTER', 'KEYSLOT', key]);
+      const ranges = await conn.send<RedisReply[][]>(undefined, ['CLUSTER', 'SLOTS']);
+      const owner = ranges.find(([from, to]) => Number(from) <= slot && slot <= Number(to));
+      const port = Array.isArray(owner?.[2]) ? Number(owner[2][1]) : Number.NaN;
+      const victim = cluster.servers.find((s) => s.port === port);
+      expect(victim).toBeDefined();
+      const reset = nextEvent(near, 'reset');
+      await victim?.killServer();
+      await reset;
+      expect(near.size).toBe(0);
+      // Reads go to Redis (and fail while the slot has no master) until the replica takes over
+      // and tracking is confirmed on the new set of masters.
+      const deadline = Date.now() + 30_000;
+      while (!near.live && Date.now() < deadline) {
+        await ticks.getPrice('FO/USDT', 'binance').catch(() => null);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(near.live).toBe(true);
+      expect(await ticks.getPrice('FO/USDT', 'binance')).toBe(1);
+      const seen = invalidated(near, key);
+      await writer.setTicker(makeTick({ symbol: 'FO/USDT', price: 2 }));
+      await seen;
+      expect(await ticks.getPrice('FO/USDT', 'binance')).toBe(2);
+    });
+  },
+);
