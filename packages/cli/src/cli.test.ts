@@ -282,6 +282,46 @@ describe('--watch', () => {
     expect(await watcher.interrupt(), watcher.stderr()).toBe(0);
     await caches.ticks.deleteTicker('SOL/USDT', 'binance');
   });
+  it('ohlcv --watch --json prints the bars, then an upsert written after it started', async () => {
+    const watcher = startCli([
+      'ohlcv',
+      'BTC/USDT',
+      'binance',
+      '1m',
+      '--count',
+      '1',
+      '--watch',
+      '--json',
+      ...address,
+    ]);
+    await watcher.line((l) => l.includes(`"time":${minute},`));
+    await caches.ohlcv.updateOhlcvBars('BTC/USDT', 'binance', '1m', [[minute, 2.5, 4, 2, 3.5, 9]]);
+    const line = await watcher.line((l) => l.includes('"close":3.5'));
+    expect(JSON.parse(line)).toEqual({
+      time: minute,
+      open: 2.5,
+      high: 4,
+      low: 2,
+      close: 3.5,
+      volume: 9,
+    });
+    expect(await watcher.interrupt(), watcher.stderr()).toBe(0);
+  });
+
+  it('processes --broadcasts --json prints each broadcast sent to the type, from its channel', async () => {
+    const watcher = startCli(['processes', '--type', 'bot', '--broadcasts', '--json', ...address]);
+    // broadcast() answers how many subscribers received it: 1 once the CLI listens.
+    const deadline = Date.now() + 15_000;
+    let received = 0;
+    while (received === 0 && Date.now() < deadline) {
+      received = await caches.processes.broadcast('bot', 'reload', { at: 1 });
+      if (received === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(received).toBe(1);
+    const line = await watcher.line((l) => l.includes('"reload"'));
+    expect(JSON.parse(line)).toMatchObject({ type: 'bot', message: 'reload', data: { at: 1 } });
+    expect(await watcher.interrupt(), watcher.stderr()).toBe(0);
+  });
 });
 
 describe('failures and usage errors', () => {
@@ -303,6 +343,9 @@ describe('failures and usage errors', () => {
     expect(bad.stderr).toContain('Usage: fullon-cache ohlcv');
     const none = await runCli([]);
     expect(none.code).toBe(2);
+    const lonely = await runCli(['processes', '--broadcasts', ...address]);
+    expect(lonely.code).toBe(2);
+    expect(lonely.stderr).toContain('--broadcasts needs --type');
   });
 
   it('--version exits 0', async () => {

@@ -1,9 +1,9 @@
-import type { ProcessRecord } from '@fullon/cache';
+import type { Broadcast, ProcessRecord } from '@fullon/cache';
 import type { Command } from 'commander';
 import { ago, type Output, paint, printJson, table } from '../output.js';
 import { positive } from '../parse.js';
-import { withSession } from '../session.js';
-import { poll } from '../watch.js';
+import { type Session, usage, withSession } from '../session.js';
+import { poll, redraw, untilInterrupted } from '../watch.js';
 
 interface ProcessesOptions {
   type?: string;
@@ -11,6 +11,42 @@ interface ProcessesOptions {
   staleMs: number;
   watch?: boolean;
   intervalMs: number;
+  broadcasts?: boolean;
+}
+
+/** Broadcasts kept on screen by `--broadcasts`. */
+const SHOWN_BROADCASTS = 20;
+
+/** `--broadcasts`: follows the broadcasts sent to one process type, from their channel. */
+async function followBroadcasts({ caches, out }: Session, type: string): Promise<void> {
+  await untilInterrupted(async (signal) => {
+    const subscription = caches.processes.subscribeBroadcasts(type, { signal });
+    try {
+      await subscription.ready;
+      const shown: Broadcast[] = [];
+      const show = (): void =>
+        redraw(
+          out,
+          table(
+            out,
+            ['sent', 'type', 'message', 'data'],
+            shown.map((b) => [ago(b.time), b.type, b.message, JSON.stringify(b.data)]),
+          ),
+        );
+      if (!out.json) show();
+      for await (const broadcast of subscription) {
+        if (out.json) {
+          out.write(`${JSON.stringify(broadcast)}\n`);
+          continue;
+        }
+        shown.push(broadcast);
+        if (shown.length > SHOWN_BROADCASTS) shown.shift();
+        show();
+      }
+    } finally {
+      await subscription.close();
+    }
+  });
 }
 
 /** Every live (not stopped) record is listed: the records live at most this long (24 h). */
@@ -56,9 +92,16 @@ export function registerProcesses(program: Command): void {
     )
     .option('--watch', 'read them again every --interval-ms (no channel announces changes)')
     .option('--interval-ms <ms>', 'time between reads with --watch', positive, 2_000)
+    .option('--broadcasts', 'follow the broadcasts sent to --type (pub/sub; Ctrl-C ends)')
     .option('--json', 'print JSON for scripts (with --watch, one array per line)')
-    .action((options: ProcessesOptions, cmd: Command) =>
-      withSession(cmd, async ({ caches, out }) => {
+    .action((options: ProcessesOptions, cmd: Command) => {
+      const { broadcasts, type } = options;
+      if (broadcasts === true && type === undefined) {
+        cmd.error('error: --broadcasts needs --type', usage);
+      }
+      return withSession(cmd, async (session) => {
+        if (broadcasts === true && type !== undefined) return followBroadcasts(session, type);
+        const { caches, out } = session;
         const read = async (): Promise<ProcessRecord[]> => {
           const records = await caches.processes.getActiveProcesses({
             sinceMs: LIST_WINDOW_MS,
@@ -72,6 +115,6 @@ export function registerProcesses(program: Command): void {
         const records = await read();
         if (out.json) return printJson(out, records);
         out.write(show(records));
-      }),
-    );
+      });
+    });
 }
