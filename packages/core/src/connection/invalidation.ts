@@ -184,7 +184,13 @@ export class InvalidationTracker implements InvalidationTracking {
     }
   }
 
+  /**
+   * Whether tracking is confirmed on every master. On a cluster it also compares the masters
+   * the client routes to now with those tracked, so a read just routed to a master not tracked
+   * yet is not kept (a change resets, as the periodic check does).
+   */
   get live(): boolean {
+    if (this.#live && this.#source.mode === 'cluster') this.#sync();
     return this.#live;
   }
 
