@@ -207,7 +207,11 @@ export class NearCache {
       tick === undefined ||
       !this.#live ||
       token.epoch !== this.#epoch ||
-      token.seq !== pending.seq
+      token.seq !== pending.seq ||
+      // On a cluster, this also finds a master the read may have been routed to that tracking
+      // does not cover yet (and then resets, which moves the epoch).
+      !this.#tracking.live ||
+      token.epoch !== this.#epoch
     ) {
       return;
     }
