@@ -558,6 +558,8 @@ describe.runIf(redisTarget().mode === 'standalone')(
       expect(await ticks.getPrice('FO/USDT', 'binance')).toBe(1);
       expect(near.size).toBe(1);
       const key = new TickKeys(conn.keys).ticker('binance', 'FO/USDT');
+      // Replication is asynchronous: make sure the replica has the tick before its master dies.
+      expect(await other.send(key, ['WAIT', '1', '5000'])).toBe(1);
       const slot = await conn.send<number>(undefined, ['CLUSTER', 'KEYSLOT', key]);
       const ranges = await conn.send<RedisReply[][]>(undefined, ['CLUSTER', 'SLOTS']);
       const owner = ranges.find(([from, to]) => Number(from) <= slot && slot <= Number(to));
