@@ -37,10 +37,10 @@ async function basic(conn: CacheConnection, verbose: boolean): Promise<void> {
   check(fresh !== null, 'a tick written just now is fresh');
   report(verbose, 'getTicker with maxAgeMs 5 000 returns it (it is fresh)');
 
-  const merged = await ticks.updateTicker('binance', 'BTC/USDT', { last: 64_250.75, change: 120 });
+  const merged = await ticks.updateTicker('BTC/USDT', 'binance', { last: 64_250.75, change: 120 });
   check(merged?.last === 64_250.75 && merged.bid === 64_250, 'updateTicker merges');
   report(verbose, 'updateTicker merged last and change, kept the rest', merged);
-  check((await ticks.updateTicker('binance', 'NONE/USDT', { price: 1 })) === null, 'no-op merge');
+  check((await ticks.updateTicker('NONE/USDT', 'binance', { price: 1 })) === null, 'no-op merge');
   report(verbose, 'updateTicker on a missing ticker returns null and creates nothing');
 
   const written = await ticks.setTickers([
@@ -64,8 +64,8 @@ async function basic(conn: CacheConnection, verbose: boolean): Promise<void> {
   check(any?.exchange === 'my-dex-42', 'getAnyTicker finds the exchange');
   report(verbose, 'getAnyTicker PEPE/USDC', any);
 
-  check((await ticks.deleteTicker('ETH/USDT', 'binance')) === 1, 'deleteTicker counts 1');
-  report(verbose, 'deleteTicker ETH/USDT on binance → 1');
+  check((await ticks.deleteTicker('ETH/USDT', 'binance')) === true, 'deleteTicker says it existed');
+  report(verbose, 'deleteTicker ETH/USDT on binance → true');
   const removed = await ticks.deleteExchangeTickers('binance');
   check(removed === 1, 'deleteExchangeTickers counts what was left');
   report(verbose, `deleteExchangeTickers('binance') → ${removed}`);

@@ -116,7 +116,15 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
     args: RedisArg[],
     options?: SendOptions,
   ): Promise<T>;
-  /** {@inheritDoc CacheConnectionLike.send} A throw in `map` rejects unchanged. */
+  /**
+   * Sends one command and maps its reply in the same promise step; a throw in `map` rejects
+   * the returned promise unchanged.
+   * @param key - The first key (cluster routing).
+   * @param args - Command and arguments.
+   * @param options - `buffers` to receive bulk strings as `Buffer`.
+   * @param map - Turns the raw reply into the result.
+   * @returns What `map` returned.
+   */
   send<T, R>(
     key: string | undefined,
     args: RedisArg[],
@@ -152,7 +160,14 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
     return callBlocking<T>(this.#transport, key, args, options.buffers === true);
   }
 
-  /** {@inheritDoc CacheConnectionLike.runScript} Loads the script with EVAL on NOSCRIPT. */
+  /**
+   * Runs a Lua script by SHA, loading it with EVAL when the server answers NOSCRIPT.
+   * @param script - From `defineScript`.
+   * @param keys - Every key the script touches (sharing a hash tag on a cluster).
+   * @param args - ARGV.
+   * @param options - `buffers` to receive bulk strings as `Buffer`.
+   * @returns The script's reply.
+   */
   runScript<T = RedisReply>(
     script: LuaScript,
     keys: readonly string[],
@@ -162,7 +177,12 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
     return callScript<T>(this.#transport, script, keys, args, options?.buffers === true);
   }
 
-  /** {@inheritDoc CacheConnectionLike.publish} On a cluster, counts those of the receiving node. */
+  /**
+   * Publishes a message.
+   * @param channel - From `keys.channel()`.
+   * @param message - Payload.
+   * @returns How many subscribers received it (on a cluster, those of the receiving node).
+   */
   publish(channel: string, message: RedisArg): Promise<number> {
     return this.send<number>(channel, ['PUBLISH', channel, message]);
   }

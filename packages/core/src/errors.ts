@@ -14,6 +14,20 @@ export type FullonCacheErrorCode =
   | 'LOCK'
   | 'TIMEOUT';
 
+/**
+ * What a failed call may have done on the server: `not-sent` (never ran: safe to retry) or
+ * `unknown` (written, then the link failed: the server may have applied it).
+ */
+export type CommandOutcome = 'not-sent' | 'unknown';
+
+/** Options of {@link ConnectionError}. */
+export interface ConnectionErrorOptions {
+  /** The underlying error, if any. */
+  cause?: unknown;
+  /** Whether the command may have run. Defaults to `unknown`. */
+  outcome?: CommandOutcome;
+}
+
 /** Options shared by every error constructor. */
 export interface FullonCacheErrorOptions {
   /** The underlying error, if any. */
@@ -21,7 +35,7 @@ export interface FullonCacheErrorOptions {
 }
 
 /**
- * Root of every error thrown by @fullon packages.
+ * Root of every error thrown by `@fullon` packages.
  *
  * Check with `FullonCacheError.is(err)` (or a subclass's `is`) rather than `instanceof`: the
  * marker is a `Symbol.for` key, so the check holds across duplicate installs of the package.
@@ -53,7 +67,7 @@ export class FullonCacheError extends Error {
   }
 
   /**
-   * Whether `value` is any @fullon cache error, even from another copy of this package.
+   * Whether `value` is any `@fullon` cache error, even from another copy of this package.
    * @param value - Anything caught.
    * @returns `true` for every error of the family.
    */
@@ -70,12 +84,19 @@ function guardFor<T extends FullonCacheError>(code: FullonCacheErrorCode) {
 /** Redis is unreachable, the connection dropped, or a command failed at the transport level. */
 export class ConnectionError extends FullonCacheError {
   /**
-   * @param message - What failed, naming host:port where known.
-   * @param options - `cause`, the underlying error.
+   * Whether the command may have run on the server: `not-sent` — it never ran, safe to retry
+   * whatever the operation; `unknown` — it was written and the link failed before the reply,
+   * so retry only idempotent operations (see docs/errors.md).
    */
-  constructor(message: string, options: FullonCacheErrorOptions = {}) {
-    super(message, 'CONNECTION', options);
+  readonly outcome: CommandOutcome;
+  /**
+   * @param message - What failed, naming host:port where known.
+   * @param options - `cause`, the underlying error; `outcome` (defaults to `unknown`).
+   */
+  constructor(message: string, options: ConnectionErrorOptions = {}) {
+    super(message, 'CONNECTION', options.cause === undefined ? {} : { cause: options.cause });
     this.name = 'ConnectionError';
+    this.outcome = options.outcome ?? 'unknown';
   }
   /** Whether `value` is a {@link ConnectionError}. */
   static override is = guardFor<ConnectionError>('CONNECTION');

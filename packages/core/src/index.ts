@@ -17,7 +17,12 @@ export type {
   RedisReply,
   SendOptions,
 } from './connection-like.js';
-export type { FullonCacheErrorCode, FullonCacheErrorOptions } from './errors.js';
+export type {
+  CommandOutcome,
+  ConnectionErrorOptions,
+  FullonCacheErrorCode,
+  FullonCacheErrorOptions,
+} from './errors.js';
 export {
   ConfigurationError,
   ConnectionError,

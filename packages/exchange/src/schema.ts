@@ -104,12 +104,12 @@ export const SymbolInfo = v.pipe(
 /** Output type of {@link SymbolInfo}. */
 export type SymbolInfo = v.InferOutput<typeof SymbolInfo>;
 
-/** @internal The stored part of a symbol (the exchange is the key, not a field): slot types. */
+/** The stored part of a symbol (the exchange is the key, not a field): slot types. */
 export const StoredSymbolFields = v.object(symbolEntries);
 
-/** @internal A stored symbol with its cross-field rules, re-checked on every read. */
+/** A stored symbol with its cross-field rules, re-checked on every read. */
 export const StoredSymbol = v.pipe(StoredSymbolFields, precisionRule());
-/** @internal Output type of {@link StoredSymbol}. */
+/** Output type of {@link StoredSymbol}. */
 export type StoredSymbol = v.InferOutput<typeof StoredSymbol>;
 
 /** A symbol as read from the cache: `exchange` is always set. */

@@ -12,8 +12,8 @@ export interface FieldSpec {
 /**
  * Every field of a tick, in stored tuple order (hottest first). Adding a field here adds it to
  * the schema, the stored layout, the fast check, `updateTicker`'s patch and the Lua merge.
- * Bump `TICK_LAYOUT_VERSION` when this list changes.
- * @internal
+ * Bump `TICK_LAYOUT_VERSION` when this list changes. Not exported by the package; public in
+ * the declarations only because the `Tick` type is derived from it.
  */
 export const TICK_FIELDS = {
   price: { rule: 'nonNegative', optional: false },
@@ -37,7 +37,7 @@ export type TickField = keyof typeof TICK_FIELDS;
 /** Fields in stored order. @internal */
 export const FIELD_ORDER = Object.keys(TICK_FIELDS) as TickField[];
 
-/** The fields that name a ticker (its key); `updateTicker` cannot change them. @internal */
+/** The fields that name a ticker (its key); `updateTicker` cannot change them. */
 export const IDENTITY_FIELDS = ['symbol', 'exchange'] as const;
 
 /** The fields `updateTicker` may merge. @internal */
@@ -45,7 +45,7 @@ export const UPDATABLE_FIELDS = FIELD_ORDER.filter(
   (field) => !(IDENTITY_FIELDS as readonly string[]).includes(field),
 );
 
-/** The valibot schema of each rule. @internal */
+/** The valibot schema of each rule (in the declarations because `Tick` is derived from it). */
 export const RULE_SCHEMAS = {
   name: Name,
   epochMs: EpochMs,

@@ -2,7 +2,12 @@
 // throwaway redis-server. Not needed to use the caches against your own Redis.
 export type { EnsuredRedis, EnsureRedisOptions } from '../embedded.js';
 export { ensureRedis } from '../embedded.js';
-export type { RedisClusterHandle, RedisServerHandle, StartRedisOptions } from '../redis-server.js';
+export type {
+  RedisClusterHandle,
+  RedisServerHandle,
+  StartClusterOptions,
+  StartRedisOptions,
+} from '../redis-server.js';
 export {
   findFreePort,
   findRedisServer,

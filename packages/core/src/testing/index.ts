@@ -4,7 +4,12 @@ import { type CacheConnection, type ConnectOptions, connect } from '../connectio
 import { FullonCacheError } from '../errors.js';
 import type { RedisTarget } from './target.js';
 
-export type { RedisClusterHandle, RedisServerHandle, StartRedisOptions } from '../redis-server.js';
+export type {
+  RedisClusterHandle,
+  RedisServerHandle,
+  StartClusterOptions,
+  StartRedisOptions,
+} from '../redis-server.js';
 export { REDIS_INSTALL_HINT, startRedisCluster, startRedisServer } from '../redis-server.js';
 export { type UntilBlockedOptions, untilBlocked } from './blocked.js';
 export { listKeys, type NodeClient, nodeClients, subscriberCount } from './keyspace.js';

@@ -12,10 +12,13 @@ const globalSetup = fileURLToPath(new URL('./global-setup.ts', import.meta.url))
 const UNIT_TESTS = 'src/**/*.unit.test.ts';
 /** Type tests (`expectTypeOf`), checked by `tsc` in the `unit` project. */
 const TYPE_TESTS = 'src/**/*.test-d.ts';
+/** Fault tests that start (and kill) Redis servers of their own: run once, in `faults`. */
+const FAULT_TESTS = 'src/**/*.faults.test.ts';
 
 /**
  * The vitest configuration every @fullon package uses: a `unit` project for pure unit files
- * (`*.unit.test.ts`) and type tests (`*.test-d.ts`), run once; and two Redis projects,
+ * (`*.unit.test.ts`) and type tests (`*.test-d.ts`), run once; a `faults` project for tests
+ * that own their servers (`*.faults.test.ts`), run once; and two Redis projects,
  * `standalone` and `cluster`, each with its own spawned Redis, running every other
  * `*.test.ts`. Sources resolve through the `@fullon/source` condition.
  * @param {import('./vitest-config.js').FullonVitestOptions} [options] - Whether to add the cluster project, and the test timeout.
@@ -38,13 +41,14 @@ export function fullonVitestConfig(options = {}) {
             typecheck: { enabled: true, include: [TYPE_TESTS], tsconfig: 'tsconfig.json' },
           },
         },
+        { extends: true, test: { name: 'faults', include: [FAULT_TESTS] } },
         ...names.map((name) => ({
           extends: true,
           test: {
             name,
             globalSetup: [globalSetup],
             include: ['src/**/*.test.ts'],
-            exclude: [UNIT_TESTS, '**/node_modules/**'],
+            exclude: [UNIT_TESTS, FAULT_TESTS, '**/node_modules/**'],
           },
         })),
       ],
