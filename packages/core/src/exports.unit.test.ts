@@ -37,6 +37,7 @@ describe('@fullon/core entry points', () => {
       'COMPLETE_MARKER',
       'Count',
       'DEFAULT_CHUNK_SIZE',
+      'DecodedSubscription',
       'EpochMs',
       'FiniteNumber',
       'Id',

@@ -10,6 +10,7 @@ import {
   checkName,
   closeCache,
   countOption,
+  DecodedSubscription,
   decodeListed,
   EpochMs,
   openCache,
@@ -20,7 +21,7 @@ import {
 } from '@fullon/core/author';
 import * as v from 'valibot';
 import { encodeBars } from './bar-bytes.js';
-import { BarSubscription } from './bar-subscription.js';
+import type { BarSubscription } from './bar-subscription.js';
 import { OhlcvKeys } from './keys.js';
 import { BarLayout, barTuple } from './layouts.js';
 import { Bar, isAligned, isValidBar, TIMEFRAME_MS, Timeframe } from './schema.js';
@@ -322,7 +323,7 @@ export class OHLCVCache implements AsyncDisposable {
       ...(signal === undefined ? {} : { signal }),
       ...(bufferSize === undefined ? {} : { bufferSize }),
     });
-    return new BarSubscription(this.connection, pending, (message, from) => {
+    return new DecodedSubscription<Bar>(this.connection, pending, (message, from) => {
       let tuples: unknown;
       try {
         tuples = codec.decode(message);

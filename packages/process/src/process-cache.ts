@@ -9,6 +9,7 @@ import {
 import {
   checkName,
   closeCache,
+  DecodedSubscription,
   decodeListed,
   inChunks,
   NonNegative,
@@ -21,7 +22,7 @@ import {
   validateAt,
 } from '@fullon/core/author';
 import * as v from 'valibot';
-import { BroadcastSubscription } from './broadcast-subscription.js';
+import type { BroadcastSubscription } from './broadcast-subscription.js';
 import { ProcessKeys } from './keys.js';
 import {
   BroadcastLayout,
@@ -31,6 +32,7 @@ import {
   storeParams,
 } from './layouts.js';
 import {
+  type Broadcast,
   type JsonObject,
   JsonObject as JsonObjectSchema,
   Message,
@@ -576,7 +578,7 @@ export class ProcessCache implements AsyncDisposable {
       ...(signal === undefined ? {} : { signal }),
       ...(bufferSize === undefined ? {} : { bufferSize }),
     });
-    return new BroadcastSubscription(this.connection, pending, (message, channel) => {
+    return new DecodedSubscription<Broadcast>(this.connection, pending, (message, channel) => {
       const broadcast = decodeBroadcast(codec, message, channel);
       if (broadcast.type !== type) {
         throw new DecodeError(channel, undefined, `broadcast for ${broadcast.type} on ${type}`);

@@ -10,6 +10,7 @@ import {
   checkName,
   closeCache,
   countOption,
+  DecodedSubscription,
   decodeListed,
   groupPositions,
   inChunks,
@@ -36,7 +37,7 @@ import { indexMembersScript, listTickersScript, WRONG_TYPE } from './scripts/lis
 import { setTickerScript } from './scripts/set-ticker.js';
 import { setTickersScript } from './scripts/set-tickers.js';
 import { MERGEABLE_CODECS, UpdateStatus, updateTickerScript } from './scripts/update-ticker.js';
-import { TickSubscription } from './tick-subscription.js';
+import type { TickSubscription } from './tick-subscription.js';
 
 /** Default ticker lifetime after its last write: 24 h. */
 const DEFAULT_TTL_MS = 86_400_000;
@@ -599,7 +600,10 @@ export class TickCache implements AsyncDisposable {
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       ...(options.bufferSize === undefined ? {} : { bufferSize: options.bufferSize }),
     });
-    return new TickSubscription(this.connection, pending);
+    const codec = this.connection.codec;
+    return new DecodedSubscription<Tick>(this.connection, pending, (message, channel) => [
+      TickLayout.decode(codec, message, channel),
+    ]);
   }
 
   /**
