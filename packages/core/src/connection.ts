@@ -10,7 +10,7 @@ import {
   readHealth,
 } from './connection/admin.js';
 import { callBlocking, callScript } from './connection/calls.js';
-import { decodeOrReport, warnCorrupt } from './connection/corrupt.js';
+import { warnCorrupt } from './connection/corrupt.js';
 import { InvalidationTracker } from './connection/invalidation.js';
 import { closedError } from './connection/link.js';
 import { SubscriberHub } from './connection/subscriber-hub.js';
@@ -230,16 +230,6 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
   /** {@inheritDoc CacheConnectionLike.reportCorrupt} */
   reportCorrupt(error: DecodeError): void {
     this.#onCorrupt(error);
-  }
-
-  /**
-   * Decodes one entry of a listing: a corrupt entry is reported through `onCorrupt` and skipped
-   * (`undefined`), as every listing must; any other error propagates.
-   * @param decode - Decodes the entry (throws `DecodeError` on corrupt bytes).
-   * @returns The decoded entry, or `undefined` when it was corrupt.
-   */
-  decodeListed<T>(decode: () => T): T | undefined {
-    return decodeOrReport(decode, this.#onCorrupt);
   }
 
   /**

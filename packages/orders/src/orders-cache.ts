@@ -344,6 +344,19 @@ export class OrdersCache implements AsyncDisposable {
   }
 
   /**
+   * Counts a queue's orders that are claimed and not yet acked or released (leases in
+   * progress, expired ones included until the next sweep re-delivers them).
+   * @param queue - Queue name.
+   * @returns The number of claims in progress (`0` for an unknown queue).
+   * @throws {ValidationError} naming `queue`.
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  async getClaimedCount(queue: string): Promise<number> {
+    const { leases } = this.#keys.queue(checkName(queue, 'queue'));
+    return this.connection.send<number>(leases, ['ZCARD', leases]);
+  }
+
+  /**
    * Lists a queue's dead letters, oldest first (at most `maxDeadLetters`). A corrupt entry is
    * skipped and reported through the connection's `onCorrupt` hook.
    * @param queue - Queue name.

@@ -120,6 +120,23 @@ describe('OrdersCache queue', () => {
     expect(await rejection(claim?.ack() ?? Promise.resolve())).toBeInstanceOf(LockError);
   });
 
+  it('counts claims in progress: a claim adds one, ack and release take it away', async () => {
+    const orders = cache();
+    for (const id of ['c-1', 'c-2', 'c-3']) await orders.pushOpenOrder('counted', order(id));
+    expect(await orders.getClaimedCount('counted')).toBe(0);
+    const first = await orders.claimOpenOrder('counted', { timeoutMs: 0 });
+    const second = await orders.claimOpenOrder('counted', { timeoutMs: 0 });
+    expect(await orders.getClaimedCount('counted')).toBe(2);
+    expect(await orders.getQueueLength('counted')).toBe(1);
+    await first?.ack();
+    expect(await orders.getClaimedCount('counted')).toBe(1);
+    await second?.release();
+    expect(await orders.getClaimedCount('counted')).toBe(0);
+    expect(await orders.getQueueLength('counted')).toBe(2);
+    expect(await orders.getClaimedCount('never-used')).toBe(0);
+    expect(await rejection(orders.getClaimedCount(''))).toMatchObject({ field: 'queue' });
+  });
+
   it('a consumer that claims and dies loses nothing: the order is claimed again after visibilityMs', async () => {
     await cache().pushOpenOrder('crash', order('c-1'));
     await cache().pushOpenOrder('crash', order('c-2'));

@@ -10,11 +10,8 @@ interface QueueView {
   queue: string;
   /** Orders waiting (claimed ones not counted). */
   length: number;
-  /**
-   * Orders claimed and not yet acked. `null`: `@fullon/orders` has no public read of the
-   * claims of a queue, and the CLI reads no raw keys.
-   */
-  claimed: number | null;
+  /** Orders claimed and not yet acked or released. */
+  claimed: number;
   deadLetters: DeadLetter[];
 }
 
@@ -26,7 +23,7 @@ function render(out: Output, view: QueueView): string {
       [
         view.queue,
         String(view.length),
-        view.claimed === null ? 'n/a' : String(view.claimed),
+        String(view.claimed),
         view.deadLetters.length > 0 ? paint(out, 'red', String(view.deadLetters.length)) : '0',
       ],
     ],
@@ -65,11 +62,12 @@ export function registerQueue(program: Command): void {
     .action((name: string, options: { watch?: boolean; intervalMs: number }, cmd: Command) =>
       withSession(cmd, async ({ caches, out }) => {
         const read = async (): Promise<QueueView> => {
-          const [length, deadLetters] = await Promise.all([
+          const [length, claimed, deadLetters] = await Promise.all([
             caches.orders.getQueueLength(name),
+            caches.orders.getClaimedCount(name),
             caches.orders.getDeadLetters(name),
           ]);
-          return { queue: name, length, claimed: null, deadLetters };
+          return { queue: name, length, claimed, deadLetters };
         };
         if (options.watch === true) {
           return poll(out, options.intervalMs, read, (view) => render(out, view));
