@@ -194,6 +194,12 @@ EOF
 REDIS_URL="redis://127.0.0.1:$port" node smoke.mjs || fail "plain ESM script"
 stop_redis
 
+if [ -f node_modules/@fullon/cli/package.json ]; then
+  step "the fullon-cache command from the installed tarball"
+  npx --no-install fullon-cache --help | grep -q 'fullon-cache' || fail "npx fullon-cache --help"
+  npx --no-install fullon-cache --version >/dev/null || fail "npx fullon-cache --version"
+fi
+
 # ---------------------------------------------------------------------------------------------
 step "strict TypeScript (nodenext, bundler) over every public entry point"
 {
