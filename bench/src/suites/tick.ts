@@ -8,7 +8,6 @@ import { SET_TICKER } from '../../../packages/tick/src/scripts/set-ticker.js';
 import type { Contest, Variant } from '../runner.js';
 import type { BenchClients, BenchSuite } from '../suite.js';
 
-
 const SYMBOLS = 1_000;
 const EXCHANGE = 'binance';
 const TTL_MS = String(24 * 3_600_000);
