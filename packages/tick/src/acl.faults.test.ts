@@ -1,0 +1,69 @@
+import { type CacheConnection, connect } from '@fullon/core';
+import { type RedisServerHandle, rejection, startRedisServer } from '@fullon/core/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TickKeys } from './keys.js';
+import { makeTick } from './test-helpers.js';
+import { TickCache } from './tick-cache.js';
+
+// A user that may read and write keys but publish on no channel: every write script fails at its
+// PUBLISH, which comes before its first write, so nothing is stored (the rule of docs/keys.md).
+describe('TickCache writes under an ACL user without channel rights', () => {
+  let server: RedisServerHandle;
+  let admin: CacheConnection;
+  let restricted: CacheConnection;
+  const prefix = 'acl';
+
+  beforeAll(async () => {
+    server = await startRedisServer();
+    admin = await connect({ url: server.url, prefix });
+    await admin.send(undefined, [
+      'ACL',
+      'SETUSER',
+      'nopublish',
+      'on',
+      '>secret',
+      `~${prefix}:*`,
+      'resetchannels',
+      '+@all',
+    ]);
+    const url = new URL(server.url);
+    url.username = 'nopublish';
+    url.password = 'secret';
+    restricted = await connect({ url: url.toString(), prefix });
+    // The restricted connection really is that user.
+    expect(await restricted.send(undefined, ['ACL', 'WHOAMI'])).toBe('nopublish');
+  });
+
+  afterAll(async () => {
+    await restricted?.close();
+    await admin?.close();
+    await server?.stop();
+  });
+
+  it('setTicker and setTickers fail and store nothing, not even an index entry', async () => {
+    const ticks = new TickCache(restricted);
+    const keys = new TickKeys(admin.keys);
+    const tick = makeTick({ symbol: 'ACL/USDT', exchange: 'acl-ex' });
+    expect(await rejection(ticks.setTicker(tick))).toMatchObject({ code: 'COMMAND' });
+    expect(
+      await rejection(
+        ticks.setTickers([tick, makeTick({ symbol: 'ACL2/USDT', exchange: 'acl-ex' })]),
+      ),
+    ).toMatchObject({ code: 'COMMAND' });
+    const ticker = keys.ticker('acl-ex', 'ACL/USDT');
+    const index = keys.index('acl-ex');
+    expect(await admin.send(ticker, ['EXISTS', ticker])).toBe(0);
+    expect(await admin.send(index, ['EXISTS', index])).toBe(0);
+    expect(await new TickCache(admin).getTicker('ACL/USDT', 'acl-ex')).toBeNull();
+  });
+
+  it('updateTicker fails and leaves the stored tick as it was', async () => {
+    const stored = makeTick({ symbol: 'KEEP/USDT', exchange: 'acl-ex', price: 5 });
+    await new TickCache(admin).setTicker(stored);
+    const error = await rejection(
+      new TickCache(restricted).updateTicker('KEEP/USDT', 'acl-ex', { price: 6 }),
+    );
+    expect(error).toMatchObject({ code: 'COMMAND' });
+    expect(await new TickCache(admin).getTicker('KEEP/USDT', 'acl-ex')).toEqual(stored);
+  });
+});
