@@ -67,3 +67,62 @@ describe('TickCache writes under an ACL user without channel rights', () => {
     expect(await new TickCache(admin).getTicker('KEEP/USDT', 'acl-ex')).toEqual(stored);
   });
 });
+
+// Redis 7 compares a PSUBSCRIBE pattern literally with the user's channel rules, so `&acl:*`
+// alone does not allow the patterns of subscribe({}) or subscribe({ exchange }): the ACL must
+// name each pattern (docs/operations.md gives the line).
+describe('TickCache.subscribe under a least-privilege ACL user', () => {
+  let server: RedisServerHandle;
+  let admin: CacheConnection;
+  const prefix = 'acl';
+  const userConnection = async (user: string): Promise<CacheConnection> => {
+    const url = new URL(server.url);
+    url.username = user;
+    url.password = 'secret';
+    return connect({ url: url.toString(), prefix });
+  };
+
+  beforeAll(async () => {
+    server = await startRedisServer();
+    admin = await connect({ url: server.url, prefix });
+    const base = ['on', '>secret', `~${prefix}:*`, 'resetchannels', `&${prefix}:*`, '+@all'];
+    await admin.send(undefined, ['ACL', 'SETUSER', 'prefix-only', ...base]);
+    await admin.send(undefined, [
+      'ACL',
+      'SETUSER',
+      'documented',
+      ...base,
+      `&${prefix}:ch:tick:*:*`,
+      `&${prefix}:ch:tick:binance:*`,
+    ]);
+  });
+
+  afterAll(async () => {
+    await admin?.close();
+    await server?.stop();
+  });
+
+  it('with only the prefix rule, pattern subscriptions are refused (PubSubError), a single ticker works', async () => {
+    await using conn = await userConnection('prefix-only');
+    const ticks = new TickCache(conn);
+    const all = ticks.subscribe({});
+    expect(await rejection(all.ready)).toMatchObject({ code: 'PUBSUB' });
+    const one = ticks.subscribe({ symbol: 'BTC/USDT', exchange: 'binance' });
+    await one.ready;
+    await ticks.setTicker(makeTick({ symbol: 'BTC/USDT', exchange: 'binance', price: 1 }));
+    expect((await one.next()).value).toMatchObject({ price: 1 });
+    await one.close();
+  });
+
+  it('with the documented patterns, every-exchange and one-exchange subscriptions work', async () => {
+    await using conn = await userConnection('documented');
+    const ticks = new TickCache(conn);
+    const all = ticks.subscribe({});
+    const binance = ticks.subscribe({ exchange: 'binance' });
+    await Promise.all([all.ready, binance.ready]);
+    await ticks.setTicker(makeTick({ symbol: 'ETH/USDT', exchange: 'binance', price: 2 }));
+    expect((await all.next()).value).toMatchObject({ symbol: 'ETH/USDT', price: 2 });
+    expect((await binance.next()).value).toMatchObject({ symbol: 'ETH/USDT', price: 2 });
+    await Promise.all([all.close(), binance.close()]);
+  });
+});
