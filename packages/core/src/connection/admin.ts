@@ -2,7 +2,7 @@ import type { Codec } from '../codec.js';
 import type { KeyBuilder } from '../key-builder.js';
 import { OutcomeConnectionError } from './outcome.js';
 import { translateError } from './translate.js';
-import type { Transport } from './transport.js';
+import type { NodePort, Transport } from './transport.js';
 import type { HealthReport } from './types.js';
 
 /** What the admin operations need of the connection. @internal */
@@ -28,12 +28,25 @@ export async function readHealth(context: AdminContext): Promise<HealthReport> {
   let serverVersion = '';
   let usedMemoryBytes = 0;
   let nodes = 0;
+  const unreadable = new Set<string>();
+  // A section the server refuses (an ACL without +info) is reported as unreadable, not fatal;
+  // a connection failure still throws.
+  const section = async (node: NodePort, name: string): Promise<string> => {
+    try {
+      return await node.send<string>(['INFO', name]);
+    } catch (error) {
+      const translated = translateError(error, 'INFO', transport);
+      if (translated.code !== 'COMMAND') throw translated;
+      unreadable.add(`INFO ${name}`);
+      return '';
+    }
+  };
   try {
     const masters = await transport.masters();
     nodes = masters.length;
     for (const node of masters) {
-      const info = await node.send<string>(['INFO', 'server']);
-      const memory = await node.send<string>(['INFO', 'memory']);
+      const info = await section(node, 'server');
+      const memory = await section(node, 'memory');
       serverVersion ||= /redis_version:(\S+)/.exec(info)?.[1] ?? '';
       usedMemoryBytes += Number(/used_memory:(\d+)/.exec(memory)?.[1] ?? 0);
     }
@@ -49,6 +62,7 @@ export async function readHealth(context: AdminContext): Promise<HealthReport> {
     usedMemoryBytes,
     prefix: context.prefix,
     codec: context.codecName,
+    unreadable: [...unreadable],
   };
 }
 

@@ -16,6 +16,11 @@ export interface HealthReport {
   prefix: string;
   /** Codec name. */
   codec: string;
+  /**
+   * What the server refused to report (e.g. `INFO server` for a user without `+info` under an
+   * ACL), whose fields then keep their empty value (`''`, `0`). Empty when everything was read.
+   */
+  unreadable: string[];
 }
 
 /** Events a connection emits on {@link CacheConnection.events}. */
