@@ -10,6 +10,7 @@ import {
 } from '@fullon/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaches, openCaches } from './index.js';
+import { exerciseEveryCache } from './test-helpers.js';
 
 const conn = useTestConnection();
 
@@ -38,7 +39,6 @@ async function clientsSettleAt(probes: NodeClient[], expected: number): Promise<
 describe('createCaches', () => {
   it('builds every cache on the one connection, and each one writes and reads there', async () => {
     const c = createCaches(conn());
-    const now = Date.now();
     for (const cache of [
       c.ticks,
       c.symbols,
@@ -54,57 +54,7 @@ describe('createCaches', () => {
     }
     expect(c.connection).toBe(conn());
 
-    await c.ticks.setTicker({ symbol: 'BTC/USDT', exchange: 'binance', price: 64_000, time: now });
-    expect(await c.ticks.getPrice('BTC/USDT', 'binance')).toBe(64_000);
-
-    await c.symbols.setSymbols('binance', [{ symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT' }]);
-    expect((await c.symbols.getSymbol('BTC/USDT', 'binance'))?.base).toBe('BTC');
-
-    await c.exchanges.setCatExchanges([{ catExId: 1, name: 'binance' }]);
-    expect((await c.exchanges.getCatExchanges()).map((e) => e.name)).toEqual(['binance']);
-
-    await c.orders.pushOpenOrder('binance', {
-      orderId: 42,
-      symbol: 'BTC/USDT',
-      side: 'buy',
-      volume: 0.1,
-    });
-    expect(await c.orders.getQueueLength('binance')).toBe(1);
-
-    await c.trades.pushTrade('binance', {
-      tradeId: 't1',
-      symbol: 'BTC/USDT',
-      side: 'buy',
-      volume: 0.1,
-      price: 64_000,
-      cost: 6_400,
-      fee: 1,
-      time: now,
-    });
-    expect((await c.trades.peekTrades('BTC/USDT', 'binance')).map((t) => t.tradeId)).toEqual([
-      't1',
-    ]);
-
-    await c.accounts.setUserBalances(7, { USDT: { total: 100, free: 60, used: 40 } });
-    expect(await c.accounts.getUserBalance(7, 'USDT')).toEqual({ total: 100, free: 60, used: 40 });
-
-    const lease = await c.bots.blockExchange(7, 'BTC/USDT', 'bot-1');
-    expect(lease).not.toBeNull();
-    expect(await c.bots.isBlocked(7, 'BTC/USDT')).toBe('bot-1');
-
-    const minute = Math.floor(now / 60_000) * 60_000;
-    await c.ohlcv.updateOhlcvBars('BTC/USDT', 'binance', '1m', [[minute, 1, 2, 0.5, 1.5, 10]]);
-    expect(await c.ohlcv.getLastBar('BTC/USDT', 'binance', '1m')).toEqual([
-      minute,
-      1,
-      2,
-      0.5,
-      1.5,
-      10,
-    ]);
-
-    const id = await c.processes.registerProcess('bot', 'bot-1');
-    expect((await c.processes.getProcess(id))?.component).toBe('bot-1');
+    await exerciseEveryCache(c);
   });
 
   it('passes each cache its own options', () => {
