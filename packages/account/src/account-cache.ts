@@ -10,13 +10,15 @@ import {
   closeCache,
   decodeListed,
   type Id,
+  idKey,
   openCache,
+  optionsObject,
   requireConnection,
   ttlOption,
   validateAt,
   validateList,
 } from '@fullon/core/author';
-import { checkWritten, idKey, optionsObject } from './args.js';
+import { checkWritten } from './args.js';
 import { fastBalance, fastPosition } from './fast-check.js';
 import { AccountKeys } from './keys.js';
 import { BalanceLayout, PositionLayout } from './layouts.js';

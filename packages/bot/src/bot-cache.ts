@@ -10,11 +10,13 @@ import {
   closeCache,
   decodeListed,
   type Id,
+  idKey,
   openCache,
+  optionsObject,
   requireConnection,
   ttlOption,
 } from '@fullon/core/author';
-import { checkWritten, idKey, optionsObject } from './args.js';
+import { checkWritten } from './args.js';
 import { BlockHold, type HoldBlockOptions, type LeaseLost } from './block-hold.js';
 import { BotKeys } from './keys.js';
 import { StatusEntryLayout } from './layouts.js';

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { DecodeError, ValidationError } from './errors.js';
 import {
   Count,
+  Id,
   isWellFormed,
   MAX_NAME_LENGTH,
   Name,
@@ -201,4 +202,34 @@ export function validateStored<TSchema extends v.GenericSchema>(
   if (result.success) return result.output;
   const { path, message } = firstIssue(result.issues);
   throw new DecodeError(key, field, `stored ${name}${path === '' ? '' : `.${path}`}: ${message}`);
+}
+
+/**
+ * Checks an id (`exId`, `botId`, `userId`…) and returns the string form keys use: a name, or a
+ * whole number from 0 to `Number.MAX_SAFE_INTEGER` (`7` and `'7'` name the same thing). The
+ * common valid cases are decided without valibot (hot paths); anything else gets `Id`'s message.
+ * @param value - Untrusted input.
+ * @param field - Name for the error.
+ * @returns The id as a string.
+ * @throws {ValidationError} naming `field`.
+ */
+export function idKey(value: unknown, field: string): string {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
+  if (typeof value === 'string') return checkName(value, field);
+  return String(validate(Id, value, field));
+}
+
+/**
+ * Checks that an options argument is an object (or absent).
+ * @param value - Untrusted input.
+ * @param field - Name for the error. Defaults to `options`.
+ * @returns The options as a record (`{}` when absent).
+ * @throws {ValidationError} naming `field`.
+ */
+export function optionsObject(value: unknown, field = 'options'): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ValidationError(field, `${field}: must be an object`);
+  }
+  return value as Record<string, unknown>;
 }

@@ -44,8 +44,10 @@ export { SingleFlight } from '../single-flight.js';
 export {
   checkName,
   countOption,
+  idKey,
   option,
   optionalAge,
+  optionsObject,
   ttlOption,
   validate,
   validateAt,
