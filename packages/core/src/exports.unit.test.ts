@@ -42,6 +42,8 @@ describe('@fullon/core entry points', () => {
       'FiniteNumber',
       'Id',
       'KeyBuilder',
+      'LUA_HSET_PAIRS',
+      'LUA_WRONG_TYPE',
       'MAX_COUNT',
       'MAX_NAME_LENGTH',
       'MAX_TTL_MS',

@@ -1,3 +1,5 @@
+import { LUA_HSET_PAIRS, LUA_WRONG_TYPE } from '@fullon/core/author';
+
 /**
  * Lua shared by the account scripts.
  *
@@ -12,14 +14,10 @@
  *   batches (Lua's `unpack` has a stack limit).
  * @internal
  */
-export const ACCOUNT_LUA = `
+export const ACCOUNT_LUA = `${LUA_WRONG_TYPE}${LUA_HSET_PAIRS}
 local function now_ms()
   local clock = redis.call('TIME')
   return tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
-end
-local function wrong_type(key, kind)
-  local t = redis.call('TYPE', key).ok
-  return t ~= 'none' and t ~= kind
 end
 local function index_touch(index, ex_id, ttl_ms)
   local deadline = string.format('%.0f', now_ms() + tonumber(ttl_ms))
@@ -30,17 +28,6 @@ local function index_touch(index, ex_id, ttl_ms)
 end
 local function index_leave(index, ex_id, other)
   if redis.call('EXISTS', other) == 0 then redis.call('ZREM', index, ex_id) end
-end
-local function hset_pairs(key, from)
-  local batch = {}
-  for i = from, #ARGV do
-    batch[#batch + 1] = ARGV[i]
-    if #batch == 200 then
-      redis.call('HSET', key, unpack(batch))
-      batch = {}
-    end
-  end
-  if #batch > 0 then redis.call('HSET', key, unpack(batch)) end
 end
 `;
 

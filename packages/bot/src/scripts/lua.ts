@@ -1,3 +1,5 @@
+import { LUA_HSET_PAIRS, LUA_WRONG_TYPE } from '@fullon/core/author';
+
 /**
  * Lua shared by the bot scripts. Every deadline and token comes from the server clock
  * (`TIME`), so the clocks of the bots never matter.
@@ -11,7 +13,7 @@
  *   batches (Lua's `unpack` has a stack limit).
  * @internal
  */
-export const BOT_LUA = `
+export const BOT_LUA = `${LUA_WRONG_TYPE}${LUA_HSET_PAIRS}
 local function now_us()
   local clock = redis.call('TIME')
   return tonumber(clock[1]) * 1000000 + tonumber(clock[2])
@@ -21,10 +23,6 @@ local function now_ms()
 end
 local function num(n)
   return string.format('%.0f', n)
-end
-local function wrong_type(key, kind)
-  local t = redis.call('TYPE', key).ok
-  return t ~= 'none' and t ~= kind
 end
 local function keep_index(index, ttl_ms)
   if redis.call('PEXPIRE', index, ttl_ms, 'GT') == 0 and redis.call('PTTL', index) == -1 then
@@ -37,16 +35,5 @@ local function lease_read(key)
   local expires = tonumber(cur[3])
   if not cur[1] or not token or not expires then return false end
   return cur[1], token, expires, cur[2]
-end
-local function hset_pairs(key, from)
-  local batch = {}
-  for i = from, #ARGV do
-    batch[#batch + 1] = ARGV[i]
-    if #batch == 200 then
-      redis.call('HSET', key, unpack(batch))
-      batch = {}
-    end
-  end
-  if #batch > 0 then redis.call('HSET', key, unpack(batch)) end
 end
 `;

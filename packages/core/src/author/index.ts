@@ -20,6 +20,7 @@ export { escapeKeyPart, KeyBuilder, unescapeKeyPart, WILDCARD } from '../key-bui
 export type { LayoutDefinition, RecordLayout } from '../layout.js';
 export { defineLayout } from '../layout.js';
 export { closeCache, openCache } from '../lifecycle.js';
+export { LUA_HSET_PAIRS, LUA_WRONG_TYPE } from '../lua-snippets.js';
 export { NameRegistry } from '../name-registry.js';
 export {
   Count,
