@@ -97,6 +97,10 @@ describe('loadConfig', () => {
     ['REDIS_URL', 'not a url'],
     ['REDIS_URL', 'http://localhost:6379'],
     ['REDIS_URL', 'redis://'],
+    ['REDIS_URL', 'redis://localhost:6379/99'],
+    ['REDIS_URL', 'redis://localhost:6379/16'],
+    ['REDIS_URL', 'redis://localhost:6379/one'],
+    ['REDIS_URL', 'localhost:6379'],
     ['REDIS_PORT', 'abc'],
     ['REDIS_PORT', '0'],
     ['REDIS_PORT', '65536'],
@@ -174,10 +178,13 @@ describe('loadConfig', () => {
       expect(configurationError(() => loadConfig({}, { envFile: file })).variable).toBe('REDIS_DB');
     });
 
-    it('ignores a file that does not exist', () => {
-      expect(loadConfig({ REDIS_PORT: '7002' }, { envFile: join(dir, 'missing.env') }).port).toBe(
-        7002,
+    it('refuses a file named explicitly that does not exist, naming envFile', () => {
+      const missing = join(dir, '.env.typo');
+      const error = configurationError(() =>
+        loadConfig({ REDIS_PORT: '7002' }, { envFile: missing }),
       );
+      expect(error.variable).toBe('envFile');
+      expect(error.message).toContain(missing);
     });
   });
 });
@@ -219,6 +226,21 @@ describe('resolveConfig', () => {
 
   it('rejects a malformed URL string naming url', () => {
     expect(configurationError(() => resolveConfig('localhost:6379')).variable).toBe('url');
+  });
+
+  it('says how to write a URL given without its scheme', () => {
+    expect(configurationError(() => resolveConfig('localhost:6379')).message).toContain(
+      'has no scheme: write it as redis://localhost:6379',
+    );
+  });
+
+  it('range-checks the database a URL selects, for a string and for { url }', () => {
+    for (const input of ['redis://127.0.0.1:6379/99', { url: 'redis://127.0.0.1:6379/99' }]) {
+      const error = configurationError(() => resolveConfig(input));
+      expect(error.variable).toBe('url');
+      expect(error.message).toContain('database "99"');
+    }
+    expect(resolveConfig('redis://127.0.0.1:6379/15').url).toBe('redis://127.0.0.1:6379/15');
   });
 });
 

@@ -45,7 +45,11 @@ export interface CacheConfig {
 
 /** Options of {@link loadConfig}. */
 export interface LoadConfigOptions {
-  /** A dotenv file to read; values in `env` win over it. Defaults to `.env` in the working directory, read only when `env` is omitted. */
+  /**
+   * A dotenv file to read; values in `env` win over it. A file named here must exist
+   * (`ConfigurationError` naming `envFile` otherwise). Defaults to `.env` in the working
+   * directory, read only when `env` is omitted and skipped when absent.
+   */
   envFile?: string;
 }
 
@@ -68,6 +72,8 @@ export const CONFIG_VARIABLES = [
 type Env = Record<string, string | undefined>;
 
 const PREFIX_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+/** Databases a URL path (`/2`), `REDIS_DB` or `db` may select. */
+const DB_RANGE = { min: 0, max: 15 } as const;
 
 function readInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name]?.trim();
@@ -124,12 +130,20 @@ export function parseClusterNodes(raw: string, variable = 'REDIS_CLUSTER_NODES')
 }
 
 /**
- * Checks a URL given as `REDIS_URL` or `url`.
+ * Checks a URL given as `REDIS_URL` or `url`: scheme, host, and the database in its path.
  * @param url - The URL.
  * @param variable - Name used in errors.
- * @throws {ConfigurationError} unless it is a parseable `redis://` or `rediss://` URL.
+ * @returns The URL, unchanged.
+ * @throws {ConfigurationError} unless it is a `redis://` or `rediss://` URL with a host whose
+ *   path, if any, is a database number from 0 to 15.
  */
 export function validateRedisUrl(url: string, variable = 'REDIS_URL'): string {
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url)) {
+    throw new ConfigurationError(
+      variable,
+      `"${url}" has no scheme: write it as redis://${url} (or rediss:// for TLS)`,
+    );
+  }
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -139,10 +153,17 @@ export function validateRedisUrl(url: string, variable = 'REDIS_URL'): string {
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
     throw new ConfigurationError(
       variable,
-      `must start with redis:// or rediss://, got "${parsed.protocol}"`,
+      `must start with redis:// or rediss://, got "${parsed.protocol}//"`,
     );
   }
   if (parsed.hostname === '') throw new ConfigurationError(variable, 'has no host');
+  const db = parsed.pathname.replace(/^\//, '');
+  if (db !== '' && (!/^\d{1,2}$/.test(db) || Number(db) > DB_RANGE.max)) {
+    throw new ConfigurationError(
+      variable,
+      `selects database "${db}": the path must be a database number from ${DB_RANGE.min} to ${DB_RANGE.max}`,
+    );
+  }
   return url;
 }
 
@@ -160,9 +181,17 @@ export function validatePrefix(prefix: string, variable = 'FULLON_CACHE_PREFIX')
   return prefix;
 }
 
-function readEnvFile(path: string): Env {
+/**
+ * Reads a dotenv file. The default `.env` may be absent; a file named explicitly must exist.
+ * @param path - The file.
+ * @param required - `true` when the caller named the file.
+ */
+function readEnvFile(path: string, required: boolean): Env {
   const full = resolve(path);
-  if (!existsSync(full)) return {};
+  if (!existsSync(full)) {
+    if (!required) return {};
+    throw new ConfigurationError('envFile', `${full} does not exist`);
+  }
   try {
     return parseEnv(readFileSync(full, 'utf8'));
   } catch (cause) {
@@ -180,18 +209,19 @@ function readEnvFile(path: string): Env {
  * @param env - Variables to read. Defaults to `process.env`.
  * @param options - `envFile`, a dotenv file to read as well.
  * @returns The complete configuration, defaults filled in.
- * @throws {ConfigurationError} naming the variable when a value is malformed or out of range.
+ * @throws {ConfigurationError} naming the variable when a value is malformed or out of range,
+ *   or `envFile` when the file named there does not exist.
  */
 export function loadConfig(env?: Env, options: LoadConfigOptions = {}): CacheConfig {
   const envFile = options.envFile ?? (env === undefined ? '.env' : undefined);
   const merged: Env = {
-    ...(envFile === undefined ? {} : readEnvFile(envFile)),
+    ...(envFile === undefined ? {} : readEnvFile(envFile, options.envFile !== undefined)),
     ...(env ?? process.env),
   };
   const config: CacheConfig = {
     host: merged.REDIS_HOST?.trim() || 'localhost',
     port: readInteger(merged, 'REDIS_PORT', 6379, 1, 65535),
-    db: readInteger(merged, 'REDIS_DB', 0, 0, 15),
+    db: readInteger(merged, 'REDIS_DB', 0, DB_RANGE.min, DB_RANGE.max),
     tls: readBoolean(merged, 'REDIS_TLS', false),
     maxConnections: readInteger(merged, 'REDIS_MAX_CONNECTIONS', 50, 1, 10_000),
     socketTimeoutMs: readSeconds(merged, ['REDIS_SOCKET_TIMEOUT'], 5000),
@@ -228,7 +258,7 @@ export function hasConfiguredRedis(env: Env = process.env): boolean {
 export function checkConfig(config: CacheConfig): CacheConfig {
   const ranges: [keyof CacheConfig, number, number][] = [
     ['port', 1, 65535],
-    ['db', 0, 15],
+    ['db', DB_RANGE.min, DB_RANGE.max],
     ['maxConnections', 1, 10_000],
     ['socketTimeoutMs', 1, 3_600_000],
     ['connectTimeoutMs', 1, 3_600_000],
