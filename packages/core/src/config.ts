@@ -14,7 +14,11 @@ export interface ClusterNode {
 
 /** Everything needed to open a {@link CacheConnection}; see docs/configuration.md. */
 export interface CacheConfig {
-  /** `redis://` or `rediss://` URL; when set it overrides host, port, db, username, password and tls. */
+  /**
+   * `redis://` or `rediss://` URL. When set, its host, port, database, credentials and scheme
+   * win over `host`, `port`, `db` and `tls`; a `username` or `password` the URL does not carry
+   * is taken from those options (as node-redis does).
+   */
   url?: string;
   /** Host name. Defaults to `localhost`. */
   host: string;

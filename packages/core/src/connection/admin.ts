@@ -145,10 +145,39 @@ export async function openOrFail(transport: Transport, connectTimeoutMs: number)
     opening.catch(() => undefined);
     await transport.destroy();
     throw new OutcomeConnectionError(
-      `cannot connect to Redis at ${transport.target}: ${(cause as Error).message}`,
+      `cannot connect to Redis at ${transport.target}: ${explainOpenFailure(cause)}`,
       { outcome: 'not-sent', cause },
     );
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Refusals of the handshake, each with what the user should change. */
+const AUTH_REFUSALS: readonly [RegExp, string][] = [
+  [
+    /^NOAUTH\b/,
+    'the server needs a password: set `password` (REDIS_PASSWORD), and `username` (REDIS_USERNAME) for an ACL user, or put them in the URL',
+  ],
+  [
+    /^WRONGPASS\b/,
+    'the server refused the credentials: the password is wrong, or the user is unknown or disabled',
+  ],
+  [
+    /^ERR AUTH .*without any password configured/,
+    'a password was given but the server has none set for the default user: drop `password`, or give the ACL `username` it belongs to',
+  ],
+  [/^NOPERM\b/, 'the user may not run PING: its ACL needs at least +ping (see docs/operations.md)'],
+];
+
+/**
+ * Says why the first connect failed, in the user's terms when the server refused the
+ * credentials (the raw reply follows in parentheses).
+ * @param cause - What opening threw.
+ * @returns The reason, for the ConnectionError message.
+ */
+export function explainOpenFailure(cause: unknown): string {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  const refusal = AUTH_REFUSALS.find(([pattern]) => pattern.test(message));
+  return refusal === undefined ? message : `${refusal[1]} (${message})`;
 }

@@ -60,7 +60,8 @@ export class StandaloneTransport implements Transport {
             database: config.db,
             ...credentials,
           }
-        : { url: config.url, socket };
+        : // As in node-redis: what the URL carries wins; credentials it lacks come from options.
+          { url: config.url, socket, ...credentials };
     this.#client = createClient({
       ...address,
       disableOfflineQueue: true,
