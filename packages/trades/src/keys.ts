@@ -3,12 +3,16 @@ import type { KeyBuilderLike } from '@fullon/core';
 /** Most markets whose key names a {@link TradeKeys} remembers (about 200 bytes each). */
 const MAX_CACHED_MARKETS = 50_000;
 
-/** The keys of one market's push. */
+/** The keys of one market's push, with the market they name. */
 export interface MarketKeys {
+  /** The market: the symbol without slashes (the list's field in the drop-counter hash). */
+  readonly market: string;
   /** The market's list. */
   readonly list: string;
   /** Its exchange's drop-counter hash. */
   readonly dropped: string;
+  /** `[list, dropped]`: the KEYS of the push script, built once rather than on every push. */
+  readonly pushKeys: readonly [list: string, dropped: string];
 }
 
 /**
@@ -31,55 +35,66 @@ export interface MarketKeys {
  */
 export class TradeKeys {
   readonly #kb: KeyBuilderLike;
-  /** Keys built so far, by exchange then market: escaping names on every push showed in profiles. */
+  /** Keys built so far, by exchange then symbol: escaping names on every push showed in profiles. */
   readonly #built = new Map<string, Map<string, MarketKeys>>();
   #builtCount = 0;
   /** The index of trade status stamps. */
   readonly status: string;
+  /** `[status]`: the KEYS of the stamp script on {@link TradeKeys.status}, built once. */
+  readonly statusKeys: readonly [index: string];
   /** The index of user-trade status stamps. */
   readonly userStatus: string;
+  /** `[userStatus]`: the KEYS of the stamp script on {@link TradeKeys.userStatus}. */
+  readonly userStatusKeys: readonly [index: string];
 
   /** @param kb - The connection's key builder. */
   constructor(kb: KeyBuilderLike) {
     this.#kb = kb;
     this.status = kb.key('trades-status');
+    this.statusKeys = [this.status];
     this.userStatus = kb.key('trades-user-status');
+    this.userStatusKeys = [this.userStatus];
   }
 
   /**
    * @param exchange - Exchange name (the hash tag).
-   * @param market - Symbol without slashes (see {@link marketOf}).
+   * @param market - Symbol without slashes (see {@link marketOf}); a symbol with slashes names
+   *   its market's list as well.
    * @returns The list of pending trades of one market.
    */
   trades(exchange: string, market: string): string {
-    return this.market(exchange, market).list;
+    return this.market(exchange, market)?.list ?? this.#kb.tagged('trades', exchange, market);
   }
 
   /**
-   * The keys a push to one market touches, built once per market and remembered (bounded: past
-   * MAX_CACHED_MARKETS the memo starts over rather than grow with hostile input).
-   * @param exchange - Exchange name (the hash tag).
-   * @param market - Symbol without slashes.
-   * @returns The market's list and its exchange's drop counter.
+   * The keys of a symbol's market: built once per exchange and spelling (`BTC/USDT` and
+   * `BTCUSDT` are two entries naming one market) and remembered, so a push neither strips the
+   * slashes nor escapes names again (bounded: past MAX_CACHED_MARKETS the memo starts over
+   * rather than grow with hostile input).
+   * @param exchange - Exchange name (the hash tag), already validated.
+   * @param symbol - Symbol with or without `/`, already validated.
+   * @returns The market and its keys, or `undefined` when the symbol holds nothing but `/`
+   *   (it names no market).
    */
-  market(exchange: string, market: string): MarketKeys {
-    let byMarket = this.#built.get(exchange);
-    const cached = byMarket?.get(market);
+  market(exchange: string, symbol: string): MarketKeys | undefined {
+    let bySymbol = this.#built.get(exchange);
+    const cached = bySymbol?.get(symbol);
     if (cached !== undefined) return cached;
-    const keys: MarketKeys = {
-      list: this.#kb.tagged('trades', exchange, market),
-      dropped: this.dropped(exchange),
-    };
+    const market = marketOf(symbol);
+    if (market === '') return undefined;
+    const list = this.#kb.tagged('trades', exchange, market);
+    const dropped = this.dropped(exchange);
+    const keys: MarketKeys = { market, list, dropped, pushKeys: [list, dropped] };
     if (this.#builtCount >= MAX_CACHED_MARKETS) {
       this.#built.clear();
       this.#builtCount = 0;
-      byMarket = undefined;
+      bySymbol = undefined;
     }
-    if (byMarket === undefined) {
-      byMarket = new Map();
-      this.#built.set(exchange, byMarket);
+    if (bySymbol === undefined) {
+      bySymbol = new Map();
+      this.#built.set(exchange, bySymbol);
     }
-    byMarket.set(market, keys);
+    bySymbol.set(symbol, keys);
     this.#builtCount++;
     return keys;
   }

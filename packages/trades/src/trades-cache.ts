@@ -23,7 +23,7 @@ import {
   validateAt,
   waitOption,
 } from '@fullon/core/author';
-import { marketOf, TradeKeys } from './keys.js';
+import { type MarketKeys, marketOf, TradeKeys } from './keys.js';
 import { isValidTrade, TradeLayout } from './layouts.js';
 import { Trade, type TradeAnalytics } from './schema.js';
 import { deleteStatuses } from './scripts/delete-statuses.js';
@@ -94,13 +94,25 @@ function parseTrade(trade: unknown, label?: string): Trade {
   return label === undefined ? validate(Trade, trade, 'trade') : validateAt(Trade, trade, label);
 }
 
+/** The refusal of a symbol that holds nothing but slashes (it names no market). */
+function noMarket(field: string): ValidationError {
+  return new ValidationError(field, `${field}: must hold a character other than "/"`);
+}
+
 /** Checks a symbol and returns its market (the symbol without slashes). */
 function marketFor(symbol: string, field: string): string {
   const market = marketOf(symbol);
-  if (market === '') {
-    throw new ValidationError(field, `${field}: must hold a character other than "/"`);
-  }
+  if (market === '') throw noMarket(field);
   return market;
+}
+
+/** What a push answers when its list's drop counter is corrupt (nothing was pushed). */
+function corruptCounter(dropped: string, field: string): DecodeError {
+  return new DecodeError(
+    dropped,
+    field,
+    'the drop counter is not a whole number (or the key is not a hash); nothing was pushed',
+  );
 }
 
 function checkLimit(options: ReadTradesOptions | undefined): number | undefined {
@@ -209,10 +221,17 @@ export class TradesCache implements AsyncDisposable {
   async pushTrade(exchange: string, trade: Trade): Promise<number> {
     checkName(exchange, 'exchange');
     const parsed = parseTrade(trade);
-    const market = marketFor(parsed.symbol, 'symbol');
+    const target = this.#target(exchange, parsed.symbol, 'symbol');
     const bytes = TradeLayout.encode(this.connection.codec, parsed);
-    const length = await this.#push(this.#keys.market(exchange, market), market, [bytes]);
-    await this.#stamp(this.#keys.status, exchange, Date.now());
+    // The push awaited here rather than through #push: one promise less per call.
+    const length = await pushTrades(this.connection, target.pushKeys, {
+      field: target.market,
+      cap: this.#maxTrades,
+      ttlMs: this.#ttl,
+      trades: [bytes],
+    });
+    if (length === CORRUPT_COUNTER) throw corruptCounter(target.dropped, target.market);
+    await this.#stamp(this.#keys.statusKeys, exchange, Date.now());
     return length;
   }
 
@@ -233,27 +252,27 @@ export class TradesCache implements AsyncDisposable {
   async pushTrades(exchange: string, trades: readonly Trade[]): Promise<number> {
     checkName(exchange, 'exchange');
     if (!Array.isArray(trades)) throw new ValidationError('trades', 'trades: must be an array');
-    const byMarket = new Map<string, Buffer[]>();
+    // By market, not by spelling: BTC/USDT and BTCUSDT trades share one list and one order.
+    const byMarket = new Map<string, { target: MarketKeys; items: Buffer[] }>();
     trades.forEach((trade, i) => {
       const parsed = parseTrade(trade, `trades[${i}]`);
-      const market = marketFor(parsed.symbol, `trades[${i}].symbol`);
+      const target = this.#target(exchange, parsed.symbol, `trades[${i}].symbol`);
       const bytes = TradeLayout.encode(this.connection.codec, parsed);
-      const list = byMarket.get(market);
-      if (list === undefined) byMarket.set(market, [bytes]);
-      else list.push(bytes);
+      const group = byMarket.get(target.market);
+      if (group === undefined) byMarket.set(target.market, { target, items: [bytes] });
+      else group.items.push(bytes);
     });
     if (trades.length === 0) return 0;
     await Promise.all(
-      [...byMarket].map(([market, items]) => {
-        const keys = this.#keys.market(exchange, market);
-        return inChunks(
+      [...byMarket.values()].map(({ target, items }) =>
+        inChunks(
           items,
-          async (slice) => [await this.#push(keys, market, slice)],
+          async (slice) => [await this.#push(target.pushKeys, target.market, slice)],
           DEFAULT_CHUNK_SIZE,
-        );
-      }),
+        ),
+      ),
     );
-    await this.#stamp(this.#keys.status, exchange, Date.now());
+    await this.#stamp(this.#keys.statusKeys, exchange, Date.now());
     return trades.length;
   }
 
@@ -271,11 +290,11 @@ export class TradesCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async getTrades(symbol: string, exchange: string, options?: ReadTradesOptions): Promise<Trade[]> {
-    const key = this.#listKey(symbol, exchange);
+    const { list: key, market } = this.#listOf(symbol, exchange);
     // No list is longer than MAX_COUNT (the largest cap), so that count drains all of it.
     const count = String(checkLimit(options) ?? MAX_COUNT);
     const items = await this.connection.send<Buffer[] | null>(key, ['LPOP', key, count], BUFFERS);
-    return this.#decodeList(items ?? [], key, marketOf(symbol));
+    return this.#decodeList(items ?? [], key, market);
   }
 
   /**
@@ -293,11 +312,11 @@ export class TradesCache implements AsyncDisposable {
     exchange: string,
     options?: ReadTradesOptions,
   ): Promise<Trade[]> {
-    const key = this.#listKey(symbol, exchange);
+    const { list: key, market } = this.#listOf(symbol, exchange);
     const limit = checkLimit(options);
     const last = limit === undefined ? '-1' : String(limit - 1);
     const items = await this.connection.send<Buffer[]>(key, ['LRANGE', key, '0', last], BUFFERS);
-    return this.#decodeList(items, key, marketOf(symbol));
+    return this.#decodeList(items, key, market);
   }
 
   /**
@@ -385,10 +404,7 @@ export class TradesCache implements AsyncDisposable {
         `userId: the trade belongs to user ${JSON.stringify(parsed.userId)}, not to ${JSON.stringify(user)}`,
       );
     }
-    const keys = {
-      list: this.#keys.userTrades(exchange, user),
-      dropped: this.#keys.userDropped(exchange),
-    };
+    const keys = [this.#keys.userTrades(exchange, user), this.#keys.userDropped(exchange)] as const;
     return this.#push(keys, user, [TradeLayout.encode(this.connection.codec, parsed)]);
   }
 
@@ -467,7 +483,7 @@ export class TradesCache implements AsyncDisposable {
   async updateTradeStatus(key: string): Promise<number> {
     checkName(key, 'key');
     const at = Date.now();
-    await this.#stamp(this.#keys.status, key, at);
+    await this.#stamp(this.#keys.statusKeys, key, at);
     return at;
   }
 
@@ -503,7 +519,7 @@ export class TradesCache implements AsyncDisposable {
   async updateUserTradeStatus(key: string, at?: number): Promise<number> {
     checkName(key, 'key');
     const stamp = at === undefined ? Date.now() : validate(EpochMs, at, 'at');
-    await this.#stamp(this.#keys.userStatus, key, stamp);
+    await this.#stamp(this.#keys.userStatusKeys, key, stamp);
     return stamp;
   }
 
@@ -539,10 +555,17 @@ export class TradesCache implements AsyncDisposable {
 
   // ── internals ──────────────────────────────────────────────────────────────────────────
 
-  #listKey(symbol: string, exchange: string): string {
+  /** The market and keys of a validated symbol on a validated exchange. */
+  #target(exchange: string, symbol: string, field: string): MarketKeys {
+    const target = this.#keys.market(exchange, symbol);
+    if (target === undefined) throw noMarket(field);
+    return target;
+  }
+
+  #listOf(symbol: string, exchange: string): MarketKeys {
     checkName(symbol, 'symbol');
     checkName(exchange, 'exchange');
-    return this.#keys.trades(exchange, marketFor(symbol, 'symbol'));
+    return this.#target(exchange, symbol, 'symbol');
   }
 
   async #push(keys: PushKeys, field: string, items: Buffer[]): Promise<number> {
@@ -552,13 +575,7 @@ export class TradesCache implements AsyncDisposable {
       ttlMs: this.#ttl,
       trades: items,
     });
-    if (length === CORRUPT_COUNTER) {
-      throw new DecodeError(
-        keys.dropped,
-        field,
-        'the drop counter is not a whole number (or the key is not a hash); nothing was pushed',
-      );
-    }
+    if (length === CORRUPT_COUNTER) throw corruptCounter(keys[1], field);
     return length;
   }
 
@@ -586,7 +603,7 @@ export class TradesCache implements AsyncDisposable {
     return out;
   }
 
-  #stamp(index: string, key: string, at: number): Promise<unknown> {
+  #stamp(index: readonly [index: string], key: string, at: number): Promise<unknown> {
     return stampStatus(this.connection, index, {
       key,
       at,

@@ -38,13 +38,8 @@ return n
 `,
 );
 
-/** The keys of one push. */
-export interface PushKeys {
-  /** The list. */
-  readonly list: string;
-  /** Its exchange's drop-counter hash. */
-  readonly dropped: string;
-}
+/** The keys of one push: the list, then its exchange's drop-counter hash. */
+export type PushKeys = readonly [list: string, dropped: string];
 
 /** The arguments of one push. */
 export interface PushArgs {
@@ -64,7 +59,8 @@ export const CORRUPT_COUNTER = -1;
 /**
  * Runs {@link PUSH_TRADES}.
  * @param conn - The connection.
- * @param keys - The list and its drop counters.
+ * @param keys - `[list, drop counters]` (passed to the script as they are, so a caller can
+ *   build them once per list).
  * @param args - Counter field, cap, TTL and the trades.
  * @returns The list length after the push, or {@link CORRUPT_COUNTER} (nothing written).
  */
@@ -79,5 +75,5 @@ export function pushTrades(
   argv[2] = args.ttlMs;
   let at = 3;
   for (const bytes of args.trades) argv[at++] = bytes;
-  return conn.runScript<number>(PUSH_TRADES, [keys.list, keys.dropped], argv);
+  return conn.runScript<number>(PUSH_TRADES, keys, argv);
 }

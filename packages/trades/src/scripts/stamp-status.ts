@@ -37,14 +37,14 @@ export interface StampArgs {
 /**
  * Runs {@link STAMP_STATUS}.
  * @param conn - The connection.
- * @param index - The status index.
+ * @param index - `[status index]` (passed to the script as it is, so a caller can build it once).
  * @param args - Status key, stamp, cap and TTL.
  * @returns The script's reply (1), once stamped.
  */
 export function stampStatus(
   conn: CacheConnectionLike,
-  index: string,
+  index: readonly [index: string],
   args: StampArgs,
 ): Promise<unknown> {
-  return conn.runScript(STAMP_STATUS, [index], [args.key, String(args.at), args.cap, args.ttlMs]);
+  return conn.runScript(STAMP_STATUS, index, [args.key, String(args.at), args.cap, args.ttlMs]);
 }
