@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { type CacheConfig, loadConfig } from './config.js';
-import { connect, resolveConfig } from './connection.js';
+import { type CacheConfig, loadConfig, resolveConfig } from './config.js';
+import { connect } from './connect.js';
 import { ConfigurationError } from './errors.js';
 import { redisTarget, uniquePrefix } from './testing/index.js';
 

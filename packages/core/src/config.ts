@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import type { Codec } from './codec.js';
+import type { ConnectionLogger } from './connection/types.js';
 import { ConfigurationError, type DecodeError } from './errors.js';
 
 /** One node of a Redis Cluster seed list. */
@@ -285,8 +286,18 @@ export function checkConfig(config: CacheConfig): CacheConfig {
 export interface ConnectOptions extends Partial<CacheConfig> {
   /** Value codec. Defaults to msgpack. */
   codec?: Codec;
-  /** Called when a listing skips a corrupt value. Defaults to a process warning. */
+  /**
+   * Called when a listing skips a corrupt value. Defaults to the logger's `warn`, or a process
+   * warning (code `FULLON_CACHE_CORRUPT_VALUE`) without a logger.
+   */
   onCorrupt?: (error: DecodeError) => void;
+  /**
+   * Where to log lost connections, reconnects, slow calls and corrupt values (e.g. a pino
+   * logger). Defaults to none: nothing is logged.
+   */
+  logger?: ConnectionLogger;
+  /** With a logger, calls slower than this many ms are logged (`warn`). Defaults to 500. */
+  slowCallMs?: number;
 }
 
 /**
@@ -299,7 +310,13 @@ export interface ConnectOptions extends Partial<CacheConfig> {
 export function resolveConfig(input?: ConnectOptions | string): CacheConfig {
   const options: ConnectOptions =
     typeof input === 'string' ? { url: validateRedisUrl(input, 'url') } : (input ?? {});
-  const { codec: _codec, onCorrupt: _onCorrupt, ...fields } = options;
+  const {
+    codec: _codec,
+    onCorrupt: _onCorrupt,
+    logger: _logger,
+    slowCallMs: _slowCallMs,
+    ...fields
+  } = options;
   const base = loadConfig();
   const merged: CacheConfig = { ...base };
   for (const [name, value] of Object.entries(fields)) {

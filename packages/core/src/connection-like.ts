@@ -84,6 +84,8 @@ export interface CacheConnectionLike {
    * @param args - Command and arguments.
    * @param options - `buffers` to receive bulk strings as `Buffer`.
    * @returns The raw reply.
+   * @throws {ConnectionError} when Redis is unreachable for `socketTimeoutMs` (see `outcome`).
+   * @throws {FullonCacheError} (code `COMMAND`) when the server answers with an error.
    */
   send<T = RedisReply>(
     key: string | undefined,
@@ -91,7 +93,8 @@ export interface CacheConnectionLike {
     options?: SendOptions,
   ): Promise<T>;
   /**
-   * Sends one command and maps its reply in the same promise step.
+   * Sends one command and maps its reply in the same promise step; a throw in `map` rejects
+   * the returned promise unchanged.
    * @param key - The first key (cluster routing).
    * @param args - Command and arguments.
    * @param options - `buffers` to receive bulk strings as `Buffer`.
@@ -105,9 +108,9 @@ export interface CacheConnectionLike {
     map: (reply: T) => R,
   ): Promise<R>;
   /**
-   * Runs a Lua script by SHA (EVAL on NOSCRIPT).
+   * Runs a Lua script by SHA, loading it with EVAL when the server answers NOSCRIPT.
    * @param script - From `defineScript`.
-   * @param keys - Every key the script touches.
+   * @param keys - Every key the script touches (sharing a hash tag on a cluster).
    * @param args - ARGV.
    * @param options - `buffers` to receive bulk strings as `Buffer`.
    * @returns The script's reply.
@@ -119,24 +122,36 @@ export interface CacheConnectionLike {
     options?: SendOptions,
   ): Promise<T>;
   /**
-   * Runs a blocking command (BLPOP, BLMOVE…) on a dedicated connection.
+   * Runs a blocking command (BLPOP, BLMOVE, …) on a dedicated pooled connection, so the shared
+   * connection stays free and a wait longer than `socketTimeoutMs` works.
    * @param key - First key, for cluster routing.
-   * @param args - The command with its server-side timeout.
+   * @param args - The blocking command with its server-side timeout.
    * @param options - `buffers` to receive bulk strings as `Buffer`.
-   * @returns The raw reply.
+   * @returns The raw reply (`null` when the server-side timeout passed).
+   * @throws {ConnectionError} when Redis is unreachable for `socketTimeoutMs`, when the
+   * connection drops during the wait, or when all `maxConnections` dedicated connections (per
+   * node on a cluster) stay busy for `socketTimeoutMs`.
    */
   blocking<T = RedisReply>(key: string, args: RedisArg[], options?: SendOptions): Promise<T>;
   /**
    * Publishes a message.
    * @param channel - From `keys.channel()`.
    * @param message - Payload.
-   * @returns How many subscribers received it.
+   * @returns How many subscribers received it (on a cluster, those of the receiving node).
    */
   publish(channel: string, message: RedisArg): Promise<number>;
   /**
-   * Subscribes to channels and/or patterns; resolves once the server confirmed.
-   * @param options - Channels, patterns, signal, buffer size.
-   * @returns The live subscription.
+   * Subscribes to channels and/or patterns. Resolves once the server has confirmed, so a value
+   * published after this returns is delivered. The subscription resubscribes after a reconnect
+   * (messages published while disconnected are lost, as with any Redis pub/sub).
+   * @param options - Channels, patterns, an `AbortSignal`, the buffer size.
+   * @returns An `AsyncIterable` of messages.
+   * @throws {PubSubError} when the subscription cannot be made.
+   * @example
+   * ```ts
+   * const sub = await conn.subscribe({ channels: [conn.keys.channel('news')], signal });
+   * for await (const { message } of sub) console.log(conn.codec.decode(message));
+   * ```
    */
   subscribe(options: SubscribeOptions): Promise<MessageStream>;
   /**
@@ -145,12 +160,16 @@ export interface CacheConnectionLike {
    */
   reportCorrupt(error: DecodeError): void;
   /**
-   * Optional: reports every change to keys under `prefix`, from the server (CLIENT TRACKING in
-   * BCAST mode, on a dedicated connection per master). Near caches need it; a connection
-   * without it cannot back one.
+   * Optional: reports every change to keys under `prefix`, told by the server: per master, one
+   * dedicated connection runs `CLIENT TRACKING ON REDIRECT <its own id> BCAST PREFIX <prefix>`
+   * and subscribes to `__redis__:invalidate`. `onReset` is called whenever tracking may have
+   * missed a change (a tracking or data connection dropped, a cluster master changed) and
+   * `onLive` once it is confirmed again on every master. Closed with the connection. Near
+   * caches need it; a connection without it cannot back one.
    * @param prefix - The key prefix to track, e.g. `myapp:tick:`.
-   * @param handlers - Invalidations, resets and the live signal.
+   * @param handlers - Invalidations (`null`: the database was flushed), resets, live signal.
    * @returns The feed, starting at once; it is live once `onLive` was called.
+   * @throws {ConnectionError} when the connection is closed.
    */
   trackInvalidations?(prefix: string, handlers: InvalidationHandlers): InvalidationTracking;
   /** Closes the connection; idempotent. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CacheConnection, connect } from './connection.js';
+import { connect } from './connect.js';
+import type { CacheConnection } from './connection.js';
 import { ConnectionError, FullonCacheError, ValidationError } from './errors.js';
 import { findFreePort } from './redis-server.js';
 import { defineScript } from './script.js';

@@ -1,7 +1,7 @@
-import { EventEmitter } from 'node:events';
+import type { EventEmitter } from 'node:events';
 import type { Codec } from './codec.js';
 import { msgpackCodec } from './codec.js';
-import { type CacheConfig, type ConnectOptions, resolveConfig } from './config.js';
+import type { CacheConfig, ConnectOptions } from './config.js';
 import {
   type AdminContext,
   adminContext,
@@ -10,10 +10,10 @@ import {
   readHealth,
 } from './connection/admin.js';
 import { callBlocking, callScript } from './connection/calls.js';
-import { warnCorrupt } from './connection/corrupt.js';
-import { InvalidationTracker } from './connection/invalidation.js';
-import { closedError } from './connection/link.js';
+import { describeTarget } from './connection/link.js';
+import { ConnectionMonitor, observerOptions } from './connection/monitor.js';
 import { SubscriberHub } from './connection/subscriber-hub.js';
+import { InvalidationTrackers } from './connection/trackers.js';
 import { translateError } from './connection/translate.js';
 import { createTransport, type Transport } from './connection/transport.js';
 import type { ConnectionEvents, HealthReport } from './connection/types.js';
@@ -29,11 +29,6 @@ import type { DecodeError } from './errors.js';
 import { KeyBuilder } from './key-builder.js';
 import type { LuaScript } from './script.js';
 import type { SubscribeOptions, Subscription } from './subscription.js';
-
-export type { ConnectOptions } from './config.js';
-export { resolveConfig } from './config.js';
-export type { ConnectionEvents, HealthReport } from './connection/types.js';
-export type { RedisArg, RedisReply, SendOptions } from './connection-like.js';
 
 /**
  * The connection and keyspace service every cache takes in its constructor.
@@ -61,16 +56,20 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
   readonly codec: Codec;
   /** Standalone server or cluster. */
   readonly mode: 'standalone' | 'cluster';
-  /** `ready` and `disconnected` notifications. */
-  readonly events = new EventEmitter<ConnectionEvents>();
+  /**
+   * `ready`, `disconnected` (once per outage), `reconnecting`, `error` and `end`; see
+   * {@link ConnectionEvents}.
+   */
+  readonly events: EventEmitter<ConnectionEvents>;
   /** `host:port` (or the cluster seed list), for messages. */
   readonly target: string;
 
   readonly #transport: Transport;
   readonly #hub: SubscriberHub;
   readonly #admin: AdminContext;
+  readonly #monitor: ConnectionMonitor;
   readonly #onCorrupt: (error: DecodeError) => void;
-  readonly #trackers = new Set<InvalidationTracker>();
+  readonly #trackers: InvalidationTrackers;
   #closing: Promise<void> | undefined;
   #replies = 0;
   /** Counts a reply (the stall watchdog's sign of life) and passes it on. */
@@ -80,22 +79,32 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
   };
 
   /** @internal Use {@link connect}. */
-  constructor(config: CacheConfig, options: Pick<ConnectOptions, 'codec' | 'onCorrupt'> = {}) {
+  constructor(
+    config: CacheConfig,
+    options: Pick<ConnectOptions, 'codec' | 'onCorrupt' | 'logger' | 'slowCallMs'> = {},
+  ) {
+    const { logger, slowCallMs } = observerOptions(options);
     this.config = Object.freeze({ ...config });
     this.keys = new KeyBuilder(config.prefix);
     this.codec = options.codec ?? msgpackCodec;
-    this.#onCorrupt = options.onCorrupt ?? warnCorrupt;
+    const monitor = new ConnectionMonitor(describeTarget(config), logger, slowCallMs);
+    this.#monitor = monitor;
+    this.events = monitor.events;
+    this.#onCorrupt = options.onCorrupt ?? ((error) => monitor.corrupt(error));
     this.#transport = createTransport(config, {
       replies: () => this.#replies,
-      ready: () => this.events.emit('ready'),
+      ready: () => monitor.ready(),
       disconnected: (error) => {
         // Tracking may have missed a change while the link was down: start it afresh.
-        for (const tracker of this.#trackers) tracker.reset();
-        this.events.emit('disconnected', error);
+        this.#trackers.resetAll();
+        monitor.lost(error);
       },
+      reconnecting: (attempt, delayMs) => monitor.reconnecting(attempt, delayMs),
+      error: (error) => monitor.error(error),
     });
     this.mode = this.#transport.mode;
     this.target = this.#transport.target;
+    this.#trackers = new InvalidationTrackers(this.#transport);
     this.#hub = new SubscriberHub(this.#transport);
     this.#admin = adminContext(this.#transport, this.keys, this.codec, () => this.ping());
   }
@@ -103,28 +112,17 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
   /** @internal Opens the main client; fails fast with a ConnectionError naming the target. */
   async open(): Promise<this> {
     await openOrFail(this.#transport, this.config.connectTimeoutMs);
+    this.#monitor.ready();
     return this;
   }
 
-  /**
-   * {@inheritDoc CacheConnectionLike.send}
-   * @throws {ConnectionError} when Redis is unreachable for `socketTimeoutMs` (see `outcome`).
-   * @throws {FullonCacheError} (code `COMMAND`) when the server answers with an error.
-   */
+  /** {@inheritDoc CacheConnectionLike.send} */
   send<T = RedisReply>(
     key: string | undefined,
     args: RedisArg[],
     options?: SendOptions,
   ): Promise<T>;
-  /**
-   * Sends one command and maps its reply in the same promise step; a throw in `map` rejects
-   * the returned promise unchanged.
-   * @param key - The first key (cluster routing).
-   * @param args - Command and arguments.
-   * @param options - `buffers` to receive bulk strings as `Buffer`.
-   * @param map - Turns the raw reply into the result.
-   * @returns What `map` returned.
-   */
+  /** {@inheritDoc CacheConnectionLike.send} */
   send<T, R>(
     key: string | undefined,
     args: RedisArg[],
@@ -137,7 +135,8 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
     options?: SendOptions,
     map?: (reply: T) => R,
   ): Promise<T | R> {
-    const sent = this.#transport.send<T>(key, args, options?.buffers === true);
+    let sent = this.#transport.send<T>(key, args, options?.buffers === true);
+    if (this.#monitor.slowCallMs !== undefined) sent = this.#monitor.timed(sent, String(args[0]));
     const failed = (error: unknown): never => {
       throw translateError(error, args[0]?.toString() ?? 'command', this.#transport);
     };
@@ -145,86 +144,36 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
     return sent.then((reply) => map(this.#counted(reply)), failed);
   }
 
-  /**
-   * Runs a blocking command (BLPOP, BLMOVE, …) on a dedicated pooled connection, so the shared
-   * connection stays free and a wait longer than `socketTimeoutMs` works.
-   * @param key - First key, for cluster routing.
-   * @param args - The blocking command with its server-side timeout.
-   * @param options - `buffers` to receive bulk strings as `Buffer`.
-   * @returns The raw reply (`null` when the server-side timeout passed).
-   * @throws {ConnectionError} when Redis is unreachable for `socketTimeoutMs`, when the
-   * connection drops during the wait, or when all `maxConnections` dedicated connections (per
-   * node on a cluster) stay busy for `socketTimeoutMs`.
-   */
+  /** {@inheritDoc CacheConnectionLike.blocking} */
   blocking<T = RedisReply>(key: string, args: RedisArg[], options: SendOptions = {}): Promise<T> {
     return callBlocking<T>(this.#transport, key, args, options.buffers === true);
   }
 
-  /**
-   * Runs a Lua script by SHA, loading it with EVAL when the server answers NOSCRIPT.
-   * @param script - From `defineScript`.
-   * @param keys - Every key the script touches (sharing a hash tag on a cluster).
-   * @param args - ARGV.
-   * @param options - `buffers` to receive bulk strings as `Buffer`.
-   * @returns The script's reply.
-   */
+  /** {@inheritDoc CacheConnectionLike.runScript} */
   runScript<T = RedisReply>(
     script: LuaScript,
     keys: readonly string[],
     args: readonly RedisArg[],
     options?: SendOptions,
   ): Promise<T> {
-    return callScript<T>(this.#transport, script, keys, args, options?.buffers === true);
+    const call = callScript<T>(this.#transport, script, keys, args, options?.buffers === true);
+    if (this.#monitor.slowCallMs === undefined) return call;
+    return this.#monitor.timed(call, `script ${script.name}`);
   }
 
-  /**
-   * Publishes a message.
-   * @param channel - From `keys.channel()`.
-   * @param message - Payload.
-   * @returns How many subscribers received it (on a cluster, those of the receiving node).
-   */
+  /** {@inheritDoc CacheConnectionLike.publish} */
   publish(channel: string, message: RedisArg): Promise<number> {
     return this.send<number>(channel, ['PUBLISH', channel, message]);
   }
 
-  /**
-   * Subscribes to channels and/or patterns. Resolves once the server has confirmed, so a value
-   * published after this returns is delivered. The subscription resubscribes after a reconnect
-   * (messages published while disconnected are lost, as with any Redis pub/sub).
-   * @param options - Channels, patterns, an `AbortSignal`, the buffer size.
-   * @returns An `AsyncIterable` of messages.
-   * @throws {PubSubError} when the subscription cannot be made.
-   * @example
-   * ```ts
-   * const sub = await conn.subscribe({ channels: [conn.keys.channel('news')], signal });
-   * for await (const { message } of sub) console.log(conn.codec.decode(message));
-   * ```
-   */
+  /** {@inheritDoc CacheConnectionLike.subscribe} */
   subscribe(options: SubscribeOptions): Promise<Subscription> {
     return this.#hub.subscribe(options);
   }
 
-  /**
-   * Reports every change to keys under `prefix`, told by the server: per master, one dedicated
-   * connection runs `CLIENT TRACKING ON REDIRECT <its own id> BCAST PREFIX <prefix>` and
-   * subscribes to `__redis__:invalidate`. `onReset` is called whenever tracking may have missed
-   * a change (a tracking or data connection dropped, a cluster master changed) and `onLive`
-   * once it is confirmed again on every master. Closed with the connection.
-   * @param prefix - Key prefix, e.g. `myapp:tick:`.
-   * @param handlers - Invalidations (`null`: the database was flushed), resets, live signal.
-   * @returns The feed; it starts at once.
-   * @throws {ConnectionError} when the connection is closed.
-   */
+  /** {@inheritDoc CacheConnectionLike.trackInvalidations} */
   trackInvalidations(prefix: string, handlers: InvalidationHandlers): InvalidationTracking {
-    if (this.#transport.closed) throw closedError(this.#transport);
-    const tracker: InvalidationTracker = new InvalidationTracker(
-      this.#transport,
-      prefix,
-      handlers,
-      () => this.#trackers.delete(tracker),
-    );
-    this.#trackers.add(tracker);
-    return tracker;
+    return this.#trackers.track(prefix, handlers);
   }
 
   /** {@inheritDoc CacheConnectionLike.reportCorrupt} */
@@ -264,16 +213,10 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
   /**
    * Closes gracefully: new calls fail at once with a "closed" `ConnectionError` (outcome
    * `not-sent`), calls in flight finish (at most `socketTimeoutMs`), then the connections
-   * close and subscriptions end. Idempotent.
+   * close, subscriptions end and `end` is emitted. Idempotent.
    */
   close(): Promise<void> {
-    if (this.#closing === undefined) {
-      const trackers = Promise.all([...this.#trackers].map((t) => t.close()));
-      this.#closing = Promise.all([this.#transport.close(), trackers]).then(() => {
-        this.events.removeAllListeners();
-      });
-      this.#hub.closeAll();
-    }
+    this.#closing ??= this.#shut(this.#transport.close());
     return this.#closing;
   }
 
@@ -282,34 +225,24 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
    * also ends a `close()` still draining.
    */
   destroy(): Promise<void> {
-    const trackers = Promise.all([...this.#trackers].map((t) => t.close()));
-    const done = Promise.all([this.#transport.destroy(), trackers]).then(() => {
-      this.events.removeAllListeners();
-    });
-    this.#hub.closeAll();
+    const done = this.#shut(this.#transport.destroy());
     this.#closing ??= done;
     return done;
+  }
+
+  /** Ends subscriptions and invalidation feeds, then emits `end` once `transport` has closed. */
+  #shut(transport: Promise<void>): Promise<void> {
+    this.#hub.closeAll();
+    return Promise.all([transport, this.#trackers.closeAll()]).then(() => this.#monitor.end());
+  }
+
+  /** Same as `close()`, for containers that call `dispose()` (tsyringe, awilix disposers). */
+  dispose(): Promise<void> {
+    return this.close();
   }
 
   /** Same as `close()`, for `await using conn = await connect()`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
-}
-
-/**
- * Opens a connection. Fields not given come from the environment (see `loadConfig`).
- * @param input - Options, or a `redis://` / `rediss://` URL. Defaults to the environment.
- * @returns A ready connection; close it with `close()` or `await using`.
- * @throws {ConfigurationError} when the configuration is malformed.
- * @throws {ConnectionError} naming host:port when Redis cannot be reached within `connectTimeoutMs`.
- * @example
- * ```ts
- * await using conn = await connect('redis://localhost:6379');
- * console.log(await conn.health());
- * ```
- */
-export async function connect(input?: ConnectOptions | string): Promise<CacheConnection> {
-  const config = resolveConfig(input);
-  return new CacheConnection(config, typeof input === 'object' ? input : {}).open();
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connect } from './connection.js';
+import { connect } from './connect.js';
 import { ensureRedis } from './embedded.js';
 import { ConnectionError } from './errors.js';
 import { findFreePort, probeRedis } from './redis-server.js';

@@ -1,5 +1,5 @@
+import type { ConnectOptions } from './config.js';
 import { hasConfiguredRedis, loadConfig } from './config.js';
-import type { ConnectOptions } from './connection.js';
 import { ConfigurationError } from './errors.js';
 import {
   findRedisServer,

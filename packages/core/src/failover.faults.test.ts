@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CacheConnection, connect, type RedisReply } from './connection.js';
+import { connect } from './connect.js';
+import type { CacheConnection } from './connection.js';
+import type { RedisReply } from './connection-like.js';
 import { ConnectionError } from './errors.js';
 import { type RedisClusterHandle, startRedisCluster } from './redis-server.js';
 import { rejection } from './testing/index.js';

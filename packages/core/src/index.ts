@@ -3,10 +3,16 @@
 // tests and examples in `@fullon/core/server` and `@fullon/core/testing`.
 export type { Codec } from './codec.js';
 export { createMsgpackCodec, jsonCodec, msgpackCodec } from './codec.js';
-export type { CacheConfig, ClusterNode, LoadConfigOptions } from './config.js';
+export type { CacheConfig, ClusterNode, ConnectOptions, LoadConfigOptions } from './config.js';
 export { CONFIG_VARIABLES, hasConfiguredRedis, loadConfig } from './config.js';
-export type { ConnectionEvents, ConnectOptions, HealthReport } from './connection.js';
-export { CacheConnection, connect } from './connection.js';
+export { connect } from './connect.js';
+export type {
+  ConnectionEvents,
+  ConnectionLogger,
+  HealthReport,
+  ReconnectAttempt,
+} from './connection/types.js';
+export { CacheConnection } from './connection.js';
 export type {
   CacheConnectionLike,
   InvalidationHandlers,

@@ -1,5 +1,5 @@
-import type { ConnectOptions } from './connection.js';
-import { connect } from './connection.js';
+import type { ConnectOptions } from './config.js';
+import { connect } from './connect.js';
 import type { CacheConnectionLike } from './connection-like.js';
 
 /** Connections opened by {@link openCache}, by the cache that owns them. */

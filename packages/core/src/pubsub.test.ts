@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CacheConnection, connect } from './connection.js';
+import { connect } from './connect.js';
+import type { CacheConnection } from './connection.js';
 import { ValidationError } from './errors.js';
 import { WILDCARD } from './key-builder.js';
 import type { PubSubMessage, Subscription } from './subscription.js';

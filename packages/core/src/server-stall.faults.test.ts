@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CacheConnection, connect } from './connection.js';
+import { connect } from './connect.js';
+import type { CacheConnection } from './connection.js';
 import { ConnectionError, FullonCacheError } from './errors.js';
 import { defineScript } from './script.js';
 import { type RedisServerHandle, startRedisServer } from './testing/index.js';

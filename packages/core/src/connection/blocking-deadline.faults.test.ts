@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CacheConnection, connect } from '../connection.js';
+import { connect } from '../connect.js';
+import type { CacheConnection } from '../connection.js';
 import { ConnectionError } from '../errors.js';
 import { type RedisServerHandle, rejection, startRedisServer } from '../testing/index.js';
 import { blockingTimeoutMs } from './isolated.js';

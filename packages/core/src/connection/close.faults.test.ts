@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect } from '../connection.js';
+import { connect } from '../connect.js';
 import { ConnectionError } from '../errors.js';
 import { type RedisServerHandle, rejection, startRedisServer } from '../testing/index.js';
 

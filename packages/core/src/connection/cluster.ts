@@ -66,6 +66,7 @@ export class ClusterTransport implements Transport {
     this.target = describeTarget(config);
     this.socketTimeoutMs = config.socketTimeoutMs;
     this.maxConnections = config.maxConnections;
+    this.#state.retrying = hooks.reconnecting;
     const { socket, credentials, pool } = clientOptions(config, this.#state);
     this.#cluster = createCluster({
       rootNodes: nodes.map((n) => ({ socket: { host: n.host, port: n.port } })),
@@ -83,7 +84,9 @@ export class ClusterTransport implements Transport {
     this.#hooks = hooks;
     this.#slotMap = new SlotMapRefresher(this.#cluster, config.socketTimeoutMs);
     this.#cluster.on('error', (error: Error) => {
-      if (this.#state.connected) hooks.disconnected(error);
+      if (!this.#state.connected) return;
+      hooks.disconnected(error);
+      hooks.error(error);
     });
   }
 
@@ -121,6 +124,9 @@ export class ClusterTransport implements Transport {
         const node = client as StandaloneClient;
         current.add(node);
         if (watched.has(node)) continue;
+        // A master's link (re)established is the cluster's `ready`.
+        node.on('ready', this.#hooks.ready);
+        if (node.isReady) this.#hooks.ready();
         watched.set(
           node,
           startStallWatchdog(node, this.socketTimeoutMs, () => this.#stalled(node)),
@@ -129,6 +135,7 @@ export class ClusterTransport implements Transport {
       for (const [node, stop] of watched) {
         if (current.has(node)) continue;
         stop();
+        node.off('ready', this.#hooks.ready);
         watched.delete(node);
       }
     };
@@ -137,7 +144,10 @@ export class ClusterTransport implements Transport {
     sweep();
     this.#stopWatch = () => {
       clearInterval(interval);
-      for (const stop of watched.values()) stop();
+      for (const [node, stop] of watched) {
+        stop();
+        node.off('ready', this.#hooks.ready);
+      }
     };
   }
 

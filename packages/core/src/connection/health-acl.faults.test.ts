@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CacheConnection, connect } from '../connection.js';
+import { connect } from '../connect.js';
+import type { CacheConnection } from '../connection.js';
 import { type RedisServerHandle, startRedisServer } from '../testing/index.js';
 
 // A least-privilege user without +info: health() degrades (says what it could not read) instead

@@ -7,6 +7,8 @@ export interface LinkState {
   connected: boolean;
   /** close() was called: stop retrying, so a pooled connection still opening lets go. */
   closing?: boolean;
+  /** Told of every scheduled retry (attempt from 1, pause in ms). */
+  retrying?: (attempt: number, delayMs: number) => void;
 }
 
 /** What error messages and deadlines of a transport need to know. */
@@ -39,7 +41,9 @@ export function reconnectStrategy(state: LinkState, socketTimeoutMs: number) {
   return (retries: number, cause: Error): number | Error => {
     if (!state.connected || state.closing === true) return cause;
     const ceiling = Math.min(cap, BACKOFF_BASE_MS * 2 ** Math.min(retries, 10));
-    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+    const delay = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+    state.retrying?.(retries + 1, delay);
+    return delay;
   };
 }
 

@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CacheConnection, connect } from '../connection.js';
+import { connect } from '../connect.js';
+import type { CacheConnection } from '../connection.js';
 import { ConnectionError } from '../errors.js';
 import { findFreePort } from '../redis-server.js';
 import { type RedisServerHandle, rejection, startRedisServer } from '../testing/index.js';

@@ -52,6 +52,7 @@ export class StandaloneTransport implements Transport {
     this.socketTimeoutMs = config.socketTimeoutMs;
     this.maxConnections = config.maxConnections;
     this.#hooks = hooks;
+    this.#state.retrying = hooks.reconnecting;
     const { socket, credentials, pool } = clientOptions(config, this.#state);
     const address =
       config.url === undefined
@@ -70,7 +71,9 @@ export class StandaloneTransport implements Transport {
     // node-redis emits every socket error here; a listener must exist or Node crashes. The
     // error that matters to a caller reaches it through the failed command instead.
     this.#client.on('error', (error: Error) => {
-      if (this.#state.connected) hooks.disconnected(error);
+      if (!this.#state.connected) return;
+      hooks.disconnected(error);
+      hooks.error(error);
     });
     this.#client.on('ready', () => hooks.ready());
   }

@@ -34,8 +34,12 @@ export interface TransportHooks {
   replies(): number;
   /** The connection is (again) ready. */
   ready(): void;
-  /** The connection was lost (or stalled). */
+  /** The connection was lost (or stalled); told again for every failed retry. */
   disconnected(error: Error): void;
+  /** A reconnect of a main (or node) client is scheduled. */
+  reconnecting(attempt: number, delayMs: number): void;
+  /** A client reported an error (a failed attempt, a dropped socket). */
+  error(error: Error): void;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createClient } from '../connection/node-redis.js';
-import type { CacheConnection, RedisReply } from '../connection.js';
+import type { CacheConnection } from '../connection.js';
+import type { RedisReply } from '../connection-like.js';
 import { redisTarget } from './index.js';
 
 /** A plain node-redis client to one node. */
