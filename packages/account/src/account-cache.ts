@@ -137,6 +137,11 @@ export class AccountCache implements AsyncDisposable {
     return closeCache(this);
   }
 
+  /** Same as `close()`, for containers that call `dispose()` (tsyringe, awilix disposers). */
+  dispose(): Promise<void> {
+    return this.close();
+  }
+
   /** Same as {@link AccountCache.close}, for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();

@@ -185,6 +185,11 @@ export class BotCache implements AsyncDisposable {
     return closeCache(this);
   }
 
+  /** Same as `close()`, for containers that call `dispose()` (tsyringe, awilix disposers). */
+  dispose(): Promise<void> {
+    return this.close();
+  }
+
   /** Same as {@link BotCache.close}, for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();

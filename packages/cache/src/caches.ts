@@ -67,6 +67,8 @@ export interface CachesOptions {
 export interface OwnedCaches extends Caches, AsyncDisposable {
   /** Closes the connection (and with it every subscription of every cache). Idempotent. */
   close(): Promise<void>;
+  /** Same as `close()`, for containers that call `dispose()`. */
+  dispose(): Promise<void>;
 }
 
 /**
@@ -130,6 +132,7 @@ export function openCaches(
       const owned: OwnedCaches = {
         ...createCaches(conn, options),
         close: () => closeCache(owned),
+        dispose: () => closeCache(owned),
         [Symbol.asyncDispose]: () => closeCache(owned),
       };
       return Object.freeze(owned);

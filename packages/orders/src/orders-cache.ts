@@ -222,6 +222,11 @@ export class OrdersCache implements AsyncDisposable {
     return closeCache(this);
   }
 
+  /** Same as `close()`, for containers that call `dispose()` (tsyringe, awilix disposers). */
+  dispose(): Promise<void> {
+    return this.close();
+  }
+
   /** Same as {@link OrdersCache.close}. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();

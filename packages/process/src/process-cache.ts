@@ -235,6 +235,11 @@ export class ProcessCache implements AsyncDisposable {
     return closeCache(this);
   }
 
+  /** Same as `close()`, for containers that call `dispose()` (tsyringe, awilix disposers). */
+  dispose(): Promise<void> {
+    return this.close();
+  }
+
   /** Same as `close()`, for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();

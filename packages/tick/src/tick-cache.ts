@@ -648,6 +648,11 @@ export class TickCache implements AsyncDisposable {
     await closeCache(this);
   }
 
+  /** Same as `close()`, for containers that call `dispose()` (tsyringe, awilix disposers). */
+  dispose(): Promise<void> {
+    return this.close();
+  }
+
   /** Same as `close()`, for `await using ticks = await TickCache.open()`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
