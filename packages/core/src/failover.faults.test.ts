@@ -60,6 +60,9 @@ describe('cluster failover, on a 3-master + 3-replica cluster the test owns (def
     });
     await expect.poll(() => written, { timeout: 5000 }).toBeGreaterThan(100);
 
+    const events: string[] = [];
+    conn.events.on('disconnected', () => events.push('disconnected'));
+    conn.events.on('ready', () => events.push('ready'));
     await victim.killServer();
     const killedAt = performance.now();
     let recoveredMs: number | undefined;
@@ -78,6 +81,8 @@ describe('cluster failover, on a 3-master + 3-replica cluster the test owns (def
     );
 
     expect(recoveredMs, 'the moved slots never came back').toBeDefined();
+    // One outage: one `disconnected`, then `ready` once the promoted replica's link is watched.
+    await expect.poll(() => events, { timeout: 5000 }).toEqual(['disconnected', 'ready']);
     expect(await conn.send(key, ['GET', key])).toBe('after');
     const health = await conn.health();
     expect(health.nodes).toBe(3);
