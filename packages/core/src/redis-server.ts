@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ClusterNode } from './config.js';
 import { ConfigurationError, ConnectionError, TimeoutError } from './errors.js';
+import { probeRedisTls, type RedisServerTls, tlsServerArgs } from './redis-server-tls.js';
 
 const run = promisify(execFile);
 
@@ -106,9 +107,9 @@ function exited(child: ChildProcess): Promise<void> {
 
 /** A `redis-server` process this program started. */
 export interface RedisServerHandle {
-  /** Its port on 127.0.0.1. */
+  /** Its port on 127.0.0.1 (the TLS port of a TLS server). */
   readonly port: number;
-  /** `redis://127.0.0.1:<port>`. */
+  /** `redis://127.0.0.1:<port>`, or `rediss://…` for a TLS server. */
   readonly url: string;
   /** Kills the process at once (SIGKILL), as a crash would. */
   killServer(): Promise<void>;
@@ -130,12 +131,14 @@ export interface StartRedisOptions {
   args?: readonly string[];
   /** Working directory for files the server writes (cluster config). */
   dir?: string;
+  /** Serve TLS only, on `port` (the plaintext port is off). Defaults to plaintext. */
+  tls?: RedisServerTls;
 }
 
 /**
  * Starts a throwaway `redis-server` on 127.0.0.1 (`--save '' --appendonly no`) and waits until it
- * answers PING.
- * @param options - Port, extra arguments, working directory.
+ * answers PING. With `tls`, it serves TLS only (`--tls-port`, `--port 0`).
+ * @param options - Port, extra arguments, working directory, TLS.
  * @returns A handle that can kill, restart and stop it.
  * @throws {ConfigurationError} with install instructions when `redis-server` is not on PATH.
  */
@@ -148,8 +151,7 @@ export async function startRedisServer(
     options.port ?? (await findFreePort(options.args?.includes('--cluster-enabled') ?? false));
   const dir = options.dir ?? tmpdir();
   const args = [
-    '--port',
-    String(port),
+    ...(options.tls === undefined ? ['--port', String(port)] : tlsServerArgs(port, options.tls)),
     '--bind',
     '127.0.0.1',
     '--save',
@@ -168,7 +170,7 @@ export async function startRedisServer(
     await waitFor(`redis-server on port ${port}`, 10_000, async () => {
       if (started.exitCode !== null)
         throw new ConnectionError(`redis-server on port ${port} exited (${started.exitCode})`);
-      return probeRedis('127.0.0.1', port);
+      return (options.tls === undefined ? probeRedis : probeRedisTls)('127.0.0.1', port);
     });
   };
   const halt = async (signal: NodeJS.Signals) => {
@@ -181,7 +183,7 @@ export async function startRedisServer(
   await launch();
   return {
     port,
-    url: `redis://127.0.0.1:${port}`,
+    url: `${options.tls === undefined ? 'redis' : 'rediss'}://127.0.0.1:${port}`,
     killServer: () => halt('SIGKILL'),
     restartServer: async () => {
       await halt('SIGKILL');
