@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Codec } from './codec.js';
 import { msgpackCodec } from './codec.js';
 import { type CacheConfig, type ConnectOptions, resolveConfig } from './config.js';
+import { usesTls } from './config-tls.js';
 import {
   type AdminContext,
   adminContext,
@@ -102,7 +103,7 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
 
   /** @internal Opens the main client; fails fast with a ConnectionError naming the target. */
   async open(): Promise<this> {
-    await openOrFail(this.#transport, this.config.connectTimeoutMs);
+    await openOrFail(this.#transport, this.config.connectTimeoutMs, usesTls(this.config));
     return this;
   }
 

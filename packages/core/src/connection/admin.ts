@@ -1,5 +1,6 @@
 import type { Codec } from '../codec.js';
 import type { KeyBuilder } from '../key-builder.js';
+import { connectFailureReason } from './connect-failure.js';
 import { OutcomeConnectionError } from './outcome.js';
 import { translateError } from './translate.js';
 import type { NodePort, Transport } from './transport.js';
@@ -127,9 +128,14 @@ export function adminContext(
  * `connectTimeoutMs` in all; on failure closes what was opened and fails fast.
  * @param transport - The transport.
  * @param connectTimeoutMs - The bound on the whole first connect.
+ * @param tls - Whether the connection uses TLS (for the message). Defaults to `false`.
  * @throws {ConnectionError} naming the target, with the cause (outcome `not-sent`).
  */
-export async function openOrFail(transport: Transport, connectTimeoutMs: number): Promise<void> {
+export async function openOrFail(
+  transport: Transport,
+  connectTimeoutMs: number,
+  tls = false,
+): Promise<void> {
   const opening = transport.open();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -145,7 +151,7 @@ export async function openOrFail(transport: Transport, connectTimeoutMs: number)
     opening.catch(() => undefined);
     await transport.destroy();
     throw new OutcomeConnectionError(
-      `cannot connect to Redis at ${transport.target}: ${(cause as Error).message}`,
+      `cannot connect to Redis at ${transport.target}: ${connectFailureReason(cause, tls)}`,
       { outcome: 'not-sent', cause },
     );
   } finally {
