@@ -63,3 +63,13 @@ export function probeRedisTls(host: string, port: number, timeoutMs = 500): Prom
     socket.once('data', (data: Buffer) => done(/^(\+PONG|-NOAUTH)/.test(data.toString())));
   });
 }
+
+/**
+ * The `redis-cli` arguments to reach a TLS server started with `tls` (the server's own
+ * certificate doubles as the client certificate, as Redis does between cluster nodes).
+ * @param tls - The server's TLS files.
+ * @returns Arguments for `redis-cli`.
+ */
+export function redisCliTlsArgs(tls: RedisServerTls): string[] {
+  return ['--tls', '--cacert', tls.caFile, '--cert', tls.certFile, '--key', tls.keyFile];
+}

@@ -6,7 +6,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ClusterNode } from './config.js';
 import { ConfigurationError, ConnectionError, TimeoutError } from './errors.js';
-import { probeRedisTls, type RedisServerTls, tlsServerArgs } from './redis-server-tls.js';
+import {
+  probeRedisTls,
+  type RedisServerTls,
+  redisCliTlsArgs,
+  tlsServerArgs,
+} from './redis-server-tls.js';
 
 const run = promisify(execFile);
 
@@ -212,9 +217,9 @@ export interface RedisClusterHandle {
   stop(): Promise<void>;
 }
 
-async function clusterStateOk(port: number, nodes: number): Promise<boolean> {
+async function clusterStateOk(port: number, nodes: number, cli: string[]): Promise<boolean> {
   try {
-    const { stdout } = await run('redis-cli', ['-p', String(port), 'cluster', 'info']);
+    const { stdout } = await run('redis-cli', [...cli, '-p', String(port), 'cluster', 'info']);
     return stdout.includes('cluster_state:ok') && stdout.includes(`cluster_known_nodes:${nodes}`);
   } catch {
     return false;
@@ -222,9 +227,9 @@ async function clusterStateOk(port: number, nodes: number): Promise<boolean> {
 }
 
 /** Whether the replica on `port` has finished its first sync with its master. */
-async function replicaInSync(port: number): Promise<boolean> {
+async function replicaInSync(port: number, cli: string[]): Promise<boolean> {
   try {
-    const { stdout } = await run('redis-cli', ['-p', String(port), 'info', 'replication']);
+    const { stdout } = await run('redis-cli', [...cli, '-p', String(port), 'info', 'replication']);
     return !stdout.includes('role:slave') || stdout.includes('master_link_status:up');
   } catch {
     return false;
@@ -240,6 +245,12 @@ export interface StartClusterOptions {
    * Defaults to 5 000 ms.
    */
   nodeTimeoutMs?: number;
+  /**
+   * Every node TLS-only, the cluster bus and replication too (`--tls-cluster yes`,
+   * `--tls-replication yes`); the server certificate must also be valid as a client
+   * certificate (nodes present it to each other). Defaults to plaintext.
+   */
+  tls?: RedisServerTls;
 }
 
 /**
@@ -247,7 +258,7 @@ export interface StartClusterOptions {
  * create`), and waits until every node reports `cluster_state:ok` and every replica is in sync.
  * Servers are listed masters first, in port order, as `redis-cli` assigns them.
  * @param masters - Number of masters. Defaults to 3.
- * @param options - Replicas per master and the node timeout.
+ * @param options - Replicas per master, the node timeout, TLS.
  * @returns A handle with the seed nodes (the masters) and every server.
  */
 export async function startRedisCluster(
@@ -255,6 +266,8 @@ export async function startRedisCluster(
   options: StartClusterOptions = {},
 ): Promise<RedisClusterHandle> {
   const replicas = options.replicas ?? 0;
+  const { tls } = options;
+  const cli = tls === undefined ? [] : redisCliTlsArgs(tls);
   const total = masters * (1 + replicas);
   const dir = mkdtempSync(join(tmpdir(), 'fullon-cluster-'));
   const servers: RedisServerHandle[] = [];
@@ -269,7 +282,9 @@ export async function startRedisCluster(
         await startRedisServer({
           port,
           dir,
+          ...(tls === undefined ? {} : { tls }),
           args: [
+            ...(tls === undefined ? [] : ['--tls-cluster', 'yes', '--tls-replication', 'yes']),
             '--cluster-enabled',
             'yes',
             '--cluster-config-file',
@@ -285,6 +300,7 @@ export async function startRedisCluster(
     }
     const addresses = servers.map((s) => `127.0.0.1:${s.port}`);
     await run('redis-cli', [
+      ...cli,
       '--cluster',
       'create',
       ...addresses,
@@ -297,7 +313,8 @@ export async function startRedisCluster(
         `cluster node ${server.port}`,
         20_000,
         async () =>
-          (await clusterStateOk(server.port, total)) && (await replicaInSync(server.port)),
+          (await clusterStateOk(server.port, total, cli)) &&
+          (await replicaInSync(server.port, cli)),
       );
     }
   } catch (error) {

@@ -56,6 +56,8 @@ export class ClusterTransport implements Transport {
   readonly #replies = new WeakMap<StandaloneClient, number>();
   /** Socket and credentials of node clients, for dedicated invalidation-tracking clients. */
   readonly #nodeOptions: { socket: object; username?: string; password?: string };
+  /** The last error of a root node before the first connect succeeded. */
+  #firstConnectError: Error | undefined;
 
   /**
    * @param config - The configuration.
@@ -84,6 +86,7 @@ export class ClusterTransport implements Transport {
     this.#slotMap = new SlotMapRefresher(this.#cluster, config.socketTimeoutMs);
     this.#cluster.on('error', (error: Error) => {
       if (this.#state.connected) hooks.disconnected(error);
+      else this.#firstConnectError = error;
     });
   }
 
@@ -92,7 +95,11 @@ export class ClusterTransport implements Transport {
   }
 
   async open(): Promise<void> {
-    await this.#cluster.connect();
+    await this.#cluster.connect().catch((error: unknown) => {
+      // node-redis reports only "None of the root nodes is available"; why (refused, a TLS
+      // certificate that does not verify…) was emitted as an error event just before.
+      throw this.#firstConnectError ?? error;
+    });
     // A node that accepts TCP but never answers is caught here.
     const cluster = this.#cluster;
     await Promise.all(

@@ -5,8 +5,10 @@ import { type ConnectOptions, connect } from '../connection.js';
 import { ConnectionError } from '../errors.js';
 import {
   createTestCertificates,
+  type RedisClusterHandle,
   type RedisServerHandle,
   rejection,
+  startRedisCluster,
   startRedisServer,
   type TestCertificates,
 } from '../testing/index.js';
@@ -144,5 +146,57 @@ describe('TLS', () => {
     expect(await conn.ping()).toBeGreaterThanOrEqual(0);
     const message = await connectFailure({ url: mutual.url, tls: { ca } });
     expect(message).toMatch(/client certificate .*tls\.cert and tls\.key/);
+  });
+});
+
+describe('TLS on a cluster', () => {
+  let certs: TestCertificates;
+  let cluster: RedisClusterHandle;
+  let ca: string;
+
+  beforeAll(async () => {
+    certs = await createTestCertificates();
+    cluster = await startRedisCluster(3, {
+      tls: { certFile: certs.serverCertFile, keyFile: certs.serverKeyFile, caFile: certs.caFile },
+    });
+    ca = readFileSync(certs.caFile, 'utf8');
+  });
+
+  afterAll(async () => {
+    await cluster?.stop();
+    certs?.remove();
+  });
+
+  it('reaches every master over TLS: commands on many slots, a blocking pop, a subscription', async () => {
+    await using conn = await connect({ clusterNodes: cluster.nodes, tls: { ca }, prefix: 'tls' });
+    expect((await conn.health()).nodes).toBe(3);
+    const keys = Array.from({ length: 30 }, (_, i) => conn.keys.key('k', String(i)));
+    await Promise.all(keys.map((k, i) => conn.send(k, ['SET', k, String(i)])));
+    expect(await Promise.all(keys.map((k) => conn.send(k, ['GET', k])))).toStrictEqual(
+      keys.map((_, i) => String(i)),
+    );
+    const queue = conn.keys.tagged('queue', 'q');
+    const pop = conn.blocking<[string, string]>(queue, ['BLPOP', queue, '5']);
+    const channel = conn.keys.channel('news');
+    await using subscription = await conn.subscribe({ channels: [channel] });
+    const received = subscription[Symbol.asyncIterator]().next();
+    await conn.send(queue, ['RPUSH', queue, 'job']);
+    await conn.publish(channel, 'hello');
+    expect(await pop).toStrictEqual([queue, 'job']);
+    expect((await received).value?.message.toString()).toBe('hello');
+  });
+
+  it('refuses the cluster with a wrong CA, saying why', async () => {
+    const error = await rejection(
+      connect({
+        clusterNodes: cluster.nodes,
+        tls: { ca: readFileSync(certs.otherCaFile) },
+        prefix: 'tls',
+      }),
+    );
+    expect(ConnectionError.is(error)).toBe(true);
+    expect((error as ConnectionError).message).toMatch(
+      /^cannot connect to Redis at cluster 127\.0\.0\.1:\d+.*: TLS certificate verification failed/,
+    );
   });
 });
