@@ -166,8 +166,46 @@ function orderContests(clients: BenchClients): Contest[] {
   ];
 }
 
-/** The orders suite: queue pairs and claim cycles. */
+/** `MEMORY USAGE` of `key`, 0 when it does not exist. */
+async function memoryUsage(conn: CacheConnection, key: string): Promise<number> {
+  return (await conn.send<number | null>(key, ['MEMORY', 'USAGE', key, 'SAMPLES', '0'])) ?? 0;
+}
+
+/**
+ * Measures Redis memory per order: a stored order (`saveOrder`: its own key plus its share of
+ * the exchange's index and status set) and a queued one (`pushOpenOrder`: its share of the
+ * queue's pending list and order-bytes hash), over 1 000 orders each.
+ * @returns A Markdown paragraph.
+ */
+async function orderMemory(conn: CacheConnection): Promise<string> {
+  const count = 1_000;
+  const exchange = 'bench-mem';
+  const orders = new OrdersCache(conn);
+  const keys = new OrderKeys(conn.keys);
+  const sample = Array.from({ length: count }, (_, i) => ({ ...orderAt(i), exchange }));
+  for (const order of sample) await orders.saveOrder(exchange, order);
+  const stored = await Promise.all(
+    sample.slice(0, 100).map((o) => memoryUsage(conn, keys.order(exchange, String(o.orderId)))),
+  );
+  const perKey = stored.reduce((a, b) => a + b, 0) / stored.length;
+  const state = keys.state(exchange);
+  const indexes =
+    (await memoryUsage(conn, state.index)) + (await memoryUsage(conn, state.byStatus));
+  const queue = keys.queue('bench-mem');
+  for (const order of sample) await orders.pushOpenOrder('bench-mem', order);
+  const queued = (await memoryUsage(conn, queue.pending)) + (await memoryUsage(conn, queue.jobs));
+  const packed = OrderLayout.encode(msgpackCodec, sample[0] ?? orderAt(0)).length;
+  const json = Buffer.byteLength(JSON.stringify(sample[0]));
+  return [
+    `- An order (id, exchange, symbol, side, volume, price, type, status, botId, time) is ${packed} bytes as a msgpack tuple and ${json} bytes as a JSON object.`,
+    `- A stored order (\`saveOrder\`, open status): \`MEMORY USAGE\` of its key ${perKey.toFixed(0)} bytes on average over ${stored.length} keys, plus ${(indexes / count).toFixed(0)} bytes of the exchange's index and status set (${indexes} bytes for ${count} orders); about ${(perKey + indexes / count).toFixed(0)} bytes per order.`,
+    `- A queued order (\`pushOpenOrder\`): the queue's pending list and order-bytes hash take ${queued} bytes for ${count} orders, ${(queued / count).toFixed(0)} bytes per order.`,
+  ].join('\n');
+}
+
+/** The orders suite: queue pairs and claim cycles, and memory per stored and queued order. */
 export const suite: BenchSuite = {
   name: 'orders',
   contests: orderContests,
+  notes: (clients) => orderMemory(clients.msgpack),
 };

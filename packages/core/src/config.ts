@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import type { Codec } from './codec.js';
+import { checkTlsOption, readTlsEnv, TLS_VARIABLES, type TlsOptions } from './config-tls.js';
 import type { ConnectionLogger } from './connection/types.js';
 import { ConfigurationError, type DecodeError } from './errors.js';
 
@@ -16,9 +17,10 @@ export interface ClusterNode {
 /** Everything needed to open a {@link CacheConnection}; see docs/configuration.md. */
 export interface CacheConfig {
   /**
-   * `redis://` or `rediss://` URL. When set, its host, port, database, credentials and scheme
-   * win over `host`, `port`, `db` and `tls`; a `username` or `password` the URL does not carry
-   * is taken from those options (as node-redis does).
+   * `redis://` or `rediss://` URL. When set, its host, port, database and credentials win over
+   * `host`, `port` and `db`; a `username` or `password` the URL does not carry is taken from
+   * those options (as node-redis does). `rediss://` turns TLS on, with the settings of `tls`
+   * when it is an object.
    */
   url?: string;
   /** Host name. Defaults to `localhost`. */
@@ -31,8 +33,11 @@ export interface CacheConfig {
   username?: string;
   /** Password (or ACL password). */
   password?: string;
-  /** Use TLS. Defaults to `false`. */
-  tls: boolean;
+  /**
+   * Use TLS: `true`, or the settings (CA, client certificate, server name). A `rediss://` URL
+   * turns it on as well. Defaults to `false`.
+   */
+  tls: boolean | TlsOptions;
   /** Cluster seed nodes; when present the connection runs in cluster mode. */
   clusterNodes?: ClusterNode[];
   /** Upper bound on dedicated connections for blocking pops. Defaults to 50. */
@@ -67,6 +72,7 @@ export const CONFIG_VARIABLES = [
   'REDIS_USERNAME',
   'REDIS_PASSWORD',
   'REDIS_TLS',
+  ...TLS_VARIABLES,
   'REDIS_CLUSTER_NODES',
   'REDIS_MAX_CONNECTIONS',
   'REDIS_SOCKET_TIMEOUT',
@@ -227,7 +233,10 @@ export function loadConfig(env?: Env, options: LoadConfigOptions = {}): CacheCon
     host: merged.REDIS_HOST?.trim() || 'localhost',
     port: readInteger(merged, 'REDIS_PORT', 6379, 1, 65535),
     db: readInteger(merged, 'REDIS_DB', 0, DB_RANGE.min, DB_RANGE.max),
-    tls: readBoolean(merged, 'REDIS_TLS', false),
+    tls: readTlsEnv(
+      merged,
+      merged.REDIS_TLS?.trim() ? readBoolean(merged, 'REDIS_TLS', false) : undefined,
+    ),
     maxConnections: readInteger(merged, 'REDIS_MAX_CONNECTIONS', 50, 1, 10_000),
     socketTimeoutMs: readSeconds(merged, ['REDIS_SOCKET_TIMEOUT'], 5000),
     connectTimeoutMs: readSeconds(
@@ -259,7 +268,7 @@ export function hasConfiguredRedis(env: Env = process.env): boolean {
   );
 }
 
-/** Numeric options given to `connect()` directly are checked like their variables. */
+/** Options given to `connect()` directly are checked like their variables (and `tls` by shape). */
 export function checkConfig(config: CacheConfig): CacheConfig {
   const ranges: [keyof CacheConfig, number, number][] = [
     ['port', 1, 65535],
@@ -278,6 +287,7 @@ export function checkConfig(config: CacheConfig): CacheConfig {
     }
   }
   validatePrefix(config.prefix, 'prefix');
+  checkTlsOption(config.tls);
   if (config.url !== undefined) validateRedisUrl(config.url, 'url');
   return config;
 }

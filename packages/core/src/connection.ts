@@ -2,6 +2,7 @@ import type { EventEmitter } from 'node:events';
 import type { Codec } from './codec.js';
 import { msgpackCodec } from './codec.js';
 import type { CacheConfig, ConnectOptions } from './config.js';
+import { usesTls } from './config-tls.js';
 import {
   type AdminContext,
   adminContext,
@@ -111,7 +112,7 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
 
   /** @internal Opens the main client; fails fast with a ConnectionError naming the target. */
   async open(): Promise<this> {
-    await openOrFail(this.#transport, this.config.connectTimeoutMs);
+    await openOrFail(this.#transport, this.config.connectTimeoutMs, usesTls(this.config));
     this.#monitor.ready();
     return this;
   }

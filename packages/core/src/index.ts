@@ -5,6 +5,7 @@ export type { Codec } from './codec.js';
 export { createMsgpackCodec, jsonCodec, msgpackCodec } from './codec.js';
 export type { CacheConfig, ClusterNode, ConnectOptions, LoadConfigOptions } from './config.js';
 export { CONFIG_VARIABLES, hasConfiguredRedis, loadConfig } from './config.js';
+export type { Pem, TlsOptions } from './config-tls.js';
 export { connect } from './connect.js';
 export type {
   ConnectionEvents,

@@ -6,6 +6,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ClusterNode } from './config.js';
 import { ConfigurationError, ConnectionError, TimeoutError } from './errors.js';
+import {
+  probeRedisTls,
+  type RedisServerTls,
+  redisCliTlsArgs,
+  tlsServerArgs,
+} from './redis-server-tls.js';
 
 const run = promisify(execFile);
 
@@ -106,9 +112,9 @@ function exited(child: ChildProcess): Promise<void> {
 
 /** A `redis-server` process this program started. */
 export interface RedisServerHandle {
-  /** Its port on 127.0.0.1. */
+  /** Its port on 127.0.0.1 (the TLS port of a TLS server). */
   readonly port: number;
-  /** `redis://127.0.0.1:<port>`. */
+  /** `redis://127.0.0.1:<port>`, or `rediss://…` for a TLS server. */
   readonly url: string;
   /** Kills the process at once (SIGKILL), as a crash would. */
   killServer(): Promise<void>;
@@ -130,12 +136,14 @@ export interface StartRedisOptions {
   args?: readonly string[];
   /** Working directory for files the server writes (cluster config). */
   dir?: string;
+  /** Serve TLS only, on `port` (the plaintext port is off). Defaults to plaintext. */
+  tls?: RedisServerTls;
 }
 
 /**
  * Starts a throwaway `redis-server` on 127.0.0.1 (`--save '' --appendonly no`) and waits until it
- * answers PING.
- * @param options - Port, extra arguments, working directory.
+ * answers PING. With `tls`, it serves TLS only (`--tls-port`, `--port 0`).
+ * @param options - Port, extra arguments, working directory, TLS.
  * @returns A handle that can kill, restart and stop it.
  * @throws {ConfigurationError} with install instructions when `redis-server` is not on PATH.
  */
@@ -148,8 +156,7 @@ export async function startRedisServer(
     options.port ?? (await findFreePort(options.args?.includes('--cluster-enabled') ?? false));
   const dir = options.dir ?? tmpdir();
   const args = [
-    '--port',
-    String(port),
+    ...(options.tls === undefined ? ['--port', String(port)] : tlsServerArgs(port, options.tls)),
     '--bind',
     '127.0.0.1',
     '--save',
@@ -168,7 +175,7 @@ export async function startRedisServer(
     await waitFor(`redis-server on port ${port}`, 10_000, async () => {
       if (started.exitCode !== null)
         throw new ConnectionError(`redis-server on port ${port} exited (${started.exitCode})`);
-      return probeRedis('127.0.0.1', port);
+      return (options.tls === undefined ? probeRedis : probeRedisTls)('127.0.0.1', port);
     });
   };
   const halt = async (signal: NodeJS.Signals) => {
@@ -181,7 +188,7 @@ export async function startRedisServer(
   await launch();
   return {
     port,
-    url: `redis://127.0.0.1:${port}`,
+    url: `${options.tls === undefined ? 'redis' : 'rediss'}://127.0.0.1:${port}`,
     killServer: () => halt('SIGKILL'),
     restartServer: async () => {
       await halt('SIGKILL');
@@ -210,9 +217,9 @@ export interface RedisClusterHandle {
   stop(): Promise<void>;
 }
 
-async function clusterStateOk(port: number, nodes: number): Promise<boolean> {
+async function clusterStateOk(port: number, nodes: number, cli: string[]): Promise<boolean> {
   try {
-    const { stdout } = await run('redis-cli', ['-p', String(port), 'cluster', 'info']);
+    const { stdout } = await run('redis-cli', [...cli, '-p', String(port), 'cluster', 'info']);
     return stdout.includes('cluster_state:ok') && stdout.includes(`cluster_known_nodes:${nodes}`);
   } catch {
     return false;
@@ -220,9 +227,9 @@ async function clusterStateOk(port: number, nodes: number): Promise<boolean> {
 }
 
 /** Whether the replica on `port` has finished its first sync with its master. */
-async function replicaInSync(port: number): Promise<boolean> {
+async function replicaInSync(port: number, cli: string[]): Promise<boolean> {
   try {
-    const { stdout } = await run('redis-cli', ['-p', String(port), 'info', 'replication']);
+    const { stdout } = await run('redis-cli', [...cli, '-p', String(port), 'info', 'replication']);
     return !stdout.includes('role:slave') || stdout.includes('master_link_status:up');
   } catch {
     return false;
@@ -238,6 +245,12 @@ export interface StartClusterOptions {
    * Defaults to 5 000 ms.
    */
   nodeTimeoutMs?: number;
+  /**
+   * Every node TLS-only, the cluster bus and replication too (`--tls-cluster yes`,
+   * `--tls-replication yes`); the server certificate must also be valid as a client
+   * certificate (nodes present it to each other). Defaults to plaintext.
+   */
+  tls?: RedisServerTls;
 }
 
 /**
@@ -245,7 +258,7 @@ export interface StartClusterOptions {
  * create`), and waits until every node reports `cluster_state:ok` and every replica is in sync.
  * Servers are listed masters first, in port order, as `redis-cli` assigns them.
  * @param masters - Number of masters. Defaults to 3.
- * @param options - Replicas per master and the node timeout.
+ * @param options - Replicas per master, the node timeout, TLS.
  * @returns A handle with the seed nodes (the masters) and every server.
  */
 export async function startRedisCluster(
@@ -253,6 +266,8 @@ export async function startRedisCluster(
   options: StartClusterOptions = {},
 ): Promise<RedisClusterHandle> {
   const replicas = options.replicas ?? 0;
+  const { tls } = options;
+  const cli = tls === undefined ? [] : redisCliTlsArgs(tls);
   const total = masters * (1 + replicas);
   const dir = mkdtempSync(join(tmpdir(), 'fullon-cluster-'));
   const servers: RedisServerHandle[] = [];
@@ -267,7 +282,9 @@ export async function startRedisCluster(
         await startRedisServer({
           port,
           dir,
+          ...(tls === undefined ? {} : { tls }),
           args: [
+            ...(tls === undefined ? [] : ['--tls-cluster', 'yes', '--tls-replication', 'yes']),
             '--cluster-enabled',
             'yes',
             '--cluster-config-file',
@@ -283,6 +300,7 @@ export async function startRedisCluster(
     }
     const addresses = servers.map((s) => `127.0.0.1:${s.port}`);
     await run('redis-cli', [
+      ...cli,
       '--cluster',
       'create',
       ...addresses,
@@ -295,7 +313,8 @@ export async function startRedisCluster(
         `cluster node ${server.port}`,
         20_000,
         async () =>
-          (await clusterStateOk(server.port, total)) && (await replicaInSync(server.port)),
+          (await clusterStateOk(server.port, total, cli)) &&
+          (await replicaInSync(server.port, cli)),
       );
     }
   } catch (error) {

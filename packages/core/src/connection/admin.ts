@@ -1,5 +1,6 @@
 import type { Codec } from '../codec.js';
 import type { KeyBuilder } from '../key-builder.js';
+import { connectFailureReason } from './connect-failure.js';
 import { OutcomeConnectionError } from './outcome.js';
 import { translateError } from './translate.js';
 import type { NodePort, Transport } from './transport.js';
@@ -127,9 +128,14 @@ export function adminContext(
  * `connectTimeoutMs` in all; on failure closes what was opened and fails fast.
  * @param transport - The transport.
  * @param connectTimeoutMs - The bound on the whole first connect.
+ * @param tls - Whether the connection uses TLS (for the message). Defaults to `false`.
  * @throws {ConnectionError} naming the target, with the cause (outcome `not-sent`).
  */
-export async function openOrFail(transport: Transport, connectTimeoutMs: number): Promise<void> {
+export async function openOrFail(
+  transport: Transport,
+  connectTimeoutMs: number,
+  tls = false,
+): Promise<void> {
   const opening = transport.open();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -145,39 +151,10 @@ export async function openOrFail(transport: Transport, connectTimeoutMs: number)
     opening.catch(() => undefined);
     await transport.destroy();
     throw new OutcomeConnectionError(
-      `cannot connect to Redis at ${transport.target}: ${explainOpenFailure(cause)}`,
+      `cannot connect to Redis at ${transport.target}: ${connectFailureReason(cause, tls)}`,
       { outcome: 'not-sent', cause },
     );
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** Refusals of the handshake, each with what the user should change. */
-const AUTH_REFUSALS: readonly [RegExp, string][] = [
-  [
-    /^NOAUTH\b/,
-    'the server needs a password: set `password` (REDIS_PASSWORD), and `username` (REDIS_USERNAME) for an ACL user, or put them in the URL',
-  ],
-  [
-    /^WRONGPASS\b/,
-    'the server refused the credentials: the password is wrong, or the user is unknown or disabled',
-  ],
-  [
-    /^ERR AUTH .*without any password configured/,
-    'a password was given but the server has none set for the default user: drop `password`, or give the ACL `username` it belongs to',
-  ],
-  [/^NOPERM\b/, 'the user may not run PING: its ACL needs at least +ping (see docs/operations.md)'],
-];
-
-/**
- * Says why the first connect failed, in the user's terms when the server refused the
- * credentials (the raw reply follows in parentheses).
- * @param cause - What opening threw.
- * @returns The reason, for the ConnectionError message.
- */
-export function explainOpenFailure(cause: unknown): string {
-  const message = cause instanceof Error ? cause.message : String(cause);
-  const refusal = AUTH_REFUSALS.find(([pattern]) => pattern.test(message));
-  return refusal === undefined ? message : `${refusal[1]} (${message})`;
 }

@@ -56,6 +56,8 @@ export class ClusterTransport implements Transport {
   readonly #replies = new WeakMap<StandaloneClient, number>();
   /** Socket and credentials of node clients, for dedicated invalidation-tracking clients. */
   readonly #nodeOptions: { socket: object; username?: string; password?: string };
+  /** The last error of a root node before the first connect succeeded. */
+  #firstConnectError: Error | undefined;
 
   /**
    * @param config - The configuration.
@@ -84,7 +86,10 @@ export class ClusterTransport implements Transport {
     this.#hooks = hooks;
     this.#slotMap = new SlotMapRefresher(this.#cluster, config.socketTimeoutMs);
     this.#cluster.on('error', (error: Error) => {
-      if (!this.#state.connected) return;
+      if (!this.#state.connected) {
+        this.#firstConnectError = error;
+        return;
+      }
       hooks.disconnected(error);
       hooks.error(error);
     });
@@ -95,7 +100,11 @@ export class ClusterTransport implements Transport {
   }
 
   async open(): Promise<void> {
-    await this.#cluster.connect();
+    await this.#cluster.connect().catch((error: unknown) => {
+      // node-redis reports only "None of the root nodes is available"; why (refused, a TLS
+      // certificate that does not verify…) was emitted as an error event just before.
+      throw this.#firstConnectError ?? error;
+    });
     // A node that accepts TCP but never answers is caught here.
     const cluster = this.#cluster;
     await Promise.all(

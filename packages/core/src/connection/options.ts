@@ -1,4 +1,5 @@
 import type { CacheConfig } from '../config.js';
+import { tlsSocketOptions } from '../config-tls.js';
 import { type LinkState, reconnectStrategy } from './link.js';
 
 /**
@@ -11,9 +12,9 @@ import { type LinkState, reconnectStrategy } from './link.js';
 export function clientOptions(config: CacheConfig, state: LinkState) {
   const socket = {
     connectTimeout: config.connectTimeoutMs,
-    tls: config.tls,
+    ...tlsSocketOptions(config),
     reconnectStrategy: reconnectStrategy(state, config.socketTimeoutMs),
-  } as const;
+  };
   const credentials = {
     ...(config.username === undefined ? {} : { username: config.username }),
     ...(config.password === undefined ? {} : { password: config.password }),

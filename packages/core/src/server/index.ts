@@ -16,3 +16,4 @@ export {
   startRedisCluster,
   startRedisServer,
 } from '../redis-server.js';
+export type { RedisServerTls } from '../redis-server-tls.js';

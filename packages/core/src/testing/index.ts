@@ -13,7 +13,9 @@ export type {
   StartRedisOptions,
 } from '../redis-server.js';
 export { REDIS_INSTALL_HINT, startRedisCluster, startRedisServer } from '../redis-server.js';
+export type { RedisServerTls } from '../redis-server-tls.js';
 export { type UntilBlockedOptions, untilBlocked } from './blocked.js';
+export { createTestCertificates, type TestCertificates } from './certificates.js';
 export { listKeys, type NodeClient, nodeClients, subscriberCount } from './keyspace.js';
 export type { RedisTarget } from './target.js';
 
