@@ -23,6 +23,7 @@ import {
   validateAt,
   waitOption,
 } from '@fullon/core/author';
+import { encodeTrade } from './encode.js';
 import { type MarketKeys, marketOf, TradeKeys } from './keys.js';
 import { isValidTrade, TradeLayout } from './layouts.js';
 import { Trade, type TradeAnalytics } from './schema.js';
@@ -222,7 +223,7 @@ export class TradesCache implements AsyncDisposable {
     checkName(exchange, 'exchange');
     const parsed = parseTrade(trade);
     const target = this.#target(exchange, parsed.symbol, 'symbol');
-    const bytes = TradeLayout.encode(this.connection.codec, parsed);
+    const bytes = encodeTrade(this.connection.codec, parsed);
     // The push awaited here rather than through #push: one promise less per call.
     const length = await pushTrades(this.connection, target.pushKeys, {
       field: target.market,
@@ -257,7 +258,7 @@ export class TradesCache implements AsyncDisposable {
     trades.forEach((trade, i) => {
       const parsed = parseTrade(trade, `trades[${i}]`);
       const target = this.#target(exchange, parsed.symbol, `trades[${i}].symbol`);
-      const bytes = TradeLayout.encode(this.connection.codec, parsed);
+      const bytes = encodeTrade(this.connection.codec, parsed);
       const group = byMarket.get(target.market);
       if (group === undefined) byMarket.set(target.market, { target, items: [bytes] });
       else group.items.push(bytes);
@@ -405,7 +406,7 @@ export class TradesCache implements AsyncDisposable {
       );
     }
     const keys = [this.#keys.userTrades(exchange, user), this.#keys.userDropped(exchange)] as const;
-    return this.#push(keys, user, [TradeLayout.encode(this.connection.codec, parsed)]);
+    return this.#push(keys, user, [encodeTrade(this.connection.codec, parsed)]);
   }
 
   /**
