@@ -95,6 +95,8 @@ function tradeContests(clients: BenchClients): Contest[] {
   const refill = (key: string, items: readonly Buffer[]) =>
     nodeRedis.sendCommand(['RPUSH', key, ...items]);
 
+  // By hand as a node-redis user would: the layout's general msgpack encoder. Ours sends the
+  // very same bytes but writes them directly (encodeTrade), one of the things our layer does.
   const rawPush: Variant = {
     name: '(a) raw node-redis',
     run: async (i) => {
