@@ -1,4 +1,12 @@
-import { ConfigurationError, ValidationError } from '@fullon/core';
+import { AccountCache } from '@fullon/account';
+import { BotCache } from '@fullon/bot';
+import {
+  type CacheConnectionLike,
+  ConfigurationError,
+  ConnectionError,
+  type ConnectOptions,
+  ValidationError,
+} from '@fullon/core';
 import {
   type NodeClient,
   nodeClients,
@@ -8,11 +16,40 @@ import {
   uniquePrefix,
   useTestConnection,
 } from '@fullon/core/testing';
+import { ExchangeCache, SymbolCache } from '@fullon/exchange';
+import { OHLCVCache } from '@fullon/ohlcv';
+import { OrdersCache } from '@fullon/orders';
+import { ProcessCache } from '@fullon/process';
+import { TickCache } from '@fullon/tick';
+import { TradesCache } from '@fullon/trades';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaches, openCaches } from './index.js';
 import { exerciseEveryCache } from './test-helpers.js';
 
 const conn = useTestConnection();
+
+/** What containers need of a cache: `dispose()`, and the connection it uses. */
+interface Disposable {
+  readonly connection: CacheConnectionLike;
+  dispose(): Promise<void>;
+}
+
+/** Every cache class: how to open one with a connection of its own, and to build one on `conn`. */
+const CACHE_CLASSES: [
+  string,
+  (config: ConnectOptions) => Promise<Disposable>,
+  (conn: CacheConnectionLike) => Disposable,
+][] = [
+  ['TickCache', (c) => TickCache.open(c), (conn) => new TickCache(conn)],
+  ['SymbolCache', (c) => SymbolCache.open(c), (conn) => new SymbolCache(conn)],
+  ['ExchangeCache', (c) => ExchangeCache.open(c), (conn) => new ExchangeCache(conn)],
+  ['OrdersCache', (c) => OrdersCache.open(c), (conn) => new OrdersCache(conn)],
+  ['TradesCache', (c) => TradesCache.open(c), (conn) => new TradesCache(conn)],
+  ['AccountCache', (c) => AccountCache.open(c), (conn) => new AccountCache(conn)],
+  ['BotCache', (c) => BotCache.open(c), (conn) => new BotCache(conn)],
+  ['OHLCVCache', (c) => OHLCVCache.open(c), (conn) => new OHLCVCache(conn)],
+  ['ProcessCache', (c) => ProcessCache.open(c), (conn) => new ProcessCache(conn)],
+];
 
 /** Connected clients summed over every master (one for standalone). */
 async function connectedClients(probes: NodeClient[]): Promise<number> {
@@ -120,6 +157,22 @@ describe('openCaches', () => {
     );
     expect(ValidationError.is(error)).toBe(true);
     expect(await clientsSettleAt(probes, before)).toBe(before);
+  });
+
+  it('dispose() closes the connection a cache or openCaches() opened, and only that one', async () => {
+    for (const [name, open, build] of CACHE_CLASSES) {
+      const cache = await open({ ...address(), prefix: uniquePrefix() });
+      await cache.dispose();
+      const error = await rejection(cache.connection.send(undefined, ['PING']));
+      expect(ConnectionError.is(error), `${name}.open() then dispose()`).toBe(true);
+      await build(conn()).dispose();
+      expect(await conn().send(undefined, ['PING']), `${name} on a passed connection`).toBe('PONG');
+    }
+    const caches = await openCaches({ ...address(), prefix: uniquePrefix() });
+    await caches.dispose();
+    expect(ConnectionError.is(await rejection(caches.connection.send(undefined, ['PING'])))).toBe(
+      true,
+    );
   });
 
   it('a connection passed to createCaches stays open when its caches are dropped', async () => {

@@ -200,6 +200,11 @@ export class TradesCache implements AsyncDisposable {
     return closeCache(this);
   }
 
+  /** Same as `close()`, for containers that call `dispose()` (tsyringe, awilix disposers). */
+  dispose(): Promise<void> {
+    return this.close();
+  }
+
   /** Same as {@link TradesCache.close}, for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
