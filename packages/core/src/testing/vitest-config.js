@@ -32,6 +32,10 @@ export function fullonVitestConfig(options = {}) {
     test: {
       testTimeout: options.testTimeout ?? 30_000,
       hookTimeout: 60_000,
+      // Files wait on Redis far more than they compute: three at once keep two cores busy
+      // (vitest's default is one worker per core minus one — a single worker here). Each file
+      // has its own key prefix, so files sharing a server cannot see each other's keys.
+      maxWorkers: 3,
       projects: [
         {
           extends: true,
@@ -41,7 +45,9 @@ export function fullonVitestConfig(options = {}) {
             typecheck: { enabled: true, include: [TYPE_TESTS], tsconfig: 'tsconfig.json' },
           },
         },
-        { extends: true, test: { name: 'faults', include: [FAULT_TESTS] } },
+        // Fault files kill, pause and time their own servers: one at a time, so one file's
+        // load does not stretch another's deadlines.
+        { extends: true, test: { name: 'faults', include: [FAULT_TESTS], maxWorkers: 1 } },
         ...names.map((name) => ({
           extends: true,
           test: {
