@@ -48,6 +48,7 @@ describe('@fullon/core entry points', () => {
       'MAX_NAME_LENGTH',
       'MAX_TTL_MS',
       'MIN_EPOCH_MS',
+      'MSGPACK_NUMBER_MAX_BYTES',
       'Name',
       'NameRegistry',
       'NonNegative',
@@ -69,6 +70,7 @@ describe('@fullon/core entry points', () => {
       'idKey',
       'inChunks',
       'isWellFormed',
+      'msgpackStringMaxBytes',
       'openCache',
       'option',
       'optionalAge',
@@ -85,6 +87,8 @@ describe('@fullon/core entry points', () => {
       'validateList',
       'validateStored',
       'waitOption',
+      'writeMsgpackNumber',
+      'writeMsgpackString',
     ]);
   });
 

@@ -1,4 +1,5 @@
 import type { Codec } from '@fullon/core';
+import { MSGPACK_NUMBER_MAX_BYTES, writeMsgpackNumber } from '@fullon/core/author';
 import { BarLayout, barFields } from './layouts.js';
 import type { Bar } from './schema.js';
 
@@ -11,61 +12,7 @@ export interface BarBytes {
 }
 
 /** Longest msgpack form of one tuple: array header, version, six numbers of at most 9 bytes. */
-const MAX_TUPLE_BYTES = 2 + 6 * 9;
-
-function writeNumber(out: Buffer, at: number, x: number): number {
-  if (Number.isSafeInteger(x)) {
-    if (x >= 0) {
-      if (x < 0x80) {
-        out[at] = x;
-        return at + 1;
-      }
-      if (x < 0x100) {
-        out[at] = 0xcc;
-        out[at + 1] = x;
-        return at + 2;
-      }
-      if (x < 0x10000) {
-        out[at] = 0xcd;
-        out.writeUInt16BE(x, at + 1);
-        return at + 3;
-      }
-      if (x < 0x100000000) {
-        out[at] = 0xce;
-        out.writeUInt32BE(x, at + 1);
-        return at + 5;
-      }
-      out[at] = 0xcf;
-      out.writeBigUInt64BE(BigInt(x), at + 1);
-      return at + 9;
-    }
-    if (x >= -0x20) {
-      out[at] = x & 0xff;
-      return at + 1;
-    }
-    if (x >= -0x80) {
-      out[at] = 0xd0;
-      out.writeInt8(x, at + 1);
-      return at + 2;
-    }
-    if (x >= -0x8000) {
-      out[at] = 0xd1;
-      out.writeInt16BE(x, at + 1);
-      return at + 3;
-    }
-    if (x >= -0x80000000) {
-      out[at] = 0xd2;
-      out.writeInt32BE(x, at + 1);
-      return at + 5;
-    }
-    out[at] = 0xd3;
-    out.writeBigInt64BE(BigInt(x), at + 1);
-    return at + 9;
-  }
-  out[at] = 0xcb;
-  out.writeDoubleBE(x, at + 1);
-  return at + 9;
-}
+const MAX_TUPLE_BYTES = 2 + 6 * MSGPACK_NUMBER_MAX_BYTES;
 
 /**
  * Encodes validated bars for one upsert. With the msgpack codec, writes every tuple into one
@@ -105,7 +52,7 @@ export function encodeBars(codec: Codec, bars: readonly Bar[]): BarBytes {
     out[at] = 0x97;
     out[at + 1] = BarLayout.version;
     at += 2;
-    for (let k = 0; k < 6; k++) at = writeNumber(out, at, bar[k] as number);
+    for (let k = 0; k < 6; k++) at = writeMsgpackNumber(out, at, bar[k] as number);
     members[i] = out.subarray(start, at);
   }
   return { members, message: out.subarray(0, at) };

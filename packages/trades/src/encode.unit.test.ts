@@ -1,48 +1,13 @@
 import { createMsgpackCodec, jsonCodec, msgpackCodec } from '@fullon/core';
+import { MSGPACK_EDGE_NUMBERS } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { encodeTrade } from './encode.js';
 import { isValidTrade, TradeLayout } from './layouts.js';
 import type { Trade } from './schema.js';
 import { makeTrade } from './test-helpers.js';
 
-/** Numbers around every boundary of the msgpack integer forms, and floats. */
-const NUMBERS = [
-  0,
-  -0,
-  1,
-  0x7f,
-  0x80,
-  0xff,
-  0x100,
-  0xffff,
-  0x10000,
-  0xffff_ffff,
-  0x1_0000_0000,
-  1_717_171_717_000,
-  Number.MAX_SAFE_INTEGER,
-  2 ** 53,
-  2 ** 60,
-  -1,
-  -0x20,
-  -0x21,
-  -0x80,
-  -0x81,
-  -0x8000,
-  -0x8001,
-  -0x8000_0000,
-  -0x8000_0001,
-  -1_717_171_717_000,
-  Number.MIN_SAFE_INTEGER,
-  -(2 ** 53),
-  0.5,
-  0.125,
-  1e-9,
-  64_000.25,
-  -3.2,
-  1e300,
-  Number.MIN_VALUE,
-  Number.MAX_VALUE,
-];
+/** Numbers at every boundary of the msgpack integer forms, and floats. */
+const NUMBERS = MSGPACK_EDGE_NUMBERS;
 /** Names of every msgpack string form, ASCII and not (CJK, accents, an astral pair). */
 const NAMES = [
   'x',

@@ -21,6 +21,12 @@ export type { LayoutDefinition, RecordLayout } from '../layout.js';
 export { defineLayout } from '../layout.js';
 export { closeCache, openCache } from '../lifecycle.js';
 export { LUA_HSET_PAIRS, LUA_WRONG_TYPE } from '../lua-snippets.js';
+export {
+  MSGPACK_NUMBER_MAX_BYTES,
+  msgpackStringMaxBytes,
+  writeMsgpackNumber,
+  writeMsgpackString,
+} from '../msgpack-writer.js';
 export { NameRegistry } from '../name-registry.js';
 export {
   Count,

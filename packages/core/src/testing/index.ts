@@ -17,6 +17,7 @@ export type { RedisServerTls } from '../redis-server-tls.js';
 export { type UntilBlockedOptions, untilBlocked } from './blocked.js';
 export { createTestCertificates, type TestCertificates } from './certificates.js';
 export { listKeys, type NodeClient, nodeClients, subscriberCount } from './keyspace.js';
+export { MSGPACK_EDGE_NUMBERS } from './msgpack-edges.js';
 export type { RedisTarget } from './target.js';
 
 /** @returns The Redis the global setup provided (standalone URL or cluster nodes). */
