@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConnectOptions, loadConfig } from '../config.js';
 import { connect } from '../connect.js';
+import type { CacheConnection } from '../connection.js';
 import { ConnectionError } from '../errors.js';
 import {
   createTestCertificates,
@@ -22,6 +23,22 @@ async function connectFailure(options: ConnectOptions): Promise<string> {
   expect(ConnectionError.is(error)).toBe(true);
   expect(error).toMatchObject({ outcome: 'not-sent' });
   return (error as ConnectionError).message;
+}
+
+/**
+ * A blocking pop and a subscription, each on a dedicated connection of its own, work over
+ * the connection's transport (TLS must reach the pooled and the subscriber connections too).
+ */
+async function expectPopAndMessage(conn: CacheConnection): Promise<void> {
+  const queue = conn.keys.tagged('queue', 'q');
+  const pop = conn.blocking<[string, string]>(queue, ['BLPOP', queue, '5']);
+  const channel = conn.keys.channel('news');
+  await using subscription = await conn.subscribe({ channels: [channel] });
+  const received = subscription[Symbol.asyncIterator]().next();
+  await conn.send(queue, ['RPUSH', queue, 'job']);
+  await conn.publish(channel, 'hello');
+  expect(await pop).toStrictEqual([queue, 'job']);
+  expect((await received).value?.message.toString()).toBe('hello');
 }
 
 describe('TLS', () => {
@@ -59,15 +76,7 @@ describe('TLS', () => {
     await conn.send(key, ['SET', key, 'v']);
     expect(await conn.send(key, ['GET', key])).toBe('v');
 
-    const queue = conn.keys.tagged('queue', 'q');
-    const pop = conn.blocking<[string, string]>(queue, ['BLPOP', queue, '5']);
-    const channel = conn.keys.channel('news');
-    await using subscription = await conn.subscribe({ channels: [channel] });
-    const received = subscription[Symbol.asyncIterator]().next();
-    await conn.send(queue, ['RPUSH', queue, 'job']);
-    await conn.publish(channel, 'hello');
-    expect(await pop).toStrictEqual([queue, 'job']);
-    expect((await received).value?.message.toString()).toBe('hello');
+    await expectPopAndMessage(conn);
 
     const invalidated: (readonly string[] | null)[] = [];
     const tracking = conn.trackInvalidations(`${conn.keys.key('inv')}:`, {
@@ -175,15 +184,7 @@ describe('TLS on a cluster', () => {
     expect(await Promise.all(keys.map((k) => conn.send(k, ['GET', k])))).toStrictEqual(
       keys.map((_, i) => String(i)),
     );
-    const queue = conn.keys.tagged('queue', 'q');
-    const pop = conn.blocking<[string, string]>(queue, ['BLPOP', queue, '5']);
-    const channel = conn.keys.channel('news');
-    await using subscription = await conn.subscribe({ channels: [channel] });
-    const received = subscription[Symbol.asyncIterator]().next();
-    await conn.send(queue, ['RPUSH', queue, 'job']);
-    await conn.publish(channel, 'hello');
-    expect(await pop).toStrictEqual([queue, 'job']);
-    expect((await received).value?.message.toString()).toBe('hello');
+    await expectPopAndMessage(conn);
   });
 
   it('refuses the cluster with a wrong CA, saying why', async () => {

@@ -41,18 +41,16 @@ async function openssl(args: string[], cwd: string): Promise<void> {
   }
 }
 
+/** `openssl req` options for a new unencrypted EC P-256 key. */
+const NEW_EC_KEY = ['-new', '-nodes', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1'];
+
 /** A self-signed CA certificate and key (EC P-256, valid two days). */
 async function makeCa(dir: string, name: string): Promise<void> {
   await openssl(
     [
       'req',
       '-x509',
-      '-new',
-      '-nodes',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
+      ...NEW_EC_KEY,
       '-keyout',
       `${name}.key`,
       '-out',
@@ -75,12 +73,7 @@ async function makeLeaf(dir: string, name: string, extensions: string): Promise<
   await openssl(
     [
       'req',
-      '-new',
-      '-nodes',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
+      ...NEW_EC_KEY,
       '-keyout',
       `${name}.key`,
       '-out',
