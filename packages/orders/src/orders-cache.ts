@@ -35,6 +35,7 @@ import {
   SWEEP_LIMIT,
   sweepLeases,
   type TakeArgs,
+  type TakeOrderArgs,
   type TakeReply,
   takeArgs,
   takeOrder,
@@ -243,14 +244,19 @@ export class OrdersCache implements AsyncDisposable {
    * @returns The queue length after the call, and whether the order was added.
    * @throws {ValidationError} naming `queue` or the order's field; nothing is written.
    */
-  async pushOpenOrder(queue: string, order: Order): Promise<PushResult> {
-    const name = checkName(queue, 'queue');
-    const parsed = parseOrder(order);
-    const keys = this.#keys.queue(name);
-    return pushOrder(this.connection, keys, {
-      orderId: orderKeyId(parsed),
-      bytes: OrderLayout.encode(this.connection.codec, parsed),
-    });
+  pushOpenOrder(queue: string, order: Order): Promise<PushResult> {
+    // Not `async`: the hot path pays for the script's promise only. Bad input still rejects.
+    try {
+      const name = checkName(queue, 'queue');
+      const parsed = parseOrder(order);
+      const keys = this.#keys.queue(name);
+      return pushOrder(this.connection, keys, {
+        orderId: orderKeyId(parsed),
+        bytes: OrderLayout.encode(this.connection.codec, parsed),
+      });
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
@@ -264,13 +270,21 @@ export class OrdersCache implements AsyncDisposable {
    * @throws {DecodeError} when the stored order is corrupt (it has left the queue).
    * @throws {ConnectionError} when Redis is unreachable.
    */
-  async popOpenOrder(queue: string, options: PopOptions): Promise<Order | null> {
-    const name = checkName(queue, 'queue');
-    const timeoutMs = checkWait(options?.timeoutMs);
-    const keys = this.#keys.queue(name);
-    const taken = await this.#take(keys, 'pop', '', 0, timeoutMs);
-    if (taken === null) return null;
-    return decodeOrder(this.connection.codec, taken.bytes, keys.jobs, taken.orderId, taken.orderId);
+  popOpenOrder(queue: string, options: PopOptions): Promise<Order | null> {
+    let keys: QueueKeys;
+    let timeoutMs: number;
+    try {
+      const name = checkName(queue, 'queue');
+      timeoutMs = checkWait(options?.timeoutMs);
+      keys = this.#keys.queue(name);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#take(keys, 'pop', '', 0, timeoutMs).then((taken) =>
+      taken === null
+        ? null
+        : decodeOrder(this.connection.codec, taken.bytes, keys.jobs, taken.orderId, taken.orderId),
+    );
   }
 
   /**
@@ -410,8 +424,11 @@ export class OrdersCache implements AsyncDisposable {
     return (await replayDeadLetter(this.connection, keys, id)) === 1;
   }
 
-  /** The wait loop of pop and claim: take, else block on the signal list, take again… */
-  async #take(
+  /**
+   * Pop and claim: one take, which finds an order when the queue has one (no async frame on
+   * that path); else the wait loop.
+   */
+  #take(
     keys: QueueKeys,
     mode: 'pop' | 'claim',
     token: string,
@@ -419,29 +436,38 @@ export class OrdersCache implements AsyncDisposable {
     timeoutMs: number,
   ): Promise<Extract<TakeReply, { taken: true }> | null> {
     const deadline = Date.now() + timeoutMs;
-    let tokenTaken = false;
+    const args = { mode, token, visibilityMs, tokenTaken: false, settings: this.#takeSettings };
+    return takeOrder(this.connection, keys, args).then((reply) =>
+      reply.taken ? reply : this.#wait(keys, args, deadline, reply.nextLeaseMs),
+    );
+  }
+
+  /** The wait loop of pop and claim: block on the signal list, take again, until the deadline. */
+  async #wait(
+    keys: QueueKeys,
+    args: TakeOrderArgs,
+    deadline: number,
+    firstNextLeaseMs: number,
+  ): Promise<Extract<TakeReply, { taken: true }> | null> {
+    let nextLeaseMs = firstNextLeaseMs;
     for (;;) {
-      const reply = await takeOrder(this.connection, keys, {
-        mode,
-        token,
-        visibilityMs,
-        tokenTaken,
-        settings: this.#takeSettings,
-      });
-      if (reply.taken) return reply;
-      tokenTaken = false;
+      args.tokenTaken = false;
       const remaining = deadline - Date.now();
       if (remaining <= 0) return null;
       let wait = Math.min(remaining, MAX_WAIT_SLICE_MS);
       // A lease expiring sends no wake-up: look again when the next one expires.
-      if (reply.nextLeaseMs >= 0) wait = Math.min(wait, reply.nextLeaseMs + 1);
-      if (wait < 1) continue;
-      const signal = await this.connection.blocking<[string, string] | null>(keys.signal, [
-        'BLPOP',
-        keys.signal,
-        (wait / 1000).toFixed(3),
-      ]);
-      tokenTaken = signal !== null;
+      if (nextLeaseMs >= 0) wait = Math.min(wait, nextLeaseMs + 1);
+      if (wait >= 1) {
+        const signal = await this.connection.blocking<[string, string] | null>(keys.signal, [
+          'BLPOP',
+          keys.signal,
+          (wait / 1000).toFixed(3),
+        ]);
+        args.tokenTaken = signal !== null;
+      }
+      const reply = await takeOrder(this.connection, keys, args);
+      if (reply.taken) return reply;
+      nextLeaseMs = reply.nextLeaseMs;
     }
   }
 

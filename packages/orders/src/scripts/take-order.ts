@@ -69,6 +69,20 @@ export type TakeReply =
   | { taken: false; nextLeaseMs: number };
 
 /** {@link TakeSettings} as script arguments, built once per cache. */
+/** The arguments of one {@link takeOrder}; the wait loop reuses one object per call. */
+export interface TakeOrderArgs {
+  /** `pop` removes the order; `claim` leases it. */
+  readonly mode: 'pop' | 'claim';
+  /** The claim token (`''` for a pop). */
+  readonly token: string;
+  /** Lease length in ms (0 for a pop). */
+  readonly visibilityMs: number;
+  /** Whether the caller consumed a wake-up token from the signal list. */
+  tokenTaken: boolean;
+  /** Max attempts and dead-letter cap, as strings. */
+  readonly settings: TakeArgs;
+}
+
 export interface TakeArgs {
   readonly maxAttempts: string;
   readonly deadCap: string;
@@ -93,32 +107,36 @@ const SWEEP_LIMIT_ARG = String(SWEEP_LIMIT);
  * @returns The order taken, or when the next lease expires.
  * @internal
  */
-export async function takeOrder(
+export function takeOrder(
   conn: CacheConnectionLike,
   keys: QueueKeys,
-  args: {
-    mode: 'pop' | 'claim';
-    token: string;
-    visibilityMs: number;
-    tokenTaken: boolean;
-    settings: TakeArgs;
-  },
+  args: TakeOrderArgs,
 ): Promise<TakeReply> {
-  const reply = await conn.runScript<[number, Buffer | number, Buffer?, number?]>(
-    TAKE_ORDER,
-    keys.all,
-    [
-      args.mode,
-      args.token,
-      String(args.visibilityMs),
-      args.settings.maxAttempts,
-      args.settings.deadCap,
-      args.tokenTaken ? '1' : '0',
-      SWEEP_LIMIT_ARG,
-    ],
-    { buffers: true },
-  );
-  const [status, second, bytes, attempts] = reply;
+  return conn
+    .runScript<[number, Buffer | number, Buffer?, number?]>(
+      TAKE_ORDER,
+      keys.all,
+      [
+        args.mode,
+        args.token,
+        String(args.visibilityMs),
+        args.settings.maxAttempts,
+        args.settings.deadCap,
+        args.tokenTaken ? '1' : '0',
+        SWEEP_LIMIT_ARG,
+      ],
+      { buffers: true },
+    )
+    .then(toTakeReply);
+}
+
+/** Reads the script's reply: `[1, id, bytes, attempts?]`, or `[0, next lease ms | -1]`. */
+function toTakeReply([status, second, bytes, attempts]: [
+  number,
+  Buffer | number,
+  Buffer?,
+  number?,
+]): TakeReply {
   if (status === 1 && Buffer.isBuffer(second) && Buffer.isBuffer(bytes)) {
     return { taken: true, orderId: second.toString(), bytes, attempts: attempts ?? 0 };
   }
