@@ -4,7 +4,7 @@ import { connect } from './connect.js';
 import type { CacheConnection } from './connection.js';
 import { ConnectionError, FullonCacheError } from './errors.js';
 import { defineScript } from './script.js';
-import { type RedisServerHandle, startRedisServer } from './testing/index.js';
+import { type RedisServerHandle, startRedisServer, untilAnswering } from './testing/index.js';
 
 const SOCKET_TIMEOUT_MS = 1000;
 const MARGIN_MS = 1500;
@@ -18,20 +18,6 @@ async function timedRejection(promise: Promise<unknown>): Promise<{ error: unkno
     return { error, ms: performance.now() - started };
   }
   throw new FullonCacheError('expected a rejection, the promise resolved');
-}
-
-/** Polls until `conn` answers PING again (each attempt is bounded by the socket timeout). */
-async function waitUntilBack(conn: CacheConnection): Promise<void> {
-  await expect
-    .poll(
-      () =>
-        conn.ping().then(
-          () => 'up',
-          () => 'down',
-        ),
-      { timeout: 20_000, interval: 100 },
-    )
-    .toBe('up');
 }
 
 const counter = defineScript(
@@ -80,7 +66,7 @@ describe('faults, on a server the test owns', () => {
 
   it('works again, on the same connection object, after restartServer()', async () => {
     await server.restartServer();
-    await waitUntilBack(conn);
+    await untilAnswering(conn, 20_000);
     expect(events.at(-1)).toBe('ready');
 
     const key = conn.keys.tagged('k', 't', 'b');
@@ -113,7 +99,7 @@ describe('faults, on a server the test owns', () => {
     expect(ConnectionError.is(error), String(error)).toBe(true);
     expect(ms).toBeLessThan(30_000);
     await server.restartServer();
-    await waitUntilBack(conn);
+    await untilAnswering(conn, 20_000);
   });
 
   it('rejects a command in flight on the shared connection when the server dies', async () => {
@@ -124,7 +110,7 @@ describe('faults, on a server the test owns', () => {
     const { error } = await pending;
     expect(ConnectionError.is(error), String(error)).toBe(true);
     await server.restartServer();
-    await waitUntilBack(conn);
+    await untilAnswering(conn, 20_000);
   });
 
   it('runs a command issued during an outage once the server is back within the socket timeout', async () => {
@@ -141,7 +127,7 @@ describe('faults, on a server the test owns', () => {
     await server.restartServer();
     expect(await write).toBe('OK');
     expect(await patient.send(key, ['GET', key])).toBe('late');
-    await waitUntilBack(conn);
+    await untilAnswering(conn, 20_000);
   });
 
   it('close() completes while the server is down, with a pooled connection still opening', async () => {
@@ -159,7 +145,7 @@ describe('faults, on a server the test owns', () => {
     await other.close();
     expect(ConnectionError.is((await timedRejection(other.ping())).error)).toBe(true);
     await server.restartServer();
-    await waitUntilBack(conn);
+    await untilAnswering(conn, 20_000);
   });
 });
 
@@ -222,7 +208,7 @@ describe('a server that stops answering, on a server the test owns', () => {
     } finally {
       server.resumeServer();
     }
-    await waitUntilBack(conn);
+    await untilAnswering(conn, 20_000);
     expect(await conn.send(key, ['GET', key])).toBe('before');
   });
 
@@ -259,6 +245,6 @@ describe('a server that stops answering, on a server the test owns', () => {
       clearTimeout(resume);
       server.resumeServer();
     }
-    await waitUntilBack(conn);
+    await untilAnswering(conn, 20_000);
   });
 });

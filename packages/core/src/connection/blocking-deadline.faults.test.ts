@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../connect.js';
 import type { CacheConnection } from '../connection.js';
 import { ConnectionError } from '../errors.js';
-import { type RedisServerHandle, rejection, startRedisServer } from '../testing/index.js';
+import {
+  type RedisServerHandle,
+  rejection,
+  startRedisServer,
+  untilAnswering,
+} from '../testing/index.js';
 import { blockingTimeoutMs } from './isolated.js';
 
 const SOCKET_TIMEOUT_MS = 1000;
@@ -54,16 +59,7 @@ describe('blocking pops settle by their own deadline when the server stalls (def
     expect(ConnectionError.is(error), String(error)).toBe(true);
     expect((error as { outcome?: unknown }).outcome).toBe('unknown');
     expect(ms).toBeLessThan(1000 + SOCKET_TIMEOUT_MS + MARGIN_MS);
-    await expect
-      .poll(
-        () =>
-          conn.ping().then(
-            () => 'up',
-            () => 'down',
-          ),
-        { timeout: 10_000 },
-      )
-      .toBe('up');
+    await untilAnswering(conn, 10_000);
     await conn.send(list, ['RPUSH', list, 'x']);
     expect(await conn.blocking(list, ['BLPOP', list, '1'])).toStrictEqual([list, 'x']);
   });

@@ -5,7 +5,12 @@ import { connect } from '../connect.js';
 import type { CacheConnection } from '../connection.js';
 import { ConnectionError } from '../errors.js';
 import { findFreePort } from '../redis-server.js';
-import { type RedisServerHandle, rejection, startRedisServer } from '../testing/index.js';
+import {
+  type RedisServerHandle,
+  rejection,
+  startRedisServer,
+  untilAnswering,
+} from '../testing/index.js';
 
 const MARGIN_MS = 1500;
 
@@ -88,14 +93,7 @@ describe('a ConnectionError says whether the command may have run (defect 6)', (
 
   it('is "not-sent" for a call made while the server is down, and after close()', async () => {
     const key = conn.keys.key('down');
-    await expect
-      .poll(() =>
-        conn.ping().then(
-          () => 'up',
-          () => 'down',
-        ),
-      )
-      .toBe('up');
+    await untilAnswering(conn, 1000);
     const lost = once(conn.events, 'disconnected');
     await server.killServer();
     await lost;

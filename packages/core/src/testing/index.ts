@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import type { ConnectOptions } from '../config.js';
 import { connect } from '../connect.js';
 import type { CacheConnection } from '../connection.js';
@@ -64,6 +64,26 @@ export function useTestConnection(options: ConnectOptions = {}): () => CacheConn
       );
     return connection;
   };
+}
+
+/**
+ * Polls until `conn` answers PING again (after a restart, a pause, a failover); each PING is
+ * bounded by the socket timeout.
+ * @param conn - The connection.
+ * @param timeoutMs - How long the server may take to come back.
+ * @throws when it has not answered within `timeoutMs`.
+ */
+export async function untilAnswering(conn: CacheConnection, timeoutMs: number): Promise<void> {
+  await expect
+    .poll(
+      () =>
+        conn.ping().then(
+          () => 'up',
+          () => 'down',
+        ),
+      { timeout: timeoutMs },
+    )
+    .toBe('up');
 }
 
 /**
