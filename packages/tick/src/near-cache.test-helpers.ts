@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { CacheConnection, CacheConnectionLike } from '@fullon/core';
-import { nodeClients, redisTarget } from '@fullon/core/testing';
+import { redisTarget } from '@fullon/core/testing';
 import { expect } from 'vitest';
 import type { NearCache } from './near-cache.js';
 import { TickCache } from './tick-cache.js';
@@ -97,19 +97,4 @@ export function runWriter(
       else reject(new Error(`writer exited with ${code}`));
     });
   });
-}
-
-/** Tracking connections (CLIENT LIST flag `t`) on every node of the suite's Redis. */
-export async function trackingClients(): Promise<number> {
-  const nodes = await nodeClients();
-  try {
-    let n = 0;
-    for (const node of nodes) {
-      const list = String(await node.sendCommand(['CLIENT', 'LIST']));
-      n += list.split('\n').filter((line) => / flags=\w*t/.test(line)).length;
-    }
-    return n;
-  } finally {
-    await Promise.all(nodes.map((node) => node.disconnect()));
-  }
 }

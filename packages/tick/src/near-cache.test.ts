@@ -5,10 +5,10 @@ import {
   msgpackCodec,
   ValidationError,
 } from '@fullon/core';
-import { testConnection, useTestConnection } from '@fullon/core/testing';
+import { testConnection, trackingClients, useTestConnection } from '@fullon/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TickKeys } from './keys.js';
-import { invalidated, nearTicks, runWriter, trackingClients } from './near-cache.test-helpers.js';
+import { invalidated, nearTicks, runWriter } from './near-cache.test-helpers.js';
 import { TickLayout } from './schema.js';
 import { makeTick } from './test-helpers.js';
 import { TickCache } from './tick-cache.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CacheConnection } from '../connection.js';
-import { nodeClients, testConnection } from '../testing/index.js';
+import { testConnection, trackingClients } from '../testing/index.js';
 
 /** Collects what a tracker reports. */
 function recorder() {
@@ -17,21 +17,6 @@ function recorder() {
     lives: () => lives,
     resets: () => resets,
   };
-}
-
-/** Tracking clients (flag `t`, redirecting to themselves) on every node. */
-async function trackingClients(): Promise<number> {
-  const nodes = await nodeClients();
-  try {
-    let n = 0;
-    for (const node of nodes) {
-      const list = String(await node.sendCommand(['CLIENT', 'LIST']));
-      n += list.split('\n').filter((line) => / flags=\w*t/.test(line)).length;
-    }
-    return n;
-  } finally {
-    await Promise.all(nodes.map((node) => node.disconnect()));
-  }
 }
 
 describe('trackInvalidations', () => {

@@ -16,7 +16,13 @@ export { REDIS_INSTALL_HINT, startRedisCluster, startRedisServer } from '../redi
 export type { RedisServerTls } from '../redis-server-tls.js';
 export { type UntilBlockedOptions, untilBlocked } from './blocked.js';
 export { createTestCertificates, type TestCertificates } from './certificates.js';
-export { listKeys, type NodeClient, nodeClients, subscriberCount } from './keyspace.js';
+export {
+  listKeys,
+  type NodeClient,
+  nodeClients,
+  subscriberCount,
+  trackingClients,
+} from './keyspace.js';
 export { MSGPACK_EDGE_NUMBERS } from './msgpack-edges.js';
 export type { RedisTarget } from './target.js';
 

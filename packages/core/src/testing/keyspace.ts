@@ -82,3 +82,22 @@ export async function subscriberCount(conn: CacheConnection, channel: string): P
   }
   return total;
 }
+
+/**
+ * Invalidation-tracking connections (`CLIENT LIST` flag `t`) on every node of the suite's
+ * Redis, read on connections of its own.
+ * @returns Their count.
+ */
+export async function trackingClients(): Promise<number> {
+  const nodes = await nodeClients();
+  try {
+    let n = 0;
+    for (const node of nodes) {
+      const list = String(await node.sendCommand(['CLIENT', 'LIST']));
+      n += list.split('\n').filter((line) => / flags=\w*t/.test(line)).length;
+    }
+    return n;
+  } finally {
+    await Promise.all(nodes.map((node) => node.disconnect()));
+  }
+}
