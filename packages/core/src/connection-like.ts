@@ -122,6 +122,24 @@ export interface CacheConnectionLike {
     options?: SendOptions,
   ): Promise<T>;
   /**
+   * Runs a Lua script and maps its reply in the same promise step, as `send` with `map` does:
+   * a throw in `map` rejects the returned promise unchanged, and a promise `map` returns is
+   * followed.
+   * @param script - From `defineScript`.
+   * @param keys - Every key the script touches (sharing a hash tag on a cluster).
+   * @param args - ARGV.
+   * @param options - `buffers` to receive bulk strings as `Buffer`.
+   * @param map - Turns the script's reply into the result.
+   * @returns What `map` returned.
+   */
+  runScript<T, R>(
+    script: LuaScript,
+    keys: readonly string[],
+    args: readonly RedisArg[],
+    options: SendOptions | undefined,
+    map: (reply: T) => R | PromiseLike<R>,
+  ): Promise<R>;
+  /**
    * Runs a blocking command (BLPOP, BLMOVE, …) on a dedicated pooled connection, so the shared
    * connection stays free and a wait longer than `socketTimeoutMs` works.
    * @param key - First key, for cluster routing.

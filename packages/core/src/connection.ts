@@ -156,8 +156,24 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
     keys: readonly string[],
     args: readonly RedisArg[],
     options?: SendOptions,
-  ): Promise<T> {
-    const call = callScript<T>(this.#transport, script, keys, args, options?.buffers === true);
+  ): Promise<T>;
+  /** {@inheritDoc CacheConnectionLike.runScript} */
+  runScript<T, R>(
+    script: LuaScript,
+    keys: readonly string[],
+    args: readonly RedisArg[],
+    options: SendOptions | undefined,
+    map: (reply: T) => R | PromiseLike<R>,
+  ): Promise<R>;
+  runScript<T, R>(
+    script: LuaScript,
+    keys: readonly string[],
+    args: readonly RedisArg[],
+    options?: SendOptions,
+    map?: (reply: T) => R | PromiseLike<R>,
+  ): Promise<T | R> {
+    const buffers = options?.buffers === true;
+    const call = callScript<T, R>(this.#transport, script, keys, args, buffers, map);
     if (this.#monitor.slowCallMs === undefined) return call;
     return this.#monitor.timed(call, `script ${script.name}`);
   }

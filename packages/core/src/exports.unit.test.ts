@@ -66,6 +66,7 @@ describe('@fullon/core entry points', () => {
       'defineScript',
       'deleteKeys',
       'escapeKeyPart',
+      'flatTupleEncoder',
       'groupPositions',
       'idKey',
       'inChunks',

@@ -63,6 +63,27 @@ describe('runScript', () => {
     expect(await c.runScript(script, [a, b], ['r', 's'])).toStrictEqual(['r', 's', 2]);
   });
 
+  it('maps the reply in the same step, also after a NOSCRIPT reload; a throw in map rejects unchanged', async () => {
+    const c = conn();
+    const script = freshPairScript();
+    const a = c.keys.tagged('pair', 'mapped', 'a');
+    const b = c.keys.tagged('pair', 'mapped', 'b');
+    const joined = (reply: [string, string, number]) => `${reply[0]}+${reply[1]}=${reply[2]}`;
+    // Never loaded: the EVAL that loads it is mapped too.
+    expect(await c.runScript(script, [a, b], ['x', 'y'], undefined, joined)).toBe('x+y=2');
+    expect(await c.runScript(script, [a, b], ['p', 'q'], undefined, joined)).toBe('p+q=2');
+    // A map may answer with a promise, which is followed.
+    const later = (reply: [string, string, number]) => Promise.resolve(reply[2] * 10);
+    expect(await c.runScript(script, [a, b], ['m', 'n'], undefined, later)).toBe(20);
+    const own = new Error('refused by map');
+    const refusing = () => {
+      throw own;
+    };
+    await expect(c.runScript(script, [a, b], ['r', 's'], undefined, refusing)).rejects.toBe(own);
+    // The script ran before map refused its reply.
+    expect(await c.send(a, ['GET', a])).toBe('r');
+  });
+
   it('returns bulk strings as Buffers when asked to', async () => {
     const c = conn();
     const key = c.keys.tagged('bytes', 't', 'k');

@@ -15,6 +15,7 @@ export {
 export { requireConnection } from '../connection-like.js';
 export { decodeListed } from '../decode-listed.js';
 export { DecodedSubscription } from '../decoded-subscription.js';
+export { flatTupleEncoder } from '../flat-encoder.js';
 export type { PatternPart } from '../key-builder.js';
 export { escapeKeyPart, KeyBuilder, unescapeKeyPart, WILDCARD } from '../key-builder.js';
 export type { LayoutDefinition, RecordLayout } from '../layout.js';

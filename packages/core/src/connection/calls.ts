@@ -11,15 +11,18 @@ import type { Transport } from './transport.js';
  * @param keys - Every key the script touches.
  * @param args - ARGV.
  * @param buffers - Bulk strings as `Buffer`.
- * @returns The script's reply.
+ * @param map - Turns the reply into the result in the same promise step; omitted, the reply is
+ *   the result.
+ * @returns The script's reply, or what `map` made of it.
  */
-export function callScript<T>(
+export function callScript<T, R = T>(
   transport: Transport,
   script: LuaScript,
   keys: readonly string[],
   args: readonly RedisArg[],
   buffers: boolean,
-): Promise<T> {
+  map?: (reply: T) => R | PromiseLike<R>,
+): Promise<T | R> {
   // Sized once: growing the array push by push showed up as a microsecond per call.
   const command = new Array<RedisArg>(3 + keys.length + args.length);
   command[0] = 'EVALSHA';
@@ -28,18 +31,19 @@ export function callScript<T>(
   let at = 3;
   for (const key of keys) command[at++] = key;
   for (const arg of args) command[at++] = arg;
-  // One rejection handler for both attempts, on the untranslated send: a script call costs
-  // one promise layer, like a plain command.
-  const failed = (error: unknown): Promise<T> => {
+  // One rejection handler for both attempts, on the untranslated send, and `map` as the
+  // fulfilment handler of the same step: a script call costs one promise layer, like a plain
+  // command. A throw in `map` is not a command failure and is not translated.
+  const failed = (error: unknown): Promise<T | R> => {
     if (command[0] === 'EVALSHA' && isServerReply(error) && error.message.startsWith('NOSCRIPT')) {
       // The server lost its script cache (restart, SCRIPT FLUSH, failover): EVAL loads it again.
       command[0] = 'EVAL';
       command[1] = script.source;
-      return transport.send<T>(keys[0], command, buffers).then(undefined, failed);
+      return transport.send<T>(keys[0], command, buffers).then(map, failed);
     }
     throw translateError(error, `script ${script.name}`, transport);
   };
-  return transport.send<T>(keys[0], command, buffers).then(undefined, failed);
+  return transport.send<T>(keys[0], command, buffers).then(map, failed);
 }
 
 /**
