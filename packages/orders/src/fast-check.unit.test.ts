@@ -1,6 +1,8 @@
+import { jsonCodec, msgpackCodec } from '@fullon/core';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { isValidOrder } from './fast-check.js';
+import { encodeOrder, OrderLayout } from './layouts.js';
 import { Order } from './schema.js';
 
 const base = { orderId: 1, symbol: 'BTC/USDT', side: 'buy', volume: 1 };
@@ -68,5 +70,27 @@ describe('isValidOrder', () => {
     expect(isValidOrder({ symbol: 'X', side: 'buy', volume: 1 })).toBe(false);
     expect(isValidOrder(null)).toBe(false);
     expect(isValidOrder(base)).toBe(true);
+  });
+});
+
+describe('encodeOrder (the direct msgpack writer of pushes and saves)', () => {
+  it('writes the bytes of the general encoder for every valid order above, on either codec', () => {
+    let compared = 0;
+    for (const field of fields) {
+      for (const value of values) {
+        for (const start of [base, { ...base, orderId: undefined, exOrderId: 'E1' }]) {
+          const input = { ...start, [field]: value };
+          if (!isValidOrder(input)) continue;
+          for (const codec of [msgpackCodec, jsonCodec]) {
+            const direct = encodeOrder(codec, input).toString('hex');
+            expect(direct, `${field} = ${String(value)}`).toBe(
+              OrderLayout.encode(codec, input).toString('hex'),
+            );
+          }
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
   });
 });

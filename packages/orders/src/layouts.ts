@@ -1,4 +1,4 @@
-import { defineLayout } from '@fullon/core/author';
+import { defineLayout, flatTupleEncoder } from '@fullon/core/author';
 import { isValidOrder } from './fast-check.js';
 import { Order, OrderFields } from './schema.js';
 
@@ -36,6 +36,13 @@ export const OrderLayout = defineLayout({
     'timestamp',
   ],
 });
+
+/**
+ * A validated order's layout bytes under a codec: the very bytes of `OrderLayout.encode`,
+ * written directly on the default msgpack codec (pushes and saves are hot paths).
+ * @internal
+ */
+export const encodeOrder = flatTupleEncoder(OrderLayout);
 
 /** Width of the stored tuple: the version and every field. */
 export const ORDER_WIDTH = OrderLayout.fields.length + 1;

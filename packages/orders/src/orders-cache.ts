@@ -23,7 +23,7 @@ import {
 import * as v from 'valibot';
 import { decodeOrder, storedCount } from './decode.js';
 import { OrderKeys, type QueueKeys } from './keys.js';
-import { OrderLayout, parseOrder } from './layouts.js';
+import { encodeOrder, OrderLayout, parseOrder } from './layouts.js';
 import { type OrdersCacheOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { Order, OrderPatch, orderKeyId } from './schema.js';
 import { deleteOrder, pruneOrders } from './scripts/delete-order.js';
@@ -48,6 +48,9 @@ import { MERGEABLE_CODECS, updateOrder } from './scripts/update-order.js';
  * least this often, so such an order waits at most this long.
  */
 const MAX_WAIT_SLICE_MS = 1_000;
+
+/** An order a pop or claim took. */
+type Taken = Extract<TakeReply, { taken: true }>;
 
 /** What `pushOpenOrder` answers. */
 export interface PushResult {
@@ -252,7 +255,7 @@ export class OrdersCache implements AsyncDisposable {
       const keys = this.#keys.queue(name);
       return pushOrder(this.connection, keys, {
         orderId: orderKeyId(parsed),
-        bytes: OrderLayout.encode(this.connection.codec, parsed),
+        bytes: encodeOrder(this.connection.codec, parsed),
       });
     } catch (error) {
       return Promise.reject(error);
@@ -280,10 +283,9 @@ export class OrdersCache implements AsyncDisposable {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#take(keys, 'pop', '', 0, timeoutMs).then((taken) =>
-      taken === null
-        ? null
-        : decodeOrder(this.connection.codec, taken.bytes, keys.jobs, taken.orderId, taken.orderId),
+    const codec = this.connection.codec;
+    return this.#take(keys, 'pop', '', 0, timeoutMs, (taken) =>
+      decodeOrder(codec, taken.bytes, keys.jobs, taken.orderId, taken.orderId),
     );
   }
 
@@ -298,28 +300,35 @@ export class OrdersCache implements AsyncDisposable {
    * @throws {DecodeError} when the stored order is corrupt (it is moved to the dead letters).
    * @throws {ConnectionError} when Redis is unreachable.
    */
-  async claimOpenOrder(queue: string, options: ClaimOptions): Promise<OrderClaim | null> {
-    const name = checkName(queue, 'queue');
-    const timeoutMs = checkWait(options?.timeoutMs);
-    const visibilityMs =
-      options.visibilityMs === undefined
-        ? this.visibilityMs
-        : validate(TtlMs, options.visibilityMs, 'visibilityMs');
+  claimOpenOrder(queue: string, options: ClaimOptions): Promise<OrderClaim | null> {
+    let name: string;
+    let timeoutMs: number;
+    let visibilityMs: number;
+    try {
+      name = checkName(queue, 'queue');
+      timeoutMs = checkWait(options?.timeoutMs);
+      visibilityMs =
+        options.visibilityMs === undefined
+          ? this.visibilityMs
+          : validate(TtlMs, options.visibilityMs, 'visibilityMs');
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const keys = this.#keys.queue(name);
     const token = randomUUID();
-    const taken = await this.#take(keys, 'claim', token, visibilityMs, timeoutMs);
-    if (taken === null) return null;
-    const { orderId, attempts } = taken;
-    let order: Order;
-    try {
-      order = decodeOrder(this.connection.codec, taken.bytes, keys.jobs, orderId, orderId);
-    } catch (error) {
-      if (DecodeError.is(error)) {
-        await this.#settle(keys, 'bury', orderId, token, `corrupt: ${error.message}`);
+    const codec = this.connection.codec;
+    return this.#take(keys, 'claim', token, visibilityMs, timeoutMs, (taken) => {
+      const { orderId, attempts } = taken;
+      let order: Order;
+      try {
+        order = decodeOrder(codec, taken.bytes, keys.jobs, orderId, orderId);
+      } catch (error) {
+        if (!DecodeError.is(error)) throw error;
+        const reason = `corrupt: ${error.message}`;
+        return this.#settle(keys, 'bury', orderId, token, reason).then(() => Promise.reject(error));
       }
-      throw error;
-    }
-    return new Claim(order, orderId, token, attempts, name, keys, this.#settle);
+      return new Claim(order, orderId, token, attempts, name, keys, this.#settle);
+    });
   }
 
   /** Ends a claim (ack, release or bury) if its token is still the current one. */
@@ -425,20 +434,25 @@ export class OrdersCache implements AsyncDisposable {
   }
 
   /**
-   * Pop and claim: one take, which finds an order when the queue has one (no async frame on
-   * that path); else the wait loop.
+   * Pop and claim: one take, which finds an order when the queue has one, and `found` turns it
+   * into the result in that same promise step; else the wait loop.
    */
-  #take(
+  #take<R>(
     keys: QueueKeys,
     mode: 'pop' | 'claim',
     token: string,
     visibilityMs: number,
     timeoutMs: number,
-  ): Promise<Extract<TakeReply, { taken: true }> | null> {
+    found: (taken: Taken) => R | PromiseLike<R>,
+  ): Promise<R | null> {
     const deadline = Date.now() + timeoutMs;
     const args = { mode, token, visibilityMs, tokenTaken: false, settings: this.#takeSettings };
-    return takeOrder(this.connection, keys, args).then((reply) =>
-      reply.taken ? reply : this.#wait(keys, args, deadline, reply.nextLeaseMs),
+    return takeOrder<R | null>(this.connection, keys, args, (reply) =>
+      reply.taken
+        ? found(reply)
+        : this.#wait(keys, args, deadline, reply.nextLeaseMs).then((taken) =>
+            taken === null ? null : found(taken),
+          ),
     );
   }
 
@@ -448,7 +462,7 @@ export class OrdersCache implements AsyncDisposable {
     args: TakeOrderArgs,
     deadline: number,
     firstNextLeaseMs: number,
-  ): Promise<Extract<TakeReply, { taken: true }> | null> {
+  ): Promise<Taken | null> {
     let nextLeaseMs = firstNextLeaseMs;
     for (;;) {
       args.tokenTaken = false;
@@ -465,7 +479,7 @@ export class OrdersCache implements AsyncDisposable {
         ]);
         args.tokenTaken = signal !== null;
       }
-      const reply = await takeOrder(this.connection, keys, args);
+      const reply = await takeOrder(this.connection, keys, args, (taken) => taken);
       if (reply.taken) return reply;
       nextLeaseMs = reply.nextLeaseMs;
     }
@@ -491,7 +505,7 @@ export class OrdersCache implements AsyncDisposable {
       { ...this.#keys.state(name), order: this.#keys.order(name, id) },
       {
         orderId: id,
-        bytes: OrderLayout.encode(this.connection.codec, parsed),
+        bytes: encodeOrder(this.connection.codec, parsed),
         status: parsed.status ?? '',
         ttlMs: this.ttlMs,
       },
@@ -529,7 +543,7 @@ export class OrdersCache implements AsyncDisposable {
       {
         orderId: id,
         ttlMs: this.ttlMs,
-        create: full.success ? OrderLayout.encode(codec, full.output) : undefined,
+        create: full.success ? encodeOrder(codec, full.output) : undefined,
         status: parsed.status,
         values,
       },
@@ -753,9 +767,10 @@ class Claim implements OrderClaim {
     this.#settle = settle;
   }
 
-  async ack(): Promise<void> {
-    const reply = await this.#settle(this.#keys, 'ack', this.orderId, this.token, '');
-    if (reply === SettleReply.stale) throw this.#stale('ack');
+  ack(): Promise<void> {
+    return this.#settle(this.#keys, 'ack', this.orderId, this.token, '').then((reply) => {
+      if (reply === SettleReply.stale) throw this.#stale('ack');
+    });
   }
 
   async release(reason?: string): Promise<ReleaseOutcome> {

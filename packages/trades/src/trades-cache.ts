@@ -295,12 +295,21 @@ export class TradesCache implements AsyncDisposable {
    * @throws {ValidationError} naming `symbol`, `exchange` or `limit`.
    * @throws {ConnectionError} when Redis is unreachable.
    */
-  async getTrades(symbol: string, exchange: string, options?: ReadTradesOptions): Promise<Trade[]> {
-    const { list: key, market } = this.#listOf(symbol, exchange);
-    // No list is longer than MAX_COUNT (the largest cap), so that count drains all of it.
-    const count = String(checkLimit(options) ?? MAX_COUNT);
-    const items = await this.connection.send<Buffer[] | null>(key, ['LPOP', key, count], BUFFERS);
-    return this.#decodeList(items ?? [], key, market);
+  getTrades(symbol: string, exchange: string, options?: ReadTradesOptions): Promise<Trade[]> {
+    let key: string;
+    let market: string;
+    let count: string;
+    try {
+      ({ list: key, market } = this.#listOf(symbol, exchange));
+      // No list is longer than MAX_COUNT (the largest cap), so that count drains all of it.
+      count = String(checkLimit(options) ?? MAX_COUNT);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    // Decoded in the command's own promise step: a drain is one promise layer.
+    return this.connection.send(key, ['LPOP', key, count], BUFFERS, (items: Buffer[] | null) =>
+      this.#decodeList(items ?? [], key, market),
+    );
   }
 
   /**

@@ -44,11 +44,16 @@ export function pushOrder(
   keys: { pending: string; jobs: string; signal: string },
   args: { orderId: string; bytes: Buffer },
 ): Promise<PushReply> {
-  return conn
-    .runScript<[number, number]>(
-      PUSH_ORDER,
-      [keys.pending, keys.jobs, keys.signal],
-      [args.orderId, args.bytes],
-    )
-    .then(([queued, length]) => ({ queued: queued === 1, length }));
+  return conn.runScript(
+    PUSH_ORDER,
+    [keys.pending, keys.jobs, keys.signal],
+    [args.orderId, args.bytes],
+    undefined,
+    toPushReply,
+  );
+}
+
+/** Reads the script's reply `[queued 1 | 0, length]`. */
+function toPushReply([queued, length]: [number, number]): PushReply {
+  return { queued: queued === 1, length };
 }

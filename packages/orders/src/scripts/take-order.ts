@@ -104,39 +104,41 @@ const SWEEP_LIMIT_ARG = String(SWEEP_LIMIT);
  * @param conn - Connection.
  * @param keys - The queue's keys.
  * @param args - Mode, token, visibility, whether a wake-up token was taken, settings.
- * @returns The order taken, or when the next lease expires.
+ * @param next - What to do with the reply (the order taken, or when the next lease expires),
+ *   run in the script call's own promise step.
+ * @returns What `next` returned.
  * @internal
  */
-export function takeOrder(
+export function takeOrder<R>(
   conn: CacheConnectionLike,
   keys: QueueKeys,
   args: TakeOrderArgs,
-): Promise<TakeReply> {
-  return conn
-    .runScript<[number, Buffer | number, Buffer?, number?]>(
-      TAKE_ORDER,
-      keys.all,
-      [
-        args.mode,
-        args.token,
-        String(args.visibilityMs),
-        args.settings.maxAttempts,
-        args.settings.deadCap,
-        args.tokenTaken ? '1' : '0',
-        SWEEP_LIMIT_ARG,
-      ],
-      { buffers: true },
-    )
-    .then(toTakeReply);
+  next: (reply: TakeReply) => R | PromiseLike<R>,
+): Promise<R> {
+  return conn.runScript(
+    TAKE_ORDER,
+    keys.all,
+    [
+      args.mode,
+      args.token,
+      String(args.visibilityMs),
+      args.settings.maxAttempts,
+      args.settings.deadCap,
+      args.tokenTaken ? '1' : '0',
+      SWEEP_LIMIT_ARG,
+    ],
+    BUFFERS,
+    (raw: RawTakeReply) => next(toTakeReply(raw)),
+  );
 }
 
+/** The script's reply to a pop or claim. */
+type RawTakeReply = [number, Buffer | number, Buffer?, number?];
+
+const BUFFERS = { buffers: true } as const;
+
 /** Reads the script's reply: `[1, id, bytes, attempts?]`, or `[0, next lease ms | -1]`. */
-function toTakeReply([status, second, bytes, attempts]: [
-  number,
-  Buffer | number,
-  Buffer?,
-  number?,
-]): TakeReply {
+function toTakeReply([status, second, bytes, attempts]: RawTakeReply): TakeReply {
   if (status === 1 && Buffer.isBuffer(second) && Buffer.isBuffer(bytes)) {
     return { taken: true, orderId: second.toString(), bytes, attempts: attempts ?? 0 };
   }
