@@ -48,43 +48,62 @@ async function trial(
   return done / ((performance.now() - started) / 1000);
 }
 
-function median(values: number[]): number {
+/** Median of `values` (the mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 /**
- * Measures every variant of every contest in the same process, interleaved: each round runs all
- * variants once, in an order rotated per round, so drift (GC, server memory growth, the other
- * core being busy) hits every variant alike.
+ * Lets the previous trial's work finish before the next starts: its garbage is collected (when
+ * node runs with `--expose-gc`, as `pnpm bench` does) and pending I/O callbacks run, so one
+ * variant's allocations are not paid for inside the next variant's trial.
+ */
+async function settle(): Promise<void> {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  collect?.();
+  await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/** `items` rotated left by `by` places. */
+function rotated<T>(items: readonly T[], by: number): T[] {
+  const shift = by % Math.max(items.length, 1);
+  return [...items.slice(shift), ...items.slice(0, shift)];
+}
+
+/**
+ * Measures every variant of every contest in the same process, interleaved: each round runs
+ * every contest's variants back to back, so ours and its baselines meet the same machine state
+ * (the other core busy, server memory grown), in an order rotated per round within the contest,
+ * so no variant always runs first after another contest's. Each trial starts after
+ * {@link settle}.
  */
 export async function measure(
   contests: readonly Contest[],
   options: { inFlight: readonly number[]; rounds: number; durationMs: number; warmupMs: number },
 ): Promise<Measurement[]> {
-  const variants = contests.flatMap((c) => [c.ours, ...c.baselines].map((v) => ({ op: c.op, v })));
+  const groups = contests.map((c) => [c.ours, ...c.baselines].map((v) => ({ op: c.op, v })));
   const results: Measurement[] = [];
   let offset = 0;
+  const run = async (v: Variant, inFlight: number, durationMs: number) => {
+    await settle();
+    offset += 1_000_000;
+    return trial(v, inFlight, durationMs, offset);
+  };
   for (const inFlight of options.inFlight) {
-    for (const { v } of variants) {
-      offset += 1_000_000;
-      await trial(v, inFlight, options.warmupMs, offset);
-    }
-    const perVariant = variants.map(() => [] as number[]);
+    for (const { v } of groups.flat()) await run(v, inFlight, options.warmupMs);
+    const perEntry = new Map(groups.flat().map((entry) => [entry, [] as number[]]));
     for (let round = 0; round < options.rounds; round++) {
-      for (let k = 0; k < variants.length; k++) {
-        const index = (k + round) % variants.length;
-        const entry = variants[index];
-        if (entry === undefined) continue;
-        offset += 1_000_000;
-        perVariant[index]?.push(await trial(entry.v, inFlight, options.durationMs, offset));
+      for (const group of groups) {
+        for (const entry of rotated(group, round)) {
+          perEntry.get(entry)?.push(await run(entry.v, inFlight, options.durationMs));
+        }
       }
     }
-    variants.forEach(({ op, v }, index) => {
-      const rounds = perVariant[index] ?? [];
+    for (const [{ op, v }, rounds] of perEntry) {
       results.push({ op, variant: v.name, inFlight, opsPerSec: median(rounds), rounds });
-    });
+    }
   }
   return results;
 }

@@ -31,7 +31,11 @@ function orderAt(i: number): Order {
   };
 }
 
-/** The same pair of script calls as pushOpenOrder + popOpenOrder, on a raw node-redis client. */
+/**
+ * The same pair of script calls as pushOpenOrder + popOpenOrder, on a raw node-redis client.
+ * It encodes as a node-redis user would, with the layout's general msgpack encoder; ours sends
+ * the very same bytes but writes them directly (`encodeOrder`), one of the things our layer does.
+ */
 function rawPair(clients: BenchClients, keys: QueueKeys, claim: boolean): Variant {
   const { nodeRedis } = clients;
   const all = keys.all;
