@@ -6,6 +6,7 @@ import {
   ValidationError,
 } from '@fullon/core';
 import {
+  asPromise,
   checkName,
   closeCache,
   decodeListed,
@@ -188,7 +189,7 @@ export class AccountCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   updateUserBalance(exId: Id, currency: string, balance: Balance): Promise<boolean> {
-    try {
+    return asPromise(() => {
       const id = idKey(exId, 'exId');
       const cur = checkName(currency, 'currency');
       const parsed = fastBalance(balance) ?? validateAt(Balance, balance, 'balance');
@@ -199,9 +200,7 @@ export class AccountCache implements AsyncDisposable {
         { hash, index: this.#keys.index },
         { exId: id, ttl: this.#ttl, field: cur, bytes },
       ).then((reply) => checkWritten(reply, hash) === PutReply.added);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    });
   }
 
   /**
@@ -214,20 +213,16 @@ export class AccountCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   getUserBalance(exId: Id, currency: string): Promise<Balance | null> {
-    let key: string;
-    let cur: string;
-    try {
-      key = this.#keys.balances(idKey(exId, 'exId'));
-      cur = checkName(currency, 'currency');
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const codec = this.connection.codec;
-    // The mapping runs in the command's own promise step: no async layer on this hot read.
-    return this.connection.send(key, ['HGET', key, cur], BUFFERS, (bytes: Buffer | null) => {
-      if (bytes === null) return null;
-      const b = BalanceLayout.decode(codec, bytes, key, cur, { currency: cur });
-      return { total: b.total, free: b.free, used: b.used };
+    return asPromise(() => {
+      const key = this.#keys.balances(idKey(exId, 'exId'));
+      const cur = checkName(currency, 'currency');
+      const codec = this.connection.codec;
+      // The mapping runs in the command's own promise step: no async layer on this hot read.
+      return this.connection.send(key, ['HGET', key, cur], BUFFERS, (bytes: Buffer | null) => {
+        if (bytes === null) return null;
+        const b = BalanceLayout.decode(codec, bytes, key, cur, { currency: cur });
+        return { total: b.total, free: b.free, used: b.used };
+      });
     });
   }
 
@@ -268,7 +263,7 @@ export class AccountCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   setPosition(exId: Id, position: PositionInput): Promise<boolean> {
-    try {
+    return asPromise(() => {
       const id = idKey(exId, 'exId');
       const parsed = fastPosition(position) ?? validateAt(PositionInput, position, 'position');
       const stored = this.#stored(exId, id, parsed, 'position');
@@ -279,9 +274,7 @@ export class AccountCache implements AsyncDisposable {
         { hash, index: this.#keys.index },
         { exId: id, ttl: this.#ttl, field: stored.symbol, bytes },
       ).then((reply) => checkWritten(reply, hash) === PutReply.added);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    });
   }
 
   /**
@@ -335,18 +328,14 @@ export class AccountCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   getPosition(exId: Id, symbol: string): Promise<Position | null> {
-    let id: string;
-    let sym: string;
-    try {
-      id = idKey(exId, 'exId');
-      sym = checkName(symbol, 'symbol');
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const key = this.#keys.positions(id);
-    return this.connection.send(key, ['HGET', key, sym], BUFFERS, (bytes: Buffer | null) =>
-      bytes === null ? null : this.#decodePosition(id, key, sym, bytes),
-    );
+    return asPromise(() => {
+      const id = idKey(exId, 'exId');
+      const sym = checkName(symbol, 'symbol');
+      const key = this.#keys.positions(id);
+      return this.connection.send(key, ['HGET', key, sym], BUFFERS, (bytes: Buffer | null) =>
+        bytes === null ? null : this.#decodePosition(id, key, sym, bytes),
+      );
+    });
   }
 
   /**

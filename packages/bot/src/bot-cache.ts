@@ -6,6 +6,7 @@ import {
   ValidationError,
 } from '@fullon/core';
 import {
+  asPromise,
   checkName,
   closeCache,
   decodeListed,
@@ -280,11 +281,7 @@ export class BotCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   isBlocked(exId: Id, symbol: string): Promise<string | null> {
-    try {
-      return this.#blocks.holder(idKey(exId, 'exId'), checkName(symbol, 'symbol'));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return asPromise(() => this.#blocks.holder(idKey(exId, 'exId'), checkName(symbol, 'symbol')));
   }
 
   /**
@@ -404,11 +401,7 @@ export class BotCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   isOpeningPosition(exId: Id, symbol: string): Promise<string | null> {
-    try {
-      return this.#openings.holder(idKey(exId, 'exId'), checkName(symbol, 'symbol'));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return asPromise(() => this.#openings.holder(idKey(exId, 'exId'), checkName(symbol, 'symbol')));
   }
 
   /**
@@ -545,16 +538,14 @@ export class BotCache implements AsyncDisposable {
     botId: Id,
     options: LeaseOptions,
   ): Promise<LeaseResult> {
-    try {
+    return asPromise(() => {
       const ex = idKey(exId, 'exId');
       const sym = checkName(symbol, 'symbol');
       const bot = idKey(botId, 'botId');
       const opts = optionsObject(options);
       const ttl = opts.ttlMs === undefined ? DEFAULT_LEASE : String(ttlOption(opts.ttlMs, 0));
       return store.acquire(ex, sym, bot, ttl, flag(opts.force, 'force'));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    });
   }
 
   async #release(

@@ -58,6 +58,7 @@ describe('@fullon/core entry points', () => {
       'WILDCARD',
       'WaitMs',
       'asBuffer',
+      'asPromise',
       'checkName',
       'closeCache',
       'countOption',

@@ -8,6 +8,7 @@ import {
   ValidationError,
 } from '@fullon/core';
 import {
+  asPromise,
   checkName,
   closeCache,
   decodeListed,
@@ -249,7 +250,7 @@ export class OrdersCache implements AsyncDisposable {
    */
   pushOpenOrder(queue: string, order: Order): Promise<PushResult> {
     // Not `async`: the hot path pays for the script's promise only. Bad input still rejects.
-    try {
+    return asPromise(() => {
       const name = checkName(queue, 'queue');
       const parsed = parseOrder(order);
       const keys = this.#keys.queue(name);
@@ -257,9 +258,7 @@ export class OrdersCache implements AsyncDisposable {
         orderId: orderKeyId(parsed),
         bytes: encodeOrder(this.connection.codec, parsed),
       });
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    });
   }
 
   /**
@@ -274,19 +273,15 @@ export class OrdersCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   popOpenOrder(queue: string, options: PopOptions): Promise<Order | null> {
-    let keys: QueueKeys;
-    let timeoutMs: number;
-    try {
+    return asPromise(() => {
       const name = checkName(queue, 'queue');
-      timeoutMs = checkWait(options?.timeoutMs);
-      keys = this.#keys.queue(name);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const codec = this.connection.codec;
-    return this.#take(keys, 'pop', '', 0, timeoutMs, (taken) =>
-      decodeOrder(codec, taken.bytes, keys.jobs, taken.orderId, taken.orderId),
-    );
+      const timeoutMs = checkWait(options?.timeoutMs);
+      const keys = this.#keys.queue(name);
+      const codec = this.connection.codec;
+      return this.#take(keys, 'pop', '', 0, timeoutMs, (taken) =>
+        decodeOrder(codec, taken.bytes, keys.jobs, taken.orderId, taken.orderId),
+      );
+    });
   }
 
   /**
@@ -301,33 +296,30 @@ export class OrdersCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   claimOpenOrder(queue: string, options: ClaimOptions): Promise<OrderClaim | null> {
-    let name: string;
-    let timeoutMs: number;
-    let visibilityMs: number;
-    try {
-      name = checkName(queue, 'queue');
-      timeoutMs = checkWait(options?.timeoutMs);
-      visibilityMs =
+    return asPromise(() => {
+      const name = checkName(queue, 'queue');
+      const timeoutMs = checkWait(options?.timeoutMs);
+      const visibilityMs =
         options.visibilityMs === undefined
           ? this.visibilityMs
           : validate(TtlMs, options.visibilityMs, 'visibilityMs');
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const keys = this.#keys.queue(name);
-    const token = randomUUID();
-    const codec = this.connection.codec;
-    return this.#take(keys, 'claim', token, visibilityMs, timeoutMs, (taken) => {
-      const { orderId, attempts } = taken;
-      let order: Order;
-      try {
-        order = decodeOrder(codec, taken.bytes, keys.jobs, orderId, orderId);
-      } catch (error) {
-        if (!DecodeError.is(error)) throw error;
-        const reason = `corrupt: ${error.message}`;
-        return this.#settle(keys, 'bury', orderId, token, reason).then(() => Promise.reject(error));
-      }
-      return new Claim(order, orderId, token, attempts, name, keys, this.#settle);
+      const keys = this.#keys.queue(name);
+      const token = randomUUID();
+      const codec = this.connection.codec;
+      return this.#take(keys, 'claim', token, visibilityMs, timeoutMs, (taken) => {
+        const { orderId, attempts } = taken;
+        let order: Order;
+        try {
+          order = decodeOrder(codec, taken.bytes, keys.jobs, orderId, orderId);
+        } catch (error) {
+          if (!DecodeError.is(error)) throw error;
+          const reason = `corrupt: ${error.message}`;
+          return this.#settle(keys, 'bury', orderId, token, reason).then(() =>
+            Promise.reject(error),
+          );
+        }
+        return new Claim(order, orderId, token, attempts, name, keys, this.#settle);
+      });
     });
   }
 

@@ -7,6 +7,7 @@ import {
   ValidationError,
 } from '@fullon/core';
 import {
+  asPromise,
   checkName,
   closeCache,
   countOption,
@@ -296,23 +297,17 @@ export class TickCache implements AsyncDisposable {
   ): Promise<Tick | null> {
     // The hot read: one HGET, one promise layer (the reply is decoded where the error is
     // translated), no valibot on valid names.
-    let names: TickerNames;
-    let maxAgeMs: number | undefined;
-    try {
+    return asPromise(() => {
       if (typeof first === 'string' && typeof second === 'string') {
         // The common call form, without building a reference object.
         const symbol = checkName(first, 'symbol');
-        names = this.#keys.names(checkName(second, 'exchange'), symbol);
-        maxAgeMs = optionalAge(third?.maxAgeMs, 'maxAgeMs');
-      } else {
-        const ref = resolveRef<GetTickerOptions>(first, second, third);
-        maxAgeMs = optionalAge(ref.options?.maxAgeMs, 'maxAgeMs');
-        names = this.#keys.names(ref.exchange, ref.symbol);
+        const names = this.#keys.names(checkName(second, 'exchange'), symbol);
+        return this.#read(names, optionalAge(third?.maxAgeMs, 'maxAgeMs'));
       }
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return this.#read(names, maxAgeMs);
+      const ref = resolveRef<GetTickerOptions>(first, second, third);
+      const maxAgeMs = optionalAge(ref.options?.maxAgeMs, 'maxAgeMs');
+      return this.#read(this.#keys.names(ref.exchange, ref.symbol), maxAgeMs);
+    });
   }
 
   /**

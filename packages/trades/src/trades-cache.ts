@@ -6,6 +6,7 @@ import {
   ValidationError,
 } from '@fullon/core';
 import {
+  asPromise,
   Count,
   checkName,
   closeCache,
@@ -296,20 +297,15 @@ export class TradesCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   getTrades(symbol: string, exchange: string, options?: ReadTradesOptions): Promise<Trade[]> {
-    let key: string;
-    let market: string;
-    let count: string;
-    try {
-      ({ list: key, market } = this.#listOf(symbol, exchange));
+    return asPromise(() => {
+      const { list: key, market } = this.#listOf(symbol, exchange);
       // No list is longer than MAX_COUNT (the largest cap), so that count drains all of it.
-      count = String(checkLimit(options) ?? MAX_COUNT);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    // Decoded in the command's own promise step: a drain is one promise layer.
-    return this.connection.send(key, ['LPOP', key, count], BUFFERS, (items: Buffer[] | null) =>
-      this.#decodeList(items ?? [], key, market),
-    );
+      const count = String(checkLimit(options) ?? MAX_COUNT);
+      // Decoded in the command's own promise step: a drain is one promise layer.
+      return this.connection.send(key, ['LPOP', key, count], BUFFERS, (items: Buffer[] | null) =>
+        this.#decodeList(items ?? [], key, market),
+      );
+    });
   }
 
   /**
