@@ -68,7 +68,6 @@ export type TakeReply =
   | { taken: true; orderId: string; bytes: Buffer; attempts: number }
   | { taken: false; nextLeaseMs: number };
 
-/** {@link TakeSettings} as script arguments, built once per cache. */
 /** The arguments of one {@link takeOrder}; the wait loop reuses one object per call. */
 export interface TakeOrderArgs {
   /** `pop` removes the order; `claim` leases it. */
@@ -83,6 +82,7 @@ export interface TakeOrderArgs {
   readonly settings: TakeArgs;
 }
 
+/** {@link TakeSettings} as script arguments, built once per cache. */
 export interface TakeArgs {
   readonly maxAttempts: string;
   readonly deadCap: string;
