@@ -1,4 +1,4 @@
-import { FullonCacheError, PubSubError } from '../errors.js';
+import { DecodeError, FullonCacheError, PubSubError } from '../errors.js';
 import type { LinkContext } from './link.js';
 import { isNotSent, isServerReply } from './node-redis.js';
 import { OutcomeConnectionError } from './outcome.js';
@@ -17,6 +17,38 @@ export type ReplyKind = 'command' | 'subscribe';
 const REFUSED_BEFORE_RUNNING = /^(CLUSTERDOWN|TRYAGAIN|MOVED|ASK|LOADING|MASTERDOWN|READONLY)\b/;
 
 /**
+ * The error reply by which a script reports a key of the wrong Redis type before its first
+ * write (`LUA_CHECK_TYPES` in `@fullon/core/author`): `FULLON_WRONGTYPE <key>`.
+ */
+const SCRIPT_WRONG_TYPE = /^FULLON_WRONGTYPE (.+?)(?: script: \w+.*)?$/s;
+
+/**
+ * A stored-garbage reply as the `DecodeError` it is: a key the package owns holding another
+ * Redis type, named by a script's `FULLON_WRONGTYPE <key>` or, for a plain command, by `key`.
+ * @param message - The server's error reply.
+ * @param key - The command's key, when it has one.
+ * @returns The error, or `undefined` when the reply is not about a wrong type.
+ */
+function wrongTypeError(message: string, key: string | undefined): DecodeError | undefined {
+  const named = SCRIPT_WRONG_TYPE.exec(message)?.[1];
+  if (named !== undefined) {
+    return new DecodeError(
+      named,
+      undefined,
+      'holds another Redis type than the package stores there',
+    );
+  }
+  if (key !== undefined && message.startsWith('WRONGTYPE')) {
+    return new DecodeError(
+      key,
+      undefined,
+      'holds another Redis type than the package stores there',
+    );
+  }
+  return undefined;
+}
+
+/**
  * Translates any failure of a call into the error family — the one place that does. An error
  * of the family passes unchanged; a server error reply becomes code `COMMAND` (or a
  * `PubSubError` for a subscription), except a transient refusal (`CLUSTERDOWN`, `TRYAGAIN`,
@@ -27,6 +59,8 @@ const REFUSED_BEFORE_RUNNING = /^(CLUSTERDOWN|TRYAGAIN|MOVED|ASK|LOADING|MASTERD
  * @param what - The operation, for the message (`GET`, `script tick.set`, `subscribe`).
  * @param link - Target, timeout and pool size, for the message.
  * @param kind - How a server error reply is reported. Defaults to `command`.
+ * @param key - The key of a plain command: its `WRONGTYPE` reply is a `DecodeError` naming it
+ *   (stored garbage, not a command error). A script names the key itself.
  * @returns The error to throw.
  */
 export function translateError(
@@ -34,9 +68,12 @@ export function translateError(
   what: string,
   link: LinkContext,
   kind: ReplyKind = 'command',
+  key?: string,
 ): FullonCacheError {
   if (FullonCacheError.is(error)) return error;
   if (isServerReply(error)) {
+    const garbage = wrongTypeError(error.message, key);
+    if (garbage !== undefined) return garbage;
     if (REFUSED_BEFORE_RUNNING.test(error.message)) {
       return new OutcomeConnectionError(
         `${what} on Redis at ${link.target} refused, retry: ${error.message}`,

@@ -17,6 +17,28 @@ export type { RedisServerTls } from '../redis-server-tls.js';
 export { type UntilBlockedOptions, untilBlocked } from './blocked.js';
 export { createTestCertificates, type TestCertificates } from './certificates.js';
 export {
+  CLOSE_LOAD_CALLS,
+  type ConformanceTable,
+  defineConformance,
+  describeConformance,
+  describeStallConformance,
+  type FamilySpec,
+  type FieldKind,
+  type GarbageKind,
+  garbageKinds,
+  type KeyspaceSnapshot,
+  keyspaceDiff,
+  type LifecycleMethod,
+  type MethodKind,
+  type MethodNames,
+  type MethodSpec,
+  type ParamKind,
+  type ParamSpec,
+  PROTOTYPE_NAMES,
+  STALL_SOCKET_TIMEOUT_MS,
+  snapshotKeyspace,
+} from './conformance/index.js';
+export {
   listKeys,
   type NodeClient,
   nodeClients,

@@ -1,0 +1,168 @@
+import { randomBytes } from 'node:crypto';
+import { encode } from '@msgpack/msgpack';
+import type { CacheConnection } from '../../connection.js';
+import type { RedisArg } from '../../connection-like.js';
+
+/** A way to spoil a key family's stored data. */
+export type GarbageKind =
+  | 'wrong-type'
+  | 'random-bytes'
+  | 'wrong-shape'
+  | 'foreign'
+  | 'score-inf'
+  | 'score-neg-inf'
+  | 'score-negative'
+  | 'score-huge';
+
+/** The kinds that apply to a key of Redis type `type`. */
+export function garbageKinds(type: string): GarbageKind[] {
+  const common: GarbageKind[] = ['wrong-type', 'random-bytes', 'wrong-shape', 'foreign'];
+  if (type !== 'zset') return common;
+  return [...common, 'score-inf', 'score-neg-inf', 'score-negative', 'score-huge'];
+}
+
+const SHAPES: readonly Buffer[] = [
+  Buffer.from(encode({ unexpected: true })),
+  Buffer.from(encode([255, 'x', null])),
+  Buffer.from(encode('text')),
+  Buffer.from(encode(-1)),
+];
+
+function random(): Buffer {
+  return randomBytes(12);
+}
+
+function wrongShape(n: number): Buffer {
+  return SHAPES[n % SHAPES.length] ?? random();
+}
+
+const SCORES: Partial<Record<GarbageKind, string>> = {
+  'score-inf': 'inf',
+  'score-neg-inf': '-inf',
+  'score-negative': '-1',
+  'score-huge': '1e300',
+};
+
+type Cmd = (key: string, args: RedisArg[]) => Promise<unknown>;
+
+/** Rewrites every value of `key` (a string, hash, list, set or zset) with `make(n)`. */
+async function rewriteValues(
+  send: Cmd,
+  conn: CacheConnection,
+  key: string,
+  type: string,
+  make: (n: number, old: Buffer) => Buffer,
+): Promise<void> {
+  const opts = { buffers: true };
+  switch (type) {
+    case 'string': {
+      const old = await conn.send<Buffer>(key, ['GET', key], opts);
+      await send(key, ['SET', key, make(0, old), 'KEEPTTL']);
+      return;
+    }
+    case 'hash': {
+      const flat = await conn.send<Buffer[]>(key, ['HGETALL', key], opts);
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        const field = flat[i] as Buffer;
+        await send(key, ['HSET', key, field, make(i / 2, flat[i + 1] as Buffer)]);
+      }
+      return;
+    }
+    case 'list': {
+      const items = await conn.send<Buffer[]>(key, ['LRANGE', key, '0', '-1'], opts);
+      for (const [i, item] of items.entries())
+        await send(key, ['LSET', key, String(i), make(i, item)]);
+      return;
+    }
+    case 'set': {
+      const members = await conn.send<Buffer[]>(key, ['SMEMBERS', key], opts);
+      for (const [i, m] of members.entries()) {
+        await send(key, ['SREM', key, m]);
+        await send(key, ['SADD', key, make(i, m)]);
+      }
+      return;
+    }
+    case 'zset': {
+      const flat = await conn.send<Buffer[]>(key, ['ZRANGE', key, '0', '-1', 'WITHSCORES'], opts);
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        const member = flat[i] as Buffer;
+        await send(key, ['ZREM', key, member]);
+        await send(key, ['ZADD', key, (flat[i + 1] as Buffer).toString(), make(i / 2, member)]);
+      }
+      return;
+    }
+  }
+}
+
+/**
+ * Spoils every key of one family in place (TTLs kept where the command allows).
+ * @param conn - The connection.
+ * @param keys - The family's keys, with their Redis types.
+ * @param kind - How to spoil them.
+ * @returns Whether the kind applied (e.g. `foreign` needs two values to swap).
+ */
+export async function spoil(
+  conn: CacheConnection,
+  keys: readonly { key: string; type: string }[],
+  kind: GarbageKind,
+): Promise<boolean> {
+  const send: Cmd = (key, args) => conn.send(key, args);
+  if (kind === 'wrong-type') {
+    for (const { key, type } of keys) {
+      await send(key, ['DEL', key]);
+      if (type === 'string') await send(key, ['HSET', key, 'garbage', 'x']);
+      else await send(key, ['SET', key, 'garbage']);
+    }
+    return true;
+  }
+  if (kind === 'foreign') return swapValues(conn, keys);
+  const score = SCORES[kind];
+  for (const { key, type } of keys) {
+    if (score !== undefined) {
+      const members = await conn.send<Buffer[]>(key, ['ZRANGE', key, '0', '-1'], { buffers: true });
+      for (const m of members) await send(key, ['ZADD', key, score, m]);
+    } else {
+      await rewriteValues(send, conn, key, type, kind === 'random-bytes' ? random : wrongShape);
+    }
+  }
+  return true;
+}
+
+/** Moves each value of a family onto its neighbour's place (another record's bytes). */
+async function swapValues(
+  conn: CacheConnection,
+  keys: readonly { key: string; type: string }[],
+): Promise<boolean> {
+  const values: Buffer[] = [];
+  const opts = { buffers: true };
+  for (const { key, type } of keys) {
+    if (type === 'string') values.push(await conn.send<Buffer>(key, ['GET', key], opts));
+    else if (type === 'hash') {
+      const flat = await conn.send<Buffer[]>(key, ['HVALS', key], opts);
+      values.push(...flat);
+    } else if (type === 'list') {
+      values.push(...(await conn.send<Buffer[]>(key, ['LRANGE', key, '0', '-1'], opts)));
+    }
+  }
+  const distinct = new Set(values.map((b) => b.toString('hex')));
+  if (distinct.size < 2) return false;
+  let n = 0;
+  const next = (_i: number, old: Buffer) => {
+    // The next value that differs from this one: another record's bytes.
+    for (let step = 1; step <= values.length; step++) {
+      const candidate = values[(n + step) % values.length] as Buffer;
+      if (!candidate.equals(old)) {
+        n++;
+        return candidate;
+      }
+    }
+    n++;
+    return old;
+  };
+  for (const { key, type } of keys) {
+    if (type === 'string' || type === 'hash' || type === 'list') {
+      await rewriteValues((k, a) => conn.send(k, a), conn, key, type, next);
+    }
+  }
+  return true;
+}

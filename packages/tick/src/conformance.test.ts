@@ -1,0 +1,4 @@
+import { describeConformance } from '@fullon/core/testing';
+import { tickConformance } from './conformance.test-helpers.js';
+
+describeConformance(tickConformance);
