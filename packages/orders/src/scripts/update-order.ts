@@ -1,8 +1,8 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript } from '@fullon/core/author';
+import { defineScript, rejectCorrupt } from '@fullon/core/author';
 import type { StateKeys } from '../keys.js';
 import { ORDER_WIDTH, OrderLayout, orderSlot } from '../layouts.js';
-import { PRUNE_LIMIT, STATE_LUA } from './state-lua.js';
+import { checkStateTypes, PRUNE_LIMIT, STATE_LUA } from './state-lua.js';
 
 /** Codecs whose stored tuples the merge script can splice. */
 export const MERGEABLE_CODECS: readonly string[] = ['msgpack', 'json'];
@@ -38,6 +38,7 @@ export const UPDATE_ORDER = defineScript(
   'orders.update',
   `-- KEYS[1] index, [2] by-status, [3] expiry, [4] order | ARGV[1] id, [2] codec, [3] ttl, [4] prune limit, [5] create bytes, [6] status, [7] version, [8..] slot, bytes
 ${STATE_LUA}
+${checkStateTypes(true)}
 local WIDTH = ${ORDER_WIDTH}
 local function element_length(s, p)
   local b = string.byte(s, p)
@@ -172,11 +173,12 @@ export async function updateOrder(
     String(OrderLayout.version),
   ];
   for (const [field, bytes] of args.values) argv.push(String(orderSlot(field)), bytes);
-  const [status, bytes] = await conn.runScript<[UpdateStatus, Buffer?]>(
+  const [status, bytes] = await conn.runScript<[UpdateStatus, Buffer?], [UpdateStatus, Buffer?]>(
     UPDATE_ORDER,
     [keys.index, keys.byStatus, keys.expiry, keys.order],
     argv,
     { buffers: true },
+    rejectCorrupt,
   );
   if ((status === UpdateStatus.merged || status === UpdateStatus.created) && bytes !== undefined) {
     return { status: status === UpdateStatus.merged ? 'merged' : 'created', bytes };
