@@ -514,7 +514,8 @@ export class OrdersCache implements AsyncDisposable {
    * @returns The order as stored after the merge.
    * @throws {ValidationError} naming `exchange` or the patch's field, or the missing required
    *   field when the order is absent; nothing is written.
-   * @throws {DecodeError} when the stored order is corrupt; nothing is written.
+   * @throws {DecodeError} when the stored order is corrupt, or is another order's record (its
+   *   id or exchange is not the key's); nothing is written.
    * @throws {ConfigurationError} when the connection's codec is neither msgpack nor json.
    */
   async updateOrder(exchange: string, patch: OrderPatch): Promise<Order> {
@@ -534,6 +535,7 @@ export class OrdersCache implements AsyncDisposable {
       { ...this.#keys.state(name), order: key },
       {
         orderId: id,
+        exchange: name,
         ttlMs: this.ttlMs,
         create: full.success ? encodeOrder(codec, full.output) : undefined,
         status: parsed.status,
@@ -548,12 +550,8 @@ export class OrdersCache implements AsyncDisposable {
         'patch: the order is absent and the patch is not a whole order',
       );
     }
-    if (reply.status === 'corrupt') {
-      throw new DecodeError(
-        key,
-        undefined,
-        `stored value is not an order of layout version ${OrderLayout.version}; nothing merged`,
-      );
+    if (reply.status === 'corrupt' || reply.status === 'foreign') {
+      throw storedError(key, reply.status, name, id, 'nothing merged');
     }
     return decodeOrder(codec, reply.bytes, key, undefined, id, name);
   }
@@ -639,7 +637,8 @@ export class OrdersCache implements AsyncDisposable {
    * @param status - The new status.
    * @returns `true` when set; `false` when there is no such order (nothing created).
    * @throws {ValidationError} naming `exchange`, `orderId` or `status`.
-   * @throws {DecodeError} when the stored order is corrupt; nothing is written.
+   * @throws {DecodeError} when the stored order is corrupt, or is another order's record (its
+   *   id or exchange is not the key's); nothing is written.
    */
   async setOrderStatus(exchange: string, orderId: Id, status: string): Promise<boolean> {
     const name = checkName(exchange, 'exchange');
@@ -652,18 +651,15 @@ export class OrdersCache implements AsyncDisposable {
       { ...this.#keys.state(name), order: key },
       {
         orderId: id,
+        exchange: name,
         ttlMs: this.ttlMs,
         create: undefined,
         status: text,
         values: new Map([['status', codec.encode(text)]]),
       },
     );
-    if (reply.status === 'corrupt') {
-      throw new DecodeError(
-        key,
-        undefined,
-        `stored value is not an order of layout version ${OrderLayout.version}; status not set`,
-      );
+    if (reply.status === 'corrupt' || reply.status === 'foreign') {
+      throw storedError(key, reply.status, name, id, 'status not set');
     }
     return reply.status !== 'missing';
   }
@@ -777,6 +773,21 @@ class Claim implements OrderClaim {
       `${what} of order ${JSON.stringify(this.orderId)} in queue ${JSON.stringify(this.#queue)}: the claim is no longer held (its lease expired and it was claimed again, or it was already acked or released)`,
     );
   }
+}
+
+/** The DecodeError for a stored order the merge script refused (nothing was written). */
+function storedError(
+  key: string,
+  why: 'corrupt' | 'foreign',
+  exchange: string,
+  orderId: string,
+  what: string,
+): DecodeError {
+  const message =
+    why === 'corrupt'
+      ? `stored value is not an order of layout version ${OrderLayout.version}`
+      : `stored order is not order ${JSON.stringify(orderId)} of exchange ${JSON.stringify(exchange)} its key names`;
+  return new DecodeError(key, undefined, `${message}; ${what}`);
 }
 
 function withExchange<T extends { exchange?: string | undefined }>(
