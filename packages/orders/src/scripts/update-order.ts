@@ -8,7 +8,13 @@ import { checkStateTypes, PRUNE_LIMIT, STATE_LUA } from './state-lua.js';
 export const MERGEABLE_CODECS: readonly string[] = ['msgpack', 'json'];
 
 /** Status codes of {@link UPDATE_ORDER}. */
-export const UpdateStatus = { foreign: -2, corrupt: -1, missing: 0, merged: 1, created: 2 } as const;
+export const UpdateStatus = {
+  foreign: -2,
+  corrupt: -1,
+  missing: 0,
+  merged: 1,
+  created: 2,
+} as const;
 /** One of {@link UpdateStatus}'s values. */
 export type UpdateStatus = (typeof UpdateStatus)[keyof typeof UpdateStatus];
 
