@@ -116,6 +116,9 @@ describe('OrdersCache across processes', () => {
       // then read to the end, so an ack it made is an ack we counted (SIGKILLing them here
       // raced their last "acked" line).
       const live = workers.filter((w) => !w.killed);
+      // A replacement may still be starting: SIGTERM only once it handles it (it says 'ready'
+      // after installing the handler).
+      await Promise.all(live.map((w) => Promise.race([w.ready, w.closed])));
       for (const w of live) w.child.kill('SIGTERM');
       await Promise.all(live.map((w) => w.closed));
     } finally {
