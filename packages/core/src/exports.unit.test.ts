@@ -35,6 +35,7 @@ describe('@fullon/core entry points', () => {
   it('author entry: the tools for writing a cache package', () => {
     expect(Object.keys(author).sort()).toEqual([
       'COMPLETE_MARKER',
+      'CORRUPT_REPLY_TAG',
       'Count',
       'DEFAULT_CHUNK_SIZE',
       'DecodedSubscription',
@@ -42,6 +43,7 @@ describe('@fullon/core entry points', () => {
       'FiniteNumber',
       'Id',
       'KeyBuilder',
+      'LUA_CHECK_TYPES',
       'LUA_HSET_PAIRS',
       'LUA_WRONG_TYPE',
       'MAX_COUNT',
@@ -79,6 +81,7 @@ describe('@fullon/core entry points', () => {
       'optionsObject',
       'readCompleteHash',
       'readCompleteHashField',
+      'rejectCorrupt',
       'replaceCompleteHash',
       'requireConnection',
       'ttlOption',

@@ -17,6 +17,8 @@ interface Worker {
   ready: Promise<void>;
   closed: Promise<void>;
   killed: boolean;
+  /** Whether it reported `stopped` (graceful stop after SIGTERM: every ack it made is reported). */
+  stopped: boolean;
 }
 
 describe('OrdersCache across processes', () => {
@@ -56,6 +58,7 @@ describe('OrdersCache across processes', () => {
         }),
         closed: new Promise((resolve) => child.on('close', () => resolve())),
         killed: false,
+        stopped: false,
       };
       let rest = '';
       child.stdout?.on('data', (chunk: Buffer) => {
@@ -64,6 +67,7 @@ describe('OrdersCache across processes', () => {
         for (const line of lines) {
           const [what, id = ''] = line.split(' ');
           if (what === 'ready') markReady();
+          else if (what === 'stopped') worker.stopped = true;
           else if (what === 'claimed') worker.claimed.push(id);
           else if (what === 'acked') {
             worker.acked.push(id);
@@ -108,12 +112,23 @@ describe('OrdersCache across processes', () => {
         }
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
+      // Drained. Stop the live workers gracefully and wait until each has exited: its stdout is
+      // then read to the end, so an ack it made is an ack we counted (SIGKILLing them here
+      // raced their last "acked" line).
+      const live = workers.filter((w) => !w.killed);
+      // A replacement may still be starting: SIGTERM only once it handles it (it says 'ready'
+      // after installing the handler).
+      await Promise.all(live.map((w) => Promise.race([w.ready, w.closed])));
+      for (const w of live) w.child.kill('SIGTERM');
+      await Promise.all(live.map((w) => w.closed));
     } finally {
-      for (const w of workers) w.child.kill('SIGKILL');
+      for (const w of workers)
+        if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
       await Promise.all(workers.map((w) => w.closed));
     }
 
     expect(workers.filter((w) => w.killed)).toHaveLength(2);
+    expect(workers.filter((w) => !w.killed).map((w) => w.stopped)).toEqual([true, true, true]);
     const ackCount = new Map<string, number>();
     for (const w of workers)
       for (const id of w.acked) ackCount.set(id, (ackCount.get(id) ?? 0) + 1);

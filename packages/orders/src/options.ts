@@ -1,4 +1,4 @@
-import { countOption, ttlOption } from '@fullon/core/author';
+import { countOption, optionsObject, ttlOption } from '@fullon/core/author';
 
 /** Default retention of an order in a terminal state: 3 600 000 ms (1 h). */
 export const DEFAULT_TTL_MS = 3_600_000;
@@ -38,11 +38,12 @@ export interface ResolvedOptions {
 
 /**
  * Validates the cache options and fills the defaults.
- * @param options - As given.
+ * @param given - As given (`undefined` for none).
  * @returns Every option.
- * @throws {ValidationError} naming the option.
+ * @throws {ValidationError} naming the option, or `options` when it is not an object.
  */
-export function resolveOptions(options: OrdersCacheOptions): ResolvedOptions {
+export function resolveOptions(given: unknown): ResolvedOptions {
+  const options: OrdersCacheOptions = optionsObject(given);
   return {
     ttlMs: ttlOption(options.ttlMs, DEFAULT_TTL_MS, 'ttlMs'),
     maxAttempts: countOption(options.maxAttempts, DEFAULT_MAX_ATTEMPTS, 'maxAttempts'),

@@ -14,7 +14,9 @@ import {
   decodeListed,
   Id,
   inChunks,
+  isWellFormed,
   openCache,
+  optionsObject,
   requireConnection,
   TtlMs,
   validate,
@@ -143,6 +145,7 @@ const ReleaseReason = v.pipe(
   v.string('must be a string'),
   v.minLength(1, 'must not be empty'),
   v.maxLength(4_096, 'must be at most 4 096 characters'),
+  v.check(isWellFormed, 'must be well-formed text (it holds a lone UTF-16 surrogate)'),
 );
 
 /**
@@ -190,7 +193,7 @@ export class OrdersCache implements AsyncDisposable {
    * @param conn - A connection from `connect()` of `@fullon/core` (not closed by this cache).
    * @param options - Retention, max attempts, dead-letter cap, default lease.
    * @throws {ConfigurationError} when `conn` is not a connection.
-   * @throws {ValidationError} naming an option out of range.
+   * @throws {ValidationError} naming an option out of range, or `options` when it is not an object.
    */
   constructor(conn: CacheConnectionLike, options: OrdersCacheOptions = {}) {
     this.connection = requireConnection(conn, 'OrdersCache');
@@ -208,7 +211,7 @@ export class OrdersCache implements AsyncDisposable {
    * @param config - Connection options or a `redis://` URL. Defaults to the environment.
    * @param options - As for the constructor; checked before connecting.
    * @returns The cache.
-   * @throws {ValidationError} naming an option, before any connection is made.
+   * @throws {ValidationError} naming an option (or `options`), before any connection is made.
    * @throws {ConnectionError} when Redis cannot be reached.
    */
   static open(
@@ -268,14 +271,14 @@ export class OrdersCache implements AsyncDisposable {
    * @param queue - Queue name.
    * @param options - `timeoutMs` (required; `0` looks once).
    * @returns The order, or `null` when none came in time.
-   * @throws {ValidationError} naming `queue` or `timeoutMs`.
+   * @throws {ValidationError} naming `queue`, `options` or `timeoutMs`.
    * @throws {DecodeError} when the stored order is corrupt (it has left the queue).
    * @throws {ConnectionError} when Redis is unreachable.
    */
   popOpenOrder(queue: string, options: PopOptions): Promise<Order | null> {
     return asPromise(() => {
       const name = checkName(queue, 'queue');
-      const timeoutMs = checkWait(options?.timeoutMs);
+      const timeoutMs = checkWait(optionsObject(options).timeoutMs);
       const keys = this.#keys.queue(name);
       const codec = this.connection.codec;
       return this.#take(keys, 'pop', '', 0, timeoutMs, (taken) =>
@@ -291,18 +294,19 @@ export class OrdersCache implements AsyncDisposable {
    * @param queue - Queue name.
    * @param options - `timeoutMs` (required; `0` looks once), `visibilityMs`.
    * @returns The claim, or `null` when no order came in time.
-   * @throws {ValidationError} naming `queue`, `timeoutMs` or `visibilityMs`.
+   * @throws {ValidationError} naming `queue`, `options`, `timeoutMs` or `visibilityMs`.
    * @throws {DecodeError} when the stored order is corrupt (it is moved to the dead letters).
    * @throws {ConnectionError} when Redis is unreachable.
    */
   claimOpenOrder(queue: string, options: ClaimOptions): Promise<OrderClaim | null> {
     return asPromise(() => {
       const name = checkName(queue, 'queue');
-      const timeoutMs = checkWait(options?.timeoutMs);
+      const opts: Partial<ClaimOptions> = optionsObject(options);
+      const timeoutMs = checkWait(opts.timeoutMs);
       const visibilityMs =
-        options.visibilityMs === undefined
+        opts.visibilityMs === undefined
           ? this.visibilityMs
-          : validate(TtlMs, options.visibilityMs, 'visibilityMs');
+          : validate(TtlMs, opts.visibilityMs, 'visibilityMs');
       const keys = this.#keys.queue(name);
       const token = randomUUID();
       const codec = this.connection.codec;
@@ -514,7 +518,8 @@ export class OrdersCache implements AsyncDisposable {
    * @returns The order as stored after the merge.
    * @throws {ValidationError} naming `exchange` or the patch's field, or the missing required
    *   field when the order is absent; nothing is written.
-   * @throws {DecodeError} when the stored order is corrupt; nothing is written.
+   * @throws {DecodeError} when the stored order is corrupt, or is another order's record (its
+   *   id or exchange is not the key's); nothing is written.
    * @throws {ConfigurationError} when the connection's codec is neither msgpack nor json.
    */
   async updateOrder(exchange: string, patch: OrderPatch): Promise<Order> {
@@ -534,6 +539,7 @@ export class OrdersCache implements AsyncDisposable {
       { ...this.#keys.state(name), order: key },
       {
         orderId: id,
+        exchange: name,
         ttlMs: this.ttlMs,
         create: full.success ? encodeOrder(codec, full.output) : undefined,
         status: parsed.status,
@@ -548,12 +554,8 @@ export class OrdersCache implements AsyncDisposable {
         'patch: the order is absent and the patch is not a whole order',
       );
     }
-    if (reply.status === 'corrupt') {
-      throw new DecodeError(
-        key,
-        undefined,
-        `stored value is not an order of layout version ${OrderLayout.version}; nothing merged`,
-      );
+    if (reply.status === 'corrupt' || reply.status === 'foreign') {
+      throw storedError(key, reply.status, name, id, 'nothing merged');
     }
     return decodeOrder(codec, reply.bytes, key, undefined, id, name);
   }
@@ -583,11 +585,12 @@ export class OrdersCache implements AsyncDisposable {
    * @param exchange - Exchange name.
    * @param options - `status` to list only orders with that status.
    * @returns The orders, or `[]`.
-   * @throws {ValidationError} naming `exchange` or `status`.
+   * @throws {ValidationError} naming `exchange`, `options` or `status`.
    */
   async getOrders(exchange: string, options: GetOrdersOptions = {}): Promise<Order[]> {
     const name = checkName(exchange, 'exchange');
-    const status = options.status === undefined ? undefined : checkName(options.status, 'status');
+    const opts: GetOrdersOptions = optionsObject(options);
+    const status = opts.status === undefined ? undefined : checkName(opts.status, 'status');
     const conn = this.connection;
     const state = this.#keys.state(name);
     let ids: string[];
@@ -639,7 +642,8 @@ export class OrdersCache implements AsyncDisposable {
    * @param status - The new status.
    * @returns `true` when set; `false` when there is no such order (nothing created).
    * @throws {ValidationError} naming `exchange`, `orderId` or `status`.
-   * @throws {DecodeError} when the stored order is corrupt; nothing is written.
+   * @throws {DecodeError} when the stored order is corrupt, or is another order's record (its
+   *   id or exchange is not the key's); nothing is written.
    */
   async setOrderStatus(exchange: string, orderId: Id, status: string): Promise<boolean> {
     const name = checkName(exchange, 'exchange');
@@ -652,18 +656,15 @@ export class OrdersCache implements AsyncDisposable {
       { ...this.#keys.state(name), order: key },
       {
         orderId: id,
+        exchange: name,
         ttlMs: this.ttlMs,
         create: undefined,
         status: text,
         values: new Map([['status', codec.encode(text)]]),
       },
     );
-    if (reply.status === 'corrupt') {
-      throw new DecodeError(
-        key,
-        undefined,
-        `stored value is not an order of layout version ${OrderLayout.version}; status not set`,
-      );
+    if (reply.status === 'corrupt' || reply.status === 'foreign') {
+      throw storedError(key, reply.status, name, id, 'status not set');
     }
     return reply.status !== 'missing';
   }
@@ -777,6 +778,21 @@ class Claim implements OrderClaim {
       `${what} of order ${JSON.stringify(this.orderId)} in queue ${JSON.stringify(this.#queue)}: the claim is no longer held (its lease expired and it was claimed again, or it was already acked or released)`,
     );
   }
+}
+
+/** The DecodeError for a stored order the merge script refused (nothing was written). */
+function storedError(
+  key: string,
+  why: 'corrupt' | 'foreign',
+  exchange: string,
+  orderId: string,
+  what: string,
+): DecodeError {
+  const message =
+    why === 'corrupt'
+      ? `stored value is not an order of layout version ${OrderLayout.version}`
+      : `stored order is not order ${JSON.stringify(orderId)} of exchange ${JSON.stringify(exchange)} its key names`;
+  return new DecodeError(key, undefined, `${message}; ${what}`);
 }
 
 function withExchange<T extends { exchange?: string | undefined }>(

@@ -4,6 +4,8 @@
 //   claimed <id>   before acking
 //   acked <id>     once ack() resolved
 //   stale <id>     ack() failed with LockError (the lease had expired and it was re-delivered)
+//   stopped        after SIGTERM: the claim in progress was settled and reported, no new one
+//                  is made; the process then exits
 import { connect, LockError } from '@fullon/core';
 import { OrdersCache } from '@fullon/orders';
 
@@ -17,8 +19,14 @@ const conn = await connect({
 });
 const orders = new OrdersCache(conn);
 const say = (line: string) => process.stdout.write(`${line}\n`);
+// SIGTERM is the graceful stop: finish (and report) the claim in progress, then exit. The test
+// counts acks from these lines, so it must never kill a worker that may still report one.
+let stopping = false;
+process.on('SIGTERM', () => {
+  stopping = true;
+});
 say('ready');
-for (;;) {
+while (!stopping) {
   const claim = await orders.claimOpenOrder(queue, { timeoutMs: 500, visibilityMs: 1_000 });
   if (claim === null) continue;
   say(`claimed ${claim.orderId}`);
@@ -30,3 +38,6 @@ for (;;) {
     say(`stale ${claim.orderId}`);
   }
 }
+say('stopped');
+await conn.close();
+process.exit(0);

@@ -22,7 +22,13 @@ export { escapeKeyPart, KeyBuilder, unescapeKeyPart, WILDCARD } from '../key-bui
 export type { LayoutDefinition, RecordLayout } from '../layout.js';
 export { defineLayout } from '../layout.js';
 export { closeCache, openCache } from '../lifecycle.js';
-export { LUA_HSET_PAIRS, LUA_WRONG_TYPE } from '../lua-snippets.js';
+export {
+  CORRUPT_REPLY_TAG,
+  LUA_CHECK_TYPES,
+  LUA_HSET_PAIRS,
+  LUA_WRONG_TYPE,
+  rejectCorrupt,
+} from '../lua-snippets.js';
 export {
   MSGPACK_NUMBER_MAX_BYTES,
   msgpackStringMaxBytes,

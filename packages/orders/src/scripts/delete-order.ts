@@ -1,20 +1,22 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript } from '@fullon/core/author';
+import { defineScript, rejectCorrupt } from '@fullon/core/author';
 import type { StateKeys } from '../keys.js';
-import { PRUNE_LIMIT, STATE_LUA } from './state-lua.js';
+import { checkStateTypes, PRUNE_LIMIT, STATE_LUA } from './state-lua.js';
 
 /**
  * Deletes an order and its index entries.
  *
  * KEYS[1] index; KEYS[2] by-status; KEYS[3] expiry; KEYS[4] order key.
  * ARGV[1] order id; ARGV[2] prune limit.
- * Returns 1 when the order existed.
+ * Returns 1 when the order existed, or core's corrupt reply when a key has another Redis type
+ * (nothing written).
  * @internal
  */
 export const DELETE_ORDER = defineScript(
   'orders.delete',
   `-- KEYS[1] index, [2] by-status, [3] expiry, [4] order | ARGV[1] id, [2] prune limit
 ${STATE_LUA}
+${checkStateTypes(true)}
 prune(now_ms(), tonumber(ARGV[2]))
 local existed = redis.call('DEL', KEYS[4])
 unindex(ARGV[1])
@@ -35,10 +37,12 @@ export async function deleteOrder(
   keys: StateKeys & { order: string },
   orderId: string,
 ): Promise<boolean> {
-  const existed = await conn.runScript<number>(
+  const existed = await conn.runScript<number, number>(
     DELETE_ORDER,
     [keys.index, keys.byStatus, keys.expiry, keys.order],
     [orderId, String(PRUNE_LIMIT)],
+    undefined,
+    rejectCorrupt,
   );
   return existed === 1;
 }
@@ -48,13 +52,15 @@ export async function deleteOrder(
  *
  * KEYS[1] index; KEYS[2] by-status; KEYS[3] expiry.
  * ARGV[1] prune limit.
- * Returns how many entries were dropped.
+ * Returns how many entries were dropped, or core's corrupt reply when a key has another Redis
+ * type (nothing written).
  * @internal
  */
 export const PRUNE_ORDERS = defineScript(
   'orders.prune',
   `-- KEYS[1] index, [2] by-status, [3] expiry | ARGV[1] prune limit
 ${STATE_LUA}
+${checkStateTypes(false)}
 return prune(now_ms(), tonumber(ARGV[1]))
 `,
 );
@@ -69,10 +75,12 @@ return prune(now_ms(), tonumber(ARGV[1]))
 export async function pruneOrders(conn: CacheConnectionLike, keys: StateKeys): Promise<number> {
   let total = 0;
   for (;;) {
-    const dropped = await conn.runScript<number>(
+    const dropped = await conn.runScript<number, number>(
       PRUNE_ORDERS,
       [keys.index, keys.byStatus, keys.expiry],
       [String(PRUNE_LIMIT)],
+      undefined,
+      rejectCorrupt,
     );
     total += dropped;
     if (dropped < PRUNE_LIMIT) return total;

@@ -1,5 +1,5 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript } from '@fullon/core/author';
+import { defineScript, LUA_CHECK_TYPES, rejectCorrupt } from '@fullon/core/author';
 
 /**
  * Queues an order at the tail unless its id is already queued or claimed.
@@ -7,12 +7,16 @@ import { defineScript } from '@fullon/core/author';
  * KEYS[1] pending list; KEYS[2] jobs hash; KEYS[3] signal list.
  * ARGV[1] order id; ARGV[2] order bytes.
  * Returns `{queued, length}`: queued 1 when added, 0 when the id was already queued or claimed
- * (nothing written); length of the pending list after the call.
+ * (nothing written); length of the pending list after the call. Or core's corrupt reply when a
+ * key has another Redis type (nothing written).
  * @internal Imported by `bench/` by relative path, to run the very same script raw.
  */
 export const PUSH_ORDER = defineScript(
   'orders.push',
   `-- KEYS[1] pending, KEYS[2] jobs, KEYS[3] signal | ARGV[1] id, ARGV[2] bytes
+${LUA_CHECK_TYPES}
+local bad = check_types({KEYS[1], 'list', KEYS[2], 'hash', KEYS[3], 'list'})
+if bad then return bad end
 if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then
   return {0, redis.call('LLEN', KEYS[1])}
 end
@@ -54,6 +58,7 @@ export function pushOrder(
 }
 
 /** Reads the script's reply `[queued 1 | 0, length]`. */
-function toPushReply([queued, length]: [number, number]): PushReply {
+function toPushReply(reply: [number, number]): PushReply {
+  const [queued, length] = rejectCorrupt(reply);
   return { queued: queued === 1, length };
 }

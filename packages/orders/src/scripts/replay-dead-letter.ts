@@ -1,6 +1,7 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript } from '@fullon/core/author';
+import { defineScript, LUA_CHECK_TYPES, rejectCorrupt } from '@fullon/core/author';
 import type { QueueKeys } from '../keys.js';
+import { checkQueueTypes } from './queue-lua.js';
 
 /**
  * Moves a dead letter back to the tail of its queue, attempts reset.
@@ -8,12 +9,15 @@ import type { QueueKeys } from '../keys.js';
  * KEYS: the seven queue keys (see QUEUE_LUA).
  * ARGV[1] order id.
  * Returns 1 replayed, 0 no such dead letter, -1 the id is queued or claimed already (nothing
- * written: the dead letter stays).
+ * written: the dead letter stays), or core's corrupt reply when a key has another Redis type
+ * (nothing written).
  * @internal
  */
 export const REPLAY_DEAD_LETTER = defineScript(
   'orders.replay',
   `-- KEYS: queue keys | ARGV[1] id
+${LUA_CHECK_TYPES}
+${checkQueueTypes([1, 2, 5, 6, 7])}
 local id = ARGV[1]
 local bytes = redis.call('HGET', KEYS[6], 'o:' .. id)
 if not bytes then return 0 end
@@ -40,5 +44,11 @@ export function replayDeadLetter(
   keys: QueueKeys,
   orderId: string,
 ): Promise<1 | 0 | -1> {
-  return conn.runScript<1 | 0 | -1>(REPLAY_DEAD_LETTER, keys.all, [orderId]);
+  return conn.runScript<1 | 0 | -1, 1 | 0 | -1>(
+    REPLAY_DEAD_LETTER,
+    keys.all,
+    [orderId],
+    undefined,
+    rejectCorrupt,
+  );
 }

@@ -1,7 +1,7 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript } from '@fullon/core/author';
+import { defineScript, rejectCorrupt } from '@fullon/core/author';
 import type { StateKeys } from '../keys.js';
-import { PRUNE_LIMIT, STATE_LUA } from './state-lua.js';
+import { checkStateTypes, PRUNE_LIMIT, STATE_LUA } from './state-lua.js';
 
 /**
  * Replaces an order and its index entries; a terminal status sets its retention, any other
@@ -10,13 +10,15 @@ import { PRUNE_LIMIT, STATE_LUA } from './state-lua.js';
  * KEYS[1] index; KEYS[2] by-status; KEYS[3] expiry; KEYS[4] order key.
  * ARGV[1] order id; ARGV[2] bytes; ARGV[3] status (`''` when none); ARGV[4] retention (ms);
  * ARGV[5] prune limit.
- * Returns 1 when an order was replaced, 0 when it was new.
+ * Returns 1 when an order was replaced, 0 when it was new, or core's corrupt reply when a key
+ * has another Redis type (nothing written).
  * @internal
  */
 export const SAVE_ORDER = defineScript(
   'orders.save',
   `-- KEYS[1] index, [2] by-status, [3] expiry, [4] order | ARGV[1] id, [2] bytes, [3] status, [4] ttl, [5] prune limit
 ${STATE_LUA}
+${checkStateTypes(true)}
 local now = now_ms()
 prune(now, tonumber(ARGV[5]))
 local existed = redis.call('EXISTS', KEYS[4])
@@ -38,10 +40,12 @@ export async function saveOrder(
   keys: StateKeys & { order: string },
   args: { orderId: string; bytes: Buffer; status: string; ttlMs: number },
 ): Promise<boolean> {
-  const existed = await conn.runScript<number>(
+  const existed = await conn.runScript<number, number>(
     SAVE_ORDER,
     [keys.index, keys.byStatus, keys.expiry, keys.order],
     [args.orderId, args.bytes, args.status, String(args.ttlMs), String(PRUNE_LIMIT)],
+    undefined,
+    rejectCorrupt,
   );
   return existed === 1;
 }

@@ -1,7 +1,7 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript } from '@fullon/core/author';
+import { defineScript, rejectCorrupt } from '@fullon/core/author';
 import type { QueueKeys } from '../keys.js';
-import { QUEUE_LUA } from './queue-lua.js';
+import { checkQueueTypes, QUEUE_LUA } from './queue-lua.js';
 import type { TakeSettings } from './take-order.js';
 
 /**
@@ -13,22 +13,28 @@ import type { TakeSettings } from './take-order.js';
  * ARGV[1] `ack` | `release` | `bury`; ARGV[2] order id; ARGV[3] token; ARGV[4] reason;
  * ARGV[5] max attempts; ARGV[6] dead-letter cap.
  * Returns 0 when the token is not the current claim's (nothing written), 1 acked or requeued,
- * 2 dead-lettered.
+ * 2 dead-lettered, or core's corrupt reply (a key of another Redis type, a claim count that is
+ * not a whole number) with nothing written.
  * @internal Imported by `bench/` by relative path, to run the very same script raw.
  */
 export const SETTLE_CLAIM = defineScript(
   'orders.settle',
   `-- KEYS: queue keys | ARGV[1] action, [2] id, [3] token, [4] reason, [5] max attempts, [6] dead cap
 ${QUEUE_LUA}
+${checkQueueTypes([1, 2, 3, 4, 5, 6, 7])}
 local id = ARGV[2]
 if redis.call('HGET', KEYS[4], 't:' .. id) ~= ARGV[3] then return 0 end
+if ARGV[1] ~= 'ack' then
+  local bad = check_attempts({id})
+  if bad then return bad end
+end
 if ARGV[1] == 'ack' then
   redis.call('HDEL', KEYS[2], id)
   redis.call('ZREM', KEYS[3], id)
   redis.call('HDEL', KEYS[4], 'a:' .. id, 't:' .. id)
   return 1
 end
-local attempts = tonumber(redis.call('HGET', KEYS[4], 'a:' .. id)) or 0
+local attempts = attempts_of(id)
 if ARGV[1] == 'bury' or attempts >= tonumber(ARGV[5]) then
   bury(id, ARGV[4], attempts, now_ms(), tonumber(ARGV[6]))
   return 2
@@ -61,12 +67,18 @@ export function settleClaim(
     reason: string;
   } & TakeSettings,
 ): Promise<SettleReply> {
-  return conn.runScript<SettleReply>(SETTLE_CLAIM, keys.all, [
-    args.action,
-    args.orderId,
-    args.token,
-    args.reason,
-    String(args.maxAttempts),
-    String(args.deadCap),
-  ]);
+  return conn.runScript<SettleReply, SettleReply>(
+    SETTLE_CLAIM,
+    keys.all,
+    [
+      args.action,
+      args.orderId,
+      args.token,
+      args.reason,
+      String(args.maxAttempts),
+      String(args.deadCap),
+    ],
+    undefined,
+    rejectCorrupt,
+  );
 }

@@ -1,17 +1,30 @@
+import { LUA_CHECK_TYPES } from '@fullon/core/author';
 import { TERMINAL_STATUSES } from '../schema.js';
+
+/**
+ * Lua: the key-type check of an order-state script, before its first write — the three index
+ * keys, and KEYS[4] (the order, a string) when `withOrder`. Returns core's corrupt reply early.
+ * @param withOrder - Whether the script takes the order's key.
+ * @returns Lua for the script's head (after {@link STATE_LUA}).
+ * @internal
+ */
+export function checkStateTypes(withOrder: boolean): string {
+  const order = withOrder ? ", KEYS[4], 'string'" : '';
+  return `do local bad = check_types({KEYS[1], 'hash', KEYS[2], 'zset', KEYS[3], 'zset'${order}}) if bad then return bad end end`;
+}
 
 /**
  * Lua shared by the order-state scripts. Every one takes the exchange's index keys first:
  * KEYS[1] index hash (id → status), KEYS[2] by-status zset, KEYS[3] expiry zset; then
  * KEYS[4] the order's key where it has one.
  *
- * Defines `now_ms()`, `terminal(status)`, `unindex(id)`, `prune(now, limit)` (drops index
+ * Defines `check_types` and `corrupt` (core's {@link LUA_CHECK_TYPES}), `now_ms()`, `terminal(status)`, `unindex(id)`, `prune(now, limit)` (drops index
  * entries of terminal orders past their retention) and `store(id, bytes, status, ttl, now)`
  * (writes KEYS[4] — with a TTL when the status is terminal, without one otherwise — and
  * indexes it).
  * @internal
  */
-export const STATE_LUA = `
+export const STATE_LUA = `${LUA_CHECK_TYPES}
 local function now_ms()
   local clock = redis.call('TIME')
   return tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)

@@ -1,7 +1,7 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript } from '@fullon/core/author';
+import { defineScript, rejectCorrupt } from '@fullon/core/author';
 import type { QueueKeys } from '../keys.js';
-import { QUEUE_LUA } from './queue-lua.js';
+import { checkQueueTypes, QUEUE_LUA } from './queue-lua.js';
 
 /**
  * Sweeps expired leases, then takes the order at the head of the queue: removes it (`pop`), or
@@ -13,19 +13,31 @@ import { QUEUE_LUA } from './queue-lua.js';
  * ARGV[4] max attempts; ARGV[5] dead-letter cap; ARGV[6] `1` when the caller already took a
  * wake-up token (BLPOP on the signal list), else `0`; ARGV[7] most leases swept per call.
  * Returns `{1, id, bytes}` (pop), `{1, id, bytes, attempts}` (claim), `{0, ms}` when the queue
- * is empty (ms until the next lease deadline, -1 when no lease), `{requeued, buried}` (sweep).
+ * is empty (ms until the next lease deadline, -1 when no lease), `{requeued, buried}` (sweep),
+ * or core's corrupt reply (a key of another Redis type, a claim count that is not a whole
+ * number) with nothing written.
  * @internal Imported by `bench/` by relative path, to run the very same script raw.
  */
 export const TAKE_ORDER = defineScript(
   'orders.take',
   `-- KEYS: queue keys | ARGV[1] mode, [2] token, [3] visibility ms, [4] max attempts, [5] dead cap, [6] token taken, [7] sweep limit
 ${QUEUE_LUA}
+${checkQueueTypes([1, 2, 3, 4, 5, 6, 7])}
 local now = now_ms()
-local requeued, buried = sweep(now, tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[7]))
+local expired = expired_leases(now, tonumber(ARGV[7]))
+-- Every claim count this call may read, checked before the first write: the expired leases'
+-- and, for a claim, the current head's (the head after the sweep is one of them).
+local bad = check_attempts(expired)
+if not bad and ARGV[1] == 'claim' then
+  local head = redis.call('LINDEX', KEYS[1], 0)
+  if head then bad = check_attempts({head}) end
+end
+if bad then return bad end
+local requeued, buried = sweep(expired, now, tonumber(ARGV[4]), tonumber(ARGV[5]))
 if ARGV[1] == 'sweep' then return {requeued, buried} end
 local token_taken = ARGV[6] == '1'
 while true do
-  local id = redis.call('LPOP', KEYS[1])
+  local id = redis.call('LINDEX', KEYS[1], 0)
   if not id then
     -- Nothing to take: any token left would only wake a consumer for nothing.
     redis.call('DEL', KEYS[5])
@@ -33,6 +45,13 @@ while true do
     if first[2] then return {0, tonumber(first[2]) - now} end
     return {0, -1}
   end
+  local attempts = 0
+  if ARGV[1] == 'claim' then
+    attempts = attempts_of(id)
+    -- Only after an id without its order was dropped (the first head was checked above).
+    if not attempts then return check_attempts({id}) end
+  end
+  redis.call('LPOP', KEYS[1])
   if not token_taken then redis.call('LPOP', KEYS[5]) end
   token_taken = false
   local bytes = redis.call('HGET', KEYS[2], id)
@@ -42,8 +61,8 @@ while true do
       redis.call('HDEL', KEYS[4], 'a:' .. id, 't:' .. id)
       return {1, id, bytes}
     end
-    local attempts = redis.call('HINCRBY', KEYS[4], 'a:' .. id, 1)
-    redis.call('HSET', KEYS[4], 't:' .. id, ARGV[2])
+    attempts = attempts + 1
+    redis.call('HSET', KEYS[4], 'a:' .. id, attempts, 't:' .. id, ARGV[2])
     redis.call('ZADD', KEYS[3], now + tonumber(ARGV[3]), id)
     return {1, id, bytes, attempts}
   end
@@ -128,7 +147,7 @@ export function takeOrder<R>(
       SWEEP_LIMIT_ARG,
     ],
     BUFFERS,
-    (raw: RawTakeReply) => next(toTakeReply(raw)),
+    (raw: RawTakeReply) => next(toTakeReply(rejectCorrupt(raw))),
   );
 }
 
@@ -158,14 +177,20 @@ export async function sweepLeases(
   keys: QueueKeys,
   settings: TakeSettings,
 ): Promise<{ requeued: number; deadLettered: number }> {
-  const [requeued, deadLettered] = await conn.runScript<[number, number]>(TAKE_ORDER, keys.all, [
-    'sweep',
-    '',
-    '0',
-    String(settings.maxAttempts),
-    String(settings.deadCap),
-    '0',
-    String(SWEEP_LIMIT),
-  ]);
+  const [requeued, deadLettered] = await conn.runScript<[number, number], [number, number]>(
+    TAKE_ORDER,
+    keys.all,
+    [
+      'sweep',
+      '',
+      '0',
+      String(settings.maxAttempts),
+      String(settings.deadCap),
+      '0',
+      String(SWEEP_LIMIT),
+    ],
+    undefined,
+    rejectCorrupt,
+  );
   return { requeued, deadLettered };
 }

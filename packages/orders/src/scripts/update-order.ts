@@ -1,14 +1,20 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript } from '@fullon/core/author';
+import { defineScript, rejectCorrupt } from '@fullon/core/author';
 import type { StateKeys } from '../keys.js';
 import { ORDER_WIDTH, OrderLayout, orderSlot } from '../layouts.js';
-import { PRUNE_LIMIT, STATE_LUA } from './state-lua.js';
+import { checkStateTypes, PRUNE_LIMIT, STATE_LUA } from './state-lua.js';
 
 /** Codecs whose stored tuples the merge script can splice. */
 export const MERGEABLE_CODECS: readonly string[] = ['msgpack', 'json'];
 
 /** Status codes of {@link UPDATE_ORDER}. */
-export const UpdateStatus = { corrupt: -1, missing: 0, merged: 1, created: 2 } as const;
+export const UpdateStatus = {
+  foreign: -2,
+  corrupt: -1,
+  missing: 0,
+  merged: 1,
+  created: 2,
+} as const;
 /** One of {@link UpdateStatus}'s values. */
 export type UpdateStatus = (typeof UpdateStatus)[keyof typeof UpdateStatus];
 
@@ -22,22 +28,25 @@ const STATUS_SLOT = orderSlot('status');
  * the stored bytes are split into their elements (flat scalars only) and the given slots
  * replaced by the bytes the client encoded, so untouched fields keep their exact bytes. json:
  * `cjson` decodes the tuple and the untouched slots are written back (`%.17g` for numbers, an
- * exact round trip). A stored value that is not a tuple of this layout is reported as corrupt
- * before anything is written.
+ * exact round trip). A stored value that is not a tuple of this layout is reported as corrupt,
+ * and one whose id or exchange is not the key's (another order's record) as foreign, before
+ * anything is written.
  *
  * KEYS[1] index; KEYS[2] by-status; KEYS[3] expiry; KEYS[4] order key.
  * ARGV[1] order id; ARGV[2] codec (`msgpack` | `json`); ARGV[3] retention (ms); ARGV[4] prune
  * limit; ARGV[5] bytes of the full record to store when the order is absent, `''` to create
- * nothing; ARGV[6] the new status, `''` when not given; ARGV[7] layout version; then pairs
- * (tuple slot, encoded value) from ARGV[8].
+ * nothing; ARGV[6] the new status, `''` when not given; ARGV[7] layout version; ARGV[8] the
+ * exchange the key names; then pairs (tuple slot, encoded value) from ARGV[9].
  * Returns `{1, bytes}` merged, `{2, bytes}` created, `{0}` absent and not created, `{-1}`
- * corrupt (nothing written in the last two).
+ * corrupt, `{-2}` foreign identity, or core's corrupt reply when a key has another Redis type
+ * (nothing written in the last four).
  * @internal
  */
 export const UPDATE_ORDER = defineScript(
   'orders.update',
-  `-- KEYS[1] index, [2] by-status, [3] expiry, [4] order | ARGV[1] id, [2] codec, [3] ttl, [4] prune limit, [5] create bytes, [6] status, [7] version, [8..] slot, bytes
+  `-- KEYS[1] index, [2] by-status, [3] expiry, [4] order | ARGV[1] id, [2] codec, [3] ttl, [4] prune limit, [5] create bytes, [6] status, [7] version, [8] exchange, [9..] slot, bytes
 ${STATE_LUA}
+${checkStateTypes(true)}
 local WIDTH = ${ORDER_WIDTH}
 local function element_length(s, p)
   local b = string.byte(s, p)
@@ -85,6 +94,19 @@ local function split(s)
   if p ~= #s + 1 then return nil end
   return parts
 end
+local function id_text(value)
+  if type(value) == 'string' then return value end
+  if type(value) == 'number' and value >= 0 and value == math.floor(value) and value <= 9007199254740991 then
+    return string.format('%.0f', value)
+  end
+  return nil
+end
+-- Whether the stored identity slots (decoded; nil or cjson.null when absent) name this key's
+-- order: its id is orderId, else exOrderId, and its exchange is the key's.
+local function own_identity(order_id, ex_order_id, exchange)
+  if order_id == nil or order_id == cjson.null then order_id = ex_order_id end
+  return id_text(order_id) == ARGV[1] and exchange == ARGV[8]
+end
 local function header(n)
   if n <= 15 then return string.char(0x90 + n) end
   return string.char(0xdc, math.floor(n / 256), n % 256)
@@ -101,13 +123,14 @@ if not raw then
   return {${UpdateStatus.created}, ARGV[5]}
 end
 local given = {}
-for i = 8, #ARGV, 2 do given[tonumber(ARGV[i])] = ARGV[i + 1] end
+for i = 9, #ARGV, 2 do given[tonumber(ARGV[i])] = ARGV[i + 1] end
 local bytes, status
 if json then
   local ok, t = pcall(cjson.decode, raw)
   if not ok or type(t) ~= 'table' or #t ~= WIDTH or t[1] ~= version then
     return {${UpdateStatus.corrupt}}
   end
+  if not own_identity(t[2], t[3], t[4]) then return {${UpdateStatus.foreign}} end
   local parts = {}
   for i = 1, WIDTH do
     local value = t[i]
@@ -123,6 +146,12 @@ if json then
 else
   local parts = split(raw)
   if not parts or parts[1] ~= string.char(version) then return {${UpdateStatus.corrupt}} end
+  local ok_id, order_id = pcall(cmsgpack.unpack, parts[2])
+  local ok_ex, ex_order_id = pcall(cmsgpack.unpack, parts[3])
+  local ok_exchange, exchange = pcall(cmsgpack.unpack, parts[4])
+  if not (ok_id and ok_ex and ok_exchange and own_identity(order_id, ex_order_id, exchange)) then
+    return {${UpdateStatus.foreign}}
+  end
   local ok, stored = pcall(cmsgpack.unpack, parts[${STATUS_SLOT}])
   if not ok or (stored ~= nil and type(stored) ~= 'string') then return {${UpdateStatus.corrupt}} end
   status = stored or ''
@@ -140,13 +169,14 @@ return {${UpdateStatus.merged}, bytes}
 export type UpdateReply =
   | { status: 'merged' | 'created'; bytes: Buffer }
   | { status: 'missing' }
-  | { status: 'corrupt' };
+  | { status: 'corrupt' }
+  | { status: 'foreign' };
 
 /**
  * Runs {@link UPDATE_ORDER}.
  * @param conn - Connection.
  * @param keys - The exchange's index keys and the order's key.
- * @param args - Id, retention, the record to create (or none), the new status (or none), and
+ * @param args - Id, the exchange its key names, retention, the record to create (or none), the new status (or none), and
  *   the encoded values by field.
  * @returns The merged or created bytes, or why nothing was written.
  * @internal
@@ -156,6 +186,7 @@ export async function updateOrder(
   keys: StateKeys & { order: string },
   args: {
     orderId: string;
+    exchange: string;
     ttlMs: number;
     create: Buffer | undefined;
     status: string | undefined;
@@ -170,16 +201,19 @@ export async function updateOrder(
     args.create ?? '',
     args.status ?? '',
     String(OrderLayout.version),
+    args.exchange,
   ];
   for (const [field, bytes] of args.values) argv.push(String(orderSlot(field)), bytes);
-  const [status, bytes] = await conn.runScript<[UpdateStatus, Buffer?]>(
+  const [status, bytes] = await conn.runScript<[UpdateStatus, Buffer?], [UpdateStatus, Buffer?]>(
     UPDATE_ORDER,
     [keys.index, keys.byStatus, keys.expiry, keys.order],
     argv,
     { buffers: true },
+    rejectCorrupt,
   );
   if ((status === UpdateStatus.merged || status === UpdateStatus.created) && bytes !== undefined) {
     return { status: status === UpdateStatus.merged ? 'merged' : 'created', bytes };
   }
+  if (status === UpdateStatus.foreign) return { status: 'foreign' };
   return status === UpdateStatus.corrupt ? { status: 'corrupt' } : { status: 'missing' };
 }
