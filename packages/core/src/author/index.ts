@@ -30,6 +30,7 @@ export {
   writeMsgpackString,
 } from '../msgpack-writer.js';
 export { NameRegistry } from '../name-registry.js';
+export { cacheOptions, isPlainObject, plainOptions, plainRecord } from '../plain-object.js';
 export {
   Count,
   EpochMs,
@@ -37,6 +38,7 @@ export {
   Id,
   isWellFormed,
   MAX_COUNT,
+  MAX_EPOCH_MS,
   MAX_NAME_LENGTH,
   MAX_TTL_MS,
   MIN_EPOCH_MS,
@@ -50,6 +52,7 @@ export type { LuaScript } from '../script.js';
 export { defineScript } from '../script.js';
 export type { ReadThroughSource } from '../single-flight.js';
 export { SingleFlight } from '../single-flight.js';
+export { decodeStoredTime, isEpochMs } from '../stored-time.js';
 export {
   checkName,
   countOption,
