@@ -1,4 +1,4 @@
-import { EpochMs, FiniteNumber, Id, isPlainObject, Name, NonNegative } from '@fullon/core/author';
+import { EpochMs, FiniteNumber, Id, Name, NonNegative, ownRecord } from '@fullon/core/author';
 import * as v from 'valibot';
 
 /**
@@ -20,52 +20,16 @@ export const Balance = v.object({
 /** One currency's balance; see the {@link Balance} schema. */
 export type Balance = v.InferOutput<typeof Balance>;
 
-/** Parses each own entry of a plain object; names like `__proto__` are kept as own keys. */
-const balanceEntries = v.rawTransform<Record<string, unknown>, Record<string, Balance>>(
-  ({ dataset, addIssue, NEVER }) => {
-    const input = dataset.value;
-    const out: Record<string, Balance> = {};
-    for (const currency of Object.keys(input)) {
-      const value = input[currency];
-      const name = v.safeParse(Name, currency);
-      const balance = v.safeParse(Balance, value);
-      const issue = name.success ? (balance.success ? undefined : balance.issues[0]) : undefined;
-      if (!name.success || issue !== undefined) {
-        addIssue({
-          message: name.success
-            ? (issue?.message ?? 'invalid')
-            : `currency ${name.issues[0].message}`,
-          path: [
-            { type: 'object', origin: 'value', input, key: currency, value },
-            ...(issue?.path ?? []),
-          ],
-        });
-        return NEVER;
-      }
-      // defineProperty, not `out[currency] =`: `__proto__` must stay a currency.
-      Object.defineProperty(out, currency, {
-        value: balance.output,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    }
-    return out;
-  },
-);
-
 /**
  * Every balance of one account: a plain object (prototype `Object.prototype` or `null`) of
  * currency (a name of 1–256 characters, any text — `date`, `constructor` or `__proto__` is a
  * currency like any other) → {@link Balance}. A `Map`, array, `Date` or other object is
  * refused, never read as "no currencies".
  */
-export const Balances = v.pipe(
-  v.custom<Record<string, unknown>>(
-    isPlainObject,
-    'must be a plain object of currency → { total, free, used }',
-  ),
-  balanceEntries,
+export const Balances = ownRecord(
+  Name,
+  Balance,
+  'must be a plain object of currency → { total, free, used }',
 );
 /** Currency → balance; see the {@link Balances} schema. */
 export type Balances = Record<string, Balance>;

@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import { ConfigurationError, ValidationError } from './errors.js';
 
 /**
@@ -49,4 +50,69 @@ export function cacheOptions(value: unknown, cache: string): Record<string, unkn
   if (value === undefined) return {};
   if (isPlainObject(value)) return value;
   throw new ConfigurationError('options', `${cache} options must be a plain object`);
+}
+
+/**
+ * Defines `key` as an own, enumerable property: unlike `target[key] = value`, a key named
+ * `__proto__` becomes a property instead of replacing the prototype.
+ * @param target - The object being built.
+ * @param key - Any name, `__proto__` included.
+ * @param value - The value.
+ */
+export function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(target, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+}
+
+/**
+ * A schema for a plain object of name → value that keeps every own key: valibot's `record`
+ * silently drops `__proto__`, `constructor` and `prototype`, so a currency or param of that
+ * name would vanish. A `Map`, array, `Date` or class instance is refused (`message`). The
+ * output is a new object holding each parsed value under its key (defined as an own property).
+ * @param key - Schema of each key, e.g. `Name`.
+ * @param value - Schema of each value.
+ * @param message - The message when the input is not a plain object.
+ * @returns The schema; an issue names the key's path (`balances.BTC.free`).
+ */
+export function ownRecord<TValue extends v.GenericSchema>(
+  key: v.GenericSchema<string, string>,
+  value: TValue,
+  message = 'must be a plain object',
+) {
+  return v.pipe(
+    v.custom<Record<string, unknown>>(isPlainObject, message),
+    v.rawTransform<Record<string, unknown>, Record<string, v.InferOutput<TValue>>>(
+      ({ dataset, addIssue, NEVER }) => {
+        const input = dataset.value;
+        const out: Record<string, v.InferOutput<TValue>> = {};
+        for (const name of Object.keys(input)) {
+          const item: unknown = input[name];
+          const pathItem = {
+            type: 'object',
+            origin: 'value',
+            input,
+            key: name,
+            value: item,
+          } as const;
+          const parsedKey = v.safeParse(key, name);
+          if (!parsedKey.success) {
+            addIssue({ message: `key ${parsedKey.issues[0].message}`, path: [pathItem] });
+            return NEVER;
+          }
+          const parsed = v.safeParse(value, item);
+          if (!parsed.success) {
+            const [issue] = parsed.issues;
+            addIssue({ message: issue.message, path: [pathItem, ...(issue.path ?? [])] });
+            return NEVER;
+          }
+          setOwn(out, name, parsed.output);
+        }
+        return out;
+      },
+    ),
+  );
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError, DecodeError, ValidationError } from './errors.js';
-import { cacheOptions, isPlainObject, plainOptions } from './plain-object.js';
-import { EpochMs, MAX_EPOCH_MS } from './schemas.js';
+import { cacheOptions, isPlainObject, ownRecord, plainOptions } from './plain-object.js';
+import { EpochMs, FiniteNumber, MAX_EPOCH_MS, Name } from './schemas.js';
 import { decodeStoredTime } from './stored-time.js';
 import { validate } from './validation.js';
 
@@ -53,5 +53,20 @@ describe('plain objects', () => {
     expect(ValidationError.is(method) && method.field).toBe('options');
     const ctor = thrown(() => cacheOptions(new Map(), 'XCache'));
     expect(ConfigurationError.is(ctor) && ctor.variable).toBe('options');
+  });
+
+  it('ownRecord keeps keys named like Object.prototype members and names a bad entry', () => {
+    const schema = ownRecord(Name, FiniteNumber);
+    const input = JSON.parse('{"__proto__":1,"constructor":2,"prototype":3,"toString":4}');
+    const out = validate(schema, input, 'r');
+    expect(Object.keys(out)).toEqual(['__proto__', 'constructor', 'prototype', 'toString']);
+    expect(Object.getOwnPropertyDescriptor(out, '__proto__')?.value).toBe(1);
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    const bad = thrown(() => validate(schema, { a: 1, b: 'x' }, 'r'));
+    expect(ValidationError.is(bad) && bad.field).toBe('b');
+    for (const value of [new Map(), [], new Date(), null]) {
+      const error = thrown(() => validate(schema, value, 'r'));
+      expect(ValidationError.is(error) && error.field, String(value)).toBe('r');
+    }
   });
 });

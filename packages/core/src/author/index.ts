@@ -30,7 +30,14 @@ export {
   writeMsgpackString,
 } from '../msgpack-writer.js';
 export { NameRegistry } from '../name-registry.js';
-export { cacheOptions, isPlainObject, plainOptions, plainRecord } from '../plain-object.js';
+export {
+  cacheOptions,
+  isPlainObject,
+  ownRecord,
+  plainOptions,
+  plainRecord,
+  setOwn,
+} from '../plain-object.js';
 export {
   Count,
   EpochMs,
