@@ -110,4 +110,17 @@ describe('AccountCache: prototype names and wrong-type arguments', () => {
       expect(ValidationError.is(await rejection(promise ?? Promise.resolve()))).toBe(true);
     }
   });
+
+  it('refuses a position time past the year 9999 (2**64, 1e308); writes nothing', async () => {
+    const accounts = new AccountCache(conn());
+    const before = await snapshot(conn());
+    for (const time of [2 ** 64, 1e308, 253_402_300_800_000]) {
+      const position = { symbol: 'BTC/USDT', volume: 1, price: 1, time };
+      const one = await rejection(accounts.setPosition(3, position));
+      expect(ValidationError.is(one) && one.field, String(time)).toBe('position.time');
+      const many = await rejection(accounts.upsertPositions(3, [position]));
+      expect(ValidationError.is(many) && many.field, String(time)).toBe('positions[0].time');
+    }
+    expect(await snapshot(conn())).toBe(before);
+  });
 });

@@ -126,4 +126,18 @@ describe('TradesCache: wrong-type options, corrupt stamps, prototype names', () 
       expect(ValidationError.is(await rejection(promise ?? Promise.resolve()))).toBe(true);
     }
   });
+
+  it('refuses a trade time past the year 9999 (2**64, 1e308); writes nothing', async () => {
+    const trades = new TradesCache(conn());
+    for (const time of [2 ** 64, 1e308, 253_402_300_800_000]) {
+      const one = await rejection(trades.pushTrade('future', { ...trade(1), time }));
+      expect(ValidationError.is(one) && one.field, String(time)).toBe('time');
+      const many = await rejection(trades.pushTrades('future', [{ ...trade(2), time }]));
+      expect(ValidationError.is(many) && many.field, String(time)).toBe('trades[0].time');
+      const user = await rejection(trades.pushUserTrade(7, 'future', { ...trade(3), time }));
+      expect(ValidationError.is(user) && user.field, String(time)).toBe('time');
+    }
+    expect(await trades.peekTrades('BTC/USDT', 'future')).toEqual([]);
+    expect(await trades.getTradeStatus('future')).toBeNull();
+  });
 });
