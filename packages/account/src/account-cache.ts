@@ -7,13 +7,14 @@ import {
 } from '@fullon/core';
 import {
   asPromise,
+  cacheOptions,
   checkName,
   closeCache,
   decodeListed,
   type Id,
   idKey,
   openCache,
-  optionsObject,
+  plainOptions,
   requireConnection,
   ttlOption,
   validateAt,
@@ -56,7 +57,7 @@ export interface AccountCacheOptions {
 }
 
 function resolveOptions(options: unknown): { ttlMs: number } {
-  const opts = optionsObject(options);
+  const opts = cacheOptions(options, 'AccountCache');
   return { ttlMs: ttlOption(opts.ttlMs, DEFAULT_TTL_MS) };
 }
 
@@ -103,7 +104,8 @@ export class AccountCache implements AsyncDisposable {
    * @param conn - An open connection (from `connect()` of `@fullon/core`); the cache does not
    *   close it.
    * @param options - `ttlMs` (default 24 h).
-   * @throws {ConfigurationError} when `conn` is not a connection.
+   * @throws {ConfigurationError} when `conn` is not a connection, or naming `options` when they
+   *   are not a plain object (`null`, a number, a `Map`…).
    * @throws {ValidationError} naming `ttlMs` when it is not a whole number of ms from 1 to ten
    *   years.
    */
@@ -154,8 +156,12 @@ export class AccountCache implements AsyncDisposable {
    * Replaces every balance of an account in one atomic step: currencies not in `balances` are
    * removed; `{}` clears the account's balances.
    * @param exId - Exchange account id (`7` and `'7'` are the same account).
-   * @param balances - Currency → `{ total, free, used }`.
-   * @throws {ValidationError} naming the field (`balances.BTC.free`); nothing is written.
+   * @param balances - A plain object of currency → `{ total, free, used }`. Any name is a
+   *   currency, `constructor` and `__proto__` included (give those as own keys, e.g. from
+   *   `JSON.parse`).
+   * @throws {ValidationError} naming the field (`balances.BTC.free`), or `balances` when it is
+   *   not a plain object (a `Map`, array or `Date` would otherwise read as "no currencies" and
+   *   clear the account); nothing is written.
    * @throws {DecodeError} when a key of the account holds a foreign Redis type; nothing is written.
    * @throws {ConnectionError} when Redis is unreachable.
    */
@@ -416,12 +422,13 @@ export class AccountCache implements AsyncDisposable {
    *   sources know markets by exchange name, the cache knows accounts by id).
    * @returns The summary. Positions without a price are listed in `unpriced` and left out of
    *   both sums.
-   * @throws {ValidationError} naming `exId`, `options.prices` or `options.exchange`.
+   * @throws {ValidationError} naming `exId`, `options` (not a plain object), `options.prices` or
+   *   `options.exchange`.
    * @throws {ConnectionError} when Redis is unreachable; whatever the price source throws.
    */
   async getPortfolioSummary(exId: Id, options: PortfolioOptions = {}): Promise<PortfolioSummary> {
     const id = idKey(exId, 'exId');
-    const opts = optionsObject(options);
+    const opts = plainOptions(options);
     const prices = opts.prices;
     let source: { prices: PriceSource; exchange: string } | undefined;
     if (prices !== undefined) {

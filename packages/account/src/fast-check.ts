@@ -1,4 +1,4 @@
-import { isWellFormed, MAX_NAME_LENGTH, MIN_EPOCH_MS } from '@fullon/core/author';
+import { isEpochMs, isWellFormed, MAX_NAME_LENGTH } from '@fullon/core/author';
 import type { Balance, Position, PositionInput, StoredBalance } from './schema.js';
 
 // Hand-written checks of the common valid case, for hot paths: valibot decides everything
@@ -43,7 +43,7 @@ function validPositionFields(p: Record<string, unknown>): boolean {
     optionalFinite(p.cost) &&
     optionalFinite(p.fee) &&
     (p.count === undefined || (finite(p.count) && p.count >= 0)) &&
-    (p.time === undefined || (finite(p.time) && p.time >= MIN_EPOCH_MS))
+    (p.time === undefined || isEpochMs(p.time))
   );
 }
 

@@ -1,4 +1,4 @@
-import { EpochMs, FiniteNumber, Id, Name, NonNegative } from '@fullon/core/author';
+import { EpochMs, FiniteNumber, Id, Name, NonNegative, ownRecord } from '@fullon/core/author';
 import * as v from 'valibot';
 
 /**
@@ -21,12 +21,18 @@ export const Balance = v.object({
 export type Balance = v.InferOutput<typeof Balance>;
 
 /**
- * Every balance of one account: currency (a name of 1–256 characters, any text — `date` is a
- * currency like any other) → {@link Balance}.
+ * Every balance of one account: a plain object (prototype `Object.prototype` or `null`) of
+ * currency (a name of 1–256 characters, any text — `date`, `constructor` or `__proto__` is a
+ * currency like any other) → {@link Balance}. A `Map`, array, `Date` or other object is
+ * refused, never read as "no currencies".
  */
-export const Balances = v.record(Name, Balance);
+export const Balances = ownRecord(
+  Name,
+  Balance,
+  'must be a plain object of currency → { total, free, used }',
+);
 /** Currency → balance; see the {@link Balances} schema. */
-export type Balances = v.InferOutput<typeof Balances>;
+export type Balances = Record<string, Balance>;
 
 /** The fields of a position, without the account (its key names it). */
 const positionEntries = {

@@ -4,13 +4,29 @@ import * as v from 'valibot';
 export const MIN_EPOCH_MS = 1e11;
 
 /**
- * An epoch-milliseconds timestamp, as `Date.now()` and ccxt give. A value below 1e11 looks like
- * seconds and is rejected with a message saying so.
+ * Largest accepted epoch-ms time: 9999-12-31T23:59:59.999Z (253 402 300 799 999).
+ *
+ * Why this bound: it is the last instant whose ISO 8601 form keeps a four-digit year (what
+ * `toISOString()`, databases and log tools expect), it is far below 2^53 so every time stays
+ * exact as a double in JS and in Lua, and it is low enough to reject the usual unit mistakes
+ * (microseconds ~1.7e15, nanoseconds ~1.7e18) and garbage such as `2**64` or `1e308`. No
+ * market data or process heartbeat is dated past it.
+ */
+export const MAX_EPOCH_MS = 253_402_300_799_999;
+
+/**
+ * An epoch-milliseconds timestamp, as `Date.now()` and ccxt give: from {@link MIN_EPOCH_MS}
+ * (1e11; a lower value looks like seconds and is rejected with a message saying so) to
+ * {@link MAX_EPOCH_MS} (the end of year 9999; a higher one looks like micro- or nanoseconds).
  */
 export const EpochMs = v.pipe(
   v.number('must be a number of epoch milliseconds'),
   v.finite('must be finite'),
   v.minValue(MIN_EPOCH_MS, 'looks like seconds; times are epoch milliseconds (Date.now())'),
+  v.maxValue(
+    MAX_EPOCH_MS,
+    'is past the year 9999 (micro- or nanoseconds?); times are epoch milliseconds (Date.now())',
+  ),
 );
 /** Output type of {@link EpochMs}. */
 export type EpochMs = v.InferOutput<typeof EpochMs>;

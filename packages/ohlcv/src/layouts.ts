@@ -1,10 +1,11 @@
-import { defineLayout, MIN_EPOCH_MS } from '@fullon/core/author';
+import { defineLayout, MAX_EPOCH_MS, MIN_EPOCH_MS } from '@fullon/core/author';
 import { type Bar, BarFields, BarRecord } from './schema.js';
 
 function isFiniteBar(b: BarFields): boolean {
   return (
     Number.isFinite(b.time) &&
     b.time >= MIN_EPOCH_MS &&
+    b.time <= MAX_EPOCH_MS &&
     Number.isFinite(b.open) &&
     Number.isFinite(b.high) &&
     Number.isFinite(b.low) &&

@@ -1,4 +1,10 @@
-import { EpochMs, FiniteNumber, MIN_EPOCH_MS, NonNegative } from '@fullon/core/author';
+import {
+  EpochMs,
+  FiniteNumber,
+  MAX_EPOCH_MS,
+  MIN_EPOCH_MS,
+  NonNegative,
+} from '@fullon/core/author';
 import * as v from 'valibot';
 
 /** The timeframes a series may have: ccxt's names, from one minute to one week. */
@@ -137,6 +143,7 @@ export function isValidBar(bar: unknown): bar is Bar {
     typeof volume === 'number' &&
     Number.isFinite(time) &&
     time >= MIN_EPOCH_MS &&
+    time <= MAX_EPOCH_MS &&
     Number.isFinite(open) &&
     Number.isFinite(high) &&
     Number.isFinite(low) &&

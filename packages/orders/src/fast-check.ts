@@ -1,4 +1,4 @@
-import { isWellFormed, MAX_NAME_LENGTH, MIN_EPOCH_MS } from '@fullon/core/author';
+import { isEpochMs, isWellFormed, MAX_NAME_LENGTH } from '@fullon/core/author';
 import type { Order } from './schema.js';
 
 // A predicate that accepts only what the `Order` schema accepts, decided without valibot: on
@@ -38,7 +38,7 @@ const OPTIONAL: readonly [string, Check][] = [
   ['userId', optional(isId)],
   ['command', optional(isText)],
   ['reason', optional(isText)],
-  ['timestamp', optional((x) => typeof x === 'number' && Number.isFinite(x) && x >= MIN_EPOCH_MS)],
+  ['timestamp', optional(isEpochMs)],
 ];
 
 /**

@@ -1,5 +1,6 @@
 import { DecodeError } from '@fullon/core';
-import { defineLayout } from '@fullon/core/author';
+import { defineLayout, setOwn } from '@fullon/core/author';
+import { escapeName, unescapeJson, unescapeName } from './names.js';
 import {
   type Broadcast,
   type JsonObject,
@@ -45,12 +46,15 @@ export const BroadcastLayout = defineLayout({
 
 /**
  * @param params - Validated params.
- * @returns The stored form: each value as its JSON text.
+ * @returns The stored form: each value as its JSON text, under its escaped name (a name
+ *   `__proto__` is stored as `\u0000__proto__`: msgpack decoders refuse that key).
  * @internal
  */
 export function storeParams(params: JsonObject): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(params)) out[name] = JSON.stringify(value);
+  for (const name of Object.keys(params)) {
+    setOwn(out, escapeName(name), JSON.stringify(params[name]));
+  }
   return out;
 }
 
@@ -64,9 +68,10 @@ export function storeParams(params: JsonObject): Record<string, string> {
  */
 export function toRecord(stored: StoredProcess, key: string): ProcessRecord {
   const params: JsonObject = {};
-  for (const [name, text] of Object.entries(stored.params)) {
+  for (const [storedName, text] of Object.entries(stored.params)) {
+    const name = unescapeName(storedName);
     try {
-      params[name] = JSON.parse(text) as JsonValue;
+      setOwn(params, name, JSON.parse(text) as JsonValue);
     } catch (cause) {
       throw new DecodeError(key, undefined, `stored process.params.${name} is not JSON`, { cause });
     }
@@ -107,5 +112,6 @@ export function decodeBroadcast(
   bytes: Uint8Array,
   channel: string,
 ): Broadcast {
-  return BroadcastLayout.decode(codec, bytes, channel) as Broadcast;
+  const stored = BroadcastLayout.decode(codec, bytes, channel);
+  return { ...stored, data: unescapeJson(stored.data) as JsonObject };
 }

@@ -7,15 +7,21 @@ import {
   type SendOptions,
 } from '@fullon/core';
 import {
+  cacheOptions,
   checkName,
   closeCache,
   DecodedSubscription,
   decodeListed,
+  decodeStoredTime,
   inChunks,
+  isWellFormed,
+  MAX_NAME_LENGTH,
   NonNegative,
   openCache,
   option,
   PositiveMs,
+  plainOptions,
+  plainRecord,
   requireConnection,
   ttlOption,
   validate,
@@ -31,6 +37,7 @@ import {
   ProcessLayout,
   storeParams,
 } from './layouts.js';
+import { countNames, escapeJson } from './names.js';
 import {
   type Broadcast,
   type JsonObject,
@@ -162,12 +169,13 @@ const ActiveOptions = v.object({
   sinceMs: v.optional(NonNegative),
 });
 
-function resolveOptions(options: ProcessCacheOptions): { ttlMs: number } {
-  return { ttlMs: ttlOption(options.ttlMs, DEFAULT_TTL_MS) };
+function resolveOptions(options: unknown): { ttlMs: number } {
+  return { ttlMs: ttlOption(cacheOptions(options, 'ProcessCache').ttlMs, DEFAULT_TTL_MS) };
 }
 
-function count(into: Record<string, number>, name: string): void {
-  into[name] = (into[name] ?? 0) + 1;
+/** Whether a process id read from the components hash could name a record. */
+function isProcessId(value: string): boolean {
+  return value.length > 0 && value.length <= MAX_NAME_LENGTH && isWellFormed(value);
 }
 
 /**
@@ -200,7 +208,8 @@ export class ProcessCache implements AsyncDisposable {
   /**
    * @param conn - An open connection (from `connect()`); the cache does not close it.
    * @param options - `ttlMs` (default 24 h).
-   * @throws {ConfigurationError} when `conn` is not a connection.
+   * @throws {ConfigurationError} when `conn` is not a connection, or naming `options` when they
+   *   are not a plain object (`null`, a number, a `Map`…).
    * @throws {ValidationError} naming `ttlMs` when it is invalid.
    */
   constructor(conn: CacheConnectionLike, options: ProcessCacheOptions = {}) {
@@ -263,7 +272,7 @@ export class ProcessCache implements AsyncDisposable {
   ): Promise<string> {
     checkName(type, 'type');
     checkName(component, 'component');
-    const parsed = validateAt(RegisterOptions, options, 'options');
+    const parsed = validateAt(RegisterOptions, plainOptions(options), 'options');
     const now = Date.now();
     const processId = randomUUID();
     const status = parsed.status ?? 'starting';
@@ -315,7 +324,7 @@ export class ProcessCache implements AsyncDisposable {
    */
   async updateProcess(processId: string, update: ProcessUpdate): Promise<ProcessRecord | null> {
     checkName(processId, 'processId');
-    const patch = validate(ProcessPatch, update, 'update');
+    const patch = validate(ProcessPatch, plainRecord(update, 'update'), 'update');
     const bytes = await this.#rewrite(processId, {
       heartbeat: patch.heartbeat ?? true,
       status: patch.status,
@@ -391,11 +400,15 @@ export class ProcessCache implements AsyncDisposable {
    * `onCorrupt`.
    * @param options - `type`, `component`, `sinceMs` (default 300 000, 5 min).
    * @returns The records; `[]` when none.
-   * @throws {ValidationError} naming the option.
+   * @throws {ValidationError} naming `options` (not a plain object: `null`, a `Map`…) or the option.
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async getActiveProcesses(options: ActiveProcessesOptions = {}): Promise<ProcessRecord[]> {
-    const { type, component, sinceMs } = validateAt(ActiveOptions, options, 'options');
+    const { type, component, sinceMs } = validateAt(
+      ActiveOptions,
+      plainOptions(options),
+      'options',
+    );
     if (type !== undefined) checkName(type, 'options.type');
     if (component !== undefined) checkName(component, 'options.component');
     const records = await this.#seenSince(Date.now() - (sinceMs ?? DEFAULT_ACTIVE_MS));
@@ -411,7 +424,8 @@ export class ProcessCache implements AsyncDisposable {
    * its status.
    * @param component - The component.
    * @returns Its record, or `null` when none (or it expired).
-   * @throws {DecodeError} when the stored record is corrupt.
+   * @throws {DecodeError} when the stored record is corrupt, or (naming the components key and
+   *   `component`) when the stored process id is not one.
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async getComponentStatus(component: string): Promise<ProcessRecord | null> {
@@ -422,23 +436,29 @@ export class ProcessCache implements AsyncDisposable {
       components,
       component,
     ]);
-    return processId === null ? null : this.getProcess(processId);
+    if (processId === null) return null;
+    if (!isProcessId(processId)) {
+      throw new DecodeError(components, component, 'the stored process id is not a valid name');
+    }
+    return this.getProcess(processId);
   }
 
   /**
    * Stops every process without a heartbeat for `staleMs` (status `stopped`, message saying
    * so), removes index entries whose record has expired or was deleted (and component entries
-   * pointing at them), and drops index entries of corrupt stale records (reported via
-   * `onCorrupt`). Works through the active index in pages of 500, one atomic script each; the
+   * pointing at them), and drops index entries of corrupt stale records and entries whose score
+   * is not an epoch-ms time (both reported via `onCorrupt`). Works through the active index in pages of 500, one atomic script each; the
    * cost is what it removes plus the processes still live.
    * @param options - `staleMs` (default 1 800 000, 30 min).
    * @returns How many entries left the active index: stale processes stopped, plus dangling
    *   and corrupt entries removed.
-   * @throws {ValidationError} naming `staleMs`.
+   * @throws {ValidationError} naming `options` (not a plain object) or `staleMs`, as a rejected
+   *   promise.
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async cleanupStaleProcesses(options: CleanupOptions = {}): Promise<number> {
-    const staleMs = option(PositiveMs, options.staleMs, DEFAULT_CLEANUP_STALE_MS, 'staleMs');
+    const opts = plainOptions(options);
+    const staleMs = option(PositiveMs, opts.staleMs, DEFAULT_CLEANUP_STALE_MS, 'staleMs');
     const codec = this.#rewritableCodec();
     const keys = this.#keys;
     const now = Date.now();
@@ -472,7 +492,12 @@ export class ProcessCache implements AsyncDisposable {
           ),
         );
       }
-      removed += page.stopped + page.dangling + page.corrupt.length;
+      for (const id of page.badScore) {
+        this.connection.reportCorrupt(
+          new DecodeError(keys.live, id, 'heartbeat score is not an epoch-ms time; entry removed'),
+        );
+      }
+      removed += page.stopped + page.dangling + page.corrupt.length + page.badScore.length;
       offset += page.kept;
       if (ids.length < PAGE) break;
     }
@@ -486,29 +511,26 @@ export class ProcessCache implements AsyncDisposable {
    * in status `error`.
    * @param options - `windowMs`, `staleMs`.
    * @returns Counts by type and status, stale and error counts, and the verdict.
-   * @throws {ValidationError} naming the option.
+   * @throws {ValidationError} naming `options` (not a plain object: `null`, a `Map`…) or the option.
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async getSystemHealth(options: SystemHealthOptions = {}): Promise<SystemHealth> {
-    const windowMs = option(NonNegative, options.windowMs, DEFAULT_HEALTH_WINDOW_MS, 'windowMs');
-    const staleMs = option(NonNegative, options.staleMs, DEFAULT_HEALTH_STALE_MS, 'staleMs');
+    const opts = plainOptions(options);
+    const windowMs = option(NonNegative, opts.windowMs, DEFAULT_HEALTH_WINDOW_MS, 'windowMs');
+    const staleMs = option(NonNegative, opts.staleMs, DEFAULT_HEALTH_STALE_MS, 'staleMs');
     const now = Date.now();
     const records = await this.#seenSince(now - windowMs);
-    const byType: Record<string, number> = {};
-    const byStatus: Record<string, number> = {};
     let staleProcesses = 0;
     let errorProcesses = 0;
     for (const r of records) {
-      count(byType, r.type);
-      count(byStatus, r.status);
       if (r.lastSeen < now - staleMs) staleProcesses++;
       if (r.status === 'error') errorProcesses++;
     }
     return {
       healthy: staleProcesses === 0 && errorProcesses === 0,
       totalProcesses: records.length,
-      byType,
-      byStatus,
+      byType: countNames(records.map((r) => r.type)),
+      byStatus: countNames(records.map((r) => r.status)),
       staleProcesses,
       errorProcesses,
     };
@@ -530,8 +552,7 @@ export class ProcessCache implements AsyncDisposable {
       this.connection.send<number>(components, ['HLEN', components]),
       this.#seenSince(now - DEFAULT_ACTIVE_MS),
     ]);
-    const activeByType: Record<string, number> = {};
-    for (const r of active) count(activeByType, r.type);
+    const activeByType = countNames(active.map((r) => r.type));
     return {
       totalProcesses: liveProcesses + stoppedProcesses,
       liveProcesses,
@@ -546,7 +567,8 @@ export class ProcessCache implements AsyncDisposable {
    * Sends a message to every subscriber of a process type.
    * @param type - The process type addressed.
    * @param message - The message.
-   * @param data - Extra data, a plain object of JSON values. Defaults to `{}`.
+   * @param data - Extra data, a plain object of JSON values (any key, `__proto__` included).
+   *   Defaults to `{}`.
    * @returns How many subscribers received it (on a cluster, those of the receiving node).
    * @throws {ValidationError} naming the argument.
    * @throws {ConnectionError} when Redis is unreachable.
@@ -558,7 +580,7 @@ export class ProcessCache implements AsyncDisposable {
     const bytes = BroadcastLayout.encode(this.connection.codec, {
       type,
       message,
-      data: payload,
+      data: escapeJson(payload) as JsonObject,
       time: Date.now(),
     });
     return this.connection.publish(this.#keys.broadcast(type), bytes);
@@ -568,21 +590,26 @@ export class ProcessCache implements AsyncDisposable {
    * Subscribes to the broadcasts sent to a process type.
    * @param type - The process type.
    * @param options - `signal`, `bufferSize`.
-   * @returns A stream of broadcasts; iterate it with `for await`.
-   * @throws {ValidationError} naming the argument.
+   * @returns A stream of broadcasts; iterate it with `for await`. A bad argument never throws
+   *   here: `ready` (and iteration) reject with the `ValidationError`.
    */
   subscribeBroadcasts(
     type: ProcessType,
     options: BroadcastSubscribeOptions = {},
   ): BroadcastSubscription {
-    checkName(type, 'type');
-    const { signal, bufferSize } = options;
     const codec = this.connection.codec;
-    const pending = this.connection.subscribe({
-      channels: [this.#keys.broadcast(type)],
-      ...(signal === undefined ? {} : { signal }),
-      ...(bufferSize === undefined ? {} : { bufferSize }),
-    });
+    let pending: ReturnType<CacheConnectionLike['subscribe']>;
+    try {
+      checkName(type, 'type');
+      const { signal, bufferSize } = plainOptions(options) as BroadcastSubscribeOptions;
+      pending = this.connection.subscribe({
+        channels: [this.#keys.broadcast(type)],
+        ...(signal === undefined ? {} : { signal }),
+        ...(bufferSize === undefined ? {} : { bufferSize }),
+      });
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
     return new DecodedSubscription<Broadcast>(this.connection, pending, (message, channel) => {
       const broadcast = decodeBroadcast(codec, message, channel);
       if (broadcast.type !== type) {
@@ -594,14 +621,27 @@ export class ProcessCache implements AsyncDisposable {
 
   async #seenSince(since: number): Promise<ProcessRecord[]> {
     const keys = this.#keys;
-    const ids = await this.connection.send<string[]>(keys.live, [
+    const flat = await this.connection.send<string[]>(keys.live, [
       'ZRANGE',
       keys.live,
       '+inf',
       String(since),
       'BYSCORE',
       'REV',
+      'WITHSCORES',
     ]);
+    // A score is the heartbeat time: one outside the epoch-ms range (inf, -1, 1e300) is
+    // garbage in the index, skipped and reported rather than read as "seen just now".
+    const ids: string[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const id = flat[i] as string;
+      const score = flat[i + 1] as string;
+      if (
+        decodeListed(this.connection, () => decodeStoredTime(score, keys.live, id)) !== undefined
+      ) {
+        ids.push(id);
+      }
+    }
     const records = await inChunks(
       ids,
       async (slice) => {

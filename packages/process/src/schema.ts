@@ -1,4 +1,4 @@
-import { EpochMs, Name } from '@fullon/core/author';
+import { EpochMs, isPlainObject, isWellFormed, Name, ownRecord } from '@fullon/core/author';
 import * as v from 'valibot';
 
 /** The process types the fullon services use; any other non-empty string is accepted too. */
@@ -61,8 +61,7 @@ export function isJsonValue(value: unknown, depth = 0): value is JsonValue {
   if (typeof value === 'number') return Number.isFinite(value);
   if (typeof value !== 'object' || depth >= MAX_DEPTH) return false;
   if (Array.isArray(value)) return value.every((item) => isJsonValue(item, depth + 1));
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return false;
+  if (!isPlainObject(value)) return false;
   return Object.values(value).every((item) => isJsonValue(item, depth + 1));
 }
 
@@ -72,23 +71,42 @@ export const JsonValue = v.custom<JsonValue>(
   'must be JSON: null, a boolean, a finite number, a string, an array or a plain object, at most 32 deep',
 );
 
-/** A plain object of JSON values, at most 1 000 entries: `params` and broadcast `data`. */
+/**
+ * A plain object (prototype `Object.prototype` or `null`) of JSON values, at most 1 000
+ * entries: `params` and broadcast `data`. Every own key is kept, `constructor` and
+ * `__proto__` included (give those as own keys, e.g. from `JSON.parse`); a `Map`, array or
+ * `Date` is refused.
+ */
 export const JsonObject = v.pipe(
-  v.custom<Record<string, unknown>>((value) => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-    const proto: unknown = Object.getPrototypeOf(value);
-    return proto === Object.prototype || proto === null;
-  }, 'must be a plain object'),
-  v.check((value) => Object.keys(value).length <= MAX_ENTRIES, 'must have at most 1 000 entries'),
-  v.record(Name, JsonValue),
+  v.custom<Record<string, unknown>>(
+    (value) => !isPlainObject(value) || Object.keys(value).length <= MAX_ENTRIES,
+    'must have at most 1 000 entries',
+  ),
+  ownRecord(Name, JsonValue, 'must be a plain object'),
 );
 /** Output type of {@link JsonObject}. */
 export type JsonObject = Record<string, JsonValue>;
 
-/** A message: any string of at most 10 000 characters. */
+/**
+ * A message: any well-formed string of at most 10 000 characters. A lone UTF-16 surrogate is
+ * refused as in names: it has no UTF-8 form and would be stored as U+FFFD.
+ */
 export const Message = v.pipe(
   v.string('must be a string'),
   v.maxLength(MAX_MESSAGE_LENGTH, 'must be at most 10 000 characters'),
+  v.check(isWellFormed, 'must be well-formed text (it holds a lone UTF-16 surrogate)'),
+);
+
+/** Stored params: a plain object of (escaped) name → JSON text. */
+const StoredParams = v.custom<Record<string, string>>(
+  (value) => isPlainObject(value) && Object.values(value).every((t) => typeof t === 'string'),
+  'must be a map of name → JSON text',
+);
+
+/** Stored broadcast data: a plain object of JSON values, keys escaped (see `names.ts`). */
+const StoredData = v.custom<JsonObject>(
+  (value) => isPlainObject(value) && isJsonValue(value),
+  'must be a plain object of JSON values',
 );
 
 /** Options of `registerProcess`. */
@@ -117,7 +135,7 @@ export const StoredProcess = v.object({
   component: Name,
   status: Name,
   message: Message,
-  params: v.record(v.string(), v.string()),
+  params: StoredParams,
   createdAt: EpochMs,
   updatedAt: EpochMs,
   lastSeen: EpochMs,
@@ -163,6 +181,6 @@ export interface Broadcast {
 export const StoredBroadcast = v.object({
   type: Name,
   message: Message,
-  data: JsonObject,
+  data: StoredData,
   time: EpochMs,
 });

@@ -1,4 +1,11 @@
-import { EpochMs, FiniteNumber, MIN_EPOCH_MS, Name, NonNegative } from '@fullon/core/author';
+import {
+  EpochMs,
+  FiniteNumber,
+  MAX_EPOCH_MS,
+  MIN_EPOCH_MS,
+  Name,
+  NonNegative,
+} from '@fullon/core/author';
 
 /** The rule a tick field follows; every other list of tick fields is derived from this one. */
 export type FieldRule = 'name' | 'epochMs' | 'nonNegative' | 'finite';
@@ -61,7 +68,10 @@ export const RULE_SCHEMAS = {
 export const RULE_CHECKS: Record<FieldRule, (value: unknown) => boolean> = {
   name: (value) =>
     typeof value === 'string' && value.length > 0 && value.length <= 256 && !LONE.test(value),
-  epochMs: (value) => Number.isFinite(value) && (value as number) >= MIN_EPOCH_MS,
+  epochMs: (value) =>
+    Number.isFinite(value) &&
+    (value as number) >= MIN_EPOCH_MS &&
+    (value as number) <= MAX_EPOCH_MS,
   nonNegative: (value) => Number.isFinite(value) && (value as number) >= 0,
   finite: (value) => Number.isFinite(value),
 };

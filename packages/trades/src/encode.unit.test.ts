@@ -1,4 +1,5 @@
 import { createMsgpackCodec, jsonCodec, msgpackCodec } from '@fullon/core';
+import { MAX_EPOCH_MS } from '@fullon/core/author';
 import { MSGPACK_EDGE_NUMBERS } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { encodeTrade } from './encode.js';
@@ -40,7 +41,8 @@ function randomTrade(): Record<string, unknown> {
     price: Math.abs(pick(NUMBERS)),
     cost: Math.abs(pick(NUMBERS)),
     fee: pick(NUMBERS),
-    time: 1e11 + Math.abs(pick(NUMBERS)),
+    // Capped at the last accepted time: larger edge numbers would only make invalid trades.
+    time: Math.min(1e11 + Math.abs(pick(NUMBERS)), MAX_EPOCH_MS),
   };
   const optional: [string, () => unknown][] = [
     ['exTradeId', () => pick(NAMES)],

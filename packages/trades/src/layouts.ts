@@ -1,4 +1,4 @@
-import { defineLayout, isWellFormed, MAX_NAME_LENGTH, MIN_EPOCH_MS } from '@fullon/core/author';
+import { defineLayout, isEpochMs, isWellFormed, MAX_NAME_LENGTH } from '@fullon/core/author';
 import { Trade } from './schema.js';
 
 /** Stored order of the trade fields, hottest first. Bump the layout version when it changes. */
@@ -75,9 +75,7 @@ export function isValidTrade(input: unknown): input is Trade {
     !isNonNegative(t.cost) ||
     typeof t.fee !== 'number' ||
     !Number.isFinite(t.fee) ||
-    typeof t.time !== 'number' ||
-    !Number.isFinite(t.time) ||
-    t.time < MIN_EPOCH_MS
+    !isEpochMs(t.time)
   ) {
     return false;
   }

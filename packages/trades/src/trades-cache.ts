@@ -8,16 +8,19 @@ import {
 import {
   asPromise,
   Count,
+  cacheOptions,
   checkName,
   closeCache,
   countOption,
   DEFAULT_CHUNK_SIZE,
   decodeListed,
+  decodeStoredTime,
   EpochMs,
   Id,
   inChunks,
   MAX_COUNT,
   openCache,
+  plainOptions,
   requireConnection,
   ttlOption,
   validate,
@@ -81,12 +84,10 @@ interface ResolvedOptions {
 }
 
 function resolveOptions(options: TradesCacheOptions | undefined): ResolvedOptions {
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw new ValidationError('options', 'options: must be an object');
-  }
+  const opts = cacheOptions(options, 'TradesCache');
   return {
-    maxTrades: String(countOption(options?.maxTrades, DEFAULT_MAX_TRADES, 'maxTrades')),
-    ttlMs: String(ttlOption(options?.ttlMs, DEFAULT_TRADES_TTL_MS)),
+    maxTrades: String(countOption(opts.maxTrades, DEFAULT_MAX_TRADES, 'maxTrades')),
+    ttlMs: String(ttlOption(opts.ttlMs, DEFAULT_TRADES_TTL_MS)),
   };
 }
 
@@ -117,8 +118,9 @@ function corruptCounter(dropped: string, field: string): DecodeError {
   );
 }
 
+/** The `limit` of read options; a number, `null` or a `Map` as options is refused, not ignored. */
 function checkLimit(options: ReadTradesOptions | undefined): number | undefined {
-  const limit = options?.limit;
+  const limit = plainOptions(options).limit;
   return limit === undefined ? undefined : validate(Count, limit, 'limit');
 }
 
@@ -165,7 +167,8 @@ export class TradesCache implements AsyncDisposable {
    * @param conn - An open connection (from `connect()` of `@fullon/core`); the cache does not
    *   close it.
    * @param options - `maxTrades` (default 100 000), `ttlMs` (default 7 days).
-   * @throws {ConfigurationError} when `conn` is not a connection.
+   * @throws {ConfigurationError} when `conn` is not a connection, or naming `options` when they
+   *   are not a plain object (`null`, a number, a `Map`…).
    * @throws {ValidationError} naming the option that is out of range.
    */
   constructor(conn: CacheConnectionLike, options: TradesCacheOptions = {}) {
@@ -293,7 +296,9 @@ export class TradesCache implements AsyncDisposable {
    * @param exchange - Exchange name.
    * @param options - `limit`: drain at most this many (the oldest). Defaults to all.
    * @returns The drained trades, oldest first; `[]` when there are none.
-   * @throws {ValidationError} naming `symbol`, `exchange` or `limit`.
+   * @throws {ValidationError} naming `symbol`, `exchange`, `options` (not a plain object: a
+   *   number such as `getTrades(symbol, exchange, 1)` is refused, not read as "no limit") or
+   *   `limit`; nothing is drained.
    * @throws {ConnectionError} when Redis is unreachable.
    */
   getTrades(symbol: string, exchange: string, options?: ReadTradesOptions): Promise<Trade[]> {
@@ -315,7 +320,9 @@ export class TradesCache implements AsyncDisposable {
    * @param options - `limit`: at most this many (the oldest). Defaults to all.
    * @returns The trades, oldest first; `[]` when there are none. Corrupt entries are skipped
    *   and reported through `onCorrupt`.
-   * @throws {ValidationError} naming `symbol`, `exchange` or `limit`.
+   * @throws {ValidationError} naming `symbol`, `exchange`, `options` (not a plain object: a
+   *   number such as `getTrades(symbol, exchange, 1)` is refused, not read as "no limit") or
+   *   `limit`; nothing is drained.
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async peekTrades(
@@ -503,15 +510,17 @@ export class TradesCache implements AsyncDisposable {
    * @param key - The status key.
    * @returns The stamp (epoch ms), or `null` when never stamped (or the index expired).
    * @throws {ValidationError} naming `key`.
+   * @throws {DecodeError} naming the index and `key` when the stored stamp is not an epoch-ms
+   *   time (`inf`, negative, past the year 9999).
    * @throws {ConnectionError} when Redis is unreachable.
    */
   getTradeStatus(key: string): Promise<number | null> {
-    checkName(key, 'key');
-    return this.#readStamp(this.#keys.status, key);
+    return asPromise(() => this.#readStamp(this.#keys.status, checkName(key, 'key')));
   }
 
   /**
-   * Every trade status stamp, from one read of the index (no SCAN).
+   * Every trade status stamp, from one read of the index (no SCAN). A stamp that is not an
+   * epoch-ms time is skipped and reported through the connection's `onCorrupt` hook.
    * @returns Status key → stamp (epoch ms); `{}` when there is none.
    * @throws {ConnectionError} when Redis is unreachable.
    */
@@ -539,15 +548,17 @@ export class TradesCache implements AsyncDisposable {
    * @param key - The status key.
    * @returns The stamp (epoch ms), or `null` when never stamped (or the index expired).
    * @throws {ValidationError} naming `key`.
+   * @throws {DecodeError} naming the index and `key` when the stored stamp is not an epoch-ms
+   *   time.
    * @throws {ConnectionError} when Redis is unreachable.
    */
   getUserTradeStatus(key: string): Promise<number | null> {
-    checkName(key, 'key');
-    return this.#readStamp(this.#keys.userStatus, key);
+    return asPromise(() => this.#readStamp(this.#keys.userStatus, checkName(key, 'key')));
   }
 
   /**
-   * Every user-trade status stamp, from one read of the index.
+   * Every user-trade status stamp, from one read of the index. A stamp that is not an epoch-ms
+   * time is skipped and reported through the connection's `onCorrupt` hook.
    * @returns Status key → stamp (epoch ms); `{}` when there is none.
    * @throws {ConnectionError} when Redis is unreachable.
    */
@@ -625,7 +636,7 @@ export class TradesCache implements AsyncDisposable {
 
   async #readStamp(index: string, key: string): Promise<number | null> {
     const reply = await this.connection.send<string | null>(index, ['ZSCORE', index, key]);
-    return reply === null ? null : Number(reply);
+    return reply === null ? null : decodeStoredTime(reply, index, key);
   }
 
   async #readStamps(index: string): Promise<Record<string, number>> {
@@ -638,8 +649,12 @@ export class TradesCache implements AsyncDisposable {
     ]);
     const entries: [string, number][] = [];
     for (let i = 0; i + 1 < reply.length; i += 2) {
-      entries.push([reply[i] as string, Number(reply[i + 1])]);
+      const key = reply[i] as string;
+      const score = reply[i + 1] as string;
+      const at = decodeListed(this.connection, () => decodeStoredTime(score, index, key));
+      if (at !== undefined) entries.push([key, at]);
     }
+    // fromEntries defines own properties: a status key `__proto__` stays a key.
     return Object.fromEntries(entries);
   }
 }

@@ -37,12 +37,21 @@ export {
 } from '../msgpack-writer.js';
 export { NameRegistry } from '../name-registry.js';
 export {
+  cacheOptions,
+  isPlainObject,
+  ownRecord,
+  plainOptions,
+  plainRecord,
+  setOwn,
+} from '../plain-object.js';
+export {
   Count,
   EpochMs,
   FiniteNumber,
   Id,
   isWellFormed,
   MAX_COUNT,
+  MAX_EPOCH_MS,
   MAX_NAME_LENGTH,
   MAX_TTL_MS,
   MIN_EPOCH_MS,
@@ -56,6 +65,7 @@ export type { LuaScript } from '../script.js';
 export { defineScript } from '../script.js';
 export type { ReadThroughSource } from '../single-flight.js';
 export { SingleFlight } from '../single-flight.js';
+export { decodeStoredTime, isEpochMs } from '../stored-time.js';
 export {
   checkName,
   countOption,

@@ -1,5 +1,5 @@
 import type { CacheConnectionLike, RedisArg } from '@fullon/core';
-import { defineScript } from '@fullon/core/author';
+import { defineScript, MAX_EPOCH_MS, MIN_EPOCH_MS } from '@fullon/core/author';
 import { RECORD_LUA } from './record-lua.js';
 import { PRUNE_LUA } from './register.js';
 
@@ -7,9 +7,11 @@ import { PRUNE_LUA } from './register.js';
  * Cleans one page of the live index, in one step. For each given process still in the live
  * index: no record (it expired or was deleted) → its entry is removed (dangling); a record
  * that does not decode → its entry is removed and its id returned (the record is left for
- * inspection); last heartbeat before the stale cutoff → stopped (status `stopped`, the given
- * message, moved to the stopped index, lives a TTL from now); otherwise left in place. The
- * stopped index loses entries older than the TTL.
+ * inspection); an index score that is not an epoch-ms time (`inf`, `-1`, `1e300`: garbage, it
+ * says nothing about the heartbeat) → its entry is removed and its id returned (the record
+ * stays; its next heartbeat enters it again); last heartbeat before the stale cutoff → stopped
+ * (status `stopped`, the given message, moved to the stopped index, lives a TTL from now);
+ * otherwise left in place. The stopped index loses entries older than the TTL.
  *
  * Every record is read and decoded, and every new record encoded, before the first write.
  *
@@ -17,8 +19,8 @@ import { PRUNE_LUA } from './register.js';
  * components, KEYS[4] live index again (placeholder), then one record key per id.
  * ARGV[1] codec, ARGV[2] now, ARGV[3] TTL, ARGV[4] stale cutoff (ms), ARGV[5] message, then
  * the ids, aligned with KEYS[5..].
- * Returns `{stopped, dangling, kept, corrupt ids…}`, or `{-2}` when an index key holds
- * another type (nothing written).
+ * Returns `{stopped, dangling, kept, #corrupt, corrupt ids…, bad-score ids…}`, or `{-2}` when
+ * an index key holds another type (nothing written).
  * @internal
  */
 const CLEANUP = defineScript(
@@ -28,11 +30,14 @@ ${RECORD_LUA}
 ${PRUNE_LUA}
 if wrongType({KEYS[1], KEYS[2]}, {KEYS[3]}) then return {-2} end
 local now, ttl, cutoff = tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
-local stale, dangling, corrupt, kept = {}, {}, {}, 0
+local stale, dangling, corrupt, badScore, kept = {}, {}, {}, {}, 0
 for i = 6, #ARGV do
   local id, key = ARGV[i], KEYS[i - 1]
   local score = redis.call('ZSCORE', KEYS[1], id)
-  if score and tonumber(score) < cutoff then
+  local at = score and tonumber(score)
+  if score and (at == nil or at ~= at or at < ${MIN_EPOCH_MS} or at > ${MAX_EPOCH_MS}) then
+    badScore[#badScore + 1] = id
+  elseif score and at < cutoff then
     local raw = redis.call('GET', key)
     if not raw then
       dangling[#dangling + 1] = id
@@ -58,10 +63,12 @@ for _, s in ipairs(stale) do
 end
 for _, id in ipairs(dangling) do redis.call('ZREM', KEYS[1], id) end
 for _, id in ipairs(corrupt) do redis.call('ZREM', KEYS[1], id) end
+for _, id in ipairs(badScore) do redis.call('ZREM', KEYS[1], id) end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. (now - tonumber(ttl)))
 if #stale > 0 then refresh(ttl) end
-local reply = {#stale, #dangling, kept}
+local reply = {#stale, #dangling, kept, #corrupt}
 for _, id in ipairs(corrupt) do reply[#reply + 1] = id end
+for _, id in ipairs(badScore) do reply[#reply + 1] = id end
 return reply
 `,
 );
@@ -104,6 +111,8 @@ export interface CleanupPage {
   kept: number;
   /** Ids whose stale record is corrupt (entry removed). */
   corrupt: string[];
+  /** Ids whose index score is not an epoch-ms time (entry removed, record left). */
+  badScore: string[];
 }
 
 /**
@@ -132,13 +141,15 @@ export async function cleanupScript(
     [keys.live, keys.stopped, keys.components, keys.live, ...args.records],
     argv,
   );
-  const [stopped, dangling, kept, ...corrupt] = reply;
+  const [stopped, dangling, kept, corruptCount, ...ids] = reply;
   if (stopped === -2) return null;
+  const split = Number(corruptCount);
   return {
     stopped: Number(stopped),
     dangling: Number(dangling),
     kept: Number(kept),
-    corrupt: corrupt.map(String),
+    corrupt: ids.slice(0, split).map(String),
+    badScore: ids.slice(split).map(String),
   };
 }
 

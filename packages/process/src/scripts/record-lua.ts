@@ -1,4 +1,4 @@
-import { MIN_EPOCH_MS } from '@fullon/core/author';
+import { MAX_EPOCH_MS, MIN_EPOCH_MS } from '@fullon/core/author';
 
 /** Slots of the stored tuple, 1-based as Lua sees them (slot 1 is the layout version). */
 export const SLOT = {
@@ -41,7 +41,7 @@ local function decode(raw, id)
   end
   for i = 8, 10 do
     local x = t[i]
-    if type(x) ~= 'number' or x ~= x or x == math.huge or x < ${MIN_EPOCH_MS} then return nil end
+    if type(x) ~= 'number' or x ~= x or x < ${MIN_EPOCH_MS} or x > ${MAX_EPOCH_MS} then return nil end
   end
   return t
 end

@@ -1,6 +1,6 @@
 import type { CacheConnectionLike, RedisArg } from '@fullon/core';
 import { FullonCacheError } from '@fullon/core';
-import { defineScript, MIN_EPOCH_MS } from '@fullon/core/author';
+import { defineScript, MAX_EPOCH_MS, MIN_EPOCH_MS } from '@fullon/core/author';
 import {
   FIELD_ORDER,
   type FieldRule,
@@ -40,7 +40,7 @@ if (WIDTH > 15) {
 /** The Lua test of one rule on `x` (a number or string slot value). */
 const LUA_RULES: Record<FieldRule, string> = {
   name: `type(x) == 'string' and #x > 0`,
-  epochMs: `type(x) == 'number' and x == x and x ~= math.huge and x >= ${MIN_EPOCH_MS}`,
+  epochMs: `type(x) == 'number' and x == x and x >= ${MIN_EPOCH_MS} and x <= ${MAX_EPOCH_MS}`,
   nonNegative: `type(x) == 'number' and x == x and x ~= math.huge and x >= 0`,
   finite: `type(x) == 'number' and x == x and x ~= math.huge and x ~= -math.huge`,
 };
