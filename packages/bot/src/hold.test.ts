@@ -1,4 +1,4 @@
-import { LockError } from '@fullon/core';
+import { LockError, ValidationError } from '@fullon/core';
 import { testConnection, useTestConnection } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import type { LeaseLost } from './block-hold.js';
@@ -116,6 +116,16 @@ describe('BotCache.holdBlock', () => {
     expect(hold.active).toBe(false);
     await until(async () => (await bots.isBlocked(6, 'BTC/USDT')) === null, 5_000);
     expect(hold.lost).toBeNull();
+  });
+
+  it('rejects a signal that is not an AbortSignal as a ValidationError naming signal', async () => {
+    const bots = new BotCache(conn());
+    for (const signal of [{}, 'abort', 5, null, { aborted: false }]) {
+      const pending = bots.holdBlock(8, 'BTC/USDT', 'bot-a', { signal: signal as AbortSignal });
+      await expect(pending).rejects.toBeInstanceOf(ValidationError);
+      await expect(pending).rejects.toMatchObject({ field: 'signal' });
+    }
+    expect(await bots.isBlocked(8, 'BTC/USDT')).toBeNull();
   });
 
   it('is released by await using', async () => {

@@ -81,6 +81,7 @@ describe('@fullon/core entry points', () => {
       'readCompleteHashField',
       'replaceCompleteHash',
       'requireConnection',
+      'signalOption',
       'ttlOption',
       'unescapeKeyPart',
       'upsertCompleteHashField',

@@ -15,6 +15,7 @@ import {
   EpochMs,
   openCache,
   requireConnection,
+  signalOption,
   ttlOption,
   validate,
   validateAt,
@@ -319,8 +320,9 @@ export class OHLCVCache implements AsyncDisposable {
     if (typeof options !== 'object' || options === null) {
       throw new ValidationError('options', 'options: must be { symbol, exchange, timeframe }');
     }
-    const { symbol, exchange, signal, bufferSize } = options;
+    const { symbol, exchange, bufferSize } = options;
     const tf = this.#checkSeries(symbol, exchange, options.timeframe);
+    const signal = signalOption(options.signal);
     const { channel } = this.#keys.series(symbol, exchange, tf);
     const codec = this.connection.codec;
     const pending = this.connection.subscribe({

@@ -17,6 +17,7 @@ import {
   option,
   PositiveMs,
   requireConnection,
+  signalOption,
   ttlOption,
   validate,
   validateAt,
@@ -576,7 +577,8 @@ export class ProcessCache implements AsyncDisposable {
     options: BroadcastSubscribeOptions = {},
   ): BroadcastSubscription {
     checkName(type, 'type');
-    const { signal, bufferSize } = options;
+    const { bufferSize } = options;
+    const signal = signalOption(options.signal);
     const codec = this.connection.codec;
     const pending = this.connection.subscribe({
       channels: [this.#keys.broadcast(type)],

@@ -57,6 +57,7 @@ export {
   option,
   optionalAge,
   optionsObject,
+  signalOption,
   ttlOption,
   validate,
   validateAt,
