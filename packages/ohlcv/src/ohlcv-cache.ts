@@ -422,19 +422,13 @@ function checkBars(bars: unknown, tf: Timeframe): readonly Bar[] {
 
 const FIELD_NAMES = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
 
+/** Words valibot's first issue; the slot comes from the issue's path, never from its message. */
 function validateBar(input: unknown, i: number): Bar {
   const result = v.safeParse(Bar, input);
   if (result.success) return result.output;
   const [issue] = result.issues;
-  const path = issue === undefined ? undefined : v.getDotPath(issue);
-  const index = path === null || path === undefined ? Number.NaN : Number(path);
-  const rule = issue?.message.split(' ')[0];
-  const name = Number.isInteger(index) ? FIELD_NAMES[index] : undefined;
-  const field =
-    name !== undefined
-      ? `bars[${i}].${name}`
-      : rule === 'low' || rule === 'open' || rule === 'close'
-        ? `bars[${i}].${rule}`
-        : `bars[${i}]`;
+  const path = issue === undefined ? null : v.getDotPath(issue);
+  const name = path === null || path === '' ? undefined : FIELD_NAMES[Number(path)];
+  const field = name === undefined ? `bars[${i}]` : `bars[${i}].${name}`;
   throw new ValidationError(field, `${field}: ${issue?.message ?? 'invalid'}`, result.issues);
 }
