@@ -88,6 +88,42 @@ describe('BotCache.holdBlock', () => {
     expect(await bots.isBlocked(4, 'BTC/USDT')).toBeNull();
   });
 
+  it('is inactive, aborted and lost as expired once its deadline passed, even with the event loop blocked', async () => {
+    const bots = new BotCache(conn());
+    const probe = lostProbe();
+    const hold = await bots.holdBlock(9, 'BTC/USDT', 'bot-a', { ttlMs: 500, onLost: probe.onLost });
+    if (hold === null) return expect.unreachable('not acquired');
+    // Another bot takes the block once it has expired on the server, while this process is
+    // paused: its connection is held up by a WAIT (no replica will ever answer), then asks.
+    const own = await testConnection({ prefix: conn().keys.prefix });
+    try {
+      const key = new BotKeys(own.keys).block.lease('9', 'BTC/USDT');
+      const waited = own.send(key, ['WAIT', '99', '1000']);
+      const theft = new BotCache(own).blockExchange(9, 'BTC/USDT', 'bot-b');
+      await new Promise((resolve) => setTimeout(resolve, 50)); // both commands are on the wire
+      expect(hold.active).toBe(true);
+      // The holder stalls (a long GC, a blocked event loop) for 4 times its TTL.
+      const resume = performance.now() + 2_000;
+      while (performance.now() < resume) {
+        // busy: no timer, no renewal, no I/O callback can run here
+      }
+      // Read before any timer had a chance: the hold knows its own deadline passed.
+      expect(hold.active).toBe(false);
+      expect(hold.signal.aborted).toBe(true);
+      expect(LockError.is(hold.signal.reason)).toBe(true);
+      expect(hold.lost).toEqual({ reason: 'expired' });
+      expect(await within(probe.next, 5_000)).toEqual({ reason: 'expired' });
+      await waited;
+      expect((await theft).acquired).toBe(true);
+      // The renewal never overrode the new holder, and release leaves it alone.
+      expect(await hold.release()).toBe(false);
+      expect(await bots.isBlocked(9, 'BTC/USDT')).toBe('bot-b');
+      expect(hold.lost).toEqual({ reason: 'expired' });
+    } finally {
+      await own.close();
+    }
+  });
+
   it('calls onLost with the error when renewals fail until the deadline', async () => {
     const own = await testConnection({ prefix: conn().keys.prefix });
     const bots = new BotCache(own);
