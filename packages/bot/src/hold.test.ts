@@ -31,11 +31,12 @@ describe('BotCache.holdBlock', () => {
   it('keeps the block past its TTL by renewing it, then releases it', async () => {
     const bots = new BotCache(conn());
     const probe = lostProbe();
-    const hold = await bots.holdBlock(1, 'BTC/USDT', 'bot-a', { ttlMs: 150, onLost: probe.onLost });
+    // A renewal every 100 ms; one that is confirmed more than 200 ms late ends the hold.
+    const hold = await bots.holdBlock(1, 'BTC/USDT', 'bot-a', { ttlMs: 300, onLost: probe.onLost });
     if (hold === null) return expect.unreachable('not acquired');
     const first = hold.expiresAt;
     // Three TTLs later the block is still ours, under the same token.
-    await new Promise((resolve) => setTimeout(resolve, 450));
+    await new Promise((resolve) => setTimeout(resolve, 900));
     expect(hold.active).toBe(true);
     expect(await bots.isBlocked(1, 'BTC/USDT')).toBe('bot-a');
     expect(hold.expiresAt).toBeGreaterThan(first);
@@ -102,11 +103,11 @@ describe('BotCache.holdBlock', () => {
       const theft = new BotCache(own).blockExchange(9, 'BTC/USDT', 'bot-b');
       await new Promise((resolve) => setTimeout(resolve, 50)); // both commands are on the wire
       expect(hold.active).toBe(true);
-      // The holder stalls (a long GC, a blocked event loop) for 4 times its TTL.
+      // The holder stalls (a long GC, a blocked event loop) for 4 times its TTL: the thread
+      // sleeps without burning a core, and no timer, renewal or I/O callback can run meanwhile.
       const resume = performance.now() + 2_000;
-      while (performance.now() < resume) {
-        // busy: no timer, no renewal, no I/O callback can run here
-      }
+      const cell = new Int32Array(new SharedArrayBuffer(4));
+      while (performance.now() < resume) Atomics.wait(cell, 0, 0, resume - performance.now());
       // Read before any timer had a chance: the hold knows its own deadline passed.
       expect(hold.active).toBe(false);
       expect(hold.signal.aborted).toBe(true);
