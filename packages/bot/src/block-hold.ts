@@ -4,9 +4,16 @@ import { RenewStatus } from './scripts/renew.js';
 
 /** Why a held lease ended without being released. */
 export type LeaseLostReason =
-  /** Another bot took it with `force`, or the same botId took it again under a new token. */
+  /**
+   * Another bot took it with `force`, or the same botId took it again under a new token, while
+   * the lease was still live.
+   */
   | 'stolen'
-  /** It expired before a renewal reached Redis (e.g. the process stalled longer than the TTL). */
+  /**
+   * Its local deadline (last confirmed renewal sent + TTL) passed before a renewal was
+   * confirmed, e.g. the process stalled longer than the TTL; whoever holds it afterwards took
+   * an expired lease.
+   */
   | 'expired'
   /** Renewals failed (Redis unreachable) until the lease's deadline passed. */
   | 'error';
@@ -48,7 +55,10 @@ export interface HoldTarget {
 /**
  * A block held by `holdBlock`: renewed every third of its TTL until released, lost, or its
  * signal aborts. Pass {@link BlockHold.token} with every write the block protects, and stop
- * when {@link BlockHold.signal} aborts.
+ * when {@link BlockHold.signal} aborts. The hold keeps its own deadline (the last confirmed
+ * renewal's send time + TTL): reading `active`, `signal` or `lost` past it ends the hold as
+ * `expired` at once, even when a stalled event loop kept every timer from running — so check
+ * `hold.active` (or `hold.signal.aborted`) right before each protected write.
  *
  * @example
  * ```ts
@@ -68,8 +78,6 @@ export class BlockHold implements AsyncDisposable {
   readonly botId: string;
   /** The lease's fencing token; it stays the same across renewals. */
   readonly token: number;
-  /** Aborts when the lease is lost or released; its reason is a `LockError`. */
-  readonly signal: AbortSignal;
   readonly #target: HoldTarget;
   readonly #controller = new AbortController();
   readonly #interval: number;
@@ -83,6 +91,10 @@ export class BlockHold implements AsyncDisposable {
   /** `performance.now()` after which the lease may have expired (last confirmed send + TTL). */
   #deadline: number;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Fires at the deadline, so the signal aborts on time when nothing reads the hold. */
+  #expiry: ReturnType<typeof setTimeout> | undefined;
+  /** The error of the last renewal, until one succeeds: a deadline passed then is `error`. */
+  #failure: { error: unknown } | undefined;
   #lost: LeaseLost | null = null;
   #ended = false;
   #released: Promise<boolean> | undefined;
@@ -94,7 +106,6 @@ export class BlockHold implements AsyncDisposable {
     this.symbol = target.symbol;
     this.botId = target.botId;
     this.token = target.token;
-    this.signal = this.#controller.signal;
     this.#expiresAt = target.expiresAt;
     this.#deadline = target.sentAt + target.ttlMs;
     this.#interval = Math.max(1, Math.floor(target.ttlMs / 3));
@@ -103,6 +114,16 @@ export class BlockHold implements AsyncDisposable {
     this.#userSignal = signal;
     signal?.addEventListener('abort', this.#onAbort, { once: true });
     this.#schedule(this.#interval);
+    this.#watchDeadline();
+  }
+
+  /**
+   * Aborts when the lease is lost or released; its reason is a `LockError`. Reading it past the
+   * hold's deadline aborts it first (see the class notes).
+   */
+  get signal(): AbortSignal {
+    this.#checkDeadline();
+    return this.#controller.signal;
   }
 
   /** When the lease ends unless renewed, as of the last renewal (server clock, epoch ms). */
@@ -112,11 +133,16 @@ export class BlockHold implements AsyncDisposable {
 
   /** Why the lease was lost, or `null` while held or after a release. */
   get lost(): LeaseLost | null {
+    this.#checkDeadline();
     return this.#lost;
   }
 
-  /** Whether the hold is still renewing (neither lost nor released). */
+  /**
+   * Whether the hold is still renewing and within its deadline (neither lost, expired nor
+   * released). Checked against the clock on every read, not only by a timer.
+   */
   get active(): boolean {
+    this.#checkDeadline();
     return !this.#ended;
   }
 
@@ -127,6 +153,8 @@ export class BlockHold implements AsyncDisposable {
    */
   release(): Promise<boolean> {
     if (this.#released === undefined) {
+      // A deadline that passed unnoticed (a stalled loop) is a loss, reported as one.
+      this.#checkDeadline();
       this.#end(new LockError(`block of ${this.symbol} on ${this.exId} released`));
       const { store, exId, symbol, botId, token } = this.#target;
       this.#released = store.release(exId, symbol, botId, token);
@@ -147,7 +175,28 @@ export class BlockHold implements AsyncDisposable {
     this.#timer.unref();
   }
 
+  /** (Re)arms the timer that ends the hold at its deadline. */
+  #watchDeadline(): void {
+    if (this.#expiry !== undefined) clearTimeout(this.#expiry);
+    this.#expiry = setTimeout(
+      () => this.#checkDeadline(),
+      Math.max(1, Math.ceil(this.#deadline - performance.now())),
+    );
+    this.#expiry.unref();
+  }
+
+  /**
+   * Ends the hold once its deadline has passed: `error` when renewals were failing, else
+   * `expired`. Past the deadline the lease may be gone on the server, whatever it answers later.
+   */
+  #checkDeadline(): void {
+    if (this.#ended || performance.now() < this.#deadline) return;
+    const failure = this.#failure;
+    this.#lose(failure === undefined ? { reason: 'expired' } : { reason: 'error', ...failure });
+  }
+
   async #renew(): Promise<void> {
+    this.#checkDeadline();
     if (this.#ended) return;
     const { store, exId, symbol, botId, token } = this.#target;
     const sentAt = performance.now();
@@ -155,14 +204,21 @@ export class BlockHold implements AsyncDisposable {
       const [status, expiresAt] = await store.renew(exId, symbol, botId, this.#ttl, token);
       if (this.#ended) return;
       if (status === RenewStatus.renewed) {
+        this.#failure = undefined;
         this.#deadline = sentAt + this.#target.ttlMs;
         if (expiresAt !== undefined) this.#expiresAt = expiresAt;
+        this.#watchDeadline();
         this.#schedule(this.#interval);
-      } else {
-        this.#lose({ reason: status === RenewStatus.absent ? 'expired' : 'stolen' });
+        return;
       }
+      // Another token holds it: stolen only if our lease was certainly live when the server
+      // answered (a reply before our deadline); past it, the lease expired and was then taken.
+      this.#checkDeadline();
+      if (this.#ended) return;
+      this.#lose({ reason: status === RenewStatus.absent ? 'expired' : 'stolen' });
     } catch (error) {
       if (this.#ended) return;
+      this.#failure = { error };
       const left = this.#deadline - performance.now();
       if (DecodeError.is(error) || left <= 0) this.#lose({ reason: 'error', error });
       else this.#schedule(Math.max(1, Math.min(this.#interval, Math.floor(left / 2))));
@@ -179,6 +235,7 @@ export class BlockHold implements AsyncDisposable {
     if (this.#ended) return;
     this.#ended = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#expiry !== undefined) clearTimeout(this.#expiry);
     this.#userSignal?.removeEventListener('abort', this.#onAbort);
     this.#controller.abort(reason);
   }

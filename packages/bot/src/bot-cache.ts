@@ -15,6 +15,7 @@ import {
   openCache,
   optionsObject,
   requireConnection,
+  signalOption,
   ttlOption,
 } from '@fullon/core/author';
 import { checkWritten } from './args.js';
@@ -319,10 +320,8 @@ export class BotCache implements AsyncDisposable {
     const bot = idKey(botId, 'botId');
     const opts = optionsObject(options);
     const ttlMs = ttlOption(opts.ttlMs, DEFAULT_LEASE_MS);
-    const { signal, onLost } = opts;
-    if (signal !== undefined && !(signal instanceof AbortSignal)) {
-      throw new ValidationError('signal', 'signal: must be an AbortSignal');
-    }
+    const { onLost } = opts;
+    const signal = signalOption(opts.signal);
     if (onLost !== undefined && typeof onLost !== 'function') {
       throw new ValidationError('onLost', 'onLost: must be a function');
     }

@@ -1,4 +1,4 @@
-import { LockError } from '@fullon/core';
+import { LockError, ValidationError } from '@fullon/core';
 import { testConnection, useTestConnection } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import type { LeaseLost } from './block-hold.js';
@@ -31,11 +31,12 @@ describe('BotCache.holdBlock', () => {
   it('keeps the block past its TTL by renewing it, then releases it', async () => {
     const bots = new BotCache(conn());
     const probe = lostProbe();
-    const hold = await bots.holdBlock(1, 'BTC/USDT', 'bot-a', { ttlMs: 150, onLost: probe.onLost });
+    // A renewal every 100 ms; one that is confirmed more than 200 ms late ends the hold.
+    const hold = await bots.holdBlock(1, 'BTC/USDT', 'bot-a', { ttlMs: 300, onLost: probe.onLost });
     if (hold === null) return expect.unreachable('not acquired');
     const first = hold.expiresAt;
     // Three TTLs later the block is still ours, under the same token.
-    await new Promise((resolve) => setTimeout(resolve, 450));
+    await new Promise((resolve) => setTimeout(resolve, 900));
     expect(hold.active).toBe(true);
     expect(await bots.isBlocked(1, 'BTC/USDT')).toBe('bot-a');
     expect(hold.expiresAt).toBeGreaterThan(first);
@@ -88,6 +89,42 @@ describe('BotCache.holdBlock', () => {
     expect(await bots.isBlocked(4, 'BTC/USDT')).toBeNull();
   });
 
+  it('is inactive, aborted and lost as expired once its deadline passed, even with the event loop blocked', async () => {
+    const bots = new BotCache(conn());
+    const probe = lostProbe();
+    const hold = await bots.holdBlock(9, 'BTC/USDT', 'bot-a', { ttlMs: 500, onLost: probe.onLost });
+    if (hold === null) return expect.unreachable('not acquired');
+    // Another bot takes the block once it has expired on the server, while this process is
+    // paused: its connection is held up by a WAIT (no replica will ever answer), then asks.
+    const own = await testConnection({ prefix: conn().keys.prefix });
+    try {
+      const key = new BotKeys(own.keys).block.lease('9', 'BTC/USDT');
+      const waited = own.send(key, ['WAIT', '99', '1000']);
+      const theft = new BotCache(own).blockExchange(9, 'BTC/USDT', 'bot-b');
+      await new Promise((resolve) => setTimeout(resolve, 50)); // both commands are on the wire
+      expect(hold.active).toBe(true);
+      // The holder stalls (a long GC, a blocked event loop) for 4 times its TTL: the thread
+      // sleeps without burning a core, and no timer, renewal or I/O callback can run meanwhile.
+      const resume = performance.now() + 2_000;
+      const cell = new Int32Array(new SharedArrayBuffer(4));
+      while (performance.now() < resume) Atomics.wait(cell, 0, 0, resume - performance.now());
+      // Read before any timer had a chance: the hold knows its own deadline passed.
+      expect(hold.active).toBe(false);
+      expect(hold.signal.aborted).toBe(true);
+      expect(LockError.is(hold.signal.reason)).toBe(true);
+      expect(hold.lost).toEqual({ reason: 'expired' });
+      expect(await within(probe.next, 5_000)).toEqual({ reason: 'expired' });
+      await waited;
+      expect((await theft).acquired).toBe(true);
+      // The renewal never overrode the new holder, and release leaves it alone.
+      expect(await hold.release()).toBe(false);
+      expect(await bots.isBlocked(9, 'BTC/USDT')).toBe('bot-b');
+      expect(hold.lost).toEqual({ reason: 'expired' });
+    } finally {
+      await own.close();
+    }
+  });
+
   it('calls onLost with the error when renewals fail until the deadline', async () => {
     const own = await testConnection({ prefix: conn().keys.prefix });
     const bots = new BotCache(own);
@@ -116,6 +153,16 @@ describe('BotCache.holdBlock', () => {
     expect(hold.active).toBe(false);
     await until(async () => (await bots.isBlocked(6, 'BTC/USDT')) === null, 5_000);
     expect(hold.lost).toBeNull();
+  });
+
+  it('rejects a signal that is not an AbortSignal as a ValidationError naming signal', async () => {
+    const bots = new BotCache(conn());
+    for (const signal of [{}, 'abort', 5, null, { aborted: false }]) {
+      const pending = bots.holdBlock(8, 'BTC/USDT', 'bot-a', { signal: signal as AbortSignal });
+      await expect(pending).rejects.toBeInstanceOf(ValidationError);
+      await expect(pending).rejects.toMatchObject({ field: 'signal' });
+    }
+    expect(await bots.isBlocked(8, 'BTC/USDT')).toBeNull();
   });
 
   it('is released by await using', async () => {

@@ -51,6 +51,19 @@ const CACHE_CLASSES: [
   ['ProcessCache', (c) => ProcessCache.open(c), (conn) => new ProcessCache(conn)],
 ];
 
+/** The per-cache option names of `createCaches`. */
+const CACHE_NAMES = [
+  'ticks',
+  'symbols',
+  'exchanges',
+  'orders',
+  'trades',
+  'accounts',
+  'bots',
+  'ohlcv',
+  'processes',
+] as const;
+
 /** Connected clients summed over every master (one for standalone). */
 async function connectedClients(probes: NodeClient[]): Promise<number> {
   const counts = await Promise.all(
@@ -108,6 +121,27 @@ describe('createCaches', () => {
     expect(ValidationError.is(error)).toBe(true);
   });
 
+  it('rejects options that are not an object, as a whole or per cache, naming them', () => {
+    const thrown = (options: unknown): unknown => {
+      try {
+        createCaches(conn(), options as never);
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    for (const bad of [null, 5, 'ticks', [], [{}]]) {
+      const error = thrown(bad);
+      expect(ConfigurationError.is(error), JSON.stringify(bad)).toBe(true);
+      expect(error).toMatchObject({ variable: 'options' });
+      for (const name of CACHE_NAMES) {
+        const inner = thrown({ [name]: bad });
+        expect(ConfigurationError.is(inner), `${name}: ${JSON.stringify(bad)}`).toBe(true);
+        expect(inner).toMatchObject({ variable: `options.${name}` });
+      }
+    }
+  });
+
   it('rejects something that is not a connection', () => {
     expect(() => createCaches({} as never)).toThrow(ConfigurationError);
   });
@@ -156,6 +190,25 @@ describe('openCaches', () => {
       openCaches({ ...address(), prefix: uniquePrefix() }, { ticks: { ttlMs: -5 } }),
     );
     expect(ValidationError.is(error)).toBe(true);
+    expect(await clientsSettleAt(probes, before)).toBe(before);
+  });
+
+  it('rejects a config or options that are not objects, naming them, and leaks no connection', async () => {
+    const before = await connectedClients(probes);
+    for (const bad of [null, 5, []]) {
+      const config = await rejection(openCaches(bad as never));
+      expect(ConfigurationError.is(config), JSON.stringify(bad)).toBe(true);
+      expect(config).toMatchObject({ variable: 'config' });
+    }
+    for (const bad of [null, 5, 'x', []]) {
+      const target = { ...address(), prefix: uniquePrefix() };
+      const whole = await rejection(openCaches(target, bad as never));
+      expect(ConfigurationError.is(whole), JSON.stringify(bad)).toBe(true);
+      expect(whole).toMatchObject({ variable: 'options' });
+      const one = await rejection(openCaches(target, { bots: bad } as never));
+      expect(ConfigurationError.is(one), JSON.stringify(bad)).toBe(true);
+      expect(one).toMatchObject({ variable: 'options.bots' });
+    }
     expect(await clientsSettleAt(probes, before)).toBe(before);
   });
 

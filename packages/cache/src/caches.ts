@@ -1,6 +1,6 @@
 import { AccountCache, type AccountCacheOptions } from '@fullon/account';
 import { BotCache, type BotCacheOptions } from '@fullon/bot';
-import type { CacheConnectionLike, ConnectOptions } from '@fullon/core';
+import { type CacheConnectionLike, ConfigurationError, type ConnectOptions } from '@fullon/core';
 import { closeCache, openCache, requireConnection } from '@fullon/core/author';
 import {
   ExchangeCache,
@@ -63,6 +63,36 @@ export interface CachesOptions {
   processes?: ProcessCacheOptions;
 }
 
+/** The keys of {@link CachesOptions}, one per cache. */
+const CACHE_NAMES = [
+  'ticks',
+  'symbols',
+  'exchanges',
+  'orders',
+  'trades',
+  'accounts',
+  'bots',
+  'ohlcv',
+  'processes',
+] as const satisfies readonly (keyof CachesOptions)[];
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Checks the shape of `options` and of each cache's entry; the values are the constructors'. */
+function checkCachesOptions(options: unknown): CachesOptions {
+  if (options === undefined) return {};
+  if (!isPlainObject(options)) throw new ConfigurationError('options', 'must be an object');
+  for (const name of CACHE_NAMES) {
+    const value = options[name];
+    if (value !== undefined && !isPlainObject(value)) {
+      throw new ConfigurationError(`options.${name}`, 'must be an object');
+    }
+  }
+  return options as CachesOptions;
+}
+
 /** Every cache on a connection that {@link openCaches} opened and that `close()` closes. */
 export interface OwnedCaches extends Caches, AsyncDisposable {
   /** Closes the connection (and with it every subscription of every cache). Idempotent. */
@@ -77,7 +107,9 @@ export interface OwnedCaches extends Caches, AsyncDisposable {
  * @param conn - An open connection from `connect()` of `@fullon/core`.
  * @param options - Per-cache options (`ticks`, `orders`, …), passed to each constructor.
  * @returns The caches, sharing `conn`.
- * @throws {ConfigurationError} (variable `conn`) when `conn` is not a connection.
+ * @throws {ConfigurationError} (variable `conn`) when `conn` is not a connection; (variable
+ *   `options` or `options.<cache>`, e.g. `options.ohlcv`) when the options or one cache's
+ *   entry is not an object.
  * @throws {ValidationError} naming the option of the first cache that rejects its options.
  * @example
  * ```ts
@@ -89,6 +121,7 @@ export interface OwnedCaches extends Caches, AsyncDisposable {
  */
 export function createCaches(conn: CacheConnectionLike, options: CachesOptions = {}): Caches {
   const connection = requireConnection(conn, 'createCaches');
+  checkCachesOptions(options);
   return Object.freeze({
     connection,
     ticks: new TickCache(connection, options.ticks),
@@ -112,7 +145,9 @@ export function createCaches(conn: CacheConnectionLike, options: CachesOptions =
  *   (`REDIS_URL`, `REDIS_HOST`…, see `loadConfig`).
  * @param options - Per-cache options (`ticks`, `orders`, …).
  * @returns The caches and `close()`.
- * @throws {ConfigurationError} when the configuration is malformed.
+ * @throws {ConfigurationError} when the configuration is malformed (variable `config` when it
+ *   is neither a URL nor an object), or `options` / `options.<cache>` is not an object; checked
+ *   before connecting.
  * @throws {ConnectionError} naming host:port when Redis cannot be reached.
  * @throws {ValidationError} naming a cache option out of range.
  * @example
@@ -127,7 +162,12 @@ export function openCaches(
 ): Promise<OwnedCaches> {
   return openCache(
     config,
-    () => undefined,
+    () => {
+      if (config !== undefined && typeof config !== 'string' && !isPlainObject(config)) {
+        throw new ConfigurationError('config', 'must be a redis:// URL or connection options');
+      }
+      checkCachesOptions(options);
+    },
     (conn) => {
       const owned: OwnedCaches = {
         ...createCaches(conn, options),

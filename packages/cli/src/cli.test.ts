@@ -350,6 +350,23 @@ describe('failures and usage errors', () => {
     expect(lonely.stderr).toContain('--broadcasts needs --type');
   });
 
+  it('an invalid --url or --prefix, or a malformed variable, is a usage error: exit 2 naming it', async () => {
+    const url = address[1] ?? '';
+    const runs = await Promise.all([
+      runCli(['ping', '--url', 'localhost:6379']),
+      runCli(['tickers', '--url', url, '--prefix', 'bad prefix!']),
+      runCli(['ping'], { REDIS_PORT: 'abc' }),
+      runCli(['ping'], { REDIS_URL: 'localhost:6379' }),
+      runCli(['ping', '--url', url], { FULLON_CACHE_PREFIX: 'bad prefix!' }),
+    ]);
+    const named = ['--url', '--prefix', 'REDIS_PORT', 'REDIS_URL', 'FULLON_CACHE_PREFIX'];
+    for (const [i, run] of runs.entries()) {
+      expect(run.code, `${named[i]}: ${run.stderr}`).toBe(2);
+      expect(run.stderr).toContain(named[i]);
+      expect(run.stdout).toBe('');
+    }
+  });
+
   it('--version exits 0', async () => {
     const version = await runCli(['--version']);
     expect(version.code).toBe(0);

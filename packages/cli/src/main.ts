@@ -1,4 +1,4 @@
-import { FullonCacheError } from '@fullon/core';
+import { ConfigurationError, FullonCacheError } from '@fullon/core';
 import { CommanderError } from 'commander';
 import { createProgram } from './program.js';
 
@@ -8,7 +8,10 @@ export const ExitCode = {
   ok: 0,
   /** The command failed (Redis unreachable, a corrupt value…). */
   failure: 1,
-  /** The command line is wrong; the command's help was printed. */
+  /**
+   * The command line is wrong (the command's help was printed), or so is the configuration: an
+   * invalid `--url` / `--prefix`, a malformed `REDIS_*` / `FULLON_CACHE_*` variable.
+   */
   usage: 2,
 } as const;
 
@@ -22,7 +25,8 @@ const CLEAN_ENDS = new Set(['commander.helpDisplayed', 'commander.version']);
  * Runs `fullon-cache` with a command line and returns its exit code (it never calls
  * `process.exit`).
  * @param argv - The command line, `process.argv` style (node, script, arguments…).
- * @returns 0 when done, 1 on failure (the message goes to stderr), 2 on a usage error.
+ * @returns 0 when done, 1 on failure (the message goes to stderr), 2 on a usage or
+ *   configuration error.
  */
 export async function main(argv: readonly string[] = process.argv): Promise<ExitCode> {
   const program = createProgram();
@@ -33,6 +37,11 @@ export async function main(argv: readonly string[] = process.argv): Promise<Exit
     if (error instanceof CommanderError) {
       if (CLEAN_ENDS.has(error.code) || error.exitCode === 0) return ExitCode.ok;
       // Commander reports every command-line mistake with exit code 1; ours is 2.
+      return ExitCode.usage;
+    }
+    // Commands turn these into usage errors with help; one raised elsewhere is one too.
+    if (ConfigurationError.is(error)) {
+      process.stderr.write(`fullon-cache: ${error.message}\n`);
       return ExitCode.usage;
     }
     const message = FullonCacheError.is(error)

@@ -1,6 +1,7 @@
 import { type Caches, createCaches } from '@fullon/cache';
 import {
   type CacheConnection,
+  ConfigurationError,
   ConnectionError,
   type ConnectOptions,
   connect,
@@ -75,9 +76,26 @@ export async function openConnection(options: GlobalOptions): Promise<CacheConne
   }
 }
 
+/** The command-line options that `connect()` names by their option name. */
+const FLAGS: Readonly<Record<string, string>> = { url: '--url', prefix: '--prefix' };
+
+/**
+ * The usage message of a configuration error: the flag when it came from `--url` / `--prefix`,
+ * else the environment variable (`REDIS_PORT`…) that `connect()` named.
+ * @param error - The error `connect()` threw.
+ * @returns The message for stderr.
+ */
+export function configurationMessage(error: ConfigurationError): string {
+  const flag = Object.hasOwn(FLAGS, error.variable) ? FLAGS[error.variable] : undefined;
+  return flag === undefined
+    ? `error: environment variable ${error.variable} is invalid (${error.message})`
+    : `error: option ${flag} is invalid (${error.message})`;
+}
+
 /**
  * Runs a command body with a session and closes the connection afterwards. Input the caches
- * reject (a `ValidationError`) is a usage error: exit 2 with the command's help.
+ * reject (a `ValidationError`) and a malformed `--url`, `--prefix` or environment variable (a
+ * `ConfigurationError`) are usage errors: exit 2 with the command's help.
  * @param cmd - The command being run.
  * @param body - What the command does.
  * @returns Once done and closed.
@@ -88,7 +106,13 @@ export async function withSession(
 ): Promise<void> {
   const options = cmd.optsWithGlobals<GlobalOptions>();
   const out = createOutput(options.json === true);
-  const conn = await openConnection(options);
+  let conn: CacheConnection;
+  try {
+    conn = await openConnection(options);
+  } catch (error) {
+    if (ConfigurationError.is(error)) cmd.error(configurationMessage(error), usage);
+    throw error;
+  }
   try {
     await body({ conn, caches: createCaches(conn), out });
   } catch (error) {

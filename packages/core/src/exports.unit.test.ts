@@ -93,6 +93,7 @@ describe('@fullon/core entry points', () => {
       'replaceCompleteHash',
       'requireConnection',
       'setOwn',
+      'signalOption',
       'ttlOption',
       'unescapeKeyPart',
       'upsertCompleteHashField',

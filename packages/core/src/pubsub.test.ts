@@ -143,6 +143,17 @@ describe('publish / subscribe', () => {
     await expect.poll(() => numsub(nodes, channel)).toBe(0);
   });
 
+  it('rejects a signal that is not an AbortSignal as a ValidationError naming signal', async () => {
+    const c = conn();
+    const channel = c.keys.channel('bad-signal', 'x');
+    for (const signal of [{}, 'abort', 5, null, { aborted: false }]) {
+      const pending = c.subscribe({ channels: [channel], signal: signal as AbortSignal });
+      await expect(pending).rejects.toBeInstanceOf(ValidationError);
+      await expect(pending).rejects.toMatchObject({ field: 'signal' });
+    }
+    expect(await numsub(nodes, channel)).toBe(0);
+  });
+
   it('ends a for-await loop over a subscription when its connection closes', async () => {
     const own = await testConnection();
     const channel = own.keys.channel('closing', 'x');

@@ -233,3 +233,17 @@ export function optionsObject(value: unknown, field = 'options'): Record<string,
   }
   return value as Record<string, unknown>;
 }
+
+/**
+ * Checks a `signal` option: an `AbortSignal`, or absent. Anything else is a programming error,
+ * reported before any connection is touched (a caller that retries connection errors must not
+ * retry it).
+ * @param value - Untrusted input, or `undefined`.
+ * @param field - Name for the error. Defaults to `signal`.
+ * @returns The signal, or `undefined`.
+ * @throws {ValidationError} naming `field`.
+ */
+export function signalOption(value: unknown, field = 'signal'): AbortSignal | undefined {
+  if (value === undefined || value instanceof AbortSignal) return value;
+  throw new ValidationError(field, `${field}: must be an AbortSignal`);
+}

@@ -1,5 +1,6 @@
 import { ConfigurationError, DecodeError, jsonCodec, ValidationError } from '@fullon/core';
 import { rejection, testConnection, useTestConnection } from '@fullon/core/testing';
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { OhlcvKeys } from './keys.js';
 import { OHLCVCache } from './ohlcv-cache.js';
@@ -200,6 +201,32 @@ describe('OHLCVCache', () => {
     expect(await ohlcv.getLastBar('ADA/USDT', 'binance', '1m')).toBeNull();
     const key = keyOf('ADA/USDT', 'binance', '1m');
     expect(await conn().send<number>(key, ['EXISTS', key])).toBe(0);
+  });
+
+  it('names the failing slot from the issue path, cross-field rules included (bars[3][n])', async () => {
+    const ohlcv = new OHLCVCache(conn());
+    const good = [barAt(T0), barAt(T0 + MIN), barAt(T0 + 2 * MIN)];
+    // Each bad bar sits at bars[3]; the slot it breaks is `slot` (0 time … 5 volume).
+    const cases: [unknown[], number, string][] = [
+      [[T0, 100, 'x', 99, 100, 1], 2, 'high'],
+      [[T0, 100, 101, [99], 100, 1], 3, 'low'],
+      [[T0, 100, 99, 101, 100, 1], 3, 'low'],
+      [[T0, 102, 101, 99, 100, 1], 1, 'open'],
+      [[T0, 100, 101, 99, 98, 1], 4, 'close'],
+      [[T0, 100, 101, 99, 100, Number.NaN], 5, 'volume'],
+      [[1_000, 100, 101, 99, 100, 1], 0, 'time'],
+    ];
+    for (const [bad, slot, name] of cases) {
+      const error = await rejection(
+        ohlcv.updateOhlcvBars('SOL/USDT', 'binance', '1m', [...good, bad as Bar]),
+      );
+      if (!ValidationError.is(error)) return expect.unreachable(JSON.stringify(bad));
+      expect(error.field, JSON.stringify(bad)).toBe(`bars[3].${name}`);
+      // The error carries the path of the slot, so callers never need to read the message.
+      const [issue] = error.issues;
+      expect(issue && v.getDotPath(issue), JSON.stringify(bad)).toBe(String(slot));
+    }
+    expect(await ohlcv.getLastBar('SOL/USDT', 'binance', '1m')).toBeNull();
   });
 
   it('aligns weeks to Monday 00:00 UTC and days to 00:00 UTC', async () => {

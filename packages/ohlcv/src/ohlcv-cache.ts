@@ -14,7 +14,9 @@ import {
   decodeListed,
   EpochMs,
   openCache,
+  optionsObject,
   requireConnection,
+  signalOption,
   ttlOption,
   validate,
   validateAt,
@@ -76,10 +78,11 @@ interface ResolvedOptions {
   ttlMs: number;
 }
 
-function resolveOptions(options: OHLCVCacheOptions): ResolvedOptions {
+function resolveOptions(options: unknown): ResolvedOptions {
+  const opts = optionsObject(options);
   return {
-    maxBars: countOption(options.maxBars, DEFAULT_MAX_BARS, 'maxBars'),
-    ttlMs: ttlOption(options.ttlMs, DEFAULT_TTL_MS),
+    maxBars: countOption(opts.maxBars, DEFAULT_MAX_BARS, 'maxBars'),
+    ttlMs: ttlOption(opts.ttlMs, DEFAULT_TTL_MS),
   };
 }
 
@@ -129,7 +132,8 @@ export class OHLCVCache implements AsyncDisposable {
    * @param conn - An open connection (from `connect()`); the cache does not close it.
    * @param options - `maxBars` (default 10 000), `ttlMs` (default 7 days).
    * @throws {ConfigurationError} when `conn` is not a connection.
-   * @throws {ValidationError} naming the option when one is invalid.
+   * @throws {ValidationError} naming the option when one is invalid (`options` when it is not
+   *   an object).
    */
   constructor(conn: CacheConnectionLike, options: OHLCVCacheOptions = {}) {
     this.connection = requireConnection(conn, 'OHLCVCache');
@@ -264,7 +268,7 @@ export class OHLCVCache implements AsyncDisposable {
     options: GetOhlcvBarsOptions = {},
   ): Promise<Bar[]> {
     const tf = this.#checkSeries(symbol, exchange, timeframe);
-    const { from, to, limit } = validateAt(RangeOptions, options, 'options');
+    const { from, to, limit } = validateAt(RangeOptions, optionsObject(options), 'options');
     if (from !== undefined && to !== undefined && from > to) {
       throw new ValidationError('options.from', 'options.from: must be ≤ options.to');
     }
@@ -316,11 +320,16 @@ export class OHLCVCache implements AsyncDisposable {
    * @throws {ValidationError} naming the option.
    */
   subscribe(options: OhlcvSubscribeOptions): BarSubscription {
-    if (typeof options !== 'object' || options === null) {
+    if (options === undefined) {
       throw new ValidationError('options', 'options: must be { symbol, exchange, timeframe }');
     }
-    const { symbol, exchange, signal, bufferSize } = options;
-    const tf = this.#checkSeries(symbol, exchange, options.timeframe);
+    // Typed for its fields only: each one is checked below (bufferSize by the connection).
+    const opts: Partial<OhlcvSubscribeOptions> = optionsObject(options);
+    const symbol = checkName(opts.symbol, 'symbol');
+    const exchange = checkName(opts.exchange, 'exchange');
+    const tf = checkTimeframe(opts.timeframe);
+    const signal = signalOption(opts.signal);
+    const { bufferSize } = opts;
     const { channel } = this.#keys.series(symbol, exchange, tf);
     const codec = this.connection.codec;
     const pending = this.connection.subscribe({
@@ -420,19 +429,13 @@ function checkBars(bars: unknown, tf: Timeframe): readonly Bar[] {
 
 const FIELD_NAMES = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
 
+/** Words valibot's first issue; the slot comes from the issue's path, never from its message. */
 function validateBar(input: unknown, i: number): Bar {
   const result = v.safeParse(Bar, input);
   if (result.success) return result.output;
   const [issue] = result.issues;
-  const path = issue === undefined ? undefined : v.getDotPath(issue);
-  const index = path === null || path === undefined ? Number.NaN : Number(path);
-  const rule = issue?.message.split(' ')[0];
-  const name = Number.isInteger(index) ? FIELD_NAMES[index] : undefined;
-  const field =
-    name !== undefined
-      ? `bars[${i}].${name}`
-      : rule === 'low' || rule === 'open' || rule === 'close'
-        ? `bars[${i}].${rule}`
-        : `bars[${i}]`;
+  const path = issue === undefined ? null : v.getDotPath(issue);
+  const name = path === null || path === '' ? undefined : FIELD_NAMES[Number(path)];
+  const field = name === undefined ? `bars[${i}]` : `bars[${i}].${name}`;
   throw new ValidationError(field, `${field}: ${issue?.message ?? 'invalid'}`, result.issues);
 }

@@ -97,11 +97,24 @@ export const Bar = v.pipe(
     [EpochMs, FiniteNumber, FiniteNumber, FiniteNumber, FiniteNumber, NonNegative],
     'must be [time, open, high, low, close, volume]',
   ),
-  v.check(([, , high, low]) => low <= high, 'low must be ≤ high'),
-  v.check(([, open, high, low]) => low <= open && open <= high, 'open must be within [low, high]'),
-  v.check(
-    ([, , high, low, close]) => low <= close && close <= high,
-    'close must be within [low, high]',
+  // Each rule between slots is reported at the slot it blames, so the path names it.
+  v.forward(
+    v.check(([, , high, low]) => low <= high, 'low must be ≤ high'),
+    [3],
+  ),
+  v.forward(
+    v.check(
+      ([, open, high, low]) => low <= open && open <= high,
+      'open must be within [low, high]',
+    ),
+    [1],
+  ),
+  v.forward(
+    v.check(
+      ([, , high, low, close]) => low <= close && close <= high,
+      'close must be within [low, high]',
+    ),
+    [4],
   ),
 ) as v.GenericSchema<unknown, Bar>;
 

@@ -72,6 +72,25 @@ describe('OHLCVCache.subscribe', () => {
     expect((await stream.next()).done).toBe(true);
   });
 
+  it('rejects a signal that is not an AbortSignal as a ValidationError naming signal', () => {
+    const ohlcv = new OHLCVCache(conn());
+    for (const signal of [{}, 'abort', 5, null, { aborted: false }]) {
+      let thrown: unknown;
+      try {
+        ohlcv.subscribe({
+          symbol: 'ETH/USDT',
+          exchange: 'binance',
+          timeframe: '1m',
+          signal: signal as AbortSignal,
+        });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(ValidationError);
+      expect(thrown).toMatchObject({ field: 'signal' });
+    }
+  });
+
   it('validates its options', async () => {
     const ohlcv = new OHLCVCache(conn());
     expect(() =>

@@ -1,4 +1,4 @@
-import type { DecodeError } from '@fullon/core';
+import { type DecodeError, ValidationError } from '@fullon/core';
 import { useTestConnection } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { ProcessKeys } from './keys.js';
@@ -34,6 +34,20 @@ describe('ProcessCache broadcasts', () => {
     ]);
     expect(received[0]?.time).toBeGreaterThanOrEqual(before);
     expect(await processes.broadcast('nobody_listens', 'hello')).toBe(0);
+  });
+
+  it('rejects a signal that is not an AbortSignal as a ValidationError naming signal', () => {
+    const processes = new ProcessCache(conn());
+    for (const signal of [{}, 'abort', 5, null, { aborted: false }]) {
+      let thrown: unknown;
+      try {
+        processes.subscribeBroadcasts('ohlcv', { signal: signal as AbortSignal });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(ValidationError);
+      expect(thrown).toMatchObject({ field: 'signal' });
+    }
   });
 
   it('skips and reports a corrupt broadcast', async () => {

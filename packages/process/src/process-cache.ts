@@ -23,6 +23,7 @@ import {
   plainOptions,
   plainRecord,
   requireConnection,
+  signalOption,
   ttlOption,
   validate,
   validateAt,
@@ -601,7 +602,8 @@ export class ProcessCache implements AsyncDisposable {
     let pending: ReturnType<CacheConnectionLike['subscribe']>;
     try {
       checkName(type, 'type');
-      const { signal, bufferSize } = plainOptions(options) as BroadcastSubscribeOptions;
+      const { bufferSize, signal: given } = plainOptions(options) as BroadcastSubscribeOptions;
+      const signal = signalOption(given);
       pending = this.connection.subscribe({
         channels: [this.#keys.broadcast(type)],
         ...(signal === undefined ? {} : { signal }),

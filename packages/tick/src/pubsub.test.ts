@@ -1,4 +1,4 @@
-import type { DecodeError } from '@fullon/core';
+import { type DecodeError, ValidationError } from '@fullon/core';
 import { useTestConnection } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { TickKeys } from './keys.js';
@@ -154,6 +154,22 @@ describe('TickCache pub/sub', () => {
     const seen: Tick[] = [];
     for await (const tick of early) seen.push(tick);
     expect(seen).toEqual([]);
+  });
+
+  it('rejects a signal that is not an AbortSignal as a ValidationError naming signal', () => {
+    const ticks = cache();
+    for (const signal of [{}, 'abort', 5, null, { aborted: false }]) {
+      for (const target of [{}, { exchange: 'bs', symbol: 'BTC/USDT' }]) {
+        let thrown: unknown;
+        try {
+          ticks.subscribe({ ...target, signal: signal as AbortSignal });
+        } catch (error) {
+          thrown = error;
+        }
+        expect(thrown).toBeInstanceOf(ValidationError);
+        expect(thrown).toMatchObject({ field: 'signal' });
+      }
+    }
   });
 
   it('waitForTicker returns the stored tick at once', async () => {

@@ -19,6 +19,7 @@ import {
   openCache,
   optionalAge,
   requireConnection,
+  signalOption,
   ttlOption,
   validate,
   waitOption,
@@ -579,12 +580,13 @@ export class TickCache implements AsyncDisposable {
    * to know it is live. Payloads that do not decode are skipped and reported.
    * @param options - `exchange`, `symbol`, `signal` (ends it), `bufferSize` (default 10 000).
    * @returns An async iterable of ticks; see {@link TickSubscription}.
-   * @throws {ValidationError} naming `exchange` or `symbol`.
+   * @throws {ValidationError} naming `exchange`, `symbol` or `signal`.
    */
   subscribe(options: TickSubscribeOptions = {}): TickSubscription {
     const exchange =
       options.exchange === undefined ? undefined : checkName(options.exchange, 'exchange');
     const symbol = options.symbol === undefined ? undefined : checkName(options.symbol, 'symbol');
+    const signal = signalOption(options.signal);
     const keys = this.#keys;
     const target =
       exchange !== undefined && symbol !== undefined
@@ -592,7 +594,7 @@ export class TickCache implements AsyncDisposable {
         : { patterns: [keys.pattern(exchange, symbol)] };
     const pending = this.connection.subscribe({
       ...target,
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(signal === undefined ? {} : { signal }),
       ...(options.bufferSize === undefined ? {} : { bufferSize: options.bufferSize }),
     });
     const codec = this.connection.codec;

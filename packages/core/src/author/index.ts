@@ -73,6 +73,7 @@ export {
   option,
   optionalAge,
   optionsObject,
+  signalOption,
   ttlOption,
   validate,
   validateAt,

@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors.js';
 import { type SubscribeOptions, Subscription } from '../subscription.js';
+import { signalOption } from '../validation.js';
 import { bounded, closedError } from './link.js';
 import { translateError } from './translate.js';
 import type { PubSubPort, Transport } from './transport.js';
@@ -22,11 +23,13 @@ export class SubscriberHub {
    * Subscribes; resolves once the server has confirmed every channel and pattern.
    * @param options - Channels, patterns, signal, buffer size.
    * @returns The live subscription.
-   * @throws {ValidationError} when neither a channel nor a pattern is given.
+   * @throws {ValidationError} when neither a channel nor a pattern is given, or `signal` is not
+   *   an `AbortSignal`.
    * @throws {PubSubError} when the server refuses; {@link ConnectionError} without a link.
    */
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     const transport = this.#transport;
+    signalOption(options.signal);
     const subscription = new Subscription(options);
     const channels = options.channels ?? [];
     const patterns = options.patterns ?? [];
