@@ -50,6 +50,13 @@ export type { LuaScript } from '../script.js';
 export { defineScript } from '../script.js';
 export type { ReadThroughSource } from '../single-flight.js';
 export { SingleFlight } from '../single-flight.js';
+export type { TakeQueuedKeys, TakeQueuedOptions } from '../take-queued.js';
+export {
+  DEFAULT_TAKE_LEASE_MS,
+  inFlightKey,
+  MAX_IN_FLIGHT,
+  takeQueued,
+} from '../take-queued.js';
 export {
   checkName,
   countOption,
