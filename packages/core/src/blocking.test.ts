@@ -84,4 +84,18 @@ describe('blocking commands', () => {
     expect(await conn().blocking(from, ['BLMOVE', from, to, 'LEFT', 'RIGHT', '1'])).toBe('job');
     expect(await conn().send(to, ['LRANGE', to, '0', '-1'])).toStrictEqual(['job']);
   });
+
+  /** Redis checks blocked clients' timeouts on its cron (10 times a second): a wait must not. */
+  const OVERSHOOT_MS = 35;
+
+  it('a 5 ms BLPOP on an empty list settles by its deadline plus a margin (defect 16)', async () => {
+    const key = conn().keys.tagged('queue', 'short', 'x');
+    // The first call opens the pooled connection; the bound is on the wait, not on connecting.
+    expect(await conn().blocking(key, ['BLPOP', key, '0.005'])).toBeNull();
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      expect(await conn().blocking(key, ['BLPOP', key, '0.005'])).toBeNull();
+      expect(performance.now() - started).toBeLessThan(5 + OVERSHOOT_MS);
+    }
+  });
 });

@@ -356,11 +356,16 @@ export class ExchangeCache implements AsyncDisposable {
 
   /**
    * Takes the oldest websocket error of an exchange, waiting up to `timeoutMs` for one on a
-   * dedicated connection (so a wait longer than the socket timeout works).
+   * dedicated connection (so a wait longer than the socket timeout works); the wait ends by
+   * its deadline, within a few ms. At least once: a pop that fails (a stall, a lost
+   * connection) never takes a message with it; a message whose reply never arrived goes back
+   * to the head of the queue 30 s later, on the next pop (so it may, rarely, come twice).
    * @param exId - Exchange account id.
    * @param options - `timeoutMs`: how long to wait; `0` returns at once.
    * @returns The message, or `null` when none came in time.
    * @throws {ValidationError} naming `exId` or `timeoutMs`.
+   * @throws {DecodeError} naming the key when the queue or its in-flight set holds another
+   *   type.
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async popWsError(exId: Id, options: PopWsErrorOptions): Promise<string | null> {

@@ -97,4 +97,18 @@ describe('websocket errors', () => {
     const key = wsErrorsKey(conn().keys, 1);
     expect(await conn().send<number>(key, ['EXISTS', key])).toBe(0);
   });
+
+  /** Redis checks blocked clients' timeouts on its cron (10 times a second): a wait must not. */
+  const OVERSHOOT_MS = 35;
+
+  it('a 5 ms wait on an empty list settles by its deadline plus a margin (defect 16)', async () => {
+    const cache = new ExchangeCache(conn());
+    // The first call opens the pooled connection; the bound is on the wait, not on connecting.
+    expect(await cache.popWsError(16, { timeoutMs: 5 })).toBeNull();
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      expect(await cache.popWsError(16, { timeoutMs: 5 })).toBeNull();
+      expect(performance.now() - started).toBeLessThan(5 + OVERSHOOT_MS);
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { type Id, validate, WaitMs } from '@fullon/core/author';
+import { type Id, inFlightKey, takeQueued, validate, WaitMs } from '@fullon/core/author';
 import * as v from 'valibot';
 import { wsErrorsKey } from './keys.js';
 import { pushWsErrorScript } from './scripts/push-ws-error.js';
@@ -44,11 +44,13 @@ export function pushWsError(
 }
 
 /**
- * Takes the oldest websocket error of an exchange, waiting up to `timeoutMs` for one.
+ * Takes the oldest websocket error of an exchange, waiting up to `timeoutMs` for one, at least
+ * once (see `takeQueued`): a pop that fails never takes a message with it.
  * @internal
  * @param id - Exchange account id, already validated.
  * @returns The message, or `null` when none came in time.
  * @throws {ValidationError} naming `timeoutMs`.
+ * @throws {DecodeError} naming the key when the list or its in-flight set holds another type.
  */
 export async function popWsError(
   conn: CacheConnectionLike,
@@ -60,12 +62,7 @@ export async function popWsError(
     (options as Partial<PopWsErrorOptions> | undefined)?.timeoutMs,
     'timeoutMs',
   );
-  const key = wsErrorsKey(conn.keys, id);
-  if (timeoutMs === 0) return conn.send<string | null>(key, ['LPOP', key]);
-  const reply = await conn.blocking<[string, string] | null>(key, [
-    'BLPOP',
-    key,
-    (timeoutMs / 1000).toString(),
-  ]);
-  return reply === null ? null : reply[1];
+  const queue = wsErrorsKey(conn.keys, id);
+  const bytes = await takeQueued(conn, { queue, inFlight: inFlightKey(queue) }, { timeoutMs });
+  return bytes === null ? null : bytes.toString('utf8');
 }

@@ -303,4 +303,22 @@ describe('OrdersCache queue', () => {
     expect(corrupt).toHaveLength(1);
     expect(corrupt[0]?.key).toBe(keys.dead);
   });
+
+  /** Redis checks blocked clients' timeouts on its cron (10 times a second): a wait must not. */
+  const OVERSHOOT_MS = 35;
+
+  it('a 5 ms pop or claim on an empty queue settles by its deadline plus a margin (defect 16)', async () => {
+    const orders = cache();
+    // The first calls open the pooled connection; the bound is on the wait, not on connecting.
+    expect(await orders.popOpenOrder('short', { timeoutMs: 5 })).toBeNull();
+    expect(await orders.claimOpenOrder('short', { timeoutMs: 5 })).toBeNull();
+    for (let i = 0; i < 5; i++) {
+      let started = performance.now();
+      expect(await orders.popOpenOrder('short', { timeoutMs: 5 })).toBeNull();
+      expect(performance.now() - started).toBeLessThan(5 + OVERSHOOT_MS);
+      started = performance.now();
+      expect(await orders.claimOpenOrder('short', { timeoutMs: 5 })).toBeNull();
+      expect(performance.now() - started).toBeLessThan(5 + OVERSHOOT_MS);
+    }
+  });
 });

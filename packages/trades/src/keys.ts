@@ -1,4 +1,5 @@
 import type { KeyBuilderLike } from '@fullon/core';
+import { inFlightKey } from '@fullon/core/author';
 
 /** Most markets whose key names a {@link TradeKeys} remembers (about 200 bytes each). */
 const MAX_CACHED_MARKETS = 50_000;
@@ -23,6 +24,7 @@ export interface MarketKeys {
  * | `trades:{exchange}:market` | list | pending trades of one market (layout bytes), oldest first | `maxTrades` (oldest dropped, counted); TTL `ttlMs`, renewed by every push |
  * | `trades-dropped:{exchange}` | hash | market → trades dropped by the cap | one field per market that overflowed; TTL `ttlMs`, renewed by every drop |
  * | `trades-user:{exchange}:userId` | list | a user's trades on an exchange (layout bytes), oldest first | `maxTrades` (oldest dropped, counted); TTL `ttlMs`, renewed by every push |
+ * | `trades-user:{exchange}:userId:in-flight` | zset | `token + trade bytes` → lease deadline (epoch ms): trades a pop took and has not confirmed yet | entries past their lease go back to the queue's head on the next pop; at most 10 000; TTL at least the queue's |
  * | `trades-user-dropped:{exchange}` | hash | userId → trades dropped by the cap | one field per user that overflowed; TTL `ttlMs`, renewed by every drop |
  * | `trades-status` | zset | status key → last stamp (epoch ms) | stamps older than `ttlMs` pruned on every stamp and ignored by reads; TTL `ttlMs` |
  * | `trades-user-status` | zset | status key → last stamp (epoch ms) | as `trades-status` |
@@ -114,6 +116,15 @@ export class TradeKeys {
    */
   userTrades(exchange: string, userId: string): string {
     return this.#kb.tagged('trades-user', exchange, userId);
+  }
+
+  /**
+   * @param exchange - Exchange name (the hash tag).
+   * @param userId - The user, as a string.
+   * @returns The in-flight set of one user's queue (see `takeQueued` in `@fullon/core/author`).
+   */
+  userTradesInFlight(exchange: string, userId: string): string {
+    return inFlightKey(this.userTrades(exchange, userId));
   }
 
   /**

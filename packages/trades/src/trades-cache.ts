@@ -22,6 +22,7 @@ import {
   openCache,
   plainOptions,
   requireConnection,
+  takeQueued,
   ttlOption,
   validate,
   validateAt,
@@ -429,7 +430,12 @@ export class TradesCache implements AsyncDisposable {
   /**
    * Takes the oldest trade of a user's queue on an exchange, waiting up to `timeoutMs` for one.
    * The wait runs on a dedicated connection: it may be longer than the socket timeout, and the
-   * shared connection stays free meanwhile.
+   * shared connection stays free meanwhile; it ends by its deadline (within a few ms).
+   *
+   * At least once: a pop that fails (a stall, a lost connection) never takes a trade with it.
+   * The trade moves into the queue's in-flight set and leaves it once this call holds it; a
+   * trade whose reply never arrived goes back to the head of the queue 30 s later, on the next
+   * pop. A trade may therefore, rarely, be delivered twice — deduplicate by `tradeId`.
    * @param userId - The user.
    * @param exchange - Exchange name.
    * @param options - `timeoutMs` (default 0: no wait).
@@ -447,17 +453,8 @@ export class TradesCache implements AsyncDisposable {
     checkName(exchange, 'exchange');
     const timeoutMs = waitOption(options?.timeoutMs, 0);
     const key = this.#keys.userTrades(exchange, user);
-    let bytes: Buffer | null;
-    if (timeoutMs === 0) {
-      bytes = await this.connection.send<Buffer | null>(key, ['LPOP', key], BUFFERS);
-    } else {
-      const reply = await this.connection.blocking<[Buffer, Buffer] | null>(
-        key,
-        ['BLPOP', key, (timeoutMs / 1000).toString()],
-        BUFFERS,
-      );
-      bytes = reply === null ? null : reply[1];
-    }
+    const inFlight = this.#keys.userTradesInFlight(exchange, user);
+    const bytes = await takeQueued(this.connection, { queue: key, inFlight }, { timeoutMs });
     if (bytes === null) return null;
     const trade = TradeLayout.decode(this.connection.codec, bytes, key);
     if (trade.userId !== undefined && String(trade.userId) !== user) {

@@ -143,4 +143,18 @@ describe('TradesCache user trade queues', () => {
       true,
     );
   });
+
+  /** Redis checks blocked clients' timeouts on its cron (10 times a second): a wait must not. */
+  const OVERSHOOT_MS = 35;
+
+  it('a 5 ms wait on an empty queue settles by its deadline plus a margin (defect 16)', async () => {
+    const trades = new TradesCache(conn());
+    // The first call opens the pooled connection; the bound is on the wait, not on connecting.
+    expect(await trades.popUserTrade(16, 'binance', { timeoutMs: 5 })).toBeNull();
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      expect(await trades.popUserTrade(16, 'binance', { timeoutMs: 5 })).toBeNull();
+      expect(performance.now() - started).toBeLessThan(5 + OVERSHOOT_MS);
+    }
+  });
 });

@@ -66,6 +66,13 @@ export { defineScript } from '../script.js';
 export type { ReadThroughSource } from '../single-flight.js';
 export { SingleFlight } from '../single-flight.js';
 export { decodeStoredTime, isEpochMs } from '../stored-time.js';
+export type { TakeQueuedKeys, TakeQueuedOptions } from '../take-queued.js';
+export {
+  DEFAULT_TAKE_LEASE_MS,
+  inFlightKey,
+  MAX_IN_FLIGHT,
+  takeQueued,
+} from '../take-queued.js';
 export {
   checkName,
   countOption,

@@ -46,6 +46,11 @@ export class ClusterTransport implements Transport {
   readonly #state: LinkState = { connected: false };
   readonly #ready = new ReadyWaiter();
   #closed = false;
+  /**
+   * The stall watchdog's node reconnects. node-redis 4 ignores a disconnect() that comes while
+   * a socket is being created, and that socket then stays open: destroy() waits for these.
+   */
+  readonly #reopening = new Set<Promise<unknown>>();
   #closing: Promise<void> | undefined;
   readonly #inFlight = new InFlight();
   readonly #isolated = new IsolatedCalls(this);
@@ -168,7 +173,10 @@ export class ClusterTransport implements Transport {
     );
     this.#isolated.dropFor(node);
     await node.disconnect().catch(() => undefined);
-    if (!this.#closed) node.connect().catch(() => undefined);
+    if (this.#closed) return;
+    const reopening = node.connect().catch(() => undefined);
+    this.#reopening.add(reopening);
+    void reopening.then(() => this.#reopening.delete(reopening));
   }
 
   send<T>(key: string | undefined, args: RedisArg[], buffers: boolean): Promise<T> {
@@ -294,6 +302,7 @@ export class ClusterTransport implements Transport {
     this.#closed = true;
     this.#state.closing = true;
     this.#stopWatch?.();
+    await Promise.all(this.#reopening);
     await this.#cluster.disconnect().catch(() => undefined);
   }
 }

@@ -42,6 +42,11 @@ export class StandaloneTransport implements Transport {
   readonly #isolated = new IsolatedCalls(this);
   #stopWatchdog: (() => void) | undefined;
   #subscriber: Promise<StandaloneClient> | undefined;
+  /**
+   * The watchdog's reconnect. node-redis 4 ignores a disconnect() that comes while its socket
+   * is being created, and that socket then stays open: destroy() waits for this first.
+   */
+  #reopening: Promise<unknown> | undefined;
 
   /**
    * @param config - The configuration.
@@ -101,7 +106,7 @@ export class StandaloneTransport implements Transport {
         // Dropping the link rejects every command waiting on it; then connect again (the
         // reconnect strategy backs off while the server stays unreachable).
         await client.disconnect().catch(() => undefined);
-        if (!this.#closed) client.connect().catch(() => undefined);
+        if (!this.#closed) this.#reopening = client.connect().catch(() => undefined);
       },
       this.#hooks.replies,
     );
@@ -230,6 +235,7 @@ export class StandaloneTransport implements Transport {
     const subscriber = this.#subscriber;
     this.#subscriber = undefined;
     if (subscriber !== undefined) await subscriber.then((c) => c.disconnect(), quiet).catch(quiet);
+    await this.#reopening;
     if (this.#client.isOpen) await this.#client.disconnect().catch(quiet);
   }
 }
