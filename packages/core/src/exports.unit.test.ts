@@ -81,6 +81,7 @@ describe('@fullon/core entry points', () => {
       'readCompleteHashField',
       'replaceCompleteHash',
       'requireConnection',
+      'runOperation',
       'ttlOption',
       'unescapeKeyPart',
       'upsertCompleteHashField',

@@ -30,6 +30,7 @@ export {
   writeMsgpackString,
 } from '../msgpack-writer.js';
 export { NameRegistry } from '../name-registry.js';
+export { runOperation } from '../operation.js';
 export {
   Count,
   EpochMs,

@@ -171,8 +171,13 @@ export class ClusterTransport implements Transport {
     if (!this.#closed) node.connect().catch(() => undefined);
   }
 
-  send<T>(key: string | undefined, args: RedisArg[], buffers: boolean): Promise<T> {
-    return this.#dispatch(key, args, buffers, false) as Promise<T>;
+  send<T>(
+    key: string | undefined,
+    args: RedisArg[],
+    buffers: boolean,
+    admitted = false,
+  ): Promise<T> {
+    return this.#dispatch(key, args, buffers, false, undefined, admitted) as Promise<T>;
   }
 
   blocking<T>(key: string, args: RedisArg[], buffers: boolean): Promise<T> {
@@ -189,8 +194,12 @@ export class ClusterTransport implements Transport {
     buffers: boolean,
     isolated: boolean,
     deadline?: number,
+    admitted = false,
   ): Promise<unknown> {
-    if (this.#closed) return Promise.reject(closedError(this));
+    // An admitted command (the rest of an operation begun before close()) passes until destroy.
+    if (this.#closed && !(admitted && this.#state.closing !== true)) {
+      return Promise.reject(closedError(this));
+    }
     const client = this.#nodeClient(key);
     if (client !== undefined && !client.isReady) {
       // Its master may be dead: while waiting for it, look for a failover, and route again
@@ -201,7 +210,7 @@ export class ClusterTransport implements Transport {
       this.#slotMap.suspect();
       return this.#ready
         .within(client, wait)
-        .then(() => this.#dispatch(key, args, buffers, isolated, until));
+        .then(() => this.#dispatch(key, args, buffers, isolated, until, admitted));
     }
     if (client !== undefined && !isolated) {
       return this.#cluster
@@ -225,7 +234,9 @@ export class ClusterTransport implements Transport {
     return sent.catch((error: unknown) => {
       if (!isOffline(error)) throw error;
       const until = deadline ?? Date.now() + this.socketTimeoutMs;
-      return retryOffline(error, until, () => this.#dispatch(key, args, buffers, isolated, until));
+      return retryOffline(error, until, () =>
+        this.#dispatch(key, args, buffers, isolated, until, admitted),
+      );
     });
   }
 
@@ -269,9 +280,11 @@ export class ClusterTransport implements Transport {
     return pubSubPort(this.#cluster);
   }
 
-  close(): Promise<void> {
+  close(idle?: () => Promise<void>): Promise<void> {
     this.#closed = true;
-    this.#closing ??= this.#drain().then(() => this.destroy());
+    this.#closing ??= (idle?.() ?? Promise.resolve())
+      .then(() => this.#drain())
+      .then(() => this.destroy());
     return this.#closing;
   }
 
