@@ -19,6 +19,7 @@ import {
   MAX_COUNT,
   openCache,
   requireConnection,
+  runOperation,
   ttlOption,
   validate,
   validateAt,
@@ -230,16 +231,19 @@ export class TradesCache implements AsyncDisposable {
     const parsed = parseTrade(trade);
     const target = this.#target(exchange, parsed.symbol, 'symbol');
     const bytes = encodeTrade(this.connection.codec, parsed);
-    // The push awaited here rather than through #push: one promise less per call.
-    const length = await pushTrades(this.connection, target.pushKeys, {
-      field: target.market,
-      cap: this.#maxTrades,
-      ttlMs: this.#ttl,
-      trades: [bytes],
+    // The push and the stamp after it are one operation: close() drains both.
+    return runOperation(this.connection, async (conn) => {
+      // The push awaited here rather than through #push: one promise less per call.
+      const length = await pushTrades(conn, target.pushKeys, {
+        field: target.market,
+        cap: this.#maxTrades,
+        ttlMs: this.#ttl,
+        trades: [bytes],
+      });
+      if (length === CORRUPT_COUNTER) throw corruptCounter(target.dropped, target.market);
+      await this.#stamp(conn, this.#keys.statusKeys, exchange, Date.now());
+      return length;
     });
-    if (length === CORRUPT_COUNTER) throw corruptCounter(target.dropped, target.market);
-    await this.#stamp(this.#keys.statusKeys, exchange, Date.now());
-    return length;
   }
 
   /**
@@ -270,16 +274,18 @@ export class TradesCache implements AsyncDisposable {
       else group.items.push(bytes);
     });
     if (trades.length === 0) return 0;
-    await Promise.all(
-      [...byMarket.values()].map(({ target, items }) =>
-        inChunks(
-          items,
-          async (slice) => [await this.#push(target.pushKeys, target.market, slice)],
-          DEFAULT_CHUNK_SIZE,
+    await runOperation(this.connection, async (conn) => {
+      await Promise.all(
+        [...byMarket.values()].map(({ target, items }) =>
+          inChunks(
+            items,
+            async (slice) => [await this.#push(conn, target.pushKeys, target.market, slice)],
+            DEFAULT_CHUNK_SIZE,
+          ),
         ),
-      ),
-    );
-    await this.#stamp(this.#keys.statusKeys, exchange, Date.now());
+      );
+      await this.#stamp(conn, this.#keys.statusKeys, exchange, Date.now());
+    });
     return trades.length;
   }
 
@@ -416,7 +422,7 @@ export class TradesCache implements AsyncDisposable {
       );
     }
     const keys = [this.#keys.userTrades(exchange, user), this.#keys.userDropped(exchange)] as const;
-    return this.#push(keys, user, [encodeTrade(this.connection.codec, parsed)]);
+    return this.#push(this.connection, keys, user, [encodeTrade(this.connection.codec, parsed)]);
   }
 
   /**
@@ -494,7 +500,7 @@ export class TradesCache implements AsyncDisposable {
   async updateTradeStatus(key: string): Promise<number> {
     checkName(key, 'key');
     const at = Date.now();
-    await this.#stamp(this.#keys.statusKeys, key, at);
+    await this.#stamp(this.connection, this.#keys.statusKeys, key, at);
     return at;
   }
 
@@ -530,7 +536,7 @@ export class TradesCache implements AsyncDisposable {
   async updateUserTradeStatus(key: string, at?: number): Promise<number> {
     checkName(key, 'key');
     const stamp = at === undefined ? Date.now() : validate(EpochMs, at, 'at');
-    await this.#stamp(this.#keys.userStatusKeys, key, stamp);
+    await this.#stamp(this.connection, this.#keys.userStatusKeys, key, stamp);
     return stamp;
   }
 
@@ -579,8 +585,13 @@ export class TradesCache implements AsyncDisposable {
     return this.#target(exchange, symbol, 'symbol');
   }
 
-  async #push(keys: PushKeys, field: string, items: Buffer[]): Promise<number> {
-    const length = await pushTrades(this.connection, keys, {
+  async #push(
+    conn: CacheConnectionLike,
+    keys: PushKeys,
+    field: string,
+    items: Buffer[],
+  ): Promise<number> {
+    const length = await pushTrades(conn, keys, {
       field,
       cap: this.#maxTrades,
       ttlMs: this.#ttl,
@@ -614,8 +625,13 @@ export class TradesCache implements AsyncDisposable {
     return out;
   }
 
-  #stamp(index: readonly [index: string], key: string, at: number): Promise<unknown> {
-    return stampStatus(this.connection, index, {
+  #stamp(
+    conn: CacheConnectionLike,
+    index: readonly [index: string],
+    key: string,
+    at: number,
+  ): Promise<unknown> {
+    return stampStatus(conn, index, {
       key,
       at,
       cap: MAX_STATUSES,
