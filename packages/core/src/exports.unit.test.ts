@@ -73,6 +73,7 @@ describe('@fullon/core entry points', () => {
       'inChunks',
       'isWellFormed',
       'msgpackStringMaxBytes',
+      'onAbort',
       'openCache',
       'option',
       'optionalAge',
