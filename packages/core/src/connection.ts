@@ -73,6 +73,8 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
   readonly #onCorrupt: (error: DecodeError) => void;
   readonly #trackers: InvalidationTrackers;
   readonly #commands: Commands;
+  /** What an operation's body sends through; stateless, so one serves every operation. */
+  readonly #scope: OperationScope;
   #closing: Promise<void> | undefined;
 
   /** @internal Use {@link connect}. */
@@ -105,6 +107,7 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
     this.#trackers = new InvalidationTrackers(this.#transport);
     this.#hub = new SubscriberHub(this.#transport);
     this.#admin = adminContext(this.#transport, this.keys, this.codec, () => this.ping());
+    this.#scope = new OperationScope(this, this.#commands);
   }
 
   /** @internal Opens the main client; fails fast with a ConnectionError naming the target. */
@@ -168,7 +171,8 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
 
   /** {@inheritDoc CacheConnectionLike.operation} */
   operation<T>(body: (conn: CacheConnectionLike) => Promise<T>): Promise<T> {
-    return this.#commands.operation(() => body(new OperationScope(this, this.#commands)));
+    const scope = this.#scope;
+    return this.#commands.operation(() => body(scope));
   }
 
   /** {@inheritDoc CacheConnectionLike.publish} */

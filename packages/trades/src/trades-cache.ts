@@ -226,23 +226,25 @@ export class TradesCache implements AsyncDisposable {
    * @throws {DecodeError} when the list's drop counter is corrupt; nothing is written.
    * @throws {ConnectionError} when Redis is unreachable (the push may or may not have happened).
    */
-  async pushTrade(exchange: string, trade: Trade): Promise<number> {
-    checkName(exchange, 'exchange');
-    const parsed = parseTrade(trade);
-    const target = this.#target(exchange, parsed.symbol, 'symbol');
-    const bytes = encodeTrade(this.connection.codec, parsed);
-    // The push and the stamp after it are one operation: close() drains both.
-    return runOperation(this.connection, async (conn) => {
-      // The push awaited here rather than through #push: one promise less per call.
-      const length = await pushTrades(conn, target.pushKeys, {
-        field: target.market,
-        cap: this.#maxTrades,
-        ttlMs: this.#ttl,
-        trades: [bytes],
-      });
-      if (length === CORRUPT_COUNTER) throw corruptCounter(target.dropped, target.market);
-      await this.#stamp(conn, this.#keys.statusKeys, exchange, Date.now());
-      return length;
+  pushTrade(exchange: string, trade: Trade): Promise<number> {
+    return asPromise(() => {
+      checkName(exchange, 'exchange');
+      const parsed = parseTrade(trade);
+      const target = this.#target(exchange, parsed.symbol, 'symbol');
+      const bytes = encodeTrade(this.connection.codec, parsed);
+      // The push and the stamp after it are one operation: close() drains both. Promise steps
+      // rather than async bodies: one layer less per call on a hot write.
+      return runOperation(this.connection, (conn) =>
+        pushTrades(conn, target.pushKeys, {
+          field: target.market,
+          cap: this.#maxTrades,
+          ttlMs: this.#ttl,
+          trades: [bytes],
+        }).then((length) => {
+          if (length === CORRUPT_COUNTER) throw corruptCounter(target.dropped, target.market);
+          return this.#stamp(conn, this.#keys.statusKeys, exchange, Date.now()).then(() => length);
+        }),
+      );
     });
   }
 

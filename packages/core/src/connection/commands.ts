@@ -7,8 +7,8 @@ import { Operations } from './operations.js';
 import { translateError } from './translate.js';
 import type { Transport } from './transport.js';
 
-/** Scope of a script call made outside any operation: counted on its own, refused once closed. */
-const NOT_ADMITTED = false;
+/** Scope of a script call inside an operation (counted there): admitted while close() drains. */
+const ADMITTED: ScriptCallScope = Object.freeze({ admitted: true });
 
 /**
  * Sends commands and runs scripts for a connection and for the operations run on it: counts
@@ -21,6 +21,11 @@ export class Commands {
   replies = 0;
   /** Operations in flight; close() waits for them. */
   readonly operations = new Operations();
+  /** Scope of a script call made outside any operation: an operation of its own. */
+  readonly #ownOperation: ScriptCallScope = Object.freeze({
+    admitted: false,
+    done: this.operations.leave,
+  });
   readonly #transport: Transport;
   readonly #monitor: ConnectionMonitor;
   /** Counts a reply and passes it on. */
@@ -82,12 +87,11 @@ export class Commands {
     map: ((reply: T) => R | PromiseLike<R>) | undefined,
     admitted: boolean,
   ): Promise<T | R> {
-    let scope: ScriptCallScope;
-    if (admitted) scope = { admitted };
-    else {
+    let scope = ADMITTED;
+    if (!admitted) {
       if (this.#transport.closed) return Promise.reject(closedError(this.#transport));
       this.operations.enter();
-      scope = { admitted: NOT_ADMITTED, done: this.operations.leave };
+      scope = this.#ownOperation;
     }
     const buffers = options?.buffers === true;
     const call = callScript<T, R>(this.#transport, script, keys, args, buffers, map, scope);
@@ -102,13 +106,24 @@ export class Commands {
    */
   operation<T>(run: () => Promise<T>): Promise<T> {
     if (this.#transport.closed) return Promise.reject(closedError(this.#transport));
-    this.operations.enter();
+    const { enter, leave } = this.operations;
+    enter();
     let result: Promise<T>;
     try {
       result = run();
     } catch (error) {
-      result = Promise.reject(error);
+      leave();
+      return Promise.reject(error);
     }
-    return result.finally(this.operations.leave);
+    return result.then(
+      (value) => {
+        leave();
+        return value;
+      },
+      (error: unknown) => {
+        leave();
+        throw error;
+      },
+    );
   }
 }
