@@ -16,6 +16,7 @@ import {
   openCache,
   plainOptions,
   requireConnection,
+  runOperation,
   ttlOption,
   validateAt,
   validateList,
@@ -396,19 +397,22 @@ export class AccountCache implements AsyncDisposable {
    */
   async cleanPositions(): Promise<number> {
     const ids = await this.#accounts();
-    let removed = 0;
-    for (let start = 0; start < ids.length; start += CLEAN_CHUNK) {
-      const batch = ids.slice(start, start + CLEAN_CHUNK).map((id) => ({
-        exId: id,
-        positions: this.#keys.positions(id),
-        balances: this.#keys.balances(id),
-      }));
-      removed += checkWritten(
-        await cleanPositions(this.connection, this.#keys.index, batch),
-        this.#keys.index,
-      );
-    }
-    return removed;
+    // One operation: close() lets every batch run, not only those sent before it.
+    return runOperation(this.connection, async (conn) => {
+      let removed = 0;
+      for (let start = 0; start < ids.length; start += CLEAN_CHUNK) {
+        const batch = ids.slice(start, start + CLEAN_CHUNK).map((id) => ({
+          exId: id,
+          positions: this.#keys.positions(id),
+          balances: this.#keys.balances(id),
+        }));
+        removed += checkWritten(
+          await cleanPositions(conn, this.#keys.index, batch),
+          this.#keys.index,
+        );
+      }
+      return removed;
+    });
   }
 
   // --------------------------------------------------------------- portfolio

@@ -1,4 +1,5 @@
 import { DecodeError, LockError } from '@fullon/core';
+import { onAbort } from '@fullon/core/author';
 import type { LeaseStore } from './leases.js';
 import { RenewStatus } from './scripts/renew.js';
 
@@ -83,7 +84,7 @@ export class BlockHold implements AsyncDisposable {
   readonly #interval: number;
   readonly #ttl: string;
   readonly #onLost: ((lost: LeaseLost) => void) | undefined;
-  readonly #userSignal: AbortSignal | undefined;
+  #stopListening: (() => void) | undefined;
   readonly #onAbort = (): void => {
     this.release().catch(() => undefined); // the lease expires by itself if this fails
   };
@@ -111,10 +112,10 @@ export class BlockHold implements AsyncDisposable {
     this.#interval = Math.max(1, Math.floor(target.ttlMs / 3));
     this.#ttl = String(target.ttlMs);
     this.#onLost = onLost;
-    this.#userSignal = signal;
-    signal?.addEventListener('abort', this.#onAbort, { once: true });
     this.#schedule(this.#interval);
     this.#watchDeadline();
+    // One listener per signal, however many holds share it (no max-listeners warning).
+    if (signal !== undefined) this.#stopListening = onAbort(signal, this.#onAbort);
   }
 
   /**
@@ -236,7 +237,7 @@ export class BlockHold implements AsyncDisposable {
     this.#ended = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     if (this.#expiry !== undefined) clearTimeout(this.#expiry);
-    this.#userSignal?.removeEventListener('abort', this.#onAbort);
+    this.#stopListening?.();
     this.#controller.abort(reason);
   }
 }

@@ -15,6 +15,7 @@ import {
   openCache,
   optionsObject,
   requireConnection,
+  runOperation,
   signalOption,
   ttlOption,
 } from '@fullon/core/author';
@@ -515,17 +516,20 @@ export class BotCache implements AsyncDisposable {
    */
   async deleteBots(): Promise<number> {
     const bots = await this.#statusIds();
-    let removed = 0;
-    for (let start = 0; start < bots.length; start += DELETE_CHUNK) {
-      const batch = bots
-        .slice(start, start + DELETE_CHUNK)
-        .map((bot) => ({ botId: bot, status: this.#keys.status(bot) }));
-      removed += checkWritten(
-        await deleteBotStatuses(this.connection, this.#keys.statusIndex, batch),
-        this.#keys.statusIndex,
-      );
-    }
-    return removed;
+    // One operation: close() lets every batch run, not only those sent before it.
+    return runOperation(this.connection, async (conn) => {
+      let removed = 0;
+      for (let start = 0; start < bots.length; start += DELETE_CHUNK) {
+        const batch = bots
+          .slice(start, start + DELETE_CHUNK)
+          .map((bot) => ({ botId: bot, status: this.#keys.status(bot) }));
+        removed += checkWritten(
+          await deleteBotStatuses(conn, this.#keys.statusIndex, batch),
+          this.#keys.statusIndex,
+        );
+      }
+      return removed;
+    });
   }
 
   // ---------------------------------------------------------------- internals

@@ -165,6 +165,34 @@ describe('BotCache.holdBlock', () => {
     expect(await bots.isBlocked(8, 'BTC/USDT')).toBeNull();
   });
 
+  it('12 holds sharing one signal: no MaxListenersExceededWarning, abort releases all (R3 #17)', async () => {
+    const bots = new BotCache(conn());
+    const controller = new AbortController();
+    const warnings: Error[] = [];
+    const record = (warning: Error) => warnings.push(warning);
+    process.on('warning', record);
+    const holds = [];
+    try {
+      for (let i = 0; i < 12; i++) {
+        const hold = await bots.holdBlock(40 + i, 'BTC/USDT', 7, {
+          ttlMs: 60_000,
+          signal: controller.signal,
+        });
+        if (hold === null) return expect.unreachable('not acquired');
+        holds.push(hold);
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', record);
+    }
+    expect(warnings.map((w) => `${w.name}: ${w.message}`)).toStrictEqual([]);
+    controller.abort();
+    expect(holds.every((hold) => !hold.active)).toBe(true);
+    for (let i = 0; i < 12; i++) {
+      await until(async () => (await bots.isBlocked(40 + i, 'BTC/USDT')) === null, 5_000);
+    }
+  });
+
   it('is released by await using', async () => {
     const bots = new BotCache(conn());
     {

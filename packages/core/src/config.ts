@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import type { Codec } from './codec.js';
+import { checkConnectInput, checkLoadConfigArgs } from './config-options.js';
 import { checkTlsOption, readTlsEnv, TLS_VARIABLES, type TlsOptions } from './config-tls.js';
 import type { ConnectionLogger } from './connection/types.js';
 import { ConfigurationError, type DecodeError } from './errors.js';
@@ -221,9 +222,11 @@ function readEnvFile(path: string, required: boolean): Env {
  * @param options - `envFile`, a dotenv file to read as well.
  * @returns The complete configuration, defaults filled in.
  * @throws {ConfigurationError} naming the variable when a value is malformed or out of range,
- *   or `envFile` when the file named there does not exist.
+ *   `envFile` when the file named there does not exist (or is not a path), or `env` /
+ *   `options` when one is not an object.
  */
 export function loadConfig(env?: Env, options: LoadConfigOptions = {}): CacheConfig {
+  checkLoadConfigArgs(env, options);
   const envFile = options.envFile ?? (env === undefined ? '.env' : undefined);
   const merged: Env = {
     ...(envFile === undefined ? {} : readEnvFile(envFile, options.envFile !== undefined)),
@@ -292,7 +295,11 @@ export function checkConfig(config: CacheConfig): CacheConfig {
   return config;
 }
 
-/** Options accepted by `connect()`, beyond the {@link CacheConfig} fields. */
+/**
+ * Options accepted by `connect()`, beyond the {@link CacheConfig} fields. Every option is
+ * checked at `connect()`: a value of the wrong type or out of range rejects with
+ * `ConfigurationError` naming the option, before any connection is made.
+ */
 export interface ConnectOptions extends Partial<CacheConfig> {
   /** Value codec. Defaults to msgpack. */
   codec?: Codec;
@@ -318,6 +325,7 @@ export interface ConnectOptions extends Partial<CacheConfig> {
  * @throws {ConfigurationError} naming the variable or option at fault.
  */
 export function resolveConfig(input?: ConnectOptions | string): CacheConfig {
+  checkConnectInput(input);
   const options: ConnectOptions =
     typeof input === 'string' ? { url: validateRedisUrl(input, 'url') } : (input ?? {});
   const {

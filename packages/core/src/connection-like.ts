@@ -190,6 +190,19 @@ export interface CacheConnectionLike {
    * @throws {ConnectionError} when the connection is closed.
    */
   trackInvalidations?(prefix: string, handlers: InvalidationHandlers): InvalidationTracking;
+  /**
+   * Optional: runs `body` as one operation, for a write that takes more than one command (a
+   * script then a registry touch or a status stamp). Begun before `close()`, every command
+   * `body` sends through the connection it is given is sent, even while `close()` drains, and
+   * `close()` waits for it: an operation is never refused after any of its commands ran. Begun
+   * after `close()`, it rejects with `ConnectionError` (outcome `not-sent`) without running
+   * `body`. Call it through `runOperation` of `@fullon/core/author`, which also serves a
+   * connection without it.
+   * @param body - The operation; it must send through the connection it is given.
+   * @returns What `body` returns.
+   * @throws {ConnectionError} (outcome `not-sent`) when the connection is closed.
+   */
+  operation?<T>(body: (conn: CacheConnectionLike) => Promise<T>): Promise<T>;
   /** Closes the connection; idempotent. */
   close(): Promise<void>;
 }

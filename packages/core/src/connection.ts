@@ -10,12 +10,13 @@ import {
   openOrFail,
   readHealth,
 } from './connection/admin.js';
-import { callBlocking, callScript } from './connection/calls.js';
+import { callBlocking } from './connection/calls.js';
+import { Commands } from './connection/commands.js';
 import { describeTarget } from './connection/link.js';
 import { ConnectionMonitor, observerOptions } from './connection/monitor.js';
+import { OperationScope } from './connection/operation-scope.js';
 import { SubscriberHub } from './connection/subscriber-hub.js';
 import { InvalidationTrackers } from './connection/trackers.js';
-import { translateError } from './connection/translate.js';
 import { createTransport, type Transport } from './connection/transport.js';
 import type { ConnectionEvents, HealthReport } from './connection/types.js';
 import type {
@@ -71,13 +72,10 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
   readonly #monitor: ConnectionMonitor;
   readonly #onCorrupt: (error: DecodeError) => void;
   readonly #trackers: InvalidationTrackers;
+  readonly #commands: Commands;
+  /** What an operation's body sends through; stateless, so one serves every operation. */
+  readonly #scope: OperationScope;
   #closing: Promise<void> | undefined;
-  #replies = 0;
-  /** Counts a reply (the stall watchdog's sign of life) and passes it on. */
-  readonly #counted = <T>(reply: T): T => {
-    this.#replies++;
-    return reply;
-  };
 
   /** @internal Use {@link connect}. */
   constructor(
@@ -93,7 +91,7 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
     this.events = monitor.events;
     this.#onCorrupt = options.onCorrupt ?? ((error) => monitor.corrupt(error));
     this.#transport = createTransport(config, {
-      replies: () => this.#replies,
+      replies: () => this.#commands.replies,
       ready: () => monitor.ready(),
       disconnected: (error) => {
         // Tracking may have missed a change while the link was down: start it afresh.
@@ -103,11 +101,13 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
       reconnecting: (attempt, delayMs) => monitor.reconnecting(attempt, delayMs),
       error: (error) => monitor.error(error),
     });
+    this.#commands = new Commands(this.#transport, monitor);
     this.mode = this.#transport.mode;
     this.target = this.#transport.target;
     this.#trackers = new InvalidationTrackers(this.#transport);
     this.#hub = new SubscriberHub(this.#transport);
     this.#admin = adminContext(this.#transport, this.keys, this.codec, () => this.ping());
+    this.#scope = new OperationScope(this, this.#commands);
   }
 
   /** @internal Opens the main client; fails fast with a ConnectionError naming the target. */
@@ -136,13 +136,7 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
     options?: SendOptions,
     map?: (reply: T) => R,
   ): Promise<T | R> {
-    let sent = this.#transport.send<T>(key, args, options?.buffers === true);
-    if (this.#monitor.slowCallMs !== undefined) sent = this.#monitor.timed(sent, String(args[0]));
-    const failed = (error: unknown): never => {
-      throw translateError(error, args[0]?.toString() ?? 'command', this.#transport);
-    };
-    if (map === undefined) return sent.then(this.#counted, failed);
-    return sent.then((reply) => map(this.#counted(reply)), failed);
+    return this.#commands.send(key, args, options, map, false);
   }
 
   /** {@inheritDoc CacheConnectionLike.blocking} */
@@ -172,10 +166,13 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
     options?: SendOptions,
     map?: (reply: T) => R | PromiseLike<R>,
   ): Promise<T | R> {
-    const buffers = options?.buffers === true;
-    const call = callScript<T, R>(this.#transport, script, keys, args, buffers, map);
-    if (this.#monitor.slowCallMs === undefined) return call;
-    return this.#monitor.timed(call, `script ${script.name}`);
+    return this.#commands.runScript(script, keys, args, options, map, false);
+  }
+
+  /** {@inheritDoc CacheConnectionLike.operation} */
+  operation<T>(body: (conn: CacheConnectionLike) => Promise<T>): Promise<T> {
+    const scope = this.#scope;
+    return this.#commands.operation(() => body(scope));
   }
 
   /** {@inheritDoc CacheConnectionLike.publish} */
@@ -229,11 +226,16 @@ export class CacheConnection implements CacheConnectionLike, AsyncDisposable {
 
   /**
    * Closes gracefully: new calls fail at once with a "closed" `ConnectionError` (outcome
-   * `not-sent`), calls in flight finish (at most `socketTimeoutMs`), then the connections
-   * close, subscriptions end and `end` is emitted. Idempotent.
+   * `not-sent`); calls in flight finish, each operation whole (a script's NOSCRIPT reload, the
+   * registry touch or status stamp after a script: an operation begun before `close()` is never
+   * refused after any of its commands ran); then the connections close, subscriptions end and
+   * `end` is emitted. The wait gives up once `socketTimeoutMs` pass without progress.
+   * Idempotent.
    */
   close(): Promise<void> {
-    this.#closing ??= this.#shut(this.#transport.close());
+    const operations = this.#commands.operations;
+    const quietMs = this.config.socketTimeoutMs;
+    this.#closing ??= this.#shut(this.#transport.close(() => operations.idle(quietMs)));
     return this.#closing;
   }
 

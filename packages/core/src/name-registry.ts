@@ -11,12 +11,16 @@ import { isWellFormed, MAX_NAME_LENGTH } from './schemas.js';
  *
  * The registry lives in another slot than the data, so a registration is a second step after
  * the write: a crash between the two is repaired by the next writer (each instance registers a
- * name on its first write there).
+ * name on its first write there). Run the write and its touch as one operation
+ * (`runOperation`, passing the operation's connection as `via`), so `close()` drains both.
  *
  * @example
  * ```ts
  * const exchanges = new NameRegistry(conn, keys.key('tick-exchanges'), ttlMs);
- * if (isNewSymbol || exchanges.isDue('binance')) await exchanges.register('binance');
+ * await runOperation(conn, async (op) => {
+ *   const isNew = await writeTicker(op);
+ *   await exchanges.touch('binance', isNew, op);
+ * });
  * const names = await exchanges.list();
  * ```
  */
@@ -53,13 +57,15 @@ export class NameRegistry {
   /**
    * Registers `name` until now + TTL and extends the key's own TTL.
    * @param name - The name.
+   * @param via - The connection of the operation this registration ends (see `runOperation`),
+   *   so `close()` drains it with the write before it. Defaults to the registry's connection.
    */
-  async register(name: string): Promise<void> {
+  async register(name: string, via: CacheConnectionLike = this.#conn): Promise<void> {
     const key = this.#key;
     const now = Date.now();
-    await this.#conn.send(key, ['ZADD', key, String(now + this.#ttlMs), name]);
-    await this.#conn.send(key, ['PEXPIRE', key, this.#ttl, 'GT']);
-    await this.#conn.send(key, ['PEXPIRE', key, this.#ttl, 'NX']);
+    await via.send(key, ['ZADD', key, String(now + this.#ttlMs), name]);
+    await via.send(key, ['PEXPIRE', key, this.#ttl, 'GT']);
+    await via.send(key, ['PEXPIRE', key, this.#ttl, 'NX']);
     this.#registered.set(name, now);
   }
 
@@ -67,9 +73,11 @@ export class NameRegistry {
    * Registers `name` when `isNew` or when this instance's registration is due.
    * @param name - The name.
    * @param isNew - The write reported data new to this name (e.g. a new symbol in its index).
+   * @param via - The connection of the operation this touch ends (see `runOperation`).
+   *   Defaults to the registry's connection.
    */
-  async touch(name: string, isNew: boolean): Promise<void> {
-    if (isNew || this.isDue(name)) await this.register(name);
+  async touch(name: string, isNew: boolean, via: CacheConnectionLike = this.#conn): Promise<void> {
+    if (isNew || this.isDue(name)) await this.register(name, via);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { onAbort } from './abort-listener.js';
 import { PubSubError, ValidationError } from './errors.js';
 
 /** One message received on a subscription. */
@@ -53,7 +54,7 @@ export class Subscription implements AsyncIterable<PubSubMessage>, AsyncDisposab
   readonly #patterns: readonly string[];
   #source: SubscriptionSource | undefined;
   #closed: Promise<void> | undefined;
-  #onAbort: (() => void) | undefined;
+  #stopListening: (() => void) | undefined;
   #signal: AbortSignal | undefined;
 
   /** @internal Built by the connection. */
@@ -92,8 +93,8 @@ export class Subscription implements AsyncIterable<PubSubMessage>, AsyncDisposab
       return;
     }
     if (this.#signal !== undefined) {
-      this.#onAbort = () => void this.close();
-      this.#signal.addEventListener('abort', this.#onAbort, { once: true });
+      // One listener per signal, however many subscriptions share it (no max-listeners warning).
+      this.#stopListening = onAbort(this.#signal, () => void this.close());
     }
   }
 
@@ -132,7 +133,7 @@ export class Subscription implements AsyncIterable<PubSubMessage>, AsyncDisposab
     if (this.#closed === undefined) {
       this.#buffer.length = 0;
       for (const waiter of this.#waiters.splice(0)) waiter({ value: undefined, done: true });
-      if (this.#onAbort !== undefined) this.#signal?.removeEventListener('abort', this.#onAbort);
+      this.#stopListening?.();
       const source = this.#source;
       this.#closed =
         source === undefined

@@ -18,6 +18,7 @@ import {
   openCache,
   optionsObject,
   requireConnection,
+  runOperation,
   TtlMs,
   validate,
   validateAt,
@@ -349,12 +350,15 @@ export class OrdersCache implements AsyncDisposable {
     const keys = this.#keys.queue(checkName(queue, 'queue'));
     const total: RecoverResult = { requeued: 0, deadLettered: 0 };
     const settings = { maxAttempts: this.maxAttempts, deadCap: this.maxDeadLetters };
-    for (;;) {
-      const { requeued, deadLettered } = await sweepLeases(this.connection, keys, settings);
-      total.requeued += requeued;
-      total.deadLettered += deadLettered;
-      if (requeued + deadLettered < SWEEP_LIMIT) return total;
-    }
+    // One operation: close() lets every sweep of the loop run, not only the first.
+    return runOperation(this.connection, async (conn) => {
+      for (;;) {
+        const { requeued, deadLettered } = await sweepLeases(conn, keys, settings);
+        total.requeued += requeued;
+        total.deadLettered += deadLettered;
+        if (requeued + deadLettered < SWEEP_LIMIT) return total;
+      }
+    });
   }
 
   /**

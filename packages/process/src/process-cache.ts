@@ -23,6 +23,7 @@ import {
   plainOptions,
   plainRecord,
   requireConnection,
+  runOperation,
   signalOption,
   ttlOption,
   validate,
@@ -461,20 +462,25 @@ export class ProcessCache implements AsyncDisposable {
     const opts = plainOptions(options);
     const staleMs = option(PositiveMs, opts.staleMs, DEFAULT_CLEANUP_STALE_MS, 'staleMs');
     const codec = this.#rewritableCodec();
+    // One operation: close() lets every page and the component pruning run.
+    return runOperation(this.connection, (conn) => this.#cleanupStale(conn, staleMs, codec));
+  }
+
+  async #cleanupStale(conn: CacheConnectionLike, staleMs: number, codec: string): Promise<number> {
     const keys = this.#keys;
     const now = Date.now();
     const cutoff = now - staleMs;
     let removed = 0;
     let offset = 0;
     for (;;) {
-      const ids = await this.connection.send<string[]>(keys.live, [
+      const ids = await conn.send<string[]>(keys.live, [
         'ZRANGE',
         keys.live,
         String(offset),
         String(offset + PAGE - 1),
       ]);
       if (ids.length === 0) break;
-      const page = await cleanupScript(this.connection, keys, {
+      const page = await cleanupScript(conn, keys, {
         codec,
         now,
         ttlMs: this.#ttl,
@@ -485,7 +491,7 @@ export class ProcessCache implements AsyncDisposable {
       });
       if (page === null) throw this.#wrongType();
       for (const id of page.corrupt) {
-        this.connection.reportCorrupt(
+        conn.reportCorrupt(
           new DecodeError(
             keys.record(id),
             undefined,
@@ -502,7 +508,7 @@ export class ProcessCache implements AsyncDisposable {
       offset += page.kept;
       if (ids.length < PAGE) break;
     }
-    await this.#pruneComponents();
+    await this.#pruneComponents(conn);
     return removed;
   }
 
@@ -693,9 +699,9 @@ export class ProcessCache implements AsyncDisposable {
     return bytes ?? Buffer.alloc(0);
   }
 
-  async #pruneComponents(): Promise<void> {
+  async #pruneComponents(conn: CacheConnectionLike): Promise<void> {
     const { components } = this.#keys;
-    const flat = await this.connection.send<string[]>(components, ['HGETALL', components]);
+    const flat = await conn.send<string[]>(components, ['HGETALL', components]);
     const pairs: [string, string, string][] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) {
       const component = flat[i] as string;
@@ -704,7 +710,7 @@ export class ProcessCache implements AsyncDisposable {
     }
     await inChunks(
       pairs,
-      async (slice) => [await pruneComponentsScript(this.connection, components, slice)],
+      async (slice) => [await pruneComponentsScript(conn, components, slice)],
       PAGE,
     );
   }

@@ -19,6 +19,7 @@ import {
   openCache,
   optionalAge,
   requireConnection,
+  runOperation,
   signalOption,
   ttlOption,
   validate,
@@ -207,25 +208,32 @@ export class TickCache implements AsyncDisposable {
    * @throws {ValidationError} naming the field; nothing is written.
    * @throws {ConnectionError} when Redis is unreachable.
    */
-  async setTicker(tick: Tick, options?: SetTickerOptions): Promise<boolean> {
-    const parsed = parseTick(tick);
-    const { exchange, symbol } = parsed;
-    const bytes = TickLayout.encode(this.connection.codec, parsed);
-    const names = this.#keys.names(exchange, symbol);
-    const status = await this.#writing(
-      [names.ticker],
-      setTickerScript(
-        this.connection,
-        names,
-        { time: parsed.time, bytes, symbol },
-        options?.force === true,
-        this.#ttl,
-      ),
-    );
-    if (status !== WriteStatus.stale) {
-      await this.#exchanges.touch(exchange, status === WriteStatus.added);
-    }
-    return status !== WriteStatus.stale;
+  setTicker(tick: Tick, options?: SetTickerOptions): Promise<boolean> {
+    return asPromise(() => {
+      const parsed = parseTick(tick);
+      const { exchange, symbol } = parsed;
+      const bytes = TickLayout.encode(this.connection.codec, parsed);
+      const names = this.#keys.names(exchange, symbol);
+      // The script and the registry touch after it are one operation: close() drains both.
+      // Promise steps rather than an async body: one layer less on the hottest write.
+      return runOperation(this.connection, (conn) =>
+        this.#writing(
+          [names.ticker],
+          setTickerScript(
+            conn,
+            names,
+            { time: parsed.time, bytes, symbol },
+            options?.force === true,
+            this.#ttl,
+          ),
+        ).then((status) => {
+          if (status === WriteStatus.stale) return false;
+          const added = status === WriteStatus.added;
+          if (!added && !this.#exchanges.isDue(exchange)) return true;
+          return this.#exchanges.touch(exchange, added, conn).then(() => true);
+        }),
+      );
+    });
   }
 
   /**
@@ -245,28 +253,30 @@ export class TickCache implements AsyncDisposable {
     const written = new Array<boolean>(parsed.length).fill(false);
     const force = options?.force === true;
     const groups = groupPositions(parsed, (tick) => tick.exchange);
-    await Promise.all(
-      [...groups].map(([exchange, positions]) =>
-        inChunks(positions, async (chunk) => {
-          const batch = chunk.map((position) => {
-            const tick = parsed[position] as Tick;
-            const names = this.#keys.names(exchange, tick.symbol);
-            const bytes = TickLayout.encode(this.connection.codec, tick);
-            return { ...names, symbol: tick.symbol, time: tick.time, bytes };
-          });
-          const index = this.#keys.index(exchange);
-          const statuses = await this.#writing(
-            batch.map((b) => b.ticker),
-            setTickersScript(this.connection, index, batch, force, this.#ttl),
-          );
-          chunk.forEach((position, j) => {
-            written[position] = (statuses[j] ?? WriteStatus.stale) !== WriteStatus.stale;
-          });
-          if (statuses.some((status) => status !== WriteStatus.stale)) {
-            await this.#exchanges.touch(exchange, statuses.includes(WriteStatus.added));
-          }
-          return [];
-        }),
+    await runOperation(this.connection, (conn) =>
+      Promise.all(
+        [...groups].map(([exchange, positions]) =>
+          inChunks(positions, async (chunk) => {
+            const batch = chunk.map((position) => {
+              const tick = parsed[position] as Tick;
+              const names = this.#keys.names(exchange, tick.symbol);
+              const bytes = TickLayout.encode(this.connection.codec, tick);
+              return { ...names, symbol: tick.symbol, time: tick.time, bytes };
+            });
+            const index = this.#keys.index(exchange);
+            const statuses = await this.#writing(
+              batch.map((b) => b.ticker),
+              setTickersScript(conn, index, batch, force, this.#ttl),
+            );
+            chunk.forEach((position, j) => {
+              written[position] = (statuses[j] ?? WriteStatus.stale) !== WriteStatus.stale;
+            });
+            if (statuses.some((status) => status !== WriteStatus.stale)) {
+              await this.#exchanges.touch(exchange, statuses.includes(WriteStatus.added), conn);
+            }
+            return [];
+          }),
+        ),
       ),
     );
     return written;
@@ -417,33 +427,35 @@ export class TickCache implements AsyncDisposable {
       );
     }
     const names = this.#keys.names(exchange, symbol);
-    const [status, bytes] = await this.#writing(
-      [names.ticker],
-      updateTickerScript(this.connection, names, {
-        codec,
-        ttlMs: this.#ttl,
-        channel: names.channel,
-        symbol,
-        exchange,
-        patch: update,
-      }),
-    );
-    if (status === UpdateStatus.missing) return null;
-    if (status === UpdateStatus.corrupt) {
-      throw new DecodeError(
-        names.ticker,
-        'v',
-        `stored value is not a valid tick of ${symbol}@${exchange} (layout version ${TickLayout.version})`,
+    return runOperation(this.connection, async (conn) => {
+      const [status, bytes] = await this.#writing(
+        [names.ticker],
+        updateTickerScript(conn, names, {
+          codec,
+          ttlMs: this.#ttl,
+          channel: names.channel,
+          symbol,
+          exchange,
+          patch: update,
+        }),
       );
-    }
-    if (status === UpdateStatus.bidAboveAsk || bytes === undefined) {
-      throw new ValidationError(
-        'bid',
-        'bid: must be ≤ ask (the merged tick would have bid above ask)',
-      );
-    }
-    await this.#exchanges.touch(exchange, status === UpdateStatus.added);
-    return TickLayout.decode(this.connection.codec, bytes, names.ticker, 'v', names.identity);
+      if (status === UpdateStatus.missing) return null;
+      if (status === UpdateStatus.corrupt) {
+        throw new DecodeError(
+          names.ticker,
+          'v',
+          `stored value is not a valid tick of ${symbol}@${exchange} (layout version ${TickLayout.version})`,
+        );
+      }
+      if (status === UpdateStatus.bidAboveAsk || bytes === undefined) {
+        throw new ValidationError(
+          'bid',
+          'bid: must be ≤ ask (the merged tick would have bid above ask)',
+        );
+      }
+      await this.#exchanges.touch(exchange, status === UpdateStatus.added, conn);
+      return TickLayout.decode(this.connection.codec, bytes, names.ticker, 'v', names.identity);
+    });
   }
 
   /**

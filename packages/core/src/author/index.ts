@@ -1,6 +1,7 @@
 // @fullon/core/author — the tools for writing a cache package on @fullon/core: keys, record
 // layouts, Lua scripts, validation, the cache lifecycle, read-through, registries. Cache users
 // do not need this entry.
+export { onAbort } from '../abort-listener.js';
 export { asPromise } from '../as-promise.js';
 export { DEFAULT_CHUNK_SIZE, groupPositions, inChunks } from '../chunks.js';
 export { asBuffer } from '../codec.js';
@@ -36,6 +37,7 @@ export {
   writeMsgpackString,
 } from '../msgpack-writer.js';
 export { NameRegistry } from '../name-registry.js';
+export { runOperation } from '../operation.js';
 export {
   cacheOptions,
   isPlainObject,

@@ -179,8 +179,13 @@ export class ClusterTransport implements Transport {
     void reopening.then(() => this.#reopening.delete(reopening));
   }
 
-  send<T>(key: string | undefined, args: RedisArg[], buffers: boolean): Promise<T> {
-    return this.#dispatch(key, args, buffers, false) as Promise<T>;
+  send<T>(
+    key: string | undefined,
+    args: RedisArg[],
+    buffers: boolean,
+    admitted = false,
+  ): Promise<T> {
+    return this.#dispatch(key, args, buffers, false, undefined, admitted) as Promise<T>;
   }
 
   blocking<T>(key: string, args: RedisArg[], buffers: boolean): Promise<T> {
@@ -197,8 +202,12 @@ export class ClusterTransport implements Transport {
     buffers: boolean,
     isolated: boolean,
     deadline?: number,
+    admitted = false,
   ): Promise<unknown> {
-    if (this.#closed) return Promise.reject(closedError(this));
+    // An admitted command (the rest of an operation begun before close()) passes until destroy.
+    if (this.#closed && !(admitted && this.#state.closing !== true)) {
+      return Promise.reject(closedError(this));
+    }
     const client = this.#nodeClient(key);
     if (client !== undefined && !client.isReady) {
       // Its master may be dead: while waiting for it, look for a failover, and route again
@@ -209,7 +218,7 @@ export class ClusterTransport implements Transport {
       this.#slotMap.suspect();
       return this.#ready
         .within(client, wait)
-        .then(() => this.#dispatch(key, args, buffers, isolated, until));
+        .then(() => this.#dispatch(key, args, buffers, isolated, until, admitted));
     }
     if (client !== undefined && !isolated) {
       return this.#cluster
@@ -233,7 +242,9 @@ export class ClusterTransport implements Transport {
     return sent.catch((error: unknown) => {
       if (!isOffline(error)) throw error;
       const until = deadline ?? Date.now() + this.socketTimeoutMs;
-      return retryOffline(error, until, () => this.#dispatch(key, args, buffers, isolated, until));
+      return retryOffline(error, until, () =>
+        this.#dispatch(key, args, buffers, isolated, until, admitted),
+      );
     });
   }
 
@@ -277,9 +288,11 @@ export class ClusterTransport implements Transport {
     return pubSubPort(this.#cluster);
   }
 
-  close(): Promise<void> {
+  close(idle?: () => Promise<void>): Promise<void> {
     this.#closed = true;
-    this.#closing ??= this.#drain().then(() => this.destroy());
+    this.#closing ??= (idle?.() ?? Promise.resolve())
+      .then(() => this.#drain())
+      .then(() => this.destroy());
     return this.#closing;
   }
 

@@ -112,12 +112,17 @@ export class StandaloneTransport implements Transport {
     );
   }
 
-  send<T>(_key: string | undefined, args: RedisArg[], buffers: boolean): Promise<T> {
+  send<T>(
+    _key: string | undefined,
+    args: RedisArg[],
+    buffers: boolean,
+    admitted = false,
+  ): Promise<T> {
     const client = this.#client;
-    if (client.isReady && !this.#closed) {
+    if (client.isReady && (!this.#closed || (admitted && this.#state.closing !== true))) {
       return buffers ? client.sendCommand<T>(args, RETURN_BUFFERS) : client.sendCommand<T>(args);
     }
-    return this.#dispatch(args, buffers, false) as Promise<T>;
+    return this.#dispatch(args, buffers, false, undefined, admitted) as Promise<T>;
   }
 
   blocking<T>(_key: string, args: RedisArg[], buffers: boolean): Promise<T> {
@@ -135,14 +140,23 @@ export class StandaloneTransport implements Transport {
    * `socketTimeoutMs` in all, and is written at once; a link that drops afterwards rejects
    * every command on it.
    */
-  #dispatch(args: RedisArg[], buffers: boolean, isolated: boolean, deadline?: number) {
-    if (this.#closed) return Promise.reject(closedError(this));
+  #dispatch(
+    args: RedisArg[],
+    buffers: boolean,
+    isolated: boolean,
+    deadline?: number,
+    admitted = false,
+  ) {
+    // An admitted command (the rest of an operation begun before close()) passes until destroy.
+    if (this.#closed && !(admitted && this.#state.closing !== true)) {
+      return Promise.reject(closedError(this));
+    }
     const client = this.#client;
     if (!client.isReady) {
       const until = deadline ?? Date.now() + this.socketTimeoutMs;
       return this.#ready
         .until(client, until, this)
-        .then((): Promise<unknown> => this.#dispatch(args, buffers, isolated, until));
+        .then((): Promise<unknown> => this.#dispatch(args, buffers, isolated, until, admitted));
     }
     if (!isolated) {
       return buffers ? client.sendCommand(args, RETURN_BUFFERS) : client.sendCommand(args);
@@ -205,9 +219,11 @@ export class StandaloneTransport implements Transport {
     return this.#subscriber;
   }
 
-  close(): Promise<void> {
+  close(idle?: () => Promise<void>): Promise<void> {
     this.#closed = true;
-    this.#closing ??= this.#drain().then(() => this.destroy());
+    this.#closing ??= (idle?.() ?? Promise.resolve())
+      .then(() => this.#drain())
+      .then(() => this.destroy());
     return this.#closing;
   }
 

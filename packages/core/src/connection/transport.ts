@@ -61,8 +61,15 @@ export interface Transport extends LinkContext {
    * @param key - First key, for routing; `undefined` for keyless commands.
    * @param args - Command and arguments.
    * @param buffers - Bulk strings as `Buffer`.
+   * @param admitted - A later command of an operation that began before close(): sent while
+   *   close() drains (refused only once the transport is destroyed). Defaults to `false`.
    */
-  send<T>(key: string | undefined, args: RedisArg[], buffers: boolean): Promise<T>;
+  send<T>(
+    key: string | undefined,
+    args: RedisArg[],
+    buffers: boolean,
+    admitted?: boolean,
+  ): Promise<T>;
   /**
    * Runs a blocking command on a pooled connection of its own.
    * @param key - First key, for routing.
@@ -78,9 +85,11 @@ export interface Transport extends LinkContext {
   trackingNodes(): TrackingNode[];
   /**
    * Drains, then closes: new calls fail at once with a "closed" ConnectionError (not sent),
-   * calls in flight finish (at most `socketTimeoutMs`), then QUIT; idempotent.
+   * except admitted ones; `idle` (the operations in flight) is awaited, then the commands in
+   * flight finish (at most `socketTimeoutMs`), then QUIT; idempotent.
+   * @param idle - Settles once no operation begun before close() is left. Defaults to none.
    */
-  close(): Promise<void>;
+  close(idle?: () => Promise<void>): Promise<void>;
   /** Drops every connection at once: calls in flight fail (outcome unknown); idempotent. */
   destroy(): Promise<void>;
 }
