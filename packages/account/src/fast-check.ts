@@ -1,4 +1,4 @@
-import { isEpochMs, isWellFormed, MAX_NAME_LENGTH } from '@fullon/core/author';
+import { isEpochMs, isNameText, MAX_NAME_LENGTH } from '@fullon/core/author';
 import type { Balance, Position, PositionInput, StoredBalance } from './schema.js';
 
 // Hand-written checks of the common valid case, for hot paths: valibot decides everything
@@ -8,7 +8,7 @@ const isName = (value: unknown): value is string =>
   typeof value === 'string' &&
   value.length > 0 &&
   value.length <= MAX_NAME_LENGTH &&
-  isWellFormed(value);
+  isNameText(value);
 const isId = (value: unknown): boolean =>
   isName(value) || (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0);
 const finite = (value: unknown): value is number =>

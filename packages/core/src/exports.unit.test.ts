@@ -80,6 +80,7 @@ describe('@fullon/core entry points', () => {
       'inChunks',
       'inFlightKey',
       'isEpochMs',
+      'isNameText',
       'isPlainObject',
       'isWellFormed',
       'msgpackStringMaxBytes',

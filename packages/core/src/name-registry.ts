@@ -1,6 +1,6 @@
 import type { CacheConnectionLike } from './connection-like.js';
 import { DecodeError } from './errors.js';
-import { isWellFormed, MAX_NAME_LENGTH } from './schemas.js';
+import { isNameText, MAX_NAME_LENGTH } from './schemas.js';
 
 /**
  * A registry of the names that have data (the exchanges with tickers, the markets with trades):
@@ -102,7 +102,7 @@ export class NameRegistry {
   }
 
   #valid(name: string): boolean {
-    if (name.length > 0 && name.length <= MAX_NAME_LENGTH && isWellFormed(name)) return true;
+    if (name.length > 0 && name.length <= MAX_NAME_LENGTH && isNameText(name)) return true;
     this.#conn.reportCorrupt(
       new DecodeError(
         this.#key,

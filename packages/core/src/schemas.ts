@@ -43,6 +43,18 @@ export const MAX_NAME_LENGTH = 256;
 export function isWellFormed(text: string): boolean {
   return !LONE_SURROGATE.test(text);
 }
+/**
+ * Whether a string may be a name: well-formed ({@link isWellFormed}) and free of control
+ * characters (U+0000–U+001F, U+007F). No exchange, symbol or id holds a newline, a tab or a
+ * NUL, and one would break every table and log line that shows the name.
+ * @param text - Any string.
+ * @returns `true` when the text may name something.
+ */
+export function isNameText(text: string): boolean {
+  return !CONTROL.test(text) && !LONE_SURROGATE.test(text);
+}
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
+const CONTROL = /[\u0000-\u001F\u007F]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
@@ -54,6 +66,7 @@ export const Name = v.pipe(
   v.minLength(1, 'must not be empty'),
   v.maxLength(MAX_NAME_LENGTH, 'must be at most 256 characters'),
   v.check(isWellFormed, 'must be well-formed text (it holds a lone UTF-16 surrogate)'),
+  v.check((text) => !CONTROL.test(text), 'must not hold control characters (newline, tab, NUL…)'),
 );
 /** Output type of {@link Name}. */
 export type Name = v.InferOutput<typeof Name>;

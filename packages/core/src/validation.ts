@@ -1,9 +1,10 @@
 import * as v from 'valibot';
 import { DecodeError, ValidationError } from './errors.js';
+import { isPlainObject } from './plain-object.js';
 import {
   Count,
   Id,
-  isWellFormed,
+  isNameText,
   MAX_NAME_LENGTH,
   Name,
   NonNegative,
@@ -11,11 +12,19 @@ import {
   WaitMs,
 } from './schemas.js';
 
-function firstIssue(issues: readonly v.BaseIssue<unknown>[]): {
+function firstIssue(
+  issues: readonly v.BaseIssue<unknown>[],
+  input: unknown,
+): {
   path: string;
   message: string;
 } {
   const [first] = issues;
+  // valibot's object schemas read keys of any object: an array, Map or Date where a record is
+  // expected fails on its first missing key. Name the value itself instead.
+  if (first?.path?.[0]?.type === 'object' && !isPlainObject(input)) {
+    return { path: '', message: 'must be a plain object' };
+  }
   return {
     path: first === undefined ? '' : (v.getDotPath(first) ?? ''),
     message: first?.message ?? 'invalid',
@@ -38,7 +47,7 @@ export function validate<TSchema extends v.GenericSchema>(
 ): v.InferOutput<TSchema> {
   const result = v.safeParse(schema, input);
   if (result.success) return result.output;
-  const { path, message } = firstIssue(result.issues);
+  const { path, message } = firstIssue(result.issues, input);
   const field = path === '' ? root : path;
   throw new ValidationError(field, `${field}: ${message}`, result.issues);
 }
@@ -59,7 +68,7 @@ export function validateAt<TSchema extends v.GenericSchema>(
 ): v.InferOutput<TSchema> {
   const result = v.safeParse(schema, input);
   if (result.success) return result.output;
-  const { path, message } = firstIssue(result.issues);
+  const { path, message } = firstIssue(result.issues, input);
   const field = path === '' ? label : `${label}.${path}`;
   throw new ValidationError(field, `${field}: ${message}`, result.issues);
 }
@@ -126,7 +135,7 @@ export function checkName(value: unknown, field: string): string {
     typeof value === 'string' &&
     value.length > 0 &&
     value.length <= MAX_NAME_LENGTH &&
-    isWellFormed(value)
+    isNameText(value)
   ) {
     return value;
   }
@@ -200,7 +209,7 @@ export function validateStored<TSchema extends v.GenericSchema>(
 ): v.InferOutput<TSchema> {
   const result = v.safeParse(schema, record);
   if (result.success) return result.output;
-  const { path, message } = firstIssue(result.issues);
+  const { path, message } = firstIssue(result.issues, record);
   throw new DecodeError(key, field, `stored ${name}${path === '' ? '' : `.${path}`}: ${message}`);
 }
 
@@ -228,10 +237,10 @@ export function idKey(value: unknown, field: string): string {
  */
 export function optionsObject(value: unknown, field = 'options'): Record<string, unknown> {
   if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ValidationError(field, `${field}: must be an object`);
+  if (!isPlainObject(value)) {
+    throw new ValidationError(field, `${field}: must be a plain object`);
   }
-  return value as Record<string, unknown>;
+  return value;
 }
 
 /**

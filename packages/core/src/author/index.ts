@@ -51,6 +51,7 @@ export {
   EpochMs,
   FiniteNumber,
   Id,
+  isNameText,
   isWellFormed,
   MAX_COUNT,
   MAX_EPOCH_MS,

@@ -82,6 +82,12 @@ export function callBlocking<T>(
   buffers: boolean,
 ): Promise<T> {
   return transport.blocking<T>(key, args, buffers).then(undefined, (error: unknown) => {
-    throw translateError(error, args[0]?.toString() ?? 'blocking command', transport);
+    throw translateError(
+      error,
+      args[0]?.toString() ?? 'blocking command',
+      transport,
+      'command',
+      key,
+    );
   });
 }

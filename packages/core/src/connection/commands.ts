@@ -62,7 +62,13 @@ export class Commands {
     let sent = this.#transport.send<T>(key, args, options?.buffers === true, admitted);
     if (this.#monitor.slowCallMs !== undefined) sent = this.#monitor.timed(sent, String(args[0]));
     const failed = (error: unknown): never => {
-      throw translateError(error, args[0]?.toString() ?? 'command', this.#transport);
+      throw translateError(
+        error,
+        args[0]?.toString() ?? 'command',
+        this.#transport,
+        'command',
+        key,
+      );
     };
     if (map === undefined) return sent.then(this.#counted, failed);
     return sent.then((reply) => map(this.#counted(reply)), failed);

@@ -17,27 +17,13 @@ export type ReplyKind = 'command' | 'subscribe';
 const REFUSED_BEFORE_RUNNING = /^(CLUSTERDOWN|TRYAGAIN|MOVED|ASK|LOADING|MASTERDOWN|READONLY)\b/;
 
 /**
- * The error reply by which a script reports a key of the wrong Redis type before its first
- * write (`LUA_CHECK_TYPES` in `@fullon/core/author`): `FULLON_WRONGTYPE <key>`.
- */
-const SCRIPT_WRONG_TYPE = /^FULLON_WRONGTYPE (.+?)(?: script: \w+.*)?$/s;
-
-/**
- * A stored-garbage reply as the `DecodeError` it is: a key the package owns holding another
- * Redis type, named by a script's `FULLON_WRONGTYPE <key>` or, for a plain command, by `key`.
+ * A stored-garbage reply as the `DecodeError` it is: a plain command's `WRONGTYPE` on a key the
+ * package owns (scripts check types themselves and answer with a corrupt reply naming the key).
  * @param message - The server's error reply.
  * @param key - The command's key, when it has one.
  * @returns The error, or `undefined` when the reply is not about a wrong type.
  */
 function wrongTypeError(message: string, key: string | undefined): DecodeError | undefined {
-  const named = SCRIPT_WRONG_TYPE.exec(message)?.[1];
-  if (named !== undefined) {
-    return new DecodeError(
-      named,
-      undefined,
-      'holds another Redis type than the package stores there',
-    );
-  }
   if (key !== undefined && message.startsWith('WRONGTYPE')) {
     return new DecodeError(
       key,
@@ -60,7 +46,7 @@ function wrongTypeError(message: string, key: string | undefined): DecodeError |
  * @param link - Target, timeout and pool size, for the message.
  * @param kind - How a server error reply is reported. Defaults to `command`.
  * @param key - The key of a plain command: its `WRONGTYPE` reply is a `DecodeError` naming it
- *   (stored garbage, not a command error). A script names the key itself.
+ *   (stored garbage, not a command error).
  * @returns The error to throw.
  */
 export function translateError(
