@@ -1,5 +1,5 @@
 import { ValidationError } from '@fullon/core';
-import { untilBlocked, useTestConnection } from '@fullon/core/testing';
+import { medianDurationMs, untilBlocked, useTestConnection } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { ExchangeCache } from './exchange-cache.js';
 import { wsErrorsKey } from './keys.js';
@@ -99,16 +99,15 @@ describe('websocket errors', () => {
   });
 
   /** Redis checks blocked clients' timeouts on its cron (10 times a second): a wait must not. */
-  const OVERSHOOT_MS = 35;
+  const OVERSHOOT_MS = 45;
 
   it('a 5 ms wait on an empty list settles by its deadline plus a margin (defect 16)', async () => {
     const cache = new ExchangeCache(conn());
     // The first call opens the pooled connection; the bound is on the wait, not on connecting.
     expect(await cache.popWsError(16, { timeoutMs: 5 })).toBeNull();
-    for (let i = 0; i < 5; i++) {
-      const started = performance.now();
+    const median = await medianDurationMs(async () => {
       expect(await cache.popWsError(16, { timeoutMs: 5 })).toBeNull();
-      expect(performance.now() - started).toBeLessThan(5 + OVERSHOOT_MS);
-    }
+    });
+    expect(median).toBeLessThan(5 + OVERSHOOT_MS);
   });
 });

@@ -115,6 +115,25 @@ export async function untilAnswering(conn: CacheConnection, timeoutMs: number): 
 }
 
 /**
+ * Makes `runs` calls one after another and returns the median of their durations: a bound on a
+ * wait that one scheduling hiccup on a busy machine cannot break, while a systematic overshoot
+ * (a 100 ms poll step) still shows.
+ * @param call - One call; it should assert its own result.
+ * @param runs - How many calls. Defaults to 7.
+ * @returns The median duration in ms.
+ */
+export async function medianDurationMs(call: () => Promise<unknown>, runs = 7): Promise<number> {
+  const durations: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await call();
+    durations.push(performance.now() - started);
+  }
+  durations.sort((a, b) => a - b);
+  return durations[Math.floor(runs / 2)] ?? Number.NaN;
+}
+
+/**
  * Awaits a promise that must reject.
  * @param promise - The call under test.
  * @returns The rejection reason.
