@@ -224,7 +224,9 @@ describe('BotCache opening-position markers', () => {
   it('follow the lease rules, apart from blocks', async () => {
     const bots = new BotCache(conn());
     expect(await bots.isOpeningPosition(1, 'BTC/USDT')).toBeNull();
-    const mark = await bots.markOpeningPosition(1, 'BTC/USDT', 'bot-a', { ttlMs: 100 });
+    // Long enough that a busy machine cannot let it expire before the checks below (it did at
+    // 100 ms), short enough to wait out.
+    const mark = await bots.markOpeningPosition(1, 'BTC/USDT', 'bot-a', { ttlMs: 1_000 });
     expect(mark.acquired).toBe(true);
     expect(await bots.isOpeningPosition(1, 'BTC/USDT')).toBe('bot-a');
     expect(await bots.isBlocked(1, 'BTC/USDT')).toBeNull();
