@@ -171,7 +171,10 @@ export const ordersConformance = defineConformance<OrdersCache>({
     getOrder: { kind: 'read', params: [exchange, orderId], args: () => [EXCHANGE, 1] },
     getOrders: {
       kind: 'listing',
-      params: [exchange, { name: 'options', kind: 'options', optional: true, fields: { status: 'name' } }],
+      params: [
+        exchange,
+        { name: 'options', kind: 'options', optional: true, fields: { status: 'name' } },
+      ],
       args: () => [EXCHANGE, { status: 'open' }],
     },
     setOrderStatus: {

@@ -273,18 +273,33 @@ export class OrdersCache implements AsyncDisposable {
    * @param options - `timeoutMs` (required; `0` looks once).
    * @returns The order, or `null` when none came in time.
    * @throws {ValidationError} naming `queue`, `options` or `timeoutMs`.
-   * @throws {DecodeError} when the stored order is corrupt (it has left the queue).
+   * @throws {DecodeError} naming a queue key of another Redis type, or a claim count that is not
+   *   a whole number; nothing is written. An order whose stored bytes are corrupt is not an
+   *   error: it is reported through the connection's `onCorrupt`, kept as a dead letter
+   *   (`corrupt: …`), and the pop takes the next order.
    * @throws {ConnectionError} when Redis is unreachable.
    */
   popOpenOrder(queue: string, options: PopOptions): Promise<Order | null> {
     return asPromise(() => {
       const name = checkName(queue, 'queue');
-      const timeoutMs = checkWait(optionsObject(options).timeoutMs);
+      const timeoutMs = checkWait(takeOptions(options).timeoutMs);
       const keys = this.#keys.queue(name);
-      const codec = this.connection.codec;
-      return this.#take(keys, 'pop', '', 0, timeoutMs, (taken) =>
-        decodeOrder(codec, taken.bytes, keys.jobs, taken.orderId, taken.orderId),
-      );
+      const conn = this.connection;
+      const deadline = Date.now() + timeoutMs;
+      const pop = (waitMs: number): Promise<Order | null> =>
+        this.#take(keys, 'pop', '', 0, waitMs, (taken) => {
+          try {
+            return decodeOrder(conn.codec, taken.bytes, keys.jobs, taken.orderId, taken.orderId);
+          } catch (error) {
+            if (!DecodeError.is(error)) throw error;
+            // Reported and kept as a dead letter; the pop goes on with the next order.
+            conn.reportCorrupt(error);
+            return this.#settle(keys, 'dead-letter', taken.orderId, '', corruptReason(error), {
+              bytes: taken.bytes,
+            }).then(() => pop(remainingMs(deadline)));
+          }
+        });
+      return pop(timeoutMs);
     });
   }
 
@@ -296,40 +311,48 @@ export class OrdersCache implements AsyncDisposable {
    * @param options - `timeoutMs` (required; `0` looks once), `visibilityMs`.
    * @returns The claim, or `null` when no order came in time.
    * @throws {ValidationError} naming `queue`, `options`, `timeoutMs` or `visibilityMs`.
-   * @throws {DecodeError} when the stored order is corrupt (it is moved to the dead letters).
+   * @throws {DecodeError} naming a queue key of another Redis type, or a claim count that is not
+   *   a whole number; nothing is written. An order whose stored bytes are corrupt is not an
+   *   error: it is reported through the connection's `onCorrupt`, dead-lettered (`corrupt: …`),
+   *   and the claim takes the next order.
    * @throws {ConnectionError} when Redis is unreachable.
    */
   claimOpenOrder(queue: string, options: ClaimOptions): Promise<OrderClaim | null> {
     return asPromise(() => {
       const name = checkName(queue, 'queue');
-      const opts: Partial<ClaimOptions> = optionsObject(options);
+      const opts: Partial<ClaimOptions> = takeOptions(options);
       const timeoutMs = checkWait(opts.timeoutMs);
       const visibilityMs =
         opts.visibilityMs === undefined
           ? this.visibilityMs
           : validate(TtlMs, opts.visibilityMs, 'visibilityMs');
       const keys = this.#keys.queue(name);
-      const token = randomUUID();
-      const codec = this.connection.codec;
-      return this.#take(keys, 'claim', token, visibilityMs, timeoutMs, (taken) => {
-        const { orderId, attempts } = taken;
-        let order: Order;
-        try {
-          order = decodeOrder(codec, taken.bytes, keys.jobs, orderId, orderId);
-        } catch (error) {
-          if (!DecodeError.is(error)) throw error;
-          const reason = `corrupt: ${error.message}`;
-          return this.#settle(keys, 'bury', orderId, token, reason).then(() =>
-            Promise.reject(error),
-          );
-        }
-        return new Claim(order, orderId, token, attempts, name, keys, this.#settle);
-      });
+      const conn = this.connection;
+      const deadline = Date.now() + timeoutMs;
+      const claim = (waitMs: number): Promise<OrderClaim | null> => {
+        const token = randomUUID();
+        return this.#take(keys, 'claim', token, visibilityMs, waitMs, (taken) => {
+          const { orderId, attempts } = taken;
+          let order: Order;
+          try {
+            order = decodeOrder(conn.codec, taken.bytes, keys.jobs, orderId, orderId);
+          } catch (error) {
+            if (!DecodeError.is(error)) throw error;
+            // Reported and dead-lettered; the claim goes on with the next order.
+            conn.reportCorrupt(error);
+            return this.#settle(keys, 'bury', orderId, token, corruptReason(error)).then(() =>
+              claim(remainingMs(deadline)),
+            );
+          }
+          return new Claim(order, orderId, token, attempts, name, keys, this.#settle);
+        });
+      };
+      return claim(timeoutMs);
     });
   }
 
   /** Ends a claim (ack, release or bury) if its token is still the current one. */
-  readonly #settle: Settle = (keys, action, orderId, token, reason) =>
+  readonly #settle: Settle = (keys, action, orderId, token, reason, extra) =>
     settleClaim(this.connection, keys, {
       action,
       orderId,
@@ -337,6 +360,7 @@ export class OrdersCache implements AsyncDisposable {
       reason,
       maxAttempts: this.maxAttempts,
       deadCap: this.maxDeadLetters,
+      ...extra,
     });
 
   /**
@@ -715,13 +739,24 @@ export class OrdersCache implements AsyncDisposable {
 }
 
 /**
- * Fills in the order's exchange, or checks it names the one given.
- * @throws {ValidationError} naming `exchange` on a mismatch.
+ * Checks `timeoutMs` (the fast path without valibot for a valid one).
+ * @throws {ValidationError} naming `timeoutMs`.
  */
 function checkWait(value: unknown): number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_WAIT_MS
     ? value
     : validate(WaitMs, value, 'timeoutMs');
+}
+
+/**
+ * The options of a pop or claim: required, since `timeoutMs` is (nothing waits forever).
+ * @throws {ValidationError} naming `options` when absent or not a plain object.
+ */
+function takeOptions(value: unknown): Record<string, unknown> {
+  if (value === undefined) {
+    throw new ValidationError('options', 'options: required ({ timeoutMs })');
+  }
+  return optionsObject(value);
 }
 
 /** Longest wait `WaitMs` accepts. */
@@ -730,11 +765,22 @@ const MAX_WAIT_MS = 2_147_483_647;
 /** What a claim calls to end itself. */
 type Settle = (
   keys: QueueKeys,
-  action: 'ack' | 'release' | 'bury',
+  action: 'ack' | 'release' | 'bury' | 'dead-letter',
   orderId: string,
   token: string,
   reason: string,
+  extra?: { bytes: Buffer },
 ) => Promise<SettleReply>;
+
+/** The dead-letter reason of an order whose stored bytes did not decode. */
+function corruptReason(error: DecodeError): string {
+  return `corrupt: ${error.message}`.slice(0, 4_096);
+}
+
+/** Milliseconds left until `deadline` (`0` once it passed: the take then looks once). */
+function remainingMs(deadline: number): number {
+  return Math.max(0, deadline - Date.now());
+}
 
 /** An {@link OrderClaim}: the order, its lease token, and the two ways to end the lease. */
 class Claim implements OrderClaim {
@@ -799,6 +845,10 @@ function storedError(
   return new DecodeError(key, undefined, `${message}; ${what}`);
 }
 
+/**
+ * Fills in the order's exchange, or checks it names the one given.
+ * @throws {ValidationError} naming `exchange` on a mismatch.
+ */
 function withExchange<T extends { exchange?: string | undefined }>(
   order: T,
   exchange: string,
