@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isEpochMs } from '@fullon/core/author';
 import type { FieldKind, ParamSpec } from '@fullon/core/testing';
 import { defineConformance } from '@fullon/core/testing';
 import { expect } from 'vitest';
@@ -151,7 +152,17 @@ export const ordersConformance = defineConformance<OrdersCache>({
     recoverStalled: { kind: 'write', params: [queue], args: () => [QUEUE] },
     getQueueLength: { kind: 'read', params: [queue], args: () => [QUEUE] },
     getClaimedCount: { kind: 'read', params: [queue], args: () => [QUEUE] },
-    getDeadLetters: { kind: 'listing', params: [queue], args: () => [QUEUE] },
+    getDeadLetters: {
+      kind: 'listing',
+      params: [queue],
+      args: () => [QUEUE],
+      // `at` is the server's clock when the seed dead-lettered `d`, different on every reseed:
+      // compared as "a valid epoch-ms time", everything else as is.
+      async invoke(cache, args) {
+        const letters = await cache.getDeadLetters(args[0] as string);
+        return letters.map((letter) => ({ ...letter, at: isEpochMs(letter.at) }));
+      },
+    },
     replayDeadLetter: {
       kind: 'write',
       params: [queue, orderId],

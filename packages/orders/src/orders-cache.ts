@@ -12,6 +12,7 @@ import {
   checkName,
   closeCache,
   decodeListed,
+  decodeStoredTime,
   Id,
   inChunks,
   isWellFormed,
@@ -434,7 +435,7 @@ export class OrdersCache implements AsyncDisposable {
             order: decodeOrder(conn.codec, bytes, keys.dead, `o:${id}`, id),
             reason: reason?.toString() ?? '',
             attempts: storedCount(attempts ?? null, keys.dead, `n:${id}`),
-            at: storedCount(at ?? null, keys.dead, `t:${id}`),
+            at: decodeStoredTime(at?.toString() ?? '', keys.dead, `t:${id}`),
           }));
           return letter === undefined ? [] : [letter];
         }),

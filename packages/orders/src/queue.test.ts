@@ -312,6 +312,22 @@ describe('OrdersCache queue', () => {
     expect(corrupt.map((e) => e.key)).toEqual([keys.dead, keys.dead]);
   });
 
+  it('a dead letter whose time is not epoch ms is skipped and reported, not listed as a time (R3 #10)', async () => {
+    const keys = queueKeys(conn(), 'times');
+    const orders = new OrdersCache(conn(), { maxAttempts: 1 });
+    for (const id of ['a', 'b', 'c']) {
+      await orders.pushOpenOrder('times', order(id));
+      await (await orders.claimOpenOrder('times', { timeoutMs: 0 }))?.release();
+    }
+    await conn().send(keys.dead, ['HSET', keys.dead, 't:a', '1', 't:b', '1700000000']);
+    const letters = await orders.getDeadLetters('times');
+    expect(letters.map((l) => l.order.orderId)).toEqual(['c']);
+    expect(corrupt.map((e) => [e.key, e.field])).toEqual([
+      [keys.dead, 't:a'],
+      [keys.dead, 't:b'],
+    ]);
+  });
+
   /** Redis checks blocked clients' timeouts on its cron (10 times a second): a wait must not. */
   const OVERSHOOT_MS = 35;
 
