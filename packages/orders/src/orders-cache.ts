@@ -27,7 +27,7 @@ import {
 } from '@fullon/core/author';
 import * as v from 'valibot';
 import { decodeOrder, storedCount } from './decode.js';
-import { OrderKeys, type QueueKeys } from './keys.js';
+import { OrderKeys, type QueueKeys, type StateKeys } from './keys.js';
 import { encodeOrder, OrderLayout, parseOrder } from './layouts.js';
 import { type OrdersCacheOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { Order, OrderPatch, orderKeyId } from './schema.js';
@@ -610,58 +610,73 @@ export class OrdersCache implements AsyncDisposable {
   /**
    * Lists an exchange's orders, all of them or those with one status, through the exchange's
    * index (its cost grows with the orders listed, not with the keyspace). Orders come in no
-   * particular order. A corrupt entry is skipped and reported through `onCorrupt`.
+   * particular order. A corrupt entry (undecodable bytes, another order's record, an order key
+   * of another Redis type) is skipped and reported through `onCorrupt`; entries of orders whose
+   * retention ran out are pruned from the index in the same operation.
    * @param exchange - Exchange name.
    * @param options - `status` to list only orders with that status.
    * @returns The orders, or `[]`.
    * @throws {ValidationError} naming `exchange`, `options` or `status`.
+   * @throws {DecodeError} naming an index key that holds another Redis type.
    */
   async getOrders(exchange: string, options: GetOrdersOptions = {}): Promise<Order[]> {
     const name = checkName(exchange, 'exchange');
     const opts: GetOrdersOptions = optionsObject(options);
     const status = opts.status === undefined ? undefined : checkName(opts.status, 'status');
-    const conn = this.connection;
     const state = this.#keys.state(name);
-    let ids: string[];
-    if (status === undefined) {
-      ids = await conn.send<string[]>(state.index, ['HKEYS', state.index]);
-    } else {
-      const head = `${Buffer.byteLength(status)}:${status}:`;
-      const members = await conn.send<string[]>(state.byStatus, [
-        'ZRANGE',
-        state.byStatus,
-        `[${head}`,
-        `(${head.slice(0, -1)};`,
-        'BYLEX',
-      ]);
-      ids = members.map((m) => m.slice(head.length));
-    }
-    const seen = { expired: false };
-    const batches = await inChunks(ids, async (slice) => {
-      const keys = slice.map((id) => this.#keys.order(name, id));
-      const values = await conn.send<(Buffer | null)[]>(keys[0], ['MGET', ...keys], {
-        buffers: true,
-      });
-      return [
-        slice.flatMap((id, i) => {
+    // One operation: close() lets the prune run after the reads, not refuse it.
+    return runOperation(this.connection, async (conn) => {
+      const ids = await this.#listedIds(conn, state, status);
+      const seen = { expired: false };
+      const batches = await inChunks(ids, async (slice) => {
+        const keys = slice.map((id) => this.#keys.order(name, id));
+        const values = await conn.send<(Buffer | null)[]>(keys[0], ['MGET', ...keys], {
+          buffers: true,
+        });
+        const listed: Order[] = [];
+        for (const [i, id] of slice.entries()) {
+          const key = keys[i] ?? '';
           const bytes = values[i];
           if (bytes === null || bytes === undefined) {
-            seen.expired = true;
-            return [];
+            // MGET answers nil for a key of another type too: that is garbage, not an expiry.
+            if (await isOtherType(conn, key)) {
+              conn.reportCorrupt(
+                new DecodeError(key, undefined, 'the key holds another Redis type'),
+              );
+            } else seen.expired = true;
+            continue;
           }
-          const key = keys[i] ?? '';
           const order = decodeListed(conn, () =>
             decodeOrder(conn.codec, bytes, key, undefined, id, name),
           );
-          return order === undefined || (status !== undefined && order.status !== status)
-            ? []
-            : [order];
-        }),
-      ];
+          if (order !== undefined && (status === undefined || order.status === status)) {
+            listed.push(order);
+          }
+        }
+        return [listed];
+      });
+      const orders = batches.flat();
+      if (seen.expired) await pruneOrders(conn, state);
+      return orders;
     });
-    const orders = batches.flat();
-    if (seen.expired) await pruneOrders(conn, state);
-    return orders;
+  }
+
+  /** The ids the exchange's index lists, all or those with `status`. */
+  async #listedIds(
+    conn: CacheConnectionLike,
+    state: StateKeys,
+    status: string | undefined,
+  ): Promise<string[]> {
+    if (status === undefined) return conn.send<string[]>(state.index, ['HKEYS', state.index]);
+    const head = `${Buffer.byteLength(status)}:${status}:`;
+    const members = await conn.send<string[]>(state.byStatus, [
+      'ZRANGE',
+      state.byStatus,
+      `[${head}`,
+      `(${head.slice(0, -1)};`,
+      'BYLEX',
+    ]);
+    return members.map((m) => m.slice(head.length));
   }
 
   /**
@@ -772,6 +787,12 @@ type Settle = (
   reason: string,
   extra?: { bytes: Buffer },
 ) => Promise<SettleReply>;
+
+/** Whether `key` exists with a Redis type other than string (an order's key is a string). */
+async function isOtherType(conn: CacheConnectionLike, key: string): Promise<boolean> {
+  const type = await conn.send<string>(key, ['TYPE', key]);
+  return type !== 'none' && type !== 'string';
+}
 
 /** The dead-letter reason of an order whose stored bytes did not decode. */
 function corruptReason(error: DecodeError): string {
