@@ -45,7 +45,7 @@ import {
   takeArgs,
   takeOrder,
 } from './scripts/take-order.js';
-import { MERGEABLE_CODECS, updateOrder } from './scripts/update-order.js';
+import { MERGEABLE_CODECS, type UpdateReply, updateOrder } from './scripts/update-order.js';
 
 /**
  * Longest single blocking wait of a pop or claim, in ms. A consumer that took a wake-up token
@@ -547,8 +547,9 @@ export class OrdersCache implements AsyncDisposable {
    * @returns The order as stored after the merge.
    * @throws {ValidationError} naming `exchange` or the patch's field, or the missing required
    *   field when the order is absent; nothing is written.
-   * @throws {DecodeError} when the stored order is corrupt, or is another order's record (its
-   *   id or exchange is not the key's); nothing is written.
+   * @throws {DecodeError} when the stored order is corrupt (it is re-validated whole, every rule
+   *   of `Order`) or is another order's record (its id or exchange is not the key's); nothing is
+   *   written.
    * @throws {ConfigurationError} when the connection's codec is neither msgpack nor json.
    */
   async updateOrder(exchange: string, patch: OrderPatch): Promise<Order> {
@@ -563,18 +564,11 @@ export class OrdersCache implements AsyncDisposable {
       if (value !== undefined) values.set(field, codec.encode(value));
     }
     const key = this.#keys.order(name, id);
-    const reply = await updateOrder(
-      this.connection,
-      { ...this.#keys.state(name), order: key },
-      {
-        orderId: id,
-        exchange: name,
-        ttlMs: this.ttlMs,
-        create: full.success ? encodeOrder(codec, full.output) : undefined,
-        status: parsed.status,
-        values,
-      },
-    );
+    const reply = await this.#merge(name, id, key, {
+      create: full.success ? encodeOrder(codec, full.output) : undefined,
+      status: parsed.status,
+      values,
+    });
     if (reply.status === 'missing') {
       // Throws the ValidationError naming the first required field the patch lacks.
       validateAt(Order, parsed, 'patch');
@@ -686,8 +680,9 @@ export class OrdersCache implements AsyncDisposable {
    * @param status - The new status.
    * @returns `true` when set; `false` when there is no such order (nothing created).
    * @throws {ValidationError} naming `exchange`, `orderId` or `status`.
-   * @throws {DecodeError} when the stored order is corrupt, or is another order's record (its
-   *   id or exchange is not the key's); nothing is written.
+   * @throws {DecodeError} when the stored order is corrupt (it is re-validated whole, every rule
+   *   of `Order`) or is another order's record (its id or exchange is not the key's); nothing is
+   *   written.
    */
   async setOrderStatus(exchange: string, orderId: Id, status: string): Promise<boolean> {
     const name = checkName(exchange, 'exchange');
@@ -695,18 +690,11 @@ export class OrdersCache implements AsyncDisposable {
     const text = checkName(status, 'status');
     const codec = this.#mergeCodec();
     const key = this.#keys.order(name, id);
-    const reply = await updateOrder(
-      this.connection,
-      { ...this.#keys.state(name), order: key },
-      {
-        orderId: id,
-        exchange: name,
-        ttlMs: this.ttlMs,
-        create: undefined,
-        status: text,
-        values: new Map([['status', codec.encode(text)]]),
-      },
-    );
+    const reply = await this.#merge(name, id, key, {
+      create: undefined,
+      status: text,
+      values: new Map([['status', codec.encode(text)]]),
+    });
     if (reply.status === 'corrupt' || reply.status === 'foreign') {
       throw storedError(key, reply.status, name, id, 'status not set');
     }
@@ -740,6 +728,40 @@ export class OrdersCache implements AsyncDisposable {
       { ...this.#keys.state(name), order: this.#keys.order(name, id) },
       id,
     );
+  }
+
+  /**
+   * Reads the stored order and re-validates it whole (every rule, its identity), then merges
+   * with the script on the condition that the key still holds those bytes; reads again when a
+   * concurrent write changed them. One operation: close() drains it whole.
+   * @throws {DecodeError} naming `key` when the stored order is corrupt; nothing is written.
+   */
+  #merge(
+    exchange: string,
+    id: string,
+    key: string,
+    args: {
+      create: Buffer | undefined;
+      status: string | undefined;
+      values: ReadonlyMap<string, Buffer>;
+    },
+  ): Promise<Exclude<UpdateReply, { status: 'changed' }>> {
+    const keys = { ...this.#keys.state(exchange), order: key };
+    return runOperation(this.connection, async (conn) => {
+      for (;;) {
+        const stored = await conn.send<Buffer | null>(key, ['GET', key], { buffers: true });
+        if (stored !== null) decodeOrder(conn.codec, stored, key, undefined, id, exchange);
+        const reply = await updateOrder(conn, keys, {
+          orderId: id,
+          exchange,
+          ttlMs: this.ttlMs,
+          expected: stored,
+          ...args,
+        });
+        // Changed: another write landed between the read and the script; it made progress.
+        if (reply.status !== 'changed') return reply;
+      }
+    });
   }
 
   #mergeCodec() {
