@@ -93,10 +93,13 @@ export const ordersConformance = defineConformance<OrdersCache>({
   // maxAttempts 1: a released claim is dead-lettered, so the seed makes every queue key exist.
   create: (conn) => new OrdersCache(conn, { maxAttempts: 1 }),
   async seed(cache) {
-    // Queue: a dead letter `d`, a claim of `q1` in progress, `q2` and `q3` waiting.
-    await cache.pushOpenOrder(QUEUE, order('d'));
-    const dead = await cache.claimOpenOrder(QUEUE, { timeoutMs: 0 });
-    await dead?.release('seeded');
+    // Queue: dead letters `d` and `d2` (two, so the dead-letter families still exist after the
+    // kit's clean replay of `d`), a claim of `q1` in progress, `q2` and `q3` waiting.
+    for (const id of ['d', 'd2']) {
+      await cache.pushOpenOrder(QUEUE, order(id));
+      const dead = await cache.claimOpenOrder(QUEUE, { timeoutMs: 0 });
+      await dead?.release('seeded');
+    }
     for (const id of ['q1', 'q2', 'q3']) await cache.pushOpenOrder(QUEUE, order(id));
     await cache.claimOpenOrder(QUEUE, { timeoutMs: 0, visibilityMs: VISIBILITY_MS });
     // State: two open orders and a filled one (retention: the expiry index).
