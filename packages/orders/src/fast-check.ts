@@ -1,4 +1,4 @@
-import { isEpochMs, isWellFormed, MAX_NAME_LENGTH } from '@fullon/core/author';
+import { isEpochMs, isNameText, isWellFormed, MAX_NAME_LENGTH } from '@fullon/core/author';
 import type { Order } from './schema.js';
 
 // A predicate that accepts only what the `Order` schema accepts, decided without valibot: on
@@ -7,7 +7,7 @@ import type { Order } from './schema.js';
 // `fast-check.unit.test.ts` checks it agrees with the schema.
 
 const isName = (x: unknown): boolean =>
-  typeof x === 'string' && x.length > 0 && x.length <= MAX_NAME_LENGTH && isWellFormed(x);
+  typeof x === 'string' && x.length > 0 && x.length <= MAX_NAME_LENGTH && isNameText(x);
 const isId = (x: unknown): boolean =>
   typeof x === 'number' ? Number.isSafeInteger(x) && x >= 0 : isName(x);
 const isNonNegative = (x: unknown): boolean =>

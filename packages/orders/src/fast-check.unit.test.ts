@@ -12,6 +12,8 @@ const values: unknown[] = [
   '',
   'x',
   '\ud800',
+  'a\nb',
+  'a\u0000b',
   'a'.repeat(257),
   'b'.repeat(4_097),
   -1,

@@ -12,6 +12,7 @@ import {
   checkName,
   closeCache,
   decodeListed,
+  decodeStoredTime,
   Id,
   inChunks,
   isWellFormed,
@@ -26,7 +27,7 @@ import {
 } from '@fullon/core/author';
 import * as v from 'valibot';
 import { decodeOrder, storedCount } from './decode.js';
-import { OrderKeys, type QueueKeys } from './keys.js';
+import { OrderKeys, type QueueKeys, type StateKeys } from './keys.js';
 import { encodeOrder, OrderLayout, parseOrder } from './layouts.js';
 import { type OrdersCacheOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { Order, OrderPatch, orderKeyId } from './schema.js';
@@ -44,7 +45,7 @@ import {
   takeArgs,
   takeOrder,
 } from './scripts/take-order.js';
-import { MERGEABLE_CODECS, updateOrder } from './scripts/update-order.js';
+import { MERGEABLE_CODECS, type UpdateReply, updateOrder } from './scripts/update-order.js';
 
 /**
  * Longest single blocking wait of a pop or claim, in ms. A consumer that took a wake-up token
@@ -273,18 +274,33 @@ export class OrdersCache implements AsyncDisposable {
    * @param options - `timeoutMs` (required; `0` looks once).
    * @returns The order, or `null` when none came in time.
    * @throws {ValidationError} naming `queue`, `options` or `timeoutMs`.
-   * @throws {DecodeError} when the stored order is corrupt (it has left the queue).
+   * @throws {DecodeError} naming a queue key of another Redis type, or a claim count that is not
+   *   a whole number; nothing is written. An order whose stored bytes are corrupt is not an
+   *   error: it is reported through the connection's `onCorrupt`, kept as a dead letter
+   *   (`corrupt: …`), and the pop takes the next order.
    * @throws {ConnectionError} when Redis is unreachable.
    */
   popOpenOrder(queue: string, options: PopOptions): Promise<Order | null> {
     return asPromise(() => {
       const name = checkName(queue, 'queue');
-      const timeoutMs = checkWait(optionsObject(options).timeoutMs);
+      const timeoutMs = checkWait(takeOptions(options).timeoutMs);
       const keys = this.#keys.queue(name);
-      const codec = this.connection.codec;
-      return this.#take(keys, 'pop', '', 0, timeoutMs, (taken) =>
-        decodeOrder(codec, taken.bytes, keys.jobs, taken.orderId, taken.orderId),
-      );
+      const conn = this.connection;
+      const deadline = Date.now() + timeoutMs;
+      const pop = (waitMs: number): Promise<Order | null> =>
+        this.#take(keys, 'pop', '', 0, waitMs, (taken) => {
+          try {
+            return decodeOrder(conn.codec, taken.bytes, keys.jobs, taken.orderId, taken.orderId);
+          } catch (error) {
+            if (!DecodeError.is(error)) throw error;
+            // Reported and kept as a dead letter; the pop goes on with the next order.
+            conn.reportCorrupt(error);
+            return this.#settle(keys, 'dead-letter', taken.orderId, '', corruptReason(error), {
+              bytes: taken.bytes,
+            }).then(() => pop(remainingMs(deadline)));
+          }
+        });
+      return pop(timeoutMs);
     });
   }
 
@@ -296,40 +312,48 @@ export class OrdersCache implements AsyncDisposable {
    * @param options - `timeoutMs` (required; `0` looks once), `visibilityMs`.
    * @returns The claim, or `null` when no order came in time.
    * @throws {ValidationError} naming `queue`, `options`, `timeoutMs` or `visibilityMs`.
-   * @throws {DecodeError} when the stored order is corrupt (it is moved to the dead letters).
+   * @throws {DecodeError} naming a queue key of another Redis type, or a claim count that is not
+   *   a whole number; nothing is written. An order whose stored bytes are corrupt is not an
+   *   error: it is reported through the connection's `onCorrupt`, dead-lettered (`corrupt: …`),
+   *   and the claim takes the next order.
    * @throws {ConnectionError} when Redis is unreachable.
    */
   claimOpenOrder(queue: string, options: ClaimOptions): Promise<OrderClaim | null> {
     return asPromise(() => {
       const name = checkName(queue, 'queue');
-      const opts: Partial<ClaimOptions> = optionsObject(options);
+      const opts: Partial<ClaimOptions> = takeOptions(options);
       const timeoutMs = checkWait(opts.timeoutMs);
       const visibilityMs =
         opts.visibilityMs === undefined
           ? this.visibilityMs
           : validate(TtlMs, opts.visibilityMs, 'visibilityMs');
       const keys = this.#keys.queue(name);
-      const token = randomUUID();
-      const codec = this.connection.codec;
-      return this.#take(keys, 'claim', token, visibilityMs, timeoutMs, (taken) => {
-        const { orderId, attempts } = taken;
-        let order: Order;
-        try {
-          order = decodeOrder(codec, taken.bytes, keys.jobs, orderId, orderId);
-        } catch (error) {
-          if (!DecodeError.is(error)) throw error;
-          const reason = `corrupt: ${error.message}`;
-          return this.#settle(keys, 'bury', orderId, token, reason).then(() =>
-            Promise.reject(error),
-          );
-        }
-        return new Claim(order, orderId, token, attempts, name, keys, this.#settle);
-      });
+      const conn = this.connection;
+      const deadline = Date.now() + timeoutMs;
+      const claim = (waitMs: number): Promise<OrderClaim | null> => {
+        const token = randomUUID();
+        return this.#take(keys, 'claim', token, visibilityMs, waitMs, (taken) => {
+          const { orderId, attempts } = taken;
+          let order: Order;
+          try {
+            order = decodeOrder(conn.codec, taken.bytes, keys.jobs, orderId, orderId);
+          } catch (error) {
+            if (!DecodeError.is(error)) throw error;
+            // Reported and dead-lettered; the claim goes on with the next order.
+            conn.reportCorrupt(error);
+            return this.#settle(keys, 'bury', orderId, token, corruptReason(error)).then(() =>
+              claim(remainingMs(deadline)),
+            );
+          }
+          return new Claim(order, orderId, token, attempts, name, keys, this.#settle);
+        });
+      };
+      return claim(timeoutMs);
     });
   }
 
   /** Ends a claim (ack, release or bury) if its token is still the current one. */
-  readonly #settle: Settle = (keys, action, orderId, token, reason) =>
+  readonly #settle: Settle = (keys, action, orderId, token, reason, extra) =>
     settleClaim(this.connection, keys, {
       action,
       orderId,
@@ -337,6 +361,7 @@ export class OrdersCache implements AsyncDisposable {
       reason,
       maxAttempts: this.maxAttempts,
       deadCap: this.maxDeadLetters,
+      ...extra,
     });
 
   /**
@@ -410,7 +435,7 @@ export class OrdersCache implements AsyncDisposable {
             order: decodeOrder(conn.codec, bytes, keys.dead, `o:${id}`, id),
             reason: reason?.toString() ?? '',
             attempts: storedCount(attempts ?? null, keys.dead, `n:${id}`),
-            at: storedCount(at ?? null, keys.dead, `t:${id}`),
+            at: decodeStoredTime(at?.toString() ?? '', keys.dead, `t:${id}`),
           }));
           return letter === undefined ? [] : [letter];
         }),
@@ -522,8 +547,9 @@ export class OrdersCache implements AsyncDisposable {
    * @returns The order as stored after the merge.
    * @throws {ValidationError} naming `exchange` or the patch's field, or the missing required
    *   field when the order is absent; nothing is written.
-   * @throws {DecodeError} when the stored order is corrupt, or is another order's record (its
-   *   id or exchange is not the key's); nothing is written.
+   * @throws {DecodeError} when the stored order is corrupt (it is re-validated whole, every rule
+   *   of `Order`) or is another order's record (its id or exchange is not the key's); nothing is
+   *   written.
    * @throws {ConfigurationError} when the connection's codec is neither msgpack nor json.
    */
   async updateOrder(exchange: string, patch: OrderPatch): Promise<Order> {
@@ -538,18 +564,11 @@ export class OrdersCache implements AsyncDisposable {
       if (value !== undefined) values.set(field, codec.encode(value));
     }
     const key = this.#keys.order(name, id);
-    const reply = await updateOrder(
-      this.connection,
-      { ...this.#keys.state(name), order: key },
-      {
-        orderId: id,
-        exchange: name,
-        ttlMs: this.ttlMs,
-        create: full.success ? encodeOrder(codec, full.output) : undefined,
-        status: parsed.status,
-        values,
-      },
-    );
+    const reply = await this.#merge(name, id, key, {
+      create: full.success ? encodeOrder(codec, full.output) : undefined,
+      status: parsed.status,
+      values,
+    });
     if (reply.status === 'missing') {
       // Throws the ValidationError naming the first required field the patch lacks.
       validateAt(Order, parsed, 'patch');
@@ -585,58 +604,73 @@ export class OrdersCache implements AsyncDisposable {
   /**
    * Lists an exchange's orders, all of them or those with one status, through the exchange's
    * index (its cost grows with the orders listed, not with the keyspace). Orders come in no
-   * particular order. A corrupt entry is skipped and reported through `onCorrupt`.
+   * particular order. A corrupt entry (undecodable bytes, another order's record, an order key
+   * of another Redis type) is skipped and reported through `onCorrupt`; entries of orders whose
+   * retention ran out are pruned from the index in the same operation.
    * @param exchange - Exchange name.
    * @param options - `status` to list only orders with that status.
    * @returns The orders, or `[]`.
    * @throws {ValidationError} naming `exchange`, `options` or `status`.
+   * @throws {DecodeError} naming an index key that holds another Redis type.
    */
   async getOrders(exchange: string, options: GetOrdersOptions = {}): Promise<Order[]> {
     const name = checkName(exchange, 'exchange');
     const opts: GetOrdersOptions = optionsObject(options);
     const status = opts.status === undefined ? undefined : checkName(opts.status, 'status');
-    const conn = this.connection;
     const state = this.#keys.state(name);
-    let ids: string[];
-    if (status === undefined) {
-      ids = await conn.send<string[]>(state.index, ['HKEYS', state.index]);
-    } else {
-      const head = `${Buffer.byteLength(status)}:${status}:`;
-      const members = await conn.send<string[]>(state.byStatus, [
-        'ZRANGE',
-        state.byStatus,
-        `[${head}`,
-        `(${head.slice(0, -1)};`,
-        'BYLEX',
-      ]);
-      ids = members.map((m) => m.slice(head.length));
-    }
-    const seen = { expired: false };
-    const batches = await inChunks(ids, async (slice) => {
-      const keys = slice.map((id) => this.#keys.order(name, id));
-      const values = await conn.send<(Buffer | null)[]>(keys[0], ['MGET', ...keys], {
-        buffers: true,
-      });
-      return [
-        slice.flatMap((id, i) => {
+    // One operation: close() lets the prune run after the reads, not refuse it.
+    return runOperation(this.connection, async (conn) => {
+      const ids = await this.#listedIds(conn, state, status);
+      const seen = { expired: false };
+      const batches = await inChunks(ids, async (slice) => {
+        const keys = slice.map((id) => this.#keys.order(name, id));
+        const values = await conn.send<(Buffer | null)[]>(keys[0], ['MGET', ...keys], {
+          buffers: true,
+        });
+        const listed: Order[] = [];
+        for (const [i, id] of slice.entries()) {
+          const key = keys[i] ?? '';
           const bytes = values[i];
           if (bytes === null || bytes === undefined) {
-            seen.expired = true;
-            return [];
+            // MGET answers nil for a key of another type too: that is garbage, not an expiry.
+            if (await isOtherType(conn, key)) {
+              conn.reportCorrupt(
+                new DecodeError(key, undefined, 'the key holds another Redis type'),
+              );
+            } else seen.expired = true;
+            continue;
           }
-          const key = keys[i] ?? '';
           const order = decodeListed(conn, () =>
             decodeOrder(conn.codec, bytes, key, undefined, id, name),
           );
-          return order === undefined || (status !== undefined && order.status !== status)
-            ? []
-            : [order];
-        }),
-      ];
+          if (order !== undefined && (status === undefined || order.status === status)) {
+            listed.push(order);
+          }
+        }
+        return [listed];
+      });
+      const orders = batches.flat();
+      if (seen.expired) await pruneOrders(conn, state);
+      return orders;
     });
-    const orders = batches.flat();
-    if (seen.expired) await pruneOrders(conn, state);
-    return orders;
+  }
+
+  /** The ids the exchange's index lists, all or those with `status`. */
+  async #listedIds(
+    conn: CacheConnectionLike,
+    state: StateKeys,
+    status: string | undefined,
+  ): Promise<string[]> {
+    if (status === undefined) return conn.send<string[]>(state.index, ['HKEYS', state.index]);
+    const head = `${Buffer.byteLength(status)}:${status}:`;
+    const members = await conn.send<string[]>(state.byStatus, [
+      'ZRANGE',
+      state.byStatus,
+      `[${head}`,
+      `(${head.slice(0, -1)};`,
+      'BYLEX',
+    ]);
+    return members.map((m) => m.slice(head.length));
   }
 
   /**
@@ -646,8 +680,9 @@ export class OrdersCache implements AsyncDisposable {
    * @param status - The new status.
    * @returns `true` when set; `false` when there is no such order (nothing created).
    * @throws {ValidationError} naming `exchange`, `orderId` or `status`.
-   * @throws {DecodeError} when the stored order is corrupt, or is another order's record (its
-   *   id or exchange is not the key's); nothing is written.
+   * @throws {DecodeError} when the stored order is corrupt (it is re-validated whole, every rule
+   *   of `Order`) or is another order's record (its id or exchange is not the key's); nothing is
+   *   written.
    */
   async setOrderStatus(exchange: string, orderId: Id, status: string): Promise<boolean> {
     const name = checkName(exchange, 'exchange');
@@ -655,18 +690,11 @@ export class OrdersCache implements AsyncDisposable {
     const text = checkName(status, 'status');
     const codec = this.#mergeCodec();
     const key = this.#keys.order(name, id);
-    const reply = await updateOrder(
-      this.connection,
-      { ...this.#keys.state(name), order: key },
-      {
-        orderId: id,
-        exchange: name,
-        ttlMs: this.ttlMs,
-        create: undefined,
-        status: text,
-        values: new Map([['status', codec.encode(text)]]),
-      },
-    );
+    const reply = await this.#merge(name, id, key, {
+      create: undefined,
+      status: text,
+      values: new Map([['status', codec.encode(text)]]),
+    });
     if (reply.status === 'corrupt' || reply.status === 'foreign') {
       throw storedError(key, reply.status, name, id, 'status not set');
     }
@@ -702,6 +730,40 @@ export class OrdersCache implements AsyncDisposable {
     );
   }
 
+  /**
+   * Reads the stored order and re-validates it whole (every rule, its identity), then merges
+   * with the script on the condition that the key still holds those bytes; reads again when a
+   * concurrent write changed them. One operation: close() drains it whole.
+   * @throws {DecodeError} naming `key` when the stored order is corrupt; nothing is written.
+   */
+  #merge(
+    exchange: string,
+    id: string,
+    key: string,
+    args: {
+      create: Buffer | undefined;
+      status: string | undefined;
+      values: ReadonlyMap<string, Buffer>;
+    },
+  ): Promise<Exclude<UpdateReply, { status: 'changed' }>> {
+    const keys = { ...this.#keys.state(exchange), order: key };
+    return runOperation(this.connection, async (conn) => {
+      for (;;) {
+        const stored = await conn.send<Buffer | null>(key, ['GET', key], { buffers: true });
+        if (stored !== null) decodeOrder(conn.codec, stored, key, undefined, id, exchange);
+        const reply = await updateOrder(conn, keys, {
+          orderId: id,
+          exchange,
+          ttlMs: this.ttlMs,
+          expected: stored,
+          ...args,
+        });
+        // Changed: another write landed between the read and the script; it made progress.
+        if (reply.status !== 'changed') return reply;
+      }
+    });
+  }
+
   #mergeCodec() {
     const codec = this.connection.codec;
     if (!MERGEABLE_CODECS.includes(codec.name)) {
@@ -715,13 +777,24 @@ export class OrdersCache implements AsyncDisposable {
 }
 
 /**
- * Fills in the order's exchange, or checks it names the one given.
- * @throws {ValidationError} naming `exchange` on a mismatch.
+ * Checks `timeoutMs` (the fast path without valibot for a valid one).
+ * @throws {ValidationError} naming `timeoutMs`.
  */
 function checkWait(value: unknown): number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_WAIT_MS
     ? value
     : validate(WaitMs, value, 'timeoutMs');
+}
+
+/**
+ * The options of a pop or claim: required, since `timeoutMs` is (nothing waits forever).
+ * @throws {ValidationError} naming `options` when absent or not a plain object.
+ */
+function takeOptions(value: unknown): Record<string, unknown> {
+  if (value === undefined) {
+    throw new ValidationError('options', 'options: required ({ timeoutMs })');
+  }
+  return optionsObject(value);
 }
 
 /** Longest wait `WaitMs` accepts. */
@@ -730,11 +803,28 @@ const MAX_WAIT_MS = 2_147_483_647;
 /** What a claim calls to end itself. */
 type Settle = (
   keys: QueueKeys,
-  action: 'ack' | 'release' | 'bury',
+  action: 'ack' | 'release' | 'bury' | 'dead-letter',
   orderId: string,
   token: string,
   reason: string,
+  extra?: { bytes: Buffer },
 ) => Promise<SettleReply>;
+
+/** Whether `key` exists with a Redis type other than string (an order's key is a string). */
+async function isOtherType(conn: CacheConnectionLike, key: string): Promise<boolean> {
+  const type = await conn.send<string>(key, ['TYPE', key]);
+  return type !== 'none' && type !== 'string';
+}
+
+/** The dead-letter reason of an order whose stored bytes did not decode. */
+function corruptReason(error: DecodeError): string {
+  return `corrupt: ${error.message}`.slice(0, 4_096);
+}
+
+/** Milliseconds left until `deadline` (`0` once it passed: the take then looks once). */
+function remainingMs(deadline: number): number {
+  return Math.max(0, deadline - Date.now());
+}
 
 /** An {@link OrderClaim}: the order, its lease token, and the two ways to end the lease. */
 class Claim implements OrderClaim {
@@ -799,6 +889,10 @@ function storedError(
   return new DecodeError(key, undefined, `${message}; ${what}`);
 }
 
+/**
+ * Fills in the order's exchange, or checks it names the one given.
+ * @throws {ValidationError} naming `exchange` on a mismatch.
+ */
 function withExchange<T extends { exchange?: string | undefined }>(
   order: T,
   exchange: string,

@@ -284,15 +284,16 @@ describe('OrdersCache queue', () => {
     expect(() => new OrdersCache(conn(), { ttlMs: 1.5 })).toThrow(/ttlMs/);
   });
 
-  it('a corrupt queued order: pop throws DecodeError, claim throws and dead-letters it, listings skip it', async () => {
+  it('a corrupt queued order is reported and dead-lettered; the pop or claim takes the next one', async () => {
     const keys = queueKeys(conn(), 'bad');
     await cache().pushOpenOrder('bad', order('p'));
+    await cache().pushOpenOrder('bad', order('p2'));
     await conn().send(keys.jobs, ['HSET', keys.jobs, 'p', Buffer.from([0xc1])]);
-    const popError = await rejection(cache().popOpenOrder('bad', { timeoutMs: 0 }));
-    expect((popError as DecodeError).name).toBe('DecodeError');
-    expect((popError as DecodeError).key).toBe(keys.jobs);
+    expect((await cache().popOpenOrder('bad', { timeoutMs: 0 }))?.orderId).toBe('p2');
+    expect(corrupt.map((e) => e.key)).toEqual([keys.jobs]);
 
     await cache().pushOpenOrder('bad', order('q'));
+    await cache().pushOpenOrder('bad', order('q2'));
     // A valid order under another order's id is corrupt too.
     await conn().send(keys.jobs, [
       'HSET',
@@ -300,15 +301,38 @@ describe('OrdersCache queue', () => {
       'q',
       Buffer.from(msgpackCodec.encode([1, 'other', ...Array(19).fill(null)])),
     ]);
-    const claimError = await rejection(cache().claimOpenOrder('bad', { timeoutMs: 0 }));
-    expect((claimError as DecodeError).name).toBe('DecodeError');
+    const claim = await cache().claimOpenOrder('bad', { timeoutMs: 0 });
+    expect(claim?.orderId).toBe('q2');
+    expect(claim?.attempts).toBe(1);
+    await claim?.ack();
+    expect(corrupt.map((e) => e.key)).toEqual([keys.jobs, keys.jobs]);
     expect(await cache().getQueueLength('bad')).toBe(0);
+    expect(await cache().popOpenOrder('bad', { timeoutMs: 0 })).toBeNull();
+    // Neither is lost: both wait in the dead letters, with why.
     const dead = await conn().send<string[]>(keys.deadIndex, ['ZRANGE', keys.deadIndex, '0', '-1']);
-    expect(dead).toEqual(['q']);
-    // The dead letter itself is corrupt: the listing skips it and reports it.
+    expect(dead.sort()).toEqual(['p', 'q']);
+    const reasons = await conn().send<string[]>(keys.dead, ['HMGET', keys.dead, 'r:p', 'r:q']);
+    for (const reason of reasons) expect(reason).toMatch(/^corrupt: /);
+    // The dead letters themselves are corrupt: the listing skips them and reports them.
+    corrupt.length = 0;
     expect(await cache().getDeadLetters('bad')).toEqual([]);
-    expect(corrupt).toHaveLength(1);
-    expect(corrupt[0]?.key).toBe(keys.dead);
+    expect(corrupt.map((e) => e.key)).toEqual([keys.dead, keys.dead]);
+  });
+
+  it('a dead letter whose time is not epoch ms is skipped and reported, not listed as a time (R3 #10)', async () => {
+    const keys = queueKeys(conn(), 'times');
+    const orders = new OrdersCache(conn(), { maxAttempts: 1 });
+    for (const id of ['a', 'b', 'c']) {
+      await orders.pushOpenOrder('times', order(id));
+      await (await orders.claimOpenOrder('times', { timeoutMs: 0 }))?.release();
+    }
+    await conn().send(keys.dead, ['HSET', keys.dead, 't:a', '1', 't:b', '1700000000']);
+    const letters = await orders.getDeadLetters('times');
+    expect(letters.map((l) => l.order.orderId)).toEqual(['c']);
+    expect(corrupt.map((e) => [e.key, e.field])).toEqual([
+      [keys.dead, 't:a'],
+      [keys.dead, 't:b'],
+    ]);
   });
 
   /** Redis checks blocked clients' timeouts on its cron (10 times a second): a wait must not. */

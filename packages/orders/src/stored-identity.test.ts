@@ -55,6 +55,27 @@ describe.each([
     });
   }
 
+  it('a stored order of the right layout and identity whose values break the rules: setOrderStatus and updateOrder reject with DecodeError naming the key, nothing written', async () => {
+    const orders = new OrdersCache(conn);
+    const exchange = 'ex-rules';
+    await orders.saveOrder(exchange, order(1, { status: 'open' }));
+    const key = new OrderKeys(conn.keys).order(exchange, '1');
+    // [version, orderId, exOrderId, exchange, symbol, side, status, volume, …]: volume -1, side 'up'.
+    const tuple = [1, 1, null, exchange, 'BTC/USDT', 'up', 'open', -1, ...Array(13).fill(null)];
+    await conn.send(key, ['SET', key, Buffer.from(codec.encode(tuple))]);
+    const before = await keyspaceSnapshot(conn);
+    for (const call of [
+      () => orders.setOrderStatus(exchange, 1, 'filled'),
+      () => orders.updateOrder(exchange, { orderId: 1, price: 11 }),
+      () => orders.updateOrder(exchange, { orderId: 1, side: 'buy', volume: 1 }),
+    ]) {
+      const error = await rejection(call());
+      expect(DecodeError.is(error), String(error)).toBe(true);
+      expect((error as DecodeError).key).toBe(key);
+      expect(await keyspaceSnapshot(conn)).toEqual(before);
+    }
+  });
+
   it('an order keyed by exOrderId (no orderId) still merges', async () => {
     const orders = new OrdersCache(conn);
     await orders.saveOrder('ex-x', { exOrderId: 'x-1', symbol: 'A/B', side: 'sell', volume: 1 });

@@ -129,4 +129,18 @@ describe('OrdersCache scripts on a key of the wrong Redis type', () => {
       expect(await keyspaceSnapshot(conn())).toEqual(before);
     }
   });
+  it('claimOpenOrder with a stale id (no order) ahead of an order whose claim count is garbage: DecodeError naming the meta key, the stale id not dropped first', async () => {
+    const queue = 'wt-stale';
+    const c = cache();
+    await c.pushOpenOrder(queue, order('gone'));
+    await c.pushOpenOrder(queue, order('next'));
+    const keys = new OrderKeys(conn().keys).queue(queue);
+    await conn().send(keys.jobs, ['HDEL', keys.jobs, 'gone']);
+    await conn().send(keys.meta, ['HSET', keys.meta, 'a:gone', '1', 'a:next', 'garbage']);
+    const before = await keyspaceSnapshot(conn());
+    const error = await rejection(c.claimOpenOrder(queue, { timeoutMs: 0 }));
+    expect(DecodeError.is(error), String(error)).toBe(true);
+    expect((error as DecodeError).key).toBe(keys.meta);
+    expect(await keyspaceSnapshot(conn())).toEqual(before);
+  });
 });

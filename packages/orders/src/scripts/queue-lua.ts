@@ -24,8 +24,9 @@ export function checkQueueTypes(positions: readonly number[]): string {
  * Defines `check_types` and `corrupt` (core's {@link LUA_CHECK_TYPES}), `now_ms()`,
  * `attempts_of(id)` (claims so far from the meta hash, `nil` when the stored count is not a whole
  * number), `check_attempts(ids)` (the corrupt reply for the first id whose count is garbage,
- * else `false`: run it before the first write), `bury(id, reason, attempts, at, cap)` (claimed or queued order → dead
- * letters, oldest dropped past `cap`), `requeue(id)` (claimed order → head of the queue, with a
+ * else `false`: run it before the first write), `dead_letter(id, bytes, reason, attempts, at, cap)`
+ * (bytes → dead letters, oldest dropped past `cap`), `bury(id, reason, attempts, at, cap)`
+ * (claimed or queued order → dead letters), `requeue(id)` (claimed order → head of the queue, with a
  * wake-up token) and `sweep(expired, now, max_attempts, cap)` (the expired leases
  * `expired_leases(now, limit)` listed → head of the queue, or dead letters once `max_attempts`
  * claims were made).
@@ -36,12 +37,7 @@ local function now_ms()
   local clock = redis.call('TIME')
   return tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 end
-local function bury(id, reason, attempts, at, cap)
-  local bytes = redis.call('HGET', KEYS[2], id)
-  redis.call('HDEL', KEYS[2], id)
-  redis.call('ZREM', KEYS[3], id)
-  redis.call('HDEL', KEYS[4], 'a:' .. id, 't:' .. id)
-  if not bytes then return end
+local function dead_letter(id, bytes, reason, attempts, at, cap)
   redis.call('HSET', KEYS[6], 'o:' .. id, bytes, 'r:' .. id, reason, 'n:' .. id, attempts, 't:' .. id, at)
   redis.call('ZADD', KEYS[7], at, id)
   local over = redis.call('ZCARD', KEYS[7]) - cap
@@ -52,6 +48,13 @@ local function bury(id, reason, attempts, at, cap)
       redis.call('HDEL', KEYS[6], 'o:' .. o, 'r:' .. o, 'n:' .. o, 't:' .. o)
     end
   end
+end
+local function bury(id, reason, attempts, at, cap)
+  local bytes = redis.call('HGET', KEYS[2], id)
+  redis.call('HDEL', KEYS[2], id)
+  redis.call('ZREM', KEYS[3], id)
+  redis.call('HDEL', KEYS[4], 'a:' .. id, 't:' .. id)
+  if bytes then dead_letter(id, bytes, reason, attempts, at, cap) end
 end
 local function attempts_of(id)
   local a = redis.call('HGET', KEYS[4], 'a:' .. id)

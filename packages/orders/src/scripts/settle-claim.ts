@@ -7,11 +7,12 @@ import type { TakeSettings } from './take-order.js';
 /**
  * Ends a claim, if the caller still holds it (its token is the current one): `ack` removes the
  * order; `release` puts it back at the head of the queue, or in the dead letters once it was
- * claimed `max attempts` times; `bury` dead-letters it at once.
+ * claimed `max attempts` times; `bury` dead-letters it at once; `dead-letter` stores the bytes of an order a pop already
+ * took as a dead letter (no claim involved).
  *
  * KEYS: the seven queue keys (see QUEUE_LUA).
  * ARGV[1] `ack` | `release` | `bury`; ARGV[2] order id; ARGV[3] token; ARGV[4] reason;
- * ARGV[5] max attempts; ARGV[6] dead-letter cap.
+ * ARGV[5] max attempts; ARGV[6] dead-letter cap; ARGV[7] the order's bytes (`dead-letter` only).
  * Returns 0 when the token is not the current claim's (nothing written), 1 acked or requeued,
  * 2 dead-lettered, or core's corrupt reply (a key of another Redis type, a claim count that is
  * not a whole number) with nothing written.
@@ -19,10 +20,15 @@ import type { TakeSettings } from './take-order.js';
  */
 export const SETTLE_CLAIM = defineScript(
   'orders.settle',
-  `-- KEYS: queue keys | ARGV[1] action, [2] id, [3] token, [4] reason, [5] max attempts, [6] dead cap
+  `-- KEYS: queue keys | ARGV[1] action, [2] id, [3] token, [4] reason, [5] max attempts, [6] dead cap, [7] bytes
 ${QUEUE_LUA}
 ${checkQueueTypes([1, 2, 3, 4, 5, 6, 7])}
 local id = ARGV[2]
+if ARGV[1] == 'dead-letter' then
+  -- A popped order's bytes (it left the queue already): no claim to check.
+  dead_letter(id, ARGV[7], ARGV[4], 0, now_ms(), tonumber(ARGV[6]))
+  return 2
+end
 if redis.call('HGET', KEYS[4], 't:' .. id) ~= ARGV[3] then return 0 end
 if ARGV[1] ~= 'ack' then
   local bad = check_attempts({id})
@@ -53,7 +59,7 @@ export type SettleReply = (typeof SettleReply)[keyof typeof SettleReply];
  * Runs {@link SETTLE_CLAIM}.
  * @param conn - Connection.
  * @param keys - The queue's keys.
- * @param args - Action, order id, token, reason, settings.
+ * @param args - Action, order id, token, reason, settings, and the bytes of a popped order.
  * @returns Stale, done or dead-lettered.
  * @internal
  */
@@ -61,10 +67,12 @@ export function settleClaim(
   conn: CacheConnectionLike,
   keys: QueueKeys,
   args: {
-    action: 'ack' | 'release' | 'bury';
+    action: 'ack' | 'release' | 'bury' | 'dead-letter';
     orderId: string;
     token: string;
     reason: string;
+    /** The order's bytes, for `dead-letter`. */
+    bytes?: Buffer;
   } & TakeSettings,
 ): Promise<SettleReply> {
   return conn.runScript<SettleReply, SettleReply>(
@@ -77,6 +85,7 @@ export function settleClaim(
       args.reason,
       String(args.maxAttempts),
       String(args.deadCap),
+      args.bytes ?? '',
     ],
     undefined,
     rejectCorrupt,

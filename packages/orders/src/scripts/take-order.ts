@@ -26,11 +26,24 @@ ${checkQueueTypes([1, 2, 3, 4, 5, 6, 7])}
 local now = now_ms()
 local expired = expired_leases(now, tonumber(ARGV[7]))
 -- Every claim count this call may read, checked before the first write: the expired leases'
--- and, for a claim, the current head's (the head after the sweep is one of them).
+-- (the sweep reads them, and requeues them to the head) and, for a claim, those of the ids the
+-- take loop visits: it drops ids without an order until it finds one.
 local bad = check_attempts(expired)
 if not bad and ARGV[1] == 'claim' then
-  local head = redis.call('LINDEX', KEYS[1], 0)
-  if head then bad = check_attempts({head}) end
+  local from = 0
+  local done = false
+  while not done and not bad do
+    local ids = redis.call('LRANGE', KEYS[1], from, from + 99)
+    for i = 1, #ids do
+      bad = check_attempts({ids[i]})
+      if bad or redis.call('HEXISTS', KEYS[2], ids[i]) == 1 then
+        done = true
+        break
+      end
+    end
+    if #ids < 100 then done = true end
+    from = from + 100
+  end
 end
 if bad then return bad end
 local requeued, buried = sweep(expired, now, tonumber(ARGV[4]), tonumber(ARGV[5]))
@@ -48,7 +61,7 @@ while true do
   local attempts = 0
   if ARGV[1] == 'claim' then
     attempts = attempts_of(id)
-    -- Only after an id without its order was dropped (the first head was checked above).
+    -- Checked above for every id the loop visits; kept so a miss can never write garbage.
     if not attempts then return check_attempts({id}) end
   end
   redis.call('LPOP', KEYS[1])

@@ -9,6 +9,7 @@ export const MERGEABLE_CODECS: readonly string[] = ['msgpack', 'json'];
 
 /** Status codes of {@link UPDATE_ORDER}. */
 export const UpdateStatus = {
+  changed: -3,
   foreign: -2,
   corrupt: -1,
   missing: 0,
@@ -30,21 +31,24 @@ const STATUS_SLOT = orderSlot('status');
  * `cjson` decodes the tuple and the untouched slots are written back (`%.17g` for numbers, an
  * exact round trip). A stored value that is not a tuple of this layout is reported as corrupt,
  * and one whose id or exchange is not the key's (another order's record) as foreign, before
- * anything is written.
+ * anything is written. The caller read and re-validated the stored order first and passes its
+ * bytes: when the key no longer holds them (a concurrent write), nothing is written and the
+ * caller reads again.
  *
  * KEYS[1] index; KEYS[2] by-status; KEYS[3] expiry; KEYS[4] order key.
  * ARGV[1] order id; ARGV[2] codec (`msgpack` | `json`); ARGV[3] retention (ms); ARGV[4] prune
  * limit; ARGV[5] bytes of the full record to store when the order is absent, `''` to create
  * nothing; ARGV[6] the new status, `''` when not given; ARGV[7] layout version; ARGV[8] the
- * exchange the key names; then pairs (tuple slot, encoded value) from ARGV[9].
+ * exchange the key names; ARGV[9] the stored bytes the caller validated, `''` when it found none;
+ * then pairs (tuple slot, encoded value) from ARGV[10].
  * Returns `{1, bytes}` merged, `{2, bytes}` created, `{0}` absent and not created, `{-1}`
- * corrupt, `{-2}` foreign identity, or core's corrupt reply when a key has another Redis type
- * (nothing written in the last four).
+ * corrupt, `{-2}` foreign identity, `{-3}` the stored bytes changed since the caller read them,
+ * or core's corrupt reply when a key has another Redis type (nothing written in the last five).
  * @internal
  */
 export const UPDATE_ORDER = defineScript(
   'orders.update',
-  `-- KEYS[1] index, [2] by-status, [3] expiry, [4] order | ARGV[1] id, [2] codec, [3] ttl, [4] prune limit, [5] create bytes, [6] status, [7] version, [8] exchange, [9..] slot, bytes
+  `-- KEYS[1] index, [2] by-status, [3] expiry, [4] order | ARGV[1] id, [2] codec, [3] ttl, [4] prune limit, [5] create bytes, [6] status, [7] version, [8] exchange, [9] validated bytes, [10..] slot, bytes
 ${STATE_LUA}
 ${checkStateTypes(true)}
 local WIDTH = ${ORDER_WIDTH}
@@ -115,6 +119,7 @@ end
 local id, json, ttl = ARGV[1], ARGV[2] == 'json', tonumber(ARGV[3])
 local version = tonumber(ARGV[7])
 local raw = redis.call('GET', KEYS[4])
+if (raw or '') ~= ARGV[9] then return {${UpdateStatus.changed}} end
 local now = now_ms()
 if not raw then
   if ARGV[5] == '' then return {${UpdateStatus.missing}} end
@@ -123,7 +128,7 @@ if not raw then
   return {${UpdateStatus.created}, ARGV[5]}
 end
 local given = {}
-for i = 9, #ARGV, 2 do given[tonumber(ARGV[i])] = ARGV[i + 1] end
+for i = 10, #ARGV, 2 do given[tonumber(ARGV[i])] = ARGV[i + 1] end
 local bytes, status
 if json then
   local ok, t = pcall(cjson.decode, raw)
@@ -170,14 +175,16 @@ export type UpdateReply =
   | { status: 'merged' | 'created'; bytes: Buffer }
   | { status: 'missing' }
   | { status: 'corrupt' }
-  | { status: 'foreign' };
+  | { status: 'foreign' }
+  | { status: 'changed' };
 
 /**
  * Runs {@link UPDATE_ORDER}.
  * @param conn - Connection.
  * @param keys - The exchange's index keys and the order's key.
- * @param args - Id, the exchange its key names, retention, the record to create (or none), the new status (or none), and
- *   the encoded values by field.
+ * @param args - Id, the exchange its key names, retention, the record to create (or none), the
+ *   new status (or none), the stored bytes the caller validated (`null`: none), and the encoded
+ *   values by field.
  * @returns The merged or created bytes, or why nothing was written.
  * @internal
  */
@@ -190,6 +197,7 @@ export async function updateOrder(
     ttlMs: number;
     create: Buffer | undefined;
     status: string | undefined;
+    expected: Buffer | null;
     values: ReadonlyMap<string, Buffer>;
   },
 ): Promise<UpdateReply> {
@@ -202,6 +210,7 @@ export async function updateOrder(
     args.status ?? '',
     String(OrderLayout.version),
     args.exchange,
+    args.expected ?? '',
   ];
   for (const [field, bytes] of args.values) argv.push(String(orderSlot(field)), bytes);
   const [status, bytes] = await conn.runScript<[UpdateStatus, Buffer?], [UpdateStatus, Buffer?]>(
@@ -215,5 +224,6 @@ export async function updateOrder(
     return { status: status === UpdateStatus.merged ? 'merged' : 'created', bytes };
   }
   if (status === UpdateStatus.foreign) return { status: 'foreign' };
+  if (status === UpdateStatus.changed) return { status: 'changed' };
   return status === UpdateStatus.corrupt ? { status: 'corrupt' } : { status: 'missing' };
 }
