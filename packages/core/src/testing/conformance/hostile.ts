@@ -135,6 +135,8 @@ export function hostileForField(kind: FieldKind): readonly Hostile[] {
   switch (kind) {
     case 'name':
       return [...NOT_STRINGS, ...BAD_STRINGS];
+    case 'choice':
+      return [...NOT_STRINGS, h("''", ''), h("'no such choice'", 'no such choice')];
     case 'id':
       return BAD_IDS;
     case 'text':

@@ -25,9 +25,13 @@ export type ParamKind =
   | 'epochMs'
   | 'data';
 
-/** What a field of a record or an options object is; decides the hostile values tried on it. */
+/**
+ * What a field of a record or an options object is; decides the hostile values tried on it.
+ * `choice` is one of a fixed set of strings (`side: 'buy' | 'sell'`).
+ */
 export type FieldKind =
   | 'name'
+  | 'choice'
   | 'id'
   | 'text'
   | 'number'
