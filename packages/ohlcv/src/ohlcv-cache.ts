@@ -27,7 +27,7 @@ import type { BarSubscription } from './bar-subscription.js';
 import { OhlcvKeys } from './keys.js';
 import { BarLayout, barTuple } from './layouts.js';
 import { Bar, isAligned, isValidBar, TIMEFRAME_MS, Timeframe } from './schema.js';
-import { upsertBars, WRONG_TYPE } from './scripts/upsert-bars.js';
+import { upsertBars } from './scripts/upsert-bars.js';
 
 /** Default cap per series: the newest 10 000 bars. */
 const DEFAULT_MAX_BARS = 10_000;
@@ -69,7 +69,10 @@ export interface OhlcvSubscribeOptions {
   timeframe: Timeframe;
   /** Ends the subscription when aborted. */
   signal?: AbortSignal;
-  /** Upserts buffered for a slow consumer before the oldest are dropped. Defaults to 10 000. */
+  /**
+   * Upserts buffered for a slow consumer before the oldest are dropped: a whole number from 1
+   * to 10 000 000. Defaults to 10 000.
+   */
   bufferSize?: number;
 }
 
@@ -209,7 +212,7 @@ export class OHLCVCache implements AsyncDisposable {
     const times: string[] = new Array<string>(sorted.length);
     for (let i = 0; i < sorted.length; i++) times[i] = String((sorted[i] as Bar)[0]);
     const names = this.#keys.series(symbol, exchange, tf);
-    const status = await upsertBars(this.connection, names.bars, {
+    await upsertBars(this.connection, names.bars, {
       ttlMs: this.#ttl,
       maxBars: this.#maxBars,
       channel: names.channel,
@@ -217,9 +220,6 @@ export class OHLCVCache implements AsyncDisposable {
       times,
       members,
     });
-    if (status === WRONG_TYPE) {
-      throw new DecodeError(names.bars, undefined, 'the series key holds another Redis type');
-    }
   }
 
   /**
@@ -242,12 +242,12 @@ export class OHLCVCache implements AsyncDisposable {
     const tf = this.#checkSeries(symbol, exchange, timeframe);
     const n = validate(Count, count, 'count');
     const key = this.#keys.series(symbol, exchange, tf).bars;
-    const members = await this.connection.send<Buffer[]>(
+    const scored = await this.connection.send<Buffer[]>(
       key,
-      ['ZRANGE', key, String(-n), '-1'],
+      ['ZRANGE', key, String(-n), '-1', 'WITHSCORES'],
       BUFFERS,
     );
-    return this.#decodeList(members, key, tf);
+    return this.#decodeList(scored, key, tf);
   }
 
   /**
@@ -280,9 +280,31 @@ export class OHLCVCache implements AsyncDisposable {
       ? ['ZRANGE', key, high, low, 'BYSCORE', 'REV', 'LIMIT', '0', String(limit)]
       : ['ZRANGE', key, low, high, 'BYSCORE'];
     if (!newestFirst && limit !== undefined) args.push('LIMIT', '0', String(limit));
-    const members = await this.connection.send<Buffer[]>(key, args, BUFFERS);
-    if (newestFirst) members.reverse();
-    return this.#decodeList(members, key, tf);
+    args.push('WITHSCORES');
+    // A bar stored under a score that is not its time falls outside the range it belongs to.
+    // The bars just outside the range are checked too, so such a bar next to the range is
+    // reported (onCorrupt) instead of silently missing from the answer.
+    const [scored, below, above] = await Promise.all([
+      this.connection.send<Buffer[]>(key, args, BUFFERS),
+      from === undefined ? NONE : this.#neighbour(key, [`(${from}`, '-inf', 'BYSCORE', 'REV']),
+      to === undefined ? NONE : this.#neighbour(key, [`(${to}`, '+inf', 'BYSCORE']),
+    ]);
+    for (const [member, score] of [below, above]) {
+      if (member !== undefined && score !== undefined) {
+        decodeListed(this.connection, () => this.#decodeScored(member, score, key, tf));
+      }
+    }
+    if (newestFirst) reversePairs(scored);
+    return this.#decodeList(scored, key, tf);
+  }
+
+  /** The first member (and its score) of a `ZRANGE key <range> LIMIT 0 1`. */
+  #neighbour(key: string, range: readonly string[]): Promise<Buffer[]> {
+    return this.connection.send<Buffer[]>(
+      key,
+      ['ZRANGE', key, ...range, 'LIMIT', '0', '1', 'WITHSCORES'],
+      BUFFERS,
+    );
   }
 
   /**
@@ -304,11 +326,7 @@ export class OHLCVCache implements AsyncDisposable {
       BUFFERS,
     );
     if (member === undefined) return null;
-    const bar = this.#decodeBar(member, key, tf);
-    if (String(bar[0]) !== score?.toString()) {
-      throw new DecodeError(key, undefined, `stored bar time ${bar[0]} is not its score ${score}`);
-    }
-    return bar;
+    return this.#decodeScored(member, score, key, tf);
   }
 
   /**
@@ -323,13 +341,14 @@ export class OHLCVCache implements AsyncDisposable {
     if (options === undefined) {
       throw new ValidationError('options', 'options: must be { symbol, exchange, timeframe }');
     }
-    // Typed for its fields only: each one is checked below (bufferSize by the connection).
+    // Typed for its fields only: each one is checked below.
     const opts: Partial<OhlcvSubscribeOptions> = optionsObject(options);
     const symbol = checkName(opts.symbol, 'symbol');
     const exchange = checkName(opts.exchange, 'exchange');
     const tf = checkTimeframe(opts.timeframe);
     const signal = signalOption(opts.signal);
-    const { bufferSize } = opts;
+    const bufferSize =
+      opts.bufferSize === undefined ? undefined : countOption(opts.bufferSize, 0, 'bufferSize');
     const { channel } = this.#keys.series(symbol, exchange, tf);
     const codec = this.connection.codec;
     const pending = this.connection.subscribe({
@@ -370,14 +389,25 @@ export class OHLCVCache implements AsyncDisposable {
     return checkAligned(barTuple(BarLayout.decode(this.connection.codec, member, key)), tf, key);
   }
 
-  #decodeList(members: readonly Buffer[], key: string, tf: Timeframe): Bar[] {
+  /** Decodes a member read with its score: the bar's time must be the score. */
+  #decodeScored(member: Buffer, score: Buffer | undefined, key: string, tf: Timeframe): Bar {
+    const bar = this.#decodeBar(member, key, tf);
+    if (String(bar[0]) !== score?.toString()) {
+      throw new DecodeError(key, undefined, `stored bar time ${bar[0]} is not its score ${score}`);
+    }
+    return bar;
+  }
+
+  /** Decodes a `WITHSCORES` reply (member, score, …), skipping and reporting corrupt bars. */
+  #decodeList(scored: readonly Buffer[], key: string, tf: Timeframe): Bar[] {
     const out: Bar[] = [];
     let previous = Number.NEGATIVE_INFINITY;
-    for (const member of members) {
+    for (let i = 0; i + 1 < scored.length; i += 2) {
+      const member = scored[i] as Buffer;
+      const score = scored[i + 1];
       const bar = decodeListed(this.connection, () => {
-        const decoded = this.#decodeBar(member, key, tf);
-        // Members sort by score; a time out of order means a member stored under a score
-        // that is not its own time.
+        const decoded = this.#decodeScored(member, score, key, tf);
+        // Two members under one score: a time stored twice.
         if (decoded[0] <= previous) {
           throw new DecodeError(key, undefined, `stored bar time ${decoded[0]} is out of order`);
         }
@@ -388,6 +418,20 @@ export class OHLCVCache implements AsyncDisposable {
       out.push(bar);
     }
     return out;
+  }
+}
+
+const NONE: Promise<Buffer[]> = Promise.resolve([]);
+
+/** Reverses a flat (member, score) list pair by pair, in place. */
+function reversePairs(flat: Buffer[]): void {
+  for (let a = 0, b = flat.length - 2; a < b; a += 2, b -= 2) {
+    const member = flat[a] as Buffer;
+    const score = flat[a + 1] as Buffer;
+    flat[a] = flat[b] as Buffer;
+    flat[a + 1] = flat[b + 1] as Buffer;
+    flat[b] = member;
+    flat[b + 1] = score;
   }
 }
 
