@@ -242,12 +242,12 @@ export class OHLCVCache implements AsyncDisposable {
     const tf = this.#checkSeries(symbol, exchange, timeframe);
     const n = validate(Count, count, 'count');
     const key = this.#keys.series(symbol, exchange, tf).bars;
-    const scored = await this.connection.send<Buffer[]>(
+    const members = await this.connection.send<Buffer[]>(
       key,
-      ['ZRANGE', key, String(-n), '-1', 'WITHSCORES'],
+      ['ZRANGE', key, String(-n), '-1'],
       BUFFERS,
     );
-    return this.#decodeList(scored, key, tf);
+    return this.#decodeList(members, key, tf);
   }
 
   /**
@@ -280,11 +280,10 @@ export class OHLCVCache implements AsyncDisposable {
       ? ['ZRANGE', key, high, low, 'BYSCORE', 'REV', 'LIMIT', '0', String(limit)]
       : ['ZRANGE', key, low, high, 'BYSCORE'];
     if (!newestFirst && limit !== undefined) args.push('LIMIT', '0', String(limit));
-    args.push('WITHSCORES');
     // A bar stored under a score that is not its time falls outside the range it belongs to.
-    // The bars just outside the range are checked too, so such a bar next to the range is
-    // reported (onCorrupt) instead of silently missing from the answer.
-    const [scored, below, above] = await Promise.all([
+    // The bars just outside the range are read with their scores too, so such a bar next to
+    // the range is reported (onCorrupt) instead of silently missing from the answer.
+    const [members, below, above] = await Promise.all([
       this.connection.send<Buffer[]>(key, args, BUFFERS),
       from === undefined ? NONE : this.#neighbour(key, [`(${from}`, '-inf', 'BYSCORE', 'REV']),
       to === undefined ? NONE : this.#neighbour(key, [`(${to}`, '+inf', 'BYSCORE']),
@@ -294,8 +293,8 @@ export class OHLCVCache implements AsyncDisposable {
         decodeListed(this.connection, () => this.#decodeScored(member, score, key, tf));
       }
     }
-    if (newestFirst) reversePairs(scored);
-    return this.#decodeList(scored, key, tf);
+    if (newestFirst) members.reverse();
+    return this.#decodeList(members, key, tf);
   }
 
   /** The first member (and its score) of a `ZRANGE key <range> LIMIT 0 1`. */
@@ -398,16 +397,15 @@ export class OHLCVCache implements AsyncDisposable {
     return bar;
   }
 
-  /** Decodes a `WITHSCORES` reply (member, score, …), skipping and reporting corrupt bars. */
-  #decodeList(scored: readonly Buffer[], key: string, tf: Timeframe): Bar[] {
+  /** Decodes members read in score order, skipping and reporting corrupt bars. */
+  #decodeList(members: readonly Buffer[], key: string, tf: Timeframe): Bar[] {
     const out: Bar[] = [];
     let previous = Number.NEGATIVE_INFINITY;
-    for (let i = 0; i + 1 < scored.length; i += 2) {
-      const member = scored[i] as Buffer;
-      const score = scored[i + 1];
+    for (const member of members) {
       const bar = decodeListed(this.connection, () => {
-        const decoded = this.#decodeScored(member, score, key, tf);
-        // Two members under one score: a time stored twice.
+        const decoded = this.#decodeBar(member, key, tf);
+        // Members sort by score; a time out of order means a member stored under a score
+        // that is not its own time.
         if (decoded[0] <= previous) {
           throw new DecodeError(key, undefined, `stored bar time ${decoded[0]} is out of order`);
         }
@@ -422,18 +420,6 @@ export class OHLCVCache implements AsyncDisposable {
 }
 
 const NONE: Promise<Buffer[]> = Promise.resolve([]);
-
-/** Reverses a flat (member, score) list pair by pair, in place. */
-function reversePairs(flat: Buffer[]): void {
-  for (let a = 0, b = flat.length - 2; a < b; a += 2, b -= 2) {
-    const member = flat[a] as Buffer;
-    const score = flat[a + 1] as Buffer;
-    flat[a] = flat[b] as Buffer;
-    flat[a + 1] = flat[b + 1] as Buffer;
-    flat[b] = member;
-    flat[b + 1] = score;
-  }
-}
 
 function checkAligned(bar: Bar, tf: Timeframe, key: string): Bar {
   if (!isAligned(bar[0], tf)) {
