@@ -27,7 +27,7 @@ import type { BarSubscription } from './bar-subscription.js';
 import { OhlcvKeys } from './keys.js';
 import { BarLayout, barTuple } from './layouts.js';
 import { Bar, isAligned, isValidBar, TIMEFRAME_MS, Timeframe } from './schema.js';
-import { upsertBars, WRONG_TYPE } from './scripts/upsert-bars.js';
+import { upsertBars } from './scripts/upsert-bars.js';
 
 /** Default cap per series: the newest 10 000 bars. */
 const DEFAULT_MAX_BARS = 10_000;
@@ -69,7 +69,10 @@ export interface OhlcvSubscribeOptions {
   timeframe: Timeframe;
   /** Ends the subscription when aborted. */
   signal?: AbortSignal;
-  /** Upserts buffered for a slow consumer before the oldest are dropped. Defaults to 10 000. */
+  /**
+   * Upserts buffered for a slow consumer before the oldest are dropped: a whole number from 1
+   * to 10 000 000. Defaults to 10 000.
+   */
   bufferSize?: number;
 }
 
@@ -209,7 +212,7 @@ export class OHLCVCache implements AsyncDisposable {
     const times: string[] = new Array<string>(sorted.length);
     for (let i = 0; i < sorted.length; i++) times[i] = String((sorted[i] as Bar)[0]);
     const names = this.#keys.series(symbol, exchange, tf);
-    const status = await upsertBars(this.connection, names.bars, {
+    await upsertBars(this.connection, names.bars, {
       ttlMs: this.#ttl,
       maxBars: this.#maxBars,
       channel: names.channel,
@@ -217,9 +220,6 @@ export class OHLCVCache implements AsyncDisposable {
       times,
       members,
     });
-    if (status === WRONG_TYPE) {
-      throw new DecodeError(names.bars, undefined, 'the series key holds another Redis type');
-    }
   }
 
   /**
@@ -280,9 +280,30 @@ export class OHLCVCache implements AsyncDisposable {
       ? ['ZRANGE', key, high, low, 'BYSCORE', 'REV', 'LIMIT', '0', String(limit)]
       : ['ZRANGE', key, low, high, 'BYSCORE'];
     if (!newestFirst && limit !== undefined) args.push('LIMIT', '0', String(limit));
-    const members = await this.connection.send<Buffer[]>(key, args, BUFFERS);
+    // A bar stored under a score that is not its time falls outside the range it belongs to.
+    // The bars just outside the range are read with their scores too, so such a bar next to
+    // the range is reported (onCorrupt) instead of silently missing from the answer.
+    const [members, below, above] = await Promise.all([
+      this.connection.send<Buffer[]>(key, args, BUFFERS),
+      from === undefined ? NONE : this.#neighbour(key, [`(${from}`, '-inf', 'BYSCORE', 'REV']),
+      to === undefined ? NONE : this.#neighbour(key, [`(${to}`, '+inf', 'BYSCORE']),
+    ]);
+    for (const [member, score] of [below, above]) {
+      if (member !== undefined && score !== undefined) {
+        decodeListed(this.connection, () => this.#decodeScored(member, score, key, tf));
+      }
+    }
     if (newestFirst) members.reverse();
     return this.#decodeList(members, key, tf);
+  }
+
+  /** The first member (and its score) of a `ZRANGE key <range> LIMIT 0 1`. */
+  #neighbour(key: string, range: readonly string[]): Promise<Buffer[]> {
+    return this.connection.send<Buffer[]>(
+      key,
+      ['ZRANGE', key, ...range, 'LIMIT', '0', '1', 'WITHSCORES'],
+      BUFFERS,
+    );
   }
 
   /**
@@ -304,11 +325,7 @@ export class OHLCVCache implements AsyncDisposable {
       BUFFERS,
     );
     if (member === undefined) return null;
-    const bar = this.#decodeBar(member, key, tf);
-    if (String(bar[0]) !== score?.toString()) {
-      throw new DecodeError(key, undefined, `stored bar time ${bar[0]} is not its score ${score}`);
-    }
-    return bar;
+    return this.#decodeScored(member, score, key, tf);
   }
 
   /**
@@ -323,13 +340,14 @@ export class OHLCVCache implements AsyncDisposable {
     if (options === undefined) {
       throw new ValidationError('options', 'options: must be { symbol, exchange, timeframe }');
     }
-    // Typed for its fields only: each one is checked below (bufferSize by the connection).
+    // Typed for its fields only: each one is checked below.
     const opts: Partial<OhlcvSubscribeOptions> = optionsObject(options);
     const symbol = checkName(opts.symbol, 'symbol');
     const exchange = checkName(opts.exchange, 'exchange');
     const tf = checkTimeframe(opts.timeframe);
     const signal = signalOption(opts.signal);
-    const { bufferSize } = opts;
+    const bufferSize =
+      opts.bufferSize === undefined ? undefined : countOption(opts.bufferSize, 0, 'bufferSize');
     const { channel } = this.#keys.series(symbol, exchange, tf);
     const codec = this.connection.codec;
     const pending = this.connection.subscribe({
@@ -370,6 +388,16 @@ export class OHLCVCache implements AsyncDisposable {
     return checkAligned(barTuple(BarLayout.decode(this.connection.codec, member, key)), tf, key);
   }
 
+  /** Decodes a member read with its score: the bar's time must be the score. */
+  #decodeScored(member: Buffer, score: Buffer | undefined, key: string, tf: Timeframe): Bar {
+    const bar = this.#decodeBar(member, key, tf);
+    if (String(bar[0]) !== score?.toString()) {
+      throw new DecodeError(key, undefined, `stored bar time ${bar[0]} is not its score ${score}`);
+    }
+    return bar;
+  }
+
+  /** Decodes members read in score order, skipping and reporting corrupt bars. */
   #decodeList(members: readonly Buffer[], key: string, tf: Timeframe): Bar[] {
     const out: Bar[] = [];
     let previous = Number.NEGATIVE_INFINITY;
@@ -390,6 +418,8 @@ export class OHLCVCache implements AsyncDisposable {
     return out;
   }
 }
+
+const NONE: Promise<Buffer[]> = Promise.resolve([]);
 
 function checkAligned(bar: Bar, tf: Timeframe, key: string): Bar {
   if (!isAligned(bar[0], tf)) {

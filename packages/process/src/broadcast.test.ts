@@ -36,17 +36,17 @@ describe('ProcessCache broadcasts', () => {
     expect(await processes.broadcast('nobody_listens', 'hello')).toBe(0);
   });
 
-  it('rejects a signal that is not an AbortSignal as a ValidationError naming signal', () => {
+  it('rejects a signal that is not an AbortSignal as a ValidationError naming signal', async () => {
     const processes = new ProcessCache(conn());
     for (const signal of [{}, 'abort', 5, null, { aborted: false }]) {
-      let thrown: unknown;
-      try {
-        processes.subscribeBroadcasts('ohlcv', { signal: signal as AbortSignal });
-      } catch (error) {
-        thrown = error;
-      }
-      expect(thrown).toBeInstanceOf(ValidationError);
-      expect(thrown).toMatchObject({ field: 'signal' });
+      // Never a synchronous throw: the subscription's `ready` rejects.
+      const stream = processes.subscribeBroadcasts('ohlcv', { signal: signal as AbortSignal });
+      const error = await stream.ready.then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error).toMatchObject({ field: 'signal' });
     }
   });
 

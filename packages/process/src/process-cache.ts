@@ -10,12 +10,11 @@ import {
   cacheOptions,
   checkName,
   closeCache,
+  countOption,
   DecodedSubscription,
   decodeListed,
   decodeStoredTime,
   inChunks,
-  isWellFormed,
-  MAX_NAME_LENGTH,
   NonNegative,
   openCache,
   option,
@@ -52,7 +51,7 @@ import {
   RegisterOptions,
 } from './schema.js';
 import { cleanupScript, pruneComponentsScript } from './scripts/cleanup.js';
-import { CORRUPT, MISSING, REWRITABLE_CODECS, WRONG_TYPE } from './scripts/record-lua.js';
+import { CORRUPT, MISSING, REWRITABLE_CODECS } from './scripts/record-lua.js';
 import { registerScript } from './scripts/register.js';
 import { updateScript } from './scripts/update.js';
 
@@ -129,7 +128,10 @@ export interface SystemHealthOptions {
 export interface BroadcastSubscribeOptions {
   /** Ends the subscription when aborted. */
   signal?: AbortSignal;
-  /** Broadcasts buffered for a slow consumer before the oldest are dropped. Defaults to 10 000. */
+  /**
+   * Broadcasts buffered for a slow consumer before the oldest are dropped: a whole number from
+   * 1 to 10 000 000. Defaults to 10 000.
+   */
   bufferSize?: number;
 }
 
@@ -175,9 +177,12 @@ function resolveOptions(options: unknown): { ttlMs: number } {
   return { ttlMs: ttlOption(cacheOptions(options, 'ProcessCache').ttlMs, DEFAULT_TTL_MS) };
 }
 
-/** Whether a process id read from the components hash could name a record. */
+/** What `registerProcess` generates (`crypto.randomUUID()`): the only ids the cache stores. */
+const PROCESS_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Whether a process id read from the components hash is one the cache could have stored. */
 function isProcessId(value: string): boolean {
-  return value.length > 0 && value.length <= MAX_NAME_LENGTH && isWellFormed(value);
+  return PROCESS_ID.test(value);
 }
 
 /**
@@ -290,7 +295,7 @@ export class ProcessCache implements AsyncDisposable {
       lastSeen: now,
     });
     const keys = this.#keys;
-    const reply = await registerScript(
+    await registerScript(
       this.connection,
       {
         record: keys.record(processId),
@@ -308,7 +313,6 @@ export class ProcessCache implements AsyncDisposable {
         stopped: status === 'stopped',
       },
     );
-    if (reply === WRONG_TYPE) throw this.#wrongType();
     return processId;
   }
 
@@ -427,7 +431,7 @@ export class ProcessCache implements AsyncDisposable {
    * @param component - The component.
    * @returns Its record, or `null` when none (or it expired).
    * @throws {DecodeError} when the stored record is corrupt, or (naming the components key and
-   *   `component`) when the stored process id is not one.
+   *   `component`) when the stored process id is not one or names another component's process.
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async getComponentStatus(component: string): Promise<ProcessRecord | null> {
@@ -440,9 +444,18 @@ export class ProcessCache implements AsyncDisposable {
     ]);
     if (processId === null) return null;
     if (!isProcessId(processId)) {
-      throw new DecodeError(components, component, 'the stored process id is not a valid name');
+      throw new DecodeError(components, component, 'the stored process id is not a process id');
     }
-    return this.getProcess(processId);
+    const record = await this.getProcess(processId);
+    // Another component's process under this name is a corrupt entry, not this component's.
+    if (record !== null && record.component !== component) {
+      throw new DecodeError(
+        components,
+        component,
+        `the stored process id names a process of component ${JSON.stringify(record.component)}`,
+      );
+    }
+    return record;
   }
 
   /**
@@ -489,7 +502,6 @@ export class ProcessCache implements AsyncDisposable {
         ids,
         records: ids.map((id) => keys.record(id)),
       });
-      if (page === null) throw this.#wrongType();
       for (const id of page.corrupt) {
         conn.reportCorrupt(
           new DecodeError(
@@ -608,8 +620,10 @@ export class ProcessCache implements AsyncDisposable {
     let pending: ReturnType<CacheConnectionLike['subscribe']>;
     try {
       checkName(type, 'type');
-      const { bufferSize, signal: given } = plainOptions(options) as BroadcastSubscribeOptions;
-      const signal = signalOption(given);
+      const opts = plainOptions(options);
+      const signal = signalOption(opts.signal);
+      const bufferSize =
+        opts.bufferSize === undefined ? undefined : countOption(opts.bufferSize, 0, 'bufferSize');
       pending = this.connection.subscribe({
         channels: [this.#keys.broadcast(type)],
         ...(signal === undefined ? {} : { signal }),
@@ -659,18 +673,36 @@ export class ProcessCache implements AsyncDisposable {
           ['MGET', ...recordKeys],
           BUFFERS,
         );
-        return values.map((bytes, i) => {
-          const id = slice[i];
-          const key = recordKeys[i];
-          if (bytes === null || id === undefined || key === undefined) return undefined;
-          return decodeListed(this.connection, () =>
-            decodeProcess(this.connection.codec, bytes, key, id),
-          );
-        });
+        return Promise.all(
+          values.map(async (bytes, i) => {
+            const id = slice[i];
+            const key = recordKeys[i];
+            if (id === undefined || key === undefined) return undefined;
+            // MGET answers nil for a key of another Redis type as for an expired record.
+            if (bytes === null) return this.#missingRecord(key);
+            return decodeListed(this.connection, () =>
+              decodeProcess(this.connection.codec, bytes, key, id),
+            );
+          }),
+        );
       },
       PAGE,
     );
     return records.filter((r): r is ProcessRecord => r !== undefined && r.status !== 'stopped');
+  }
+
+  /**
+   * An index entry whose record MGET did not return: expired (skipped, cleanup drops the
+   * entry), or a key of another Redis type in its place (skipped and reported).
+   */
+  async #missingRecord(key: string): Promise<undefined> {
+    const type = await this.connection.send<string>(key, ['TYPE', key]);
+    if (type !== 'none') {
+      this.connection.reportCorrupt(
+        new DecodeError(key, undefined, `holds a Redis ${type}, not a process record`),
+      );
+    }
+    return undefined;
   }
 
   async #rewrite(
@@ -695,7 +727,6 @@ export class ProcessCache implements AsyncDisposable {
     if (status === CORRUPT) {
       throw new DecodeError(record, undefined, 'not a process record of layout version 1');
     }
-    if (status === WRONG_TYPE) throw this.#wrongType();
     return bytes ?? Buffer.alloc(0);
   }
 
@@ -724,13 +755,5 @@ export class ProcessCache implements AsyncDisposable {
       );
     }
     return codec;
-  }
-
-  #wrongType(): DecodeError {
-    return new DecodeError(
-      this.#keys.live,
-      undefined,
-      'a process index key holds another Redis type',
-    );
   }
 }

@@ -1,5 +1,5 @@
 import type { CacheConnectionLike, RedisArg } from '@fullon/core';
-import { defineScript } from '@fullon/core/author';
+import { defineScript, LUA_CHECK_TYPES, rejectCorrupt } from '@fullon/core/author';
 
 /**
  * Merges bars into a series by open time, publishes them, keeps the newest `maxBars` and
@@ -16,15 +16,17 @@ import { defineScript } from '@fullon/core/author';
  * KEYS[1] series (zset: member = bar bytes, score = time)
  * ARGV[1] TTL (ms); ARGV[2] maxBars; ARGV[3] channel; ARGV[4] message (every bar of the call);
  * then pairs (time, bar bytes), times distinct and ascending.
- * Returns the series' length afterwards, or -1 when the key holds another type (nothing written).
+ * Returns the series' length afterwards, or core's corrupt reply naming the key when it holds
+ * another Redis type (nothing written).
  * @internal
  */
 export const UPSERT_BARS = defineScript(
   'ohlcv.upsert',
   `-- KEYS[1] series | ARGV[1] ttl ms, ARGV[2] maxBars, ARGV[3] channel, ARGV[4] message, then (time, bytes) pairs
+${LUA_CHECK_TYPES}
 local key = KEYS[1]
-local kind = redis.call('TYPE', key).ok
-if kind ~= 'zset' and kind ~= 'none' then return -1 end
+local bad = check_types({key, 'zset'})
+if bad then return bad end
 redis.call('PUBLISH', ARGV[3], ARGV[4])
 local first, last = ARGV[5], ARGV[#ARGV - 1]
 local bars = (#ARGV - 4) / 2
@@ -65,9 +67,6 @@ return n
 `,
 );
 
-/** What {@link upsertBars} answers when the key holds something other than a series. */
-export const WRONG_TYPE = -1;
-
 /** Arguments of {@link upsertBars}. */
 export interface UpsertBarsArgs {
   /** TTL of the series after this write, in ms. */
@@ -89,7 +88,8 @@ export interface UpsertBarsArgs {
  * @param conn - Connection.
  * @param key - The series key.
  * @param args - TTL, cap, channel, message and bars.
- * @returns The series' length afterwards, or {@link WRONG_TYPE}.
+ * @returns The series' length afterwards.
+ * @throws {DecodeError} naming the key when it holds another Redis type (nothing written).
  * @internal
  */
 export function upsertBars(
@@ -106,5 +106,5 @@ export function upsertBars(
     argv[4 + 2 * i] = args.times[i] ?? '';
     argv[5 + 2 * i] = args.members[i] ?? '';
   }
-  return conn.runScript<number>(UPSERT_BARS, [key], argv);
+  return conn.runScript<number, number>(UPSERT_BARS, [key], argv, undefined, rejectCorrupt);
 }

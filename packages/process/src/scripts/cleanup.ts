@@ -1,12 +1,19 @@
 import type { CacheConnectionLike, RedisArg } from '@fullon/core';
-import { defineScript, MAX_EPOCH_MS, MIN_EPOCH_MS } from '@fullon/core/author';
+import {
+  defineScript,
+  LUA_CHECK_TYPES,
+  MAX_EPOCH_MS,
+  MIN_EPOCH_MS,
+  rejectCorrupt,
+} from '@fullon/core/author';
 import { RECORD_LUA } from './record-lua.js';
 import { PRUNE_LUA } from './register.js';
 
 /**
  * Cleans one page of the live index, in one step. For each given process still in the live
  * index: no record (it expired or was deleted) → its entry is removed (dangling); a record
- * that does not decode → its entry is removed and its id returned (the record is left for
+ * that does not decode, or a key of another Redis type in its place → its entry is removed and
+ * its id returned (the record is left for
  * inspection); an index score that is not an epoch-ms time (`inf`, `-1`, `1e300`: garbage, it
  * says nothing about the heartbeat) → its entry is removed and its id returned (the record
  * stays; its next heartbeat enters it again); last heartbeat before the stale cutoff → stopped
@@ -19,8 +26,8 @@ import { PRUNE_LUA } from './register.js';
  * components, KEYS[4] live index again (placeholder), then one record key per id.
  * ARGV[1] codec, ARGV[2] now, ARGV[3] TTL, ARGV[4] stale cutoff (ms), ARGV[5] message, then
  * the ids, aligned with KEYS[5..].
- * Returns `{stopped, dangling, kept, #corrupt, corrupt ids…, bad-score ids…}`, or `{-2}` when
- * an index key holds another type (nothing written).
+ * Returns `{stopped, dangling, kept, #corrupt, corrupt ids…, bad-score ids…}`, or core's
+ * corrupt reply naming an index key that holds another Redis type (nothing written).
  * @internal
  */
 const CLEANUP = defineScript(
@@ -28,7 +35,8 @@ const CLEANUP = defineScript(
   `-- KEYS live, stopped, components, live, records... | ARGV codec, now, ttl, cutoff, message, ids...
 ${RECORD_LUA}
 ${PRUNE_LUA}
-if wrongType({KEYS[1], KEYS[2]}, {KEYS[3]}) then return {-2} end
+local bad = check_types({KEYS[1], 'zset', KEYS[2], 'zset', KEYS[3], 'hash'})
+if bad then return bad end
 local now, ttl, cutoff = tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
 local stale, dangling, corrupt, badScore, kept = {}, {}, {}, {}, 0
 for i = 6, #ARGV do
@@ -38,9 +46,13 @@ for i = 6, #ARGV do
   if score and (at == nil or at ~= at or at < ${MIN_EPOCH_MS} or at > ${MAX_EPOCH_MS}) then
     badScore[#badScore + 1] = id
   elseif score and at < cutoff then
-    local raw = redis.call('GET', key)
-    if not raw then
+    local kind = redis.call('TYPE', key).ok
+    local raw = kind == 'string' and redis.call('GET', key)
+    if kind == 'none' then
       dangling[#dangling + 1] = id
+    elseif not raw then
+      -- A key of another Redis type where the record should be: garbage, like bad bytes.
+      corrupt[#corrupt + 1] = id
     else
       local t = decode(raw, id)
       if t then
@@ -120,14 +132,15 @@ export interface CleanupPage {
  * @param conn - Connection.
  * @param keys - The shared keys.
  * @param args - The page and its context.
- * @returns What it did, or `null` when an index key holds another type.
+ * @returns What it did.
+ * @throws {DecodeError} naming an index key that holds another Redis type (nothing written).
  * @internal
  */
 export async function cleanupScript(
   conn: CacheConnectionLike,
   keys: CleanupKeys,
   args: CleanupArgs,
-): Promise<CleanupPage | null> {
+): Promise<CleanupPage> {
   const argv: RedisArg[] = [
     args.codec,
     String(args.now),
@@ -136,13 +149,14 @@ export async function cleanupScript(
     args.message,
     ...args.ids,
   ];
-  const reply = await conn.runScript<(number | string)[]>(
+  const reply = await conn.runScript<(number | string)[], (number | string)[]>(
     CLEANUP,
     [keys.live, keys.stopped, keys.components, keys.live, ...args.records],
     argv,
+    undefined,
+    rejectCorrupt,
   );
   const [stopped, dangling, kept, corruptCount, ...ids] = reply;
-  if (stopped === -2) return null;
   const split = Number(corruptCount);
   return {
     stopped: Number(stopped),
@@ -158,14 +172,16 @@ export async function cleanupScript(
  * still names the given process and that process has no record.
  *
  * KEYS[1] components, then one record key per pair. ARGV pairs (component, processId).
- * Returns how many entries were removed.
+ * Returns how many entries were removed, or core's corrupt reply when the components key holds
+ * another Redis type (nothing written).
  * @internal
  */
 const PRUNE_COMPONENTS = defineScript(
   'process.prune-components',
   `-- KEYS[1] components, records... | ARGV (component, processId)...
-local kind = redis.call('TYPE', KEYS[1]).ok
-if kind ~= 'hash' then return 0 end
+${LUA_CHECK_TYPES}
+local bad = check_types({KEYS[1], 'hash'})
+if bad then return bad end
 local gone = {}
 for i = 1, #ARGV, 2 do
   local component, id = ARGV[i], ARGV[i + 1]
@@ -193,9 +209,11 @@ export function pruneComponentsScript(
 ): Promise<number> {
   const argv: RedisArg[] = [];
   for (const [component, id] of pairs) argv.push(component, id);
-  return conn.runScript<number>(
+  return conn.runScript<number, number>(
     PRUNE_COMPONENTS,
     [components, ...pairs.map(([, , record]) => record)],
     argv,
+    undefined,
+    rejectCorrupt,
   );
 }

@@ -1,4 +1,4 @@
-import { MAX_EPOCH_MS, MIN_EPOCH_MS } from '@fullon/core/author';
+import { LUA_CHECK_TYPES, MAX_EPOCH_MS, MIN_EPOCH_MS } from '@fullon/core/author';
 
 /** Slots of the stored tuple, 1-based as Lua sees them (slot 1 is the layout version). */
 export const SLOT = {
@@ -19,8 +19,8 @@ const WIDTH = 10;
 /**
  * Lua shared by the scripts that rewrite a record: `decode(raw, id)` returns the tuple table
  * or nil when the bytes are not a valid record of that id, `encode(t)` writes it back, and
- * `wrongType(KEYS...)` guards the index keys. `ARGV[1]` must be the codec name (`msgpack` or
- * `json`).
+ * core's `check_types`/`corrupt` (see `LUA_CHECK_TYPES`) check every key's type before the
+ * first write. `ARGV[1]` must be the codec name (`msgpack` or `json`).
  *
  * The tuple holds only scalars and one map of name → JSON text, so both `cmsgpack` and
  * `cjson` round-trip it exactly: the map header is written by hand (so an empty map stays a
@@ -28,6 +28,7 @@ const WIDTH = 10;
  * in JSON (cjson keeps 14 digits).
  */
 export const RECORD_LUA = `
+${LUA_CHECK_TYPES}
 local JSON = ARGV[1] == 'json'
 local function decode(raw, id)
   local ok, t = pcall(JSON and cjson.decode or cmsgpack.unpack, raw)
@@ -65,24 +66,11 @@ local function encode(t)
   return string.char(${0x90 + WIDTH}) .. cmsgpack.pack(1, t[2], t[3], t[4], t[5], t[6])
     .. header .. table.concat(parts) .. cmsgpack.pack(t[8], t[9], t[10])
 end
-local function wrongType(zsets, hashes)
-  for _, k in ipairs(zsets) do
-    local kind = redis.call('TYPE', k).ok
-    if kind ~= 'zset' and kind ~= 'none' then return true end
-  end
-  for _, k in ipairs(hashes) do
-    local kind = redis.call('TYPE', k).ok
-    if kind ~= 'hash' and kind ~= 'none' then return true end
-  end
-  return false
-end
 `;
 
 /** Codecs whose bytes the record scripts can read and write. */
 export const REWRITABLE_CODECS: readonly string[] = ['msgpack', 'json'];
 
-/** Reply of a script that found an index key holding another Redis type (nothing written). */
-export const WRONG_TYPE = -2;
 /** Reply of a script that found the record corrupt (nothing written). */
 export const CORRUPT = -1;
 /** Reply of a script that found no record. */

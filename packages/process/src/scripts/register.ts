@@ -1,5 +1,5 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript } from '@fullon/core/author';
+import { defineScript, rejectCorrupt } from '@fullon/core/author';
 import { RECORD_LUA } from './record-lua.js';
 
 /** Entries of an index older than the TTL removed per write (their records have expired). */
@@ -24,7 +24,7 @@ end
  * KEYS[1] record, KEYS[2] live index, KEYS[3] stopped index, KEYS[4] components.
  * ARGV[1] codec (unused: the bytes come encoded), ARGV[2] processId, ARGV[3] bytes, ARGV[4]
  * now (ms), ARGV[5] TTL (ms), ARGV[6] component, ARGV[7] '1' when the status is `stopped`.
- * Returns 1, or -2 when an index key holds another type (nothing written).
+ * Returns 1, or core's corrupt reply naming the first key of another Redis type (nothing written).
  * @internal
  */
 const REGISTER = defineScript(
@@ -32,7 +32,8 @@ const REGISTER = defineScript(
   `-- KEYS[1] record, KEYS[2] live, KEYS[3] stopped, KEYS[4] components | ARGV codec, id, bytes, now, ttl, component, stopped
 ${RECORD_LUA}
 ${PRUNE_LUA}
-if wrongType({KEYS[2], KEYS[3]}, {KEYS[4]}) then return -2 end
+local bad = check_types({KEYS[1], 'string', KEYS[2], 'zset', KEYS[3], 'zset', KEYS[4], 'hash'})
+if bad then return bad end
 local now, ttl = tonumber(ARGV[4]), ARGV[5]
 redis.call('SET', KEYS[1], ARGV[3], 'PX', ttl)
 redis.call('ZADD', ARGV[7] == '1' and KEYS[3] or KEYS[2], now, ARGV[2])
@@ -79,7 +80,8 @@ export interface RegisterArgs {
  * @param conn - Connection.
  * @param keys - Record and shared keys.
  * @param args - The record and its context.
- * @returns 1, or -2 when an index key holds another type.
+ * @returns 1.
+ * @throws {DecodeError} naming a key that holds another Redis type (nothing written).
  * @internal
  */
 export function registerScript(
@@ -87,7 +89,7 @@ export function registerScript(
   keys: RegisterKeys,
   args: RegisterArgs,
 ): Promise<number> {
-  return conn.runScript<number>(
+  return conn.runScript<number, number>(
     REGISTER,
     [keys.record, keys.live, keys.stopped, keys.components],
     [
@@ -99,5 +101,7 @@ export function registerScript(
       args.component,
       args.stopped ? '1' : '0',
     ],
+    undefined,
+    rejectCorrupt,
   );
 }

@@ -1,5 +1,5 @@
 import type { CacheConnectionLike, RedisArg, SendOptions } from '@fullon/core';
-import { defineScript } from '@fullon/core/author';
+import { defineScript, rejectCorrupt } from '@fullon/core/author';
 import { RECORD_LUA } from './record-lua.js';
 import { PRUNE_LUA } from './register.js';
 
@@ -9,7 +9,7 @@ import { PRUNE_LUA } from './register.js';
  * heartbeat. The record's index follows its status: `stopped` moves it to the stopped index
  * (and it then lives a TTL from now), anything else to the live index under its `lastSeen`.
  *
- * Nothing can fail after the first write: the index keys' types are checked and the stored
+ * Nothing can fail after the first write: every key's type is checked and the stored
  * record decoded and checked (width, version, every slot's type, its id) and re-encoded before
  * anything is written. A record that does not decode is reported as corrupt, untouched.
  *
@@ -17,7 +17,8 @@ import { PRUNE_LUA } from './register.js';
  * ARGV[1] codec (`msgpack` or `json`), ARGV[2] processId, ARGV[3] now (ms), ARGV[4] TTL (ms),
  * ARGV[5] '1' for a heartbeat, ARGV[6] new status or '', ARGV[7] '1' when ARGV[8] is the new
  * message, ARGV[9] '1' to return the bytes, then pairs (param name, JSON text).
- * Returns `{status, bytes?}`: 1 written, 0 no record, -1 corrupt, -2 an index key of another type.
+ * Returns `{status, bytes?}`: 1 written, 0 no record, -1 corrupt; or core's corrupt reply naming
+ * the first key of another Redis type (nothing written).
  * @internal
  */
 export const UPDATE_PROCESS = defineScript(
@@ -25,7 +26,8 @@ export const UPDATE_PROCESS = defineScript(
   `-- KEYS[1] record, KEYS[2] live, KEYS[3] stopped, KEYS[4] components | ARGV codec, id, now, ttl, heartbeat, status, hasMessage, message, reply, (name, json)...
 ${RECORD_LUA}
 ${PRUNE_LUA}
-if wrongType({KEYS[2], KEYS[3]}, {KEYS[4]}) then return {-2} end
+local bad = check_types({KEYS[1], 'string', KEYS[2], 'zset', KEYS[3], 'zset', KEYS[4], 'hash'})
+if bad then return bad end
 local raw = redis.call('GET', KEYS[1])
 if not raw then return {0} end
 local t = decode(raw, ARGV[2])
@@ -102,6 +104,7 @@ export interface UpdateArgs {
  * @param keys - Record and shared keys.
  * @param args - The change.
  * @returns `[status]` or `[1, bytes]` (see the script).
+ * @throws {DecodeError} naming a key that holds another Redis type (nothing written).
  * @internal
  */
 export function updateScript(
@@ -123,11 +126,12 @@ export function updateScript(
   if (args.params !== undefined) {
     for (const [name, text] of Object.entries(args.params)) argv.push(name, text);
   }
-  return conn.runScript<[number, Buffer?]>(
+  return conn.runScript<[number, Buffer?], [number, Buffer?]>(
     UPDATE_PROCESS,
     [keys.record, keys.live, keys.stopped, keys.components],
     argv,
     // Buffers only when the bytes come back: a heartbeat's reply is one integer.
     args.reply ? BUFFERS : undefined,
+    rejectCorrupt,
   );
 }
