@@ -1,4 +1,5 @@
 import type { CacheConnectionLike, RedisArg } from './connection-like.js';
+import { rejectCorrupt } from './lua-snippets.js';
 import { DELETE_KEYS } from './scripts/delete-keys.js';
 import { REPLACE_HASH } from './scripts/replace-hash.js';
 import { UPSERT_HASH_FIELD } from './scripts/upsert-hash-field.js';
@@ -98,6 +99,7 @@ export interface UpsertFieldOptions {
  * @param value - Its bytes.
  * @param options - `ttlMs`, and whether to `create` an absent hash.
  * @returns `true` when written, `false` when the hash was absent and not created.
+ * @throws {DecodeError} naming the key when it holds another Redis type; nothing is written.
  */
 export async function upsertCompleteHashField(
   conn: CacheConnectionLike,
@@ -106,10 +108,12 @@ export async function upsertCompleteHashField(
   value: RedisArg,
   options: UpsertFieldOptions,
 ): Promise<boolean> {
-  const written = await conn.runScript<number>(
+  const written = await conn.runScript<number, number>(
     UPSERT_HASH_FIELD,
     [key],
     [String(options.ttlMs), options.create ? '1' : '0', COMPLETE_MARKER, field, value],
+    undefined,
+    rejectCorrupt,
   );
   return written === 1;
 }

@@ -43,4 +43,24 @@ describe('construction', () => {
       expect(ValidationError.is(error)).toBe(true);
     }
   });
+
+  it('open() rejects options that are not a plain object, or loaders that are not functions, as a ConfigurationError', async () => {
+    for (const opening of [
+      ExchangeCache.open(NOWHERE, null as never),
+      ExchangeCache.open(NOWHERE, 5 as never),
+      ExchangeCache.open(NOWHERE, new Map() as never),
+      ExchangeCache.open(NOWHERE, { load: 5 as never }),
+      ExchangeCache.open(NOWHERE, { load: { exchange: 'db' as never } }),
+      ExchangeCache.open(NOWHERE, { load: new Map() as never }),
+      SymbolCache.open(NOWHERE, null as never),
+      SymbolCache.open(NOWHERE, [] as never),
+      SymbolCache.open(NOWHERE, { load: {} as never }),
+    ]) {
+      const error = await opening.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(ConfigurationError.is(error), String(error)).toBe(true);
+    }
+  });
 });

@@ -1,9 +1,16 @@
-import { type CacheConnectionLike, type ConnectOptions, ValidationError } from '@fullon/core';
 import {
+  type CacheConnectionLike,
+  ConfigurationError,
+  type ConnectOptions,
+  ValidationError,
+} from '@fullon/core';
+import {
+  cacheOptions,
   closeCache,
   countOption,
   deleteKeys,
   Id,
+  isPlainObject,
   openCache,
   type ReadThroughSource,
   requireConnection,
@@ -66,19 +73,39 @@ export interface ExchangeCacheOptions {
 }
 
 interface ResolvedOptions {
+  load: ExchangeLoaders;
   ttlMs: number;
   loadTimeoutMs: number;
   wsErrorCap: number;
   wsErrorTtlMs: number;
 }
 
+const LOADERS = ['exchange', 'userExchanges', 'catExchanges'] as const;
+
+/** Checks the `load` option: absent, or a plain object whose loaders are functions. */
+function checkLoaders(load: unknown): ExchangeLoaders {
+  if (load === undefined) return {};
+  if (!isPlainObject(load)) {
+    throw new ConfigurationError('load', 'must be a plain object of loader functions');
+  }
+  for (const name of LOADERS) {
+    const loader = load[name];
+    if (loader !== undefined && typeof loader !== 'function') {
+      throw new ConfigurationError(`load.${name}`, 'must be a function');
+    }
+  }
+  return load as ExchangeLoaders;
+}
+
 /** Checks the constructor options. */
-function resolveOptions(options: ExchangeCacheOptions): ResolvedOptions {
+function resolveOptions(options: ExchangeCacheOptions | undefined): ResolvedOptions {
+  const opts = cacheOptions(options, 'ExchangeCache');
   return {
-    ttlMs: ttlOption(options.ttlMs, DEFAULT_METADATA_TTL_MS),
-    loadTimeoutMs: waitOption(options.loadTimeoutMs, DEFAULT_LOAD_TIMEOUT_MS, 'loadTimeoutMs'),
-    wsErrorCap: countOption(options.wsErrorCap, DEFAULT_WS_ERROR_CAP, 'wsErrorCap'),
-    wsErrorTtlMs: ttlOption(options.wsErrorTtlMs, DEFAULT_METADATA_TTL_MS, 'wsErrorTtlMs'),
+    load: checkLoaders(opts.load),
+    ttlMs: ttlOption(opts.ttlMs, DEFAULT_METADATA_TTL_MS),
+    loadTimeoutMs: waitOption(opts.loadTimeoutMs, DEFAULT_LOAD_TIMEOUT_MS, 'loadTimeoutMs'),
+    wsErrorCap: countOption(opts.wsErrorCap, DEFAULT_WS_ERROR_CAP, 'wsErrorCap'),
+    wsErrorTtlMs: ttlOption(opts.wsErrorTtlMs, DEFAULT_METADATA_TTL_MS, 'wsErrorTtlMs'),
   };
 }
 
@@ -135,7 +162,9 @@ export class ExchangeCache implements AsyncDisposable {
   /**
    * @param conn - An open connection (from `connect()`); the cache does not close it.
    * @param options - Loaders, TTL, websocket error cap.
-   * @throws {ConfigurationError} (variable `conn`) when `conn` is not a connection.
+   * @throws {ConfigurationError} (variable `conn`) when `conn` is not a connection; naming
+   *   `options` when they are not a plain object (`null`, a number, a `Map`…), or `load` /
+   *   `load.<name>` when the loaders are not a plain object of functions.
    * @throws {ValidationError} naming the option when a TTL, the load timeout or the cap is out
    *   of range.
    */
@@ -146,7 +175,7 @@ export class ExchangeCache implements AsyncDisposable {
     this.wsErrorCap = resolved.wsErrorCap;
     this.wsErrorTtlMs = resolved.wsErrorTtlMs;
     this.#flights = new SingleFlight(resolved.loadTimeoutMs);
-    this.#load = options.load ?? {};
+    this.#load = resolved.load;
   }
 
   /**
@@ -156,6 +185,8 @@ export class ExchangeCache implements AsyncDisposable {
    * @param options - Loaders, TTL, websocket error cap.
    * @returns The cache.
    * @throws {ValidationError} naming a bad option; no connection is made.
+   * @throws {ConfigurationError} naming `options` or `load` when malformed; no connection is
+   *   made.
    * @throws {ConnectionError} when Redis cannot be reached.
    */
   static open(
@@ -289,13 +320,13 @@ export class ExchangeCache implements AsyncDisposable {
 
   /**
    * Replaces the whole exchange catalog in one atomic step; `[]` stores an empty catalog.
-   * @param catalog - Every catalog exchange.
+   * @param catExchanges - Every catalog exchange.
    * @returns How many were stored.
    * @throws {ValidationError} naming the field (e.g. `catExchanges[1].name`); nothing is written.
    * @throws {ConnectionError} when Redis is unreachable.
    */
-  async setCatExchanges(catalog: readonly CatExchange[]): Promise<number> {
-    const parsed = parseCatExchanges(catalog, 'catExchanges');
+  async setCatExchanges(catExchanges: readonly CatExchange[]): Promise<number> {
+    const parsed = parseCatExchanges(catExchanges, 'catExchanges');
     const key = catExchangesKey(this.connection.keys);
     this.#flights.forget(key);
     await storeCatalog(this.connection, this.ttlMs, key, parsed);
@@ -346,7 +377,10 @@ export class ExchangeCache implements AsyncDisposable {
    * @param exId - Exchange account id.
    * @param message - Error text, 1 to 65 536 characters.
    * @returns The queue length after the push.
-   * @throws {ValidationError} naming `exId` or `message`; nothing is written.
+   * @throws {ValidationError} naming `exId` or `message` (also a lone UTF-16 surrogate in it);
+   *   nothing is written.
+   * @throws {DecodeError} naming the key when the queue holds another Redis type; nothing is
+   *   written.
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async pushWsError(exId: Id, message: string): Promise<number> {
@@ -363,7 +397,8 @@ export class ExchangeCache implements AsyncDisposable {
    * @param exId - Exchange account id.
    * @param options - `timeoutMs`: how long to wait; `0` returns at once.
    * @returns The message, or `null` when none came in time.
-   * @throws {ValidationError} naming `exId` or `timeoutMs`.
+   * @throws {ValidationError} naming `exId`, `options` (absent or not a plain object) or
+   *   `timeoutMs`.
    * @throws {DecodeError} naming the key when the queue or its in-flight set holds another
    *   type.
    * @throws {ConnectionError} when Redis is unreachable.

@@ -1,5 +1,6 @@
-import type { CacheConnectionLike, ConnectOptions } from '@fullon/core';
+import { type CacheConnectionLike, ConfigurationError, type ConnectOptions } from '@fullon/core';
 import {
+  cacheOptions,
   closeCache,
   decodeListed,
   deleteKeys,
@@ -39,11 +40,22 @@ export interface SymbolCacheOptions {
   loadTimeoutMs?: number;
 }
 
+type Loader = (exchange: string) => Promise<SymbolInfo[]>;
+
 /** Checks the constructor options. */
-function resolveOptions(options: SymbolCacheOptions): { ttlMs: number; loadTimeoutMs: number } {
+function resolveOptions(options: SymbolCacheOptions | undefined): {
+  load: Loader | undefined;
+  ttlMs: number;
+  loadTimeoutMs: number;
+} {
+  const opts = cacheOptions(options, 'SymbolCache');
+  if (opts.load !== undefined && typeof opts.load !== 'function') {
+    throw new ConfigurationError('load', 'must be a function');
+  }
   return {
-    ttlMs: ttlOption(options.ttlMs, DEFAULT_METADATA_TTL_MS),
-    loadTimeoutMs: waitOption(options.loadTimeoutMs, DEFAULT_LOAD_TIMEOUT_MS, 'loadTimeoutMs'),
+    load: opts.load as Loader | undefined,
+    ttlMs: ttlOption(opts.ttlMs, DEFAULT_METADATA_TTL_MS),
+    loadTimeoutMs: waitOption(opts.loadTimeoutMs, DEFAULT_LOAD_TIMEOUT_MS, 'loadTimeoutMs'),
   };
 }
 
@@ -68,13 +80,14 @@ export class SymbolCache implements AsyncDisposable {
   readonly connection: CacheConnectionLike;
   /** TTL of a cached symbol set, in ms. */
   readonly ttlMs: number;
-  readonly #load: ((exchange: string) => Promise<SymbolInfo[]>) | undefined;
+  readonly #load: Loader | undefined;
   readonly #flights: SingleFlight;
 
   /**
    * @param conn - An open connection (from `connect()`); the cache does not close it.
    * @param options - Loader, TTL, load timeout.
-   * @throws {ConfigurationError} (variable `conn`) when `conn` is not a connection.
+   * @throws {ConfigurationError} (variable `conn`) when `conn` is not a connection; naming
+   *   `options` when they are not a plain object, or `load` when it is not a function.
    * @throws {ValidationError} naming `ttlMs` or `loadTimeoutMs` when out of range.
    */
   constructor(conn: CacheConnectionLike, options: SymbolCacheOptions = {}) {
@@ -82,7 +95,7 @@ export class SymbolCache implements AsyncDisposable {
     const resolved = resolveOptions(options);
     this.ttlMs = resolved.ttlMs;
     this.#flights = new SingleFlight(resolved.loadTimeoutMs);
-    this.#load = options.load;
+    this.#load = resolved.load;
   }
 
   /**
@@ -92,6 +105,8 @@ export class SymbolCache implements AsyncDisposable {
    * @param options - Loader, TTL, load timeout.
    * @returns The cache.
    * @throws {ValidationError} naming a bad option; no connection is made.
+   * @throws {ConfigurationError} naming `options` or `load` when malformed; no connection is
+   *   made.
    * @throws {ConnectionError} when Redis cannot be reached.
    */
   static open(

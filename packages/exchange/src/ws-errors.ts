@@ -1,14 +1,26 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { type Id, inFlightKey, takeQueued, validate, WaitMs } from '@fullon/core/author';
+import {
+  type Id,
+  inFlightKey,
+  isWellFormed,
+  plainRecord,
+  takeQueued,
+  validate,
+  WaitMs,
+} from '@fullon/core/author';
 import * as v from 'valibot';
 import { wsErrorsKey } from './keys.js';
 import { pushWsErrorScript } from './scripts/push-ws-error.js';
 
-/** A websocket error message: 1 to 65 536 characters. */
+/**
+ * A websocket error message: 1 to 65 536 characters of well-formed text (a lone UTF-16
+ * surrogate has no UTF-8 form: it would be stored as U+FFFD and read back changed).
+ */
 export const WsErrorMessage = v.pipe(
   v.string('must be a string'),
   v.minLength(1, 'must not be empty'),
   v.maxLength(65_536, 'must be at most 65 536 characters'),
+  v.check(isWellFormed, 'must be well-formed text (it holds a lone UTF-16 surrogate)'),
 );
 
 /** Options of `popWsError`. */
@@ -49,7 +61,7 @@ export function pushWsError(
  * @internal
  * @param id - Exchange account id, already validated.
  * @returns The message, or `null` when none came in time.
- * @throws {ValidationError} naming `timeoutMs`.
+ * @throws {ValidationError} naming `options` (absent or not a plain object) or `timeoutMs`.
  * @throws {DecodeError} naming the key when the list or its in-flight set holds another type.
  */
 export async function popWsError(
@@ -57,11 +69,7 @@ export async function popWsError(
   id: Id,
   options: PopWsErrorOptions,
 ): Promise<string | null> {
-  const timeoutMs = validate(
-    WaitMs,
-    (options as Partial<PopWsErrorOptions> | undefined)?.timeoutMs,
-    'timeoutMs',
-  );
+  const timeoutMs = validate(WaitMs, plainRecord(options, 'options').timeoutMs, 'timeoutMs');
   const queue = wsErrorsKey(conn.keys, id);
   const bytes = await takeQueued(conn, { queue, inFlight: inFlightKey(queue) }, { timeoutMs });
   return bytes === null ? null : bytes.toString('utf8');

@@ -23,7 +23,9 @@ const NAMES = [
   '比特币/USDT',
   '币'.repeat(256),
   '😀'.repeat(128),
-  'x\u007f\u0080',
+  // The last one-byte and the first two-byte UTF-8 characters (U+007F, a control character,
+  // is no name).
+  'x~\u0080',
 ];
 
 function pick<T>(values: readonly T[]): T {

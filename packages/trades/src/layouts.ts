@@ -1,4 +1,4 @@
-import { defineLayout, isEpochMs, isWellFormed, MAX_NAME_LENGTH } from '@fullon/core/author';
+import { defineLayout, isEpochMs, isNameText, MAX_NAME_LENGTH } from '@fullon/core/author';
 import { Trade } from './schema.js';
 
 /** Stored order of the trade fields, hottest first. Bump the layout version when it changes. */
@@ -43,7 +43,7 @@ function isName(value: unknown): boolean {
     typeof value === 'string' &&
     value.length > 0 &&
     value.length <= MAX_NAME_LENGTH &&
-    isWellFormed(value)
+    isNameText(value)
   );
 }
 

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import {
   type CacheConnectionLike,
   type ConnectOptions,
@@ -18,7 +19,9 @@ import {
   EpochMs,
   Id,
   inChunks,
+  isNameText,
   MAX_COUNT,
+  MAX_NAME_LENGTH,
   openCache,
   plainOptions,
   requireConnection,
@@ -33,6 +36,7 @@ import { encodeTrade } from './encode.js';
 import { type MarketKeys, marketOf, TradeKeys } from './keys.js';
 import { isValidTrade, TradeLayout } from './layouts.js';
 import { Trade, type TradeAnalytics } from './schema.js';
+import { checkPush } from './scripts/check-push.js';
 import { deleteStatuses } from './scripts/delete-statuses.js';
 import { CORRUPT_COUNTER, type PushKeys, pushTrades } from './scripts/push-trades.js';
 import { stampStatus } from './scripts/stamp-status.js';
@@ -134,6 +138,14 @@ function parseCounter(reply: string | null, key: string, field: string): number 
   return Number(reply);
 }
 
+/** A status index member as a status key: a name in well-formed UTF-8, else stored garbage. */
+function statusKeyOf(member: Buffer, index: string): string {
+  const key = member.toString('utf8');
+  if (isUtf8(member) && key.length > 0 && key.length <= MAX_NAME_LENGTH && isNameText(key))
+    return key;
+  throw new DecodeError(index, undefined, 'a member is not a status key (a name)');
+}
+
 /**
  * Trades: per-market lists of pending trades that a consumer drains atomically, per-user trade
  * queues with a blocking pop, and status stamps saying when trades were last pushed.
@@ -222,12 +234,15 @@ export class TradesCache implements AsyncDisposable {
    * Appends a trade to its market's list (the market is `trade.symbol` without slashes), then
    * stamps the exchange's trade status (as Python's `push_trade` does). The push, the cap and
    * the drop count are one atomic step; the stamp is a second command, sent after the push
-   * succeeded, because the status index spans every exchange (another cluster slot).
+   * succeeded, because the status index spans every exchange (another cluster slot). A status
+   * index that holds garbage does not fail the push (which was applied: a retry would push the
+   * trade twice); it is reported through the connection's `onCorrupt` hook instead.
    * @param exchange - Exchange name.
    * @param trade - The trade; validated against {@link Trade}.
    * @returns The list length after the push (at most `maxTrades`).
    * @throws {ValidationError} naming `exchange` or the trade's field; nothing is written.
-   * @throws {DecodeError} when the list's drop counter is corrupt; nothing is written.
+   * @throws {DecodeError} naming the key when the list or its drop counter is corrupt (or of
+   *   another Redis type); nothing is written.
    * @throws {ConnectionError} when Redis is unreachable (the push may or may not have happened).
    */
   pushTrade(exchange: string, trade: Trade): Promise<number> {
@@ -246,7 +261,7 @@ export class TradesCache implements AsyncDisposable {
           trades: [bytes],
         }).then((length) => {
           if (length === CORRUPT_COUNTER) throw corruptCounter(target.dropped, target.market);
-          return this.#stamp(conn, this.#keys.statusKeys, exchange, Date.now()).then(() => length);
+          return this.#stampPushed(conn, exchange).then(() => length);
         }),
       );
     });
@@ -256,14 +271,17 @@ export class TradesCache implements AsyncDisposable {
    * Appends many trades of one exchange, each to its market's list, in input order, then
    * stamps the exchange's trade status once. Each market's trades go in one script call per
    * 500 trades (atomic each), all calls issued at once; markets of one exchange share a slot.
+   * A batch of more than one call is first checked for stored garbage in one read-only script,
+   * so a batch that meets a corrupt list or counter writes nothing. A status index that holds
+   * garbage is reported through `onCorrupt`, as in {@link TradesCache.pushTrade}.
    * @param exchange - Exchange name.
    * @param trades - The trades; every one is validated before anything is written.
    * @returns How many trades were pushed (all of them: a push is never refused, the cap drops
    *   the oldest).
    * @throws {ValidationError} naming `exchange` or the trade and field, e.g. `trades[3].price`;
    *   nothing is written.
-   * @throws {DecodeError} when a list's drop counter is corrupt; that list's chunk is not
-   *   written (other markets' may be).
+   * @throws {DecodeError} naming the key when a list or its drop counter is corrupt (or of
+   *   another Redis type); nothing is written.
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async pushTrades(exchange: string, trades: readonly Trade[]): Promise<number> {
@@ -280,9 +298,18 @@ export class TradesCache implements AsyncDisposable {
       else group.items.push(bytes);
     });
     if (trades.length === 0) return 0;
+    const groups = [...byMarket.values()];
     await runOperation(this.connection, async (conn) => {
+      if (groups.length > 1 || trades.length > DEFAULT_CHUNK_SIZE) {
+        const lists = groups.map(({ target, items }) => ({
+          list: target.list,
+          field: target.market,
+          count: items.length,
+        }));
+        await checkPush(conn, this.#keys.dropped(exchange), lists, this.#maxTrades);
+      }
       await Promise.all(
-        [...byMarket.values()].map(({ target, items }) =>
+        groups.map(({ target, items }) =>
           inChunks(
             items,
             async (slice) => [await this.#push(conn, target.pushKeys, target.market, slice)],
@@ -290,7 +317,7 @@ export class TradesCache implements AsyncDisposable {
           ),
         ),
       );
-      await this.#stamp(conn, this.#keys.statusKeys, exchange, Date.now());
+      await this.#stampPushed(conn, exchange);
     });
     return trades.length;
   }
@@ -444,12 +471,18 @@ export class TradesCache implements AsyncDisposable {
    * The trade moves into the queue's in-flight set and leaves it once this call holds it; a
    * trade whose reply never arrived goes back to the head of the queue 30 s later, on the next
    * pop. A trade may therefore, rarely, be delivered twice — deduplicate by `tradeId`.
+   *
+   * A stored entry that is not a trade of this user is taken off the queue, reported through
+   * the connection's `onCorrupt` hook and skipped: the pop goes on with the next entry (within
+   * the same deadline), so one bad entry cannot block the queue.
    * @param userId - The user.
    * @param exchange - Exchange name.
    * @param options - `timeoutMs` (default 0: no wait).
    * @returns The trade, or `null` when none came in time.
-   * @throws {ValidationError} naming `userId`, `exchange` or `timeoutMs`.
-   * @throws {DecodeError} (with the key) when the popped value is corrupt; it is removed.
+   * @throws {ValidationError} naming `userId`, `exchange`, `options` (not a plain object) or
+   *   `timeoutMs`.
+   * @throws {DecodeError} naming the key when the queue or its in-flight set holds another
+   *   Redis type; nothing is taken.
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async popUserTrade(
@@ -459,20 +492,21 @@ export class TradesCache implements AsyncDisposable {
   ): Promise<Trade | null> {
     const user = String(validate(Id, userId, 'userId'));
     checkName(exchange, 'exchange');
-    const timeoutMs = waitOption(options?.timeoutMs, 0);
+    const timeoutMs = waitOption(plainOptions(options).timeoutMs, 0);
     const key = this.#keys.userTrades(exchange, user);
     const inFlight = this.#keys.userTradesInFlight(exchange, user);
-    const bytes = await takeQueued(this.connection, { queue: key, inFlight }, { timeoutMs });
-    if (bytes === null) return null;
-    const trade = TradeLayout.decode(this.connection.codec, bytes, key);
-    if (trade.userId !== undefined && String(trade.userId) !== user) {
-      throw new DecodeError(
-        key,
-        undefined,
-        `stored trade.userId is ${JSON.stringify(trade.userId)}, not the ${JSON.stringify(user)} its key names`,
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const wait = Math.max(0, deadline - Date.now());
+      const bytes = await takeQueued(
+        this.connection,
+        { queue: key, inFlight },
+        { timeoutMs: wait },
       );
+      if (bytes === null) return null;
+      const trade = decodeListed(this.connection, () => this.#decodeUserTrade(bytes, key, user));
+      if (trade !== undefined) return trade;
     }
-    return trade;
   }
 
   /**
@@ -611,6 +645,19 @@ export class TradesCache implements AsyncDisposable {
     return length;
   }
 
+  /** Strict decode of a user's trade: it must be a trade of the user its key names. */
+  #decodeUserTrade(bytes: Buffer, key: string, user: string): Trade {
+    const trade = TradeLayout.decode(this.connection.codec, bytes, key);
+    if (trade.userId !== undefined && String(trade.userId) !== user) {
+      throw new DecodeError(
+        key,
+        undefined,
+        `stored trade.userId is ${JSON.stringify(trade.userId)}, not the ${JSON.stringify(user)} its key names`,
+      );
+    }
+    return trade;
+  }
+
   #decodeList(items: readonly Buffer[], key: string, market: string): Trade[] {
     const codec = this.connection.codec;
     const out: Trade[] = [];
@@ -649,25 +696,37 @@ export class TradesCache implements AsyncDisposable {
     });
   }
 
+  /** Stamps an exchange after a push was applied: a corrupt index is reported, not thrown. */
+  #stampPushed(conn: CacheConnectionLike, exchange: string): Promise<void> {
+    return this.#stamp(conn, this.#keys.statusKeys, exchange, Date.now()).then(
+      () => undefined,
+      (error: unknown) => {
+        if (!DecodeError.is(error)) throw error;
+        conn.reportCorrupt(error);
+      },
+    );
+  }
+
   async #readStamp(index: string, key: string): Promise<number | null> {
     const reply = await this.connection.send<string | null>(index, ['ZSCORE', index, key]);
     return reply === null ? null : decodeStoredTime(reply, index, key);
   }
 
   async #readStamps(index: string): Promise<Record<string, number>> {
-    const reply = await this.connection.send<string[]>(index, [
-      'ZRANGE',
+    const reply = await this.connection.send<Buffer[]>(
       index,
-      '0',
-      '-1',
-      'WITHSCORES',
-    ]);
+      ['ZRANGE', index, '0', '-1', 'WITHSCORES'],
+      BUFFERS,
+    );
     const entries: [string, number][] = [];
     for (let i = 0; i + 1 < reply.length; i += 2) {
-      const key = reply[i] as string;
-      const score = reply[i + 1] as string;
-      const at = decodeListed(this.connection, () => decodeStoredTime(score, index, key));
-      if (at !== undefined) entries.push([key, at]);
+      const member = reply[i] as Buffer;
+      const score = (reply[i + 1] as Buffer).toString();
+      const at = decodeListed(this.connection, () => {
+        const key = statusKeyOf(member, index);
+        return [key, decodeStoredTime(score, index, key)] as [string, number];
+      });
+      if (at !== undefined) entries.push(at);
     }
     // fromEntries defines own properties: a status key `__proto__` stays a key.
     return Object.fromEntries(entries);

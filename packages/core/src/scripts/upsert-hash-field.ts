@@ -1,3 +1,4 @@
+import { LUA_CHECK_TYPES } from '../lua-snippets.js';
 import { defineScript } from '../script.js';
 
 /**
@@ -7,11 +8,15 @@ import { defineScript } from '../script.js';
  *
  * KEYS[1] the hash
  * ARGV[1] TTL in ms; ARGV[2] `1` to create when absent; ARGV[3] marker; ARGV[4] field; ARGV[5] value
- * Returns 1 when written, 0 when the hash was absent and not created.
+ * Returns 1 when written, 0 when the hash was absent and not created, or the corrupt reply of
+ * `LUA_CHECK_TYPES` when the key holds another Redis type (nothing written).
  */
 export const UPSERT_HASH_FIELD = defineScript(
   'core.upsert-hash-field',
   `-- KEYS[1] hash | ARGV[1] ttl ms, ARGV[2] create flag, ARGV[3] marker, ARGV[4] field, ARGV[5] value
+${LUA_CHECK_TYPES}
+local bad = check_types({KEYS[1], 'hash'})
+if bad then return bad end
 if redis.call('EXISTS', KEYS[1]) == 0 then
   if ARGV[2] ~= '1' then return 0 end
   redis.call('HSET', KEYS[1], ARGV[3], '')

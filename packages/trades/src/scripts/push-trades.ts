@@ -1,28 +1,29 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript } from '@fullon/core/author';
+import { defineScript, LUA_CHECK_TYPES, rejectCorrupt } from '@fullon/core/author';
 
 /**
  * Appends trades to a list, keeps the newest `cap`, counts what the cap dropped, and renews the
- * TTLs — one step. Everything that could refuse (a drop counter that is not a whole number, a
- * counter key of another type) is checked before the first write, so the script never fails
- * half-way: a corrupt counter answers `-1` and nothing is written. A list key of another type
- * makes the first command (LLEN) fail, before any write.
+ * TTLs — one step. Everything that could refuse is checked before the first write, so the
+ * script never fails half-way: a list or counter key of another Redis type answers core's
+ * corrupt reply, a drop counter that is not a whole number answers `-1`; nothing is written.
  *
  * KEYS[1] the list; KEYS[2] the drop-counter hash of its exchange (same hash tag).
  * ARGV[1] the list's field in the counter hash; ARGV[2] cap; ARGV[3] TTL (ms);
  * ARGV[4…] the trades' layout bytes, oldest first.
- * Returns the list length after the push (≤ cap), or `-1` (corrupt counter, nothing written).
+ * Returns the list length after the push (≤ cap), `-1` (corrupt counter, nothing written) or
+ * core's corrupt reply (a key of another type, nothing written).
  * @internal Imported by `bench/` by relative path, to run the very same script raw.
  */
 export const PUSH_TRADES = defineScript(
   'trades.push',
   `-- KEYS[1] list, KEYS[2] drop counters | ARGV[1] counter field, ARGV[2] cap, ARGV[3] ttl ms, ARGV[4..] trades
+${LUA_CHECK_TYPES}
+local bad = check_types({KEYS[1], 'list', KEYS[2], 'hash'})
+if bad then return bad end
 local cap = tonumber(ARGV[2])
 local n = redis.call('LLEN', KEYS[1]) + #ARGV - 3
 local drop = n - cap
 if drop > 0 then
-  local kind = redis.call('TYPE', KEYS[2]).ok
-  if kind ~= 'hash' and kind ~= 'none' then return -1 end
   local count = redis.call('HGET', KEYS[2], ARGV[1])
   if count and (not string.match(count, '^%d+$') or #count > 15) then return -1 end
 end
@@ -63,6 +64,8 @@ export const CORRUPT_COUNTER = -1;
  *   build them once per list).
  * @param args - Counter field, cap, TTL and the trades.
  * @returns The list length after the push, or {@link CORRUPT_COUNTER} (nothing written).
+ * @throws {DecodeError} naming the key when the list or the counter hash holds another Redis
+ *   type; nothing is written.
  */
 export function pushTrades(
   conn: CacheConnectionLike,
@@ -75,5 +78,5 @@ export function pushTrades(
   argv[2] = args.ttlMs;
   let at = 3;
   for (const bytes of args.trades) argv[at++] = bytes;
-  return conn.runScript<number>(PUSH_TRADES, keys, argv);
+  return conn.runScript<number, number>(PUSH_TRADES, keys, argv, undefined, rejectCorrupt);
 }

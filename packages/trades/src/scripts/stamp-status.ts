@@ -1,5 +1,5 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript } from '@fullon/core/author';
+import { defineScript, LUA_CHECK_TYPES, rejectCorrupt } from '@fullon/core/author';
 
 /**
  * Stamps one status key in a status index, keeps the index to its newest `cap` stamps, and
@@ -8,12 +8,15 @@ import { defineScript } from '@fullon/core/author';
  *
  * KEYS[1] the status index (sorted set).
  * ARGV[1] status key; ARGV[2] stamp (epoch ms); ARGV[3] cap; ARGV[4] TTL (ms).
- * Returns 1. A key of another type makes the first command (ZADD) fail, before any write.
+ * Returns 1, or core's corrupt reply when the index holds another Redis type (nothing written).
  * @internal Imported by `bench/` by relative path, to run the very same script raw.
  */
 export const STAMP_STATUS = defineScript(
   'trades.stamp-status',
   `-- KEYS[1] index | ARGV[1] status key, ARGV[2] at ms, ARGV[3] cap, ARGV[4] ttl ms
+${LUA_CHECK_TYPES}
+local bad = check_types({KEYS[1], 'zset'})
+if bad then return bad end
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
 local over = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[3])
 if over > 0 then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, over - 1) end
@@ -40,11 +43,13 @@ export interface StampArgs {
  * @param index - `[status index]` (passed to the script as it is, so a caller can build it once).
  * @param args - Status key, stamp, cap and TTL.
  * @returns The script's reply (1), once stamped.
+ * @throws {DecodeError} naming the index when it holds another Redis type; nothing is written.
  */
 export function stampStatus(
   conn: CacheConnectionLike,
   index: readonly [index: string],
   args: StampArgs,
 ): Promise<unknown> {
-  return conn.runScript(STAMP_STATUS, index, [args.key, String(args.at), args.cap, args.ttlMs]);
+  const argv = [args.key, String(args.at), args.cap, args.ttlMs];
+  return conn.runScript(STAMP_STATUS, index, argv, undefined, rejectCorrupt);
 }

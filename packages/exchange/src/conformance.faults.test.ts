@@ -1,0 +1,4 @@
+import { describeStallConformance } from '@fullon/core/testing';
+import { exchangeConformance } from './conformance-exchange.test-helpers.js';
+
+describeStallConformance(exchangeConformance);
