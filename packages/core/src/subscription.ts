@@ -1,5 +1,6 @@
 import { onAbort } from './abort-listener.js';
-import { PubSubError, ValidationError } from './errors.js';
+import { PubSubError } from './errors.js';
+import { countOption } from './validation.js';
 
 /** One message received on a subscription. */
 export interface PubSubMessage {
@@ -59,10 +60,8 @@ export class Subscription implements AsyncIterable<PubSubMessage>, AsyncDisposab
 
   /** @internal Built by the connection. */
   constructor(options: SubscribeOptions) {
-    this.#capacity = options.bufferSize ?? 10_000;
-    if (!Number.isInteger(this.#capacity) || this.#capacity < 1) {
-      throw new ValidationError('bufferSize', 'bufferSize: must be a whole number ≥ 1');
-    }
+    // `null` is not "the default" and 2**64 is not a buffer size: the same rule as every cap.
+    this.#capacity = countOption(options.bufferSize, 10_000, 'bufferSize');
     this.#channels = options.channels ?? [];
     this.#patterns = options.patterns ?? [];
     for (const channel of this.#channels) {

@@ -75,20 +75,22 @@ async function rewriteValues(
       return;
     }
     case 'set': {
-      const members = await conn.send<Buffer[]>(key, ['SMEMBERS', key], opts);
-      for (const [i, m] of members.entries()) {
-        await send(key, ['SREM', key, m]);
-        await send(key, ['SADD', key, make(i, m)]);
-      }
+      // Members are names: renaming one only hides its record. Add a garbage member instead.
+      await send(key, ['SADD', key, make(0, Buffer.alloc(0))]);
       return;
     }
     case 'zset': {
-      const flat = await conn.send<Buffer[]>(key, ['ZRANGE', key, '0', '-1', 'WITHSCORES'], opts);
-      for (let i = 0; i + 1 < flat.length; i += 2) {
-        const member = flat[i] as Buffer;
-        await send(key, ['ZREM', key, member]);
-        await send(key, ['ZADD', key, (flat[i + 1] as Buffer).toString(), make(i / 2, member)]);
-      }
+      const [, score] = await conn.send<Buffer[]>(
+        key,
+        ['ZRANGE', key, '0', '0', 'WITHSCORES'],
+        opts,
+      );
+      await send(key, [
+        'ZADD',
+        key,
+        score?.toString() ?? '1700000000000',
+        make(0, Buffer.alloc(0)),
+      ]);
       return;
     }
   }
@@ -128,41 +130,53 @@ export async function spoil(
   return true;
 }
 
-/** Moves each value of a family onto its neighbour's place (another record's bytes). */
+/**
+ * Puts another record's bytes in each place: strings take the next key's value, hash fields the
+ * next field's value (a field names its record), and each list the next list's first item (a
+ * list's order names nothing, so items are only taken from another list of the family).
+ */
 async function swapValues(
   conn: CacheConnection,
   keys: readonly { key: string; type: string }[],
 ): Promise<boolean> {
-  const values: Buffer[] = [];
   const opts = { buffers: true };
+  const send: Cmd = (k, a) => conn.send(k, a);
+  const values: Buffer[] = [];
+  const lists: { key: string; first: Buffer }[] = [];
   for (const { key, type } of keys) {
     if (type === 'string') values.push(await conn.send<Buffer>(key, ['GET', key], opts));
-    else if (type === 'hash') {
-      const flat = await conn.send<Buffer[]>(key, ['HVALS', key], opts);
-      values.push(...flat);
-    } else if (type === 'list') {
-      values.push(...(await conn.send<Buffer[]>(key, ['LRANGE', key, '0', '-1'], opts)));
+    else if (type === 'hash')
+      values.push(...(await conn.send<Buffer[]>(key, ['HVALS', key], opts)));
+    else if (type === 'list') {
+      const [first] = await conn.send<Buffer[]>(key, ['LRANGE', key, '0', '0'], opts);
+      if (first !== undefined) lists.push({ key, first });
     }
   }
-  const distinct = new Set(values.map((b) => b.toString('hex')));
-  if (distinct.size < 2) return false;
-  let n = 0;
-  const next = (_i: number, old: Buffer) => {
-    // The next value that differs from this one: another record's bytes.
-    for (let step = 1; step <= values.length; step++) {
-      const candidate = values[(n + step) % values.length] as Buffer;
-      if (!candidate.equals(old)) {
-        n++;
-        return candidate;
+  let changed = false;
+  if (new Set(values.map((b) => b.toString('hex'))).size >= 2) {
+    let n = 0;
+    const next = (_i: number, old: Buffer) => {
+      for (let step = 1; step <= values.length; step++) {
+        const candidate = values[(n + step) % values.length] as Buffer;
+        if (!candidate.equals(old)) {
+          n++;
+          return candidate;
+        }
       }
+      n++;
+      return old;
+    };
+    for (const { key, type } of keys) {
+      if (type === 'string' || type === 'hash') await rewriteValues(send, conn, key, type, next);
     }
-    n++;
-    return old;
-  };
-  for (const { key, type } of keys) {
-    if (type === 'string' || type === 'hash' || type === 'list') {
-      await rewriteValues((k, a) => conn.send(k, a), conn, key, type, next);
-    }
+    changed = true;
   }
-  return true;
+  if (new Set(lists.map((l) => l.first.toString('hex'))).size >= 2) {
+    for (const [i, { key }] of lists.entries()) {
+      const other = (lists[(i + 1) % lists.length] as { first: Buffer }).first;
+      await rewriteValues(send, conn, key, 'list', () => other);
+    }
+    changed = true;
+  }
+  return changed;
 }
