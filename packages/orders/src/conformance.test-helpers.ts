@@ -110,7 +110,9 @@ export const ordersConformance = defineConformance<OrdersCache>({
   families: {
     'orders-pending': {},
     'orders-jobs': {},
-    'orders-leases': {},
+    // Claimed ids by lease deadline: an index of the jobs hash (a foreign member is counted by
+    // getClaimedCount and dropped as stale when its lease is recovered).
+    'orders-leases': { index: true },
     'orders-meta': {},
     'orders-signal': {},
     'orders-dead': {},
