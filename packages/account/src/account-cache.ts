@@ -21,7 +21,6 @@ import {
   validateAt,
   validateList,
 } from '@fullon/core/author';
-import { checkWritten } from './args.js';
 import { fastBalance, fastPosition } from './fast-check.js';
 import { AccountKeys } from './keys.js';
 import { BalanceLayout, PositionLayout } from './layouts.js';
@@ -173,14 +172,10 @@ export class AccountCache implements AsyncDisposable {
     const entries = Object.entries(parsed).map(
       ([currency, b]) => [currency, BalanceLayout.encode(codec, { currency, ...b })] as const,
     );
-    const hash = this.#keys.balances(id);
-    checkWritten(
-      await replaceHash(
-        this.connection,
-        { hash, other: this.#keys.positions(id), index: this.#keys.index },
-        { exId: id, ttl: this.#ttl, entries },
-      ),
-      hash,
+    await replaceHash(
+      this.connection,
+      { hash: this.#keys.balances(id), other: this.#keys.positions(id), index: this.#keys.index },
+      { exId: id, ttl: this.#ttl, entries },
     );
   }
 
@@ -206,7 +201,7 @@ export class AccountCache implements AsyncDisposable {
         this.connection,
         { hash, index: this.#keys.index },
         { exId: id, ttl: this.#ttl, field: cur, bytes },
-      ).then((reply) => checkWritten(reply, hash) === PutReply.added);
+      ).then((reply) => reply === PutReply.added);
     });
   }
 
@@ -246,13 +241,16 @@ export class AccountCache implements AsyncDisposable {
   }
 
   /**
-   * Reads the balances of every account that has some, found through the account index.
+   * Reads the balances of every account that has some, found through the account index. A
+   * corrupt value, or an account whose balances key holds a foreign Redis type, is skipped and
+   * reported through the connection's `onCorrupt` hook.
    * @returns exId (string form) → currency → balance; `{}` when there are none.
+   * @throws {DecodeError} when the account index holds a foreign Redis type.
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async getAllAccounts(): Promise<Record<string, Record<string, Balance>>> {
     const ids = await this.#accounts();
-    const all = await Promise.all(ids.map((id) => this.#readBalances(id)));
+    const all = await Promise.all(ids.map((id) => this.#listed(this.#readBalances(id), {})));
     return Object.fromEntries(
       ids.map((id, i) => [id, all[i] ?? {}] as const).filter(([, b]) => Object.keys(b).length > 0),
     );
@@ -280,7 +278,7 @@ export class AccountCache implements AsyncDisposable {
         this.connection,
         { hash, index: this.#keys.index },
         { exId: id, ttl: this.#ttl, field: stored.symbol, bytes },
-      ).then((reply) => checkWritten(reply, hash) === PutReply.added);
+      ).then((reply) => reply === PutReply.added);
     });
   }
 
@@ -314,14 +312,10 @@ export class AccountCache implements AsyncDisposable {
       const stored = this.#stored(exId, id, p, `positions[${i}]`);
       return [stored.symbol, PositionLayout.encode(codec, stored)] as const;
     });
-    const hash = this.#keys.positions(id);
-    checkWritten(
-      await replaceHash(
-        this.connection,
-        { hash, other: this.#keys.balances(id), index: this.#keys.index },
-        { exId: id, ttl: this.#ttl, entries },
-      ),
-      hash,
+    await replaceHash(
+      this.connection,
+      { hash: this.#keys.positions(id), other: this.#keys.balances(id), index: this.#keys.index },
+      { exId: id, ttl: this.#ttl, entries },
     );
   }
 
@@ -358,13 +352,16 @@ export class AccountCache implements AsyncDisposable {
   }
 
   /**
-   * Reads the positions of every account, found through the account index.
+   * Reads the positions of every account, found through the account index. A corrupt value,
+   * or an account whose positions key holds a foreign Redis type, is skipped and reported
+   * through the connection's `onCorrupt` hook.
    * @returns The positions, by account then symbol; `[]` when there are none.
+   * @throws {DecodeError} when the account index holds a foreign Redis type.
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async getAllPositions(): Promise<Position[]> {
     const ids = await this.#accounts();
-    return (await Promise.all(ids.map((id) => this.#readPositions(id)))).flat();
+    return (await Promise.all(ids.map((id) => this.#listed(this.#readPositions(id), [])))).flat();
   }
 
   /**
@@ -379,13 +376,12 @@ export class AccountCache implements AsyncDisposable {
   async deletePosition(exId: Id, symbol: string): Promise<boolean> {
     const id = idKey(exId, 'exId');
     const sym = checkName(symbol, 'symbol');
-    const hash = this.#keys.positions(id);
     const reply = await deleteField(
       this.connection,
-      { hash, other: this.#keys.balances(id), index: this.#keys.index },
+      { hash: this.#keys.positions(id), other: this.#keys.balances(id), index: this.#keys.index },
       { exId: id, field: sym },
     );
-    return checkWritten(reply, hash) === 1;
+    return reply === 1;
   }
 
   /**
@@ -395,10 +391,10 @@ export class AccountCache implements AsyncDisposable {
    * @throws {DecodeError} when a key holds a foreign Redis type (that batch is not written).
    * @throws {ConnectionError} when Redis is unreachable.
    */
-  async cleanPositions(): Promise<number> {
-    const ids = await this.#accounts();
-    // One operation: close() lets every batch run, not only those sent before it.
+  cleanPositions(): Promise<number> {
+    // One operation, the listing included: close() lets it run whole, every batch too.
     return runOperation(this.connection, async (conn) => {
+      const ids = await this.#accounts(conn);
       let removed = 0;
       for (let start = 0; start < ids.length; start += CLEAN_CHUNK) {
         const batch = ids.slice(start, start + CLEAN_CHUNK).map((id) => ({
@@ -406,10 +402,7 @@ export class AccountCache implements AsyncDisposable {
           positions: this.#keys.positions(id),
           balances: this.#keys.balances(id),
         }));
-        removed += checkWritten(
-          await cleanPositions(conn, this.#keys.index, batch),
-          this.#keys.index,
-        );
+        removed += await cleanPositions(conn, this.#keys.index, batch);
       }
       return removed;
     });
@@ -539,13 +532,22 @@ export class AccountCache implements AsyncDisposable {
     return out;
   }
 
-  /** The accounts that have data, in name order (expired ones pruned). */
-  async #accounts(): Promise<string[]> {
-    const index = this.#keys.index;
-    const reply = await listAccounts(this.connection, index);
-    if (reply === -1) {
-      throw new DecodeError(index, undefined, 'the account index holds a foreign Redis type');
+  /**
+   * One account's part of a listing of every account: a key of a foreign Redis type (stored
+   * garbage) is reported through `onCorrupt` and the account skipped, like a corrupt value.
+   */
+  async #listed<T>(read: Promise<T>, empty: T): Promise<T> {
+    try {
+      return await read;
+    } catch (error) {
+      if (!DecodeError.is(error)) throw error;
+      this.connection.reportCorrupt(error);
+      return empty;
     }
-    return reply.sort(byName);
+  }
+
+  /** The accounts that have data, in name order (expired ones pruned). */
+  async #accounts(conn: CacheConnectionLike = this.connection): Promise<string[]> {
+    return (await listAccounts(conn, this.#keys.index)).sort(byName);
   }
 }
