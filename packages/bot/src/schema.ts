@@ -1,5 +1,5 @@
 import { ValidationError } from '@fullon/core';
-import { checkName, Name } from '@fullon/core/author';
+import { checkName, isPlainObject, Name, setOwn } from '@fullon/core/author';
 import * as v from 'valibot';
 
 /** Plain data that survives every codec: what a bot status entry may hold. */
@@ -63,19 +63,25 @@ function isJson(value: unknown, depth = 0): boolean {
 }
 
 /**
- * Copies and checks the data of `updateBot`: an object whose keys (feed names, 1–256
- * characters) map to plain data.
+ * Copies and checks the data of `updateBot`: a plain object whose keys (feed names, 1–256
+ * characters, `__proto__` and `constructor` included) map to plain data. Inside a feed's data
+ * the key `__proto__` is refused (msgpack refuses to decode it).
  * @param data - Untrusted input.
  * @returns A deep copy.
  * @throws {ValidationError} naming `data` or the offending path (`data.feed1.symbols[2]`).
  * @internal
  */
 export function copyBotData(data: unknown): Record<string, JsonValue> {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    return fail('data', 'must be an object of feed name → plain data');
+  if (!isPlainObject(data)) return fail('data', 'must be a plain object of feed name → plain data');
+  // Feed names are hash fields, never object keys in stored bytes: any name is one, `__proto__`
+  // included (defined as an own property, so it cannot replace the copy's prototype).
+  const copy: Record<string, JsonValue> = {};
+  for (const [key, item] of Object.entries(data)) {
+    if (item === undefined) continue;
+    const path = `data.${key || '""'}`;
+    checkName(key, path);
+    setOwn(copy, key, copyJson(item, path, 1));
   }
-  const copy = copyJson(data, 'data') as Record<string, JsonValue>;
-  for (const key of Object.keys(copy)) checkName(key, `data.${key || '""'}`);
   return copy;
 }
 
