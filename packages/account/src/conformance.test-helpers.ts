@@ -128,7 +128,7 @@ export const accountConformance = defineConformance<AccountCache>({
       expect(Object.keys(all)).toHaveLength(3);
       expect(own((await cache.getPortfolioSummary(1)).totals)).toBe(2);
     },
-    async 'symbol'(cache, name) {
+    async symbol(cache, name) {
       await cache.setPosition(name, { symbol: name, volume: 1, price: 1 });
       expect((await cache.getPosition(name, name))?.symbol).toBe(name);
       expect((await cache.getPositions(name)).map((p) => p.symbol)).toEqual([name]);
