@@ -170,7 +170,8 @@ export class AccountCache implements AsyncDisposable {
     const parsed = validateAt(Balances, balances, 'balances');
     const codec = this.connection.codec;
     const entries = Object.entries(parsed).map(
-      ([currency, b]) => [currency, BalanceLayout.encode(codec, { currency, ...b })] as const,
+      ([currency, b]) =>
+        [currency, BalanceLayout.encode(codec, { currency, ...b, exId: id })] as const,
     );
     await replaceHash(
       this.connection,
@@ -196,7 +197,11 @@ export class AccountCache implements AsyncDisposable {
       const cur = checkName(currency, 'currency');
       const parsed = fastBalance(balance) ?? validateAt(Balance, balance, 'balance');
       const hash = this.#keys.balances(id);
-      const bytes = BalanceLayout.encode(this.connection.codec, { currency: cur, ...parsed });
+      const bytes = BalanceLayout.encode(this.connection.codec, {
+        currency: cur,
+        ...parsed,
+        exId: id,
+      });
       return putField(
         this.connection,
         { hash, index: this.#keys.index },
@@ -216,13 +221,14 @@ export class AccountCache implements AsyncDisposable {
    */
   getUserBalance(exId: Id, currency: string): Promise<Balance | null> {
     return asPromise(() => {
-      const key = this.#keys.balances(idKey(exId, 'exId'));
+      const id = idKey(exId, 'exId');
+      const key = this.#keys.balances(id);
       const cur = checkName(currency, 'currency');
       const codec = this.connection.codec;
       // The mapping runs in the command's own promise step: no async layer on this hot read.
       return this.connection.send(key, ['HGET', key, cur], BUFFERS, (bytes: Buffer | null) => {
         if (bytes === null) return null;
-        const b = BalanceLayout.decode(codec, bytes, key, cur, { currency: cur });
+        const b = BalanceLayout.decode(codec, bytes, key, cur, { currency: cur, exId: id });
         return { total: b.total, free: b.free, used: b.used };
       });
     });
@@ -510,7 +516,7 @@ export class AccountCache implements AsyncDisposable {
     const out: [string, Balance][] = [];
     for (const [currency, bytes] of pairs(flat).sort(([a], [b]) => byName(a, b))) {
       const stored = decodeListed(this.connection, () =>
-        BalanceLayout.decode(codec, bytes, key, currency, { currency }),
+        BalanceLayout.decode(codec, bytes, key, currency, { currency, exId: id }),
       );
       if (stored !== undefined) {
         out.push([currency, { total: stored.total, free: stored.free, used: stored.used }]);
