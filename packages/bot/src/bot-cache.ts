@@ -441,7 +441,7 @@ export class BotCache implements AsyncDisposable {
     const replace = flag(optionsObject(options).replace, 'replace');
     const codec = this.connection.codec;
     const entries = Object.entries(copy).map(
-      ([key, value]) => [key, StatusEntryLayout.encode(codec, { key, value })] as const,
+      ([key, value]) => [key, StatusEntryLayout.encode(codec, { key, botId: bot, value })] as const,
     );
     return updateBotStatus(
       this.connection,
@@ -596,6 +596,7 @@ export class BotCache implements AsyncDisposable {
       } else {
         const entry = StatusEntryLayout.decode(this.connection.codec, bytes, key, field, {
           key: field,
+          botId: bot,
         });
         data.push([field, entry.value ?? null]);
       }

@@ -86,12 +86,14 @@ export function copyBotData(data: unknown): Record<string, JsonValue> {
 }
 
 /**
- * @internal One stored entry of a status record: its name travels with it (identity check).
- * `value` is optional in the layout only because a tuple stores `null` as an absent slot; a
+ * @internal One stored entry of a status record: its name and its bot (botId, string form)
+ * travel with it (identity check: bytes copied under another feed or into another bot's record
+ * are refused). `value` is optional in the layout only because a tuple stores `null` as an absent slot; a
  * decoded absent value is `null`.
  */
 export const StatusEntry = v.object({
   key: Name,
+  botId: Name,
   value: v.optional(v.custom<JsonValue>((input) => isJson(input), 'must be plain data')),
 });
 /** @internal Output type of {@link StatusEntry}. */
