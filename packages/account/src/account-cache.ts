@@ -425,14 +425,18 @@ export class AccountCache implements AsyncDisposable {
    *   sources know markets by exchange name, the cache knows accounts by id).
    * @returns The summary. Positions without a price are listed in `unpriced` and left out of
    *   both sums.
-   * @throws {ValidationError} naming `exId`, `options` (not a plain object), `options.prices` or
-   *   `options.exchange`.
+   * @throws {ValidationError} naming `exId`, `options` (not a plain object), `options.prices`
+   *   (not an object with a `getPrice` method) or `options.exchange` (not a name, or missing with
+   *   `prices`; checked whenever given).
    * @throws {ConnectionError} when Redis is unreachable; whatever the price source throws.
    */
   async getPortfolioSummary(exId: Id, options: PortfolioOptions = {}): Promise<PortfolioSummary> {
     const id = idKey(exId, 'exId');
     const opts = plainOptions(options);
     const prices = opts.prices;
+    // Checked whenever given: unused without a price source, but a wrong one is still a mistake.
+    const exchangeName =
+      opts.exchange === undefined ? undefined : checkName(opts.exchange, 'options.exchange');
     let source: { prices: PriceSource; exchange: string } | undefined;
     if (prices !== undefined) {
       if (
@@ -447,7 +451,7 @@ export class AccountCache implements AsyncDisposable {
       }
       source = {
         prices: prices as PriceSource,
-        exchange: checkName(opts.exchange, 'options.exchange'),
+        exchange: checkName(exchangeName, 'options.exchange'),
       };
     }
     const [balances, positions] = await Promise.all([

@@ -41,9 +41,11 @@ const prices: PriceSource = {
  * The conformance table of `AccountCache`.
  *
  * `getPortfolioSummary`'s `options.prices` is a price source (an object with a
- * `getPrice(symbol, exchange)` method): the kit has no field kind for it, so it is not in
- * `fields`; its own test (`portfolio.test.ts`) rejects a source without `getPrice`. Its
- * `exchange` is a name and is declared as one.
+ * `getPrice(symbol, exchange)` method, e.g. a `TickCache`): no field kind of the kit describes
+ * it, so it is not in `fields` rather than declared as something it is not; `portfolio.test.ts`
+ * ("checks options.prices and options.exchange whenever given") gives it its hostile values
+ * (`null`, `42`, a string, `[]`, a `Map`, `{ getPrice: 1 }`). Its `exchange` is a name and is
+ * declared as one.
  */
 export const accountConformance = defineConformance<AccountCache>({
   name: 'account',
