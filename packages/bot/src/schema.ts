@@ -1,5 +1,5 @@
 import { ValidationError } from '@fullon/core';
-import { checkName, isPlainObject, Name, setOwn } from '@fullon/core/author';
+import { checkName, isPlainObject, isWellFormed, Name, setOwn } from '@fullon/core/author';
 import * as v from 'valibot';
 
 /** Plain data that survives every codec: what a bot status entry may hold. */
@@ -19,8 +19,8 @@ function fail(path: string, message: string): never {
 }
 
 /**
- * Copies plain data, checking it: strings, finite numbers, booleans, `null`, arrays and plain
- * objects, nested at most 32 deep. A property whose value is `undefined` is left out (as
+ * Copies plain data, checking it: strings (well-formed: no lone surrogate), finite numbers,
+ * booleans, `null`, arrays and plain objects, nested at most 32 deep. A property whose value is `undefined` is left out (as
  * `JSON.stringify` does). The copy shares nothing with the input, so later changes to the
  * caller's object never reach the cache and the cache never changes the caller's object.
  * @param value - Untrusted input.
@@ -31,7 +31,11 @@ function fail(path: string, message: string): never {
  * @internal
  */
 export function copyJson(value: unknown, path: string, depth = 0): JsonValue {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'string') {
+    // A lone surrogate has no UTF-8 form: it would come back as U+FFFD, a changed value.
+    return isWellFormed(value) ? value : fail(path, 'holds a lone surrogate (not valid text)');
+  }
+  if (value === null || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
     return Number.isFinite(value) ? value : fail(path, 'must be a finite number');
   }
@@ -48,6 +52,7 @@ export function copyJson(value: unknown, path: string, depth = 0): JsonValue {
   for (const [key, item] of Object.entries(value)) {
     if (item === undefined) continue;
     if (key === '__proto__') fail(`${path}.${key}`, 'is not accepted as a property name');
+    if (!isWellFormed(key)) fail(path, 'has a property name with a lone surrogate');
     out[key] = copyJson(item, `${path}.${key}`, depth + 1);
   }
   return out;

@@ -125,6 +125,9 @@ describe('BotCache status records', () => {
       [() => bots.updateBot('bot-4', { feed: cyclic } as never), 'data.feed'],
       [() => bots.updateBot('bot-4', { '': 1 }), 'data.""'],
       [() => bots.updateBot('bot-4', [] as never), 'data'],
+      // A lone surrogate has no UTF-8 form: it would be stored as U+FFFD, a changed value.
+      [() => bots.updateBot('bot-4', { feed: ['ok', 'a\uD800'] }), 'data.feed[1]'],
+      [() => bots.updateBot('bot-4', { feed: { 'k\uDC00': 1 } }), 'data.feed'],
       [() => bots.updateBot('', { feed: 1 }), 'botId'],
       [() => bots.updateBot('bot-4', { feed: 1 }, { replace: 1 as never }), 'replace'],
     ];
