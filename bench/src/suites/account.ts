@@ -114,7 +114,9 @@ function contests(clients: BenchClients): Contest[] {
         },
       },
       baselines: [
-        rawPut(balances, currency, (i) => BalanceLayout.encode(msgpackCodec, balanceAt(i))),
+        rawPut(balances, currency, (i) =>
+          BalanceLayout.encode(msgpackCodec, { ...balanceAt(i), exId: EX_ID }),
+        ),
       ],
     },
     {
@@ -122,7 +124,7 @@ function contests(clients: BenchClients): Contest[] {
       ours: { name: 'ours', run: (i) => accounts.getUserBalance(EX_ID, currency(i)) },
       baselines: [
         rawGet(balances, currency, (bytes, f) =>
-          BalanceLayout.decode(msgpackCodec, bytes, balances, f, { currency: f }),
+          BalanceLayout.decode(msgpackCodec, bytes, balances, f, { currency: f, exId: EX_ID }),
         ),
       ],
     },

@@ -21,7 +21,6 @@ import {
   validateAt,
   validateList,
 } from '@fullon/core/author';
-import { checkWritten } from './args.js';
 import { fastBalance, fastPosition } from './fast-check.js';
 import { AccountKeys } from './keys.js';
 import { BalanceLayout, PositionLayout } from './layouts.js';
@@ -171,16 +170,13 @@ export class AccountCache implements AsyncDisposable {
     const parsed = validateAt(Balances, balances, 'balances');
     const codec = this.connection.codec;
     const entries = Object.entries(parsed).map(
-      ([currency, b]) => [currency, BalanceLayout.encode(codec, { currency, ...b })] as const,
+      ([currency, b]) =>
+        [currency, BalanceLayout.encode(codec, { currency, ...b, exId: id })] as const,
     );
-    const hash = this.#keys.balances(id);
-    checkWritten(
-      await replaceHash(
-        this.connection,
-        { hash, other: this.#keys.positions(id), index: this.#keys.index },
-        { exId: id, ttl: this.#ttl, entries },
-      ),
-      hash,
+    await replaceHash(
+      this.connection,
+      { hash: this.#keys.balances(id), other: this.#keys.positions(id), index: this.#keys.index },
+      { exId: id, ttl: this.#ttl, entries },
     );
   }
 
@@ -201,12 +197,16 @@ export class AccountCache implements AsyncDisposable {
       const cur = checkName(currency, 'currency');
       const parsed = fastBalance(balance) ?? validateAt(Balance, balance, 'balance');
       const hash = this.#keys.balances(id);
-      const bytes = BalanceLayout.encode(this.connection.codec, { currency: cur, ...parsed });
+      const bytes = BalanceLayout.encode(this.connection.codec, {
+        currency: cur,
+        ...parsed,
+        exId: id,
+      });
       return putField(
         this.connection,
         { hash, index: this.#keys.index },
         { exId: id, ttl: this.#ttl, field: cur, bytes },
-      ).then((reply) => checkWritten(reply, hash) === PutReply.added);
+      ).then((reply) => reply === PutReply.added);
     });
   }
 
@@ -221,13 +221,14 @@ export class AccountCache implements AsyncDisposable {
    */
   getUserBalance(exId: Id, currency: string): Promise<Balance | null> {
     return asPromise(() => {
-      const key = this.#keys.balances(idKey(exId, 'exId'));
+      const id = idKey(exId, 'exId');
+      const key = this.#keys.balances(id);
       const cur = checkName(currency, 'currency');
       const codec = this.connection.codec;
       // The mapping runs in the command's own promise step: no async layer on this hot read.
       return this.connection.send(key, ['HGET', key, cur], BUFFERS, (bytes: Buffer | null) => {
         if (bytes === null) return null;
-        const b = BalanceLayout.decode(codec, bytes, key, cur, { currency: cur });
+        const b = BalanceLayout.decode(codec, bytes, key, cur, { currency: cur, exId: id });
         return { total: b.total, free: b.free, used: b.used };
       });
     });
@@ -246,13 +247,16 @@ export class AccountCache implements AsyncDisposable {
   }
 
   /**
-   * Reads the balances of every account that has some, found through the account index.
+   * Reads the balances of every account that has some, found through the account index. A
+   * corrupt value, or an account whose balances key holds a foreign Redis type, is skipped and
+   * reported through the connection's `onCorrupt` hook.
    * @returns exId (string form) → currency → balance; `{}` when there are none.
+   * @throws {DecodeError} when the account index holds a foreign Redis type.
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async getAllAccounts(): Promise<Record<string, Record<string, Balance>>> {
     const ids = await this.#accounts();
-    const all = await Promise.all(ids.map((id) => this.#readBalances(id)));
+    const all = await Promise.all(ids.map((id) => this.#listed(this.#readBalances(id), {})));
     return Object.fromEntries(
       ids.map((id, i) => [id, all[i] ?? {}] as const).filter(([, b]) => Object.keys(b).length > 0),
     );
@@ -280,7 +284,7 @@ export class AccountCache implements AsyncDisposable {
         this.connection,
         { hash, index: this.#keys.index },
         { exId: id, ttl: this.#ttl, field: stored.symbol, bytes },
-      ).then((reply) => checkWritten(reply, hash) === PutReply.added);
+      ).then((reply) => reply === PutReply.added);
     });
   }
 
@@ -314,14 +318,10 @@ export class AccountCache implements AsyncDisposable {
       const stored = this.#stored(exId, id, p, `positions[${i}]`);
       return [stored.symbol, PositionLayout.encode(codec, stored)] as const;
     });
-    const hash = this.#keys.positions(id);
-    checkWritten(
-      await replaceHash(
-        this.connection,
-        { hash, other: this.#keys.balances(id), index: this.#keys.index },
-        { exId: id, ttl: this.#ttl, entries },
-      ),
-      hash,
+    await replaceHash(
+      this.connection,
+      { hash: this.#keys.positions(id), other: this.#keys.balances(id), index: this.#keys.index },
+      { exId: id, ttl: this.#ttl, entries },
     );
   }
 
@@ -358,13 +358,16 @@ export class AccountCache implements AsyncDisposable {
   }
 
   /**
-   * Reads the positions of every account, found through the account index.
+   * Reads the positions of every account, found through the account index. A corrupt value,
+   * or an account whose positions key holds a foreign Redis type, is skipped and reported
+   * through the connection's `onCorrupt` hook.
    * @returns The positions, by account then symbol; `[]` when there are none.
+   * @throws {DecodeError} when the account index holds a foreign Redis type.
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async getAllPositions(): Promise<Position[]> {
     const ids = await this.#accounts();
-    return (await Promise.all(ids.map((id) => this.#readPositions(id)))).flat();
+    return (await Promise.all(ids.map((id) => this.#listed(this.#readPositions(id), [])))).flat();
   }
 
   /**
@@ -379,13 +382,12 @@ export class AccountCache implements AsyncDisposable {
   async deletePosition(exId: Id, symbol: string): Promise<boolean> {
     const id = idKey(exId, 'exId');
     const sym = checkName(symbol, 'symbol');
-    const hash = this.#keys.positions(id);
     const reply = await deleteField(
       this.connection,
-      { hash, other: this.#keys.balances(id), index: this.#keys.index },
+      { hash: this.#keys.positions(id), other: this.#keys.balances(id), index: this.#keys.index },
       { exId: id, field: sym },
     );
-    return checkWritten(reply, hash) === 1;
+    return reply === 1;
   }
 
   /**
@@ -395,10 +397,10 @@ export class AccountCache implements AsyncDisposable {
    * @throws {DecodeError} when a key holds a foreign Redis type (that batch is not written).
    * @throws {ConnectionError} when Redis is unreachable.
    */
-  async cleanPositions(): Promise<number> {
-    const ids = await this.#accounts();
-    // One operation: close() lets every batch run, not only those sent before it.
+  cleanPositions(): Promise<number> {
+    // One operation, the listing included: close() lets it run whole, every batch too.
     return runOperation(this.connection, async (conn) => {
+      const ids = await this.#accounts(conn);
       let removed = 0;
       for (let start = 0; start < ids.length; start += CLEAN_CHUNK) {
         const batch = ids.slice(start, start + CLEAN_CHUNK).map((id) => ({
@@ -406,10 +408,7 @@ export class AccountCache implements AsyncDisposable {
           positions: this.#keys.positions(id),
           balances: this.#keys.balances(id),
         }));
-        removed += checkWritten(
-          await cleanPositions(conn, this.#keys.index, batch),
-          this.#keys.index,
-        );
+        removed += await cleanPositions(conn, this.#keys.index, batch);
       }
       return removed;
     });
@@ -426,14 +425,18 @@ export class AccountCache implements AsyncDisposable {
    *   sources know markets by exchange name, the cache knows accounts by id).
    * @returns The summary. Positions without a price are listed in `unpriced` and left out of
    *   both sums.
-   * @throws {ValidationError} naming `exId`, `options` (not a plain object), `options.prices` or
-   *   `options.exchange`.
+   * @throws {ValidationError} naming `exId`, `options` (not a plain object), `options.prices`
+   *   (not an object with a `getPrice` method) or `options.exchange` (not a name, or missing with
+   *   `prices`; checked whenever given).
    * @throws {ConnectionError} when Redis is unreachable; whatever the price source throws.
    */
   async getPortfolioSummary(exId: Id, options: PortfolioOptions = {}): Promise<PortfolioSummary> {
     const id = idKey(exId, 'exId');
     const opts = plainOptions(options);
     const prices = opts.prices;
+    // Checked whenever given: unused without a price source, but a wrong one is still a mistake.
+    const exchangeName =
+      opts.exchange === undefined ? undefined : checkName(opts.exchange, 'options.exchange');
     let source: { prices: PriceSource; exchange: string } | undefined;
     if (prices !== undefined) {
       if (
@@ -448,7 +451,7 @@ export class AccountCache implements AsyncDisposable {
       }
       source = {
         prices: prices as PriceSource,
-        exchange: checkName(opts.exchange, 'options.exchange'),
+        exchange: checkName(exchangeName, 'options.exchange'),
       };
     }
     const [balances, positions] = await Promise.all([
@@ -517,7 +520,7 @@ export class AccountCache implements AsyncDisposable {
     const out: [string, Balance][] = [];
     for (const [currency, bytes] of pairs(flat).sort(([a], [b]) => byName(a, b))) {
       const stored = decodeListed(this.connection, () =>
-        BalanceLayout.decode(codec, bytes, key, currency, { currency }),
+        BalanceLayout.decode(codec, bytes, key, currency, { currency, exId: id }),
       );
       if (stored !== undefined) {
         out.push([currency, { total: stored.total, free: stored.free, used: stored.used }]);
@@ -539,13 +542,22 @@ export class AccountCache implements AsyncDisposable {
     return out;
   }
 
-  /** The accounts that have data, in name order (expired ones pruned). */
-  async #accounts(): Promise<string[]> {
-    const index = this.#keys.index;
-    const reply = await listAccounts(this.connection, index);
-    if (reply === -1) {
-      throw new DecodeError(index, undefined, 'the account index holds a foreign Redis type');
+  /**
+   * One account's part of a listing of every account: a key of a foreign Redis type (stored
+   * garbage) is reported through `onCorrupt` and the account skipped, like a corrupt value.
+   */
+  async #listed<T>(read: Promise<T>, empty: T): Promise<T> {
+    try {
+      return await read;
+    } catch (error) {
+      if (!DecodeError.is(error)) throw error;
+      this.connection.reportCorrupt(error);
+      return empty;
     }
-    return reply.sort(byName);
+  }
+
+  /** The accounts that have data, in name order (expired ones pruned). */
+  async #accounts(conn: CacheConnectionLike = this.connection): Promise<string[]> {
+    return (await listAccounts(conn, this.#keys.index)).sort(byName);
   }
 }

@@ -154,7 +154,7 @@ describe('AccountCache balances', () => {
     const key = new AccountKeys(conn().keys).balances('7');
     await conn().send(key, ['HSET', key, 'BTC', Buffer.from([0xc1, 0x00])]);
     // ETH's bytes under USDT: a valid balance, but of another currency.
-    const ethBytes = BalanceLayout.encode(conn().codec, { currency: 'ETH', ...eth });
+    const ethBytes = BalanceLayout.encode(conn().codec, { currency: 'ETH', ...eth, exId: '7' });
     await conn().send(key, ['HSET', key, 'USDT', ethBytes]);
 
     const corrupt = await rejection(accounts.getUserBalance(7, 'BTC'));
@@ -170,6 +170,30 @@ describe('AccountCache balances', () => {
       const listed = await new AccountCache(watcher.conn).getUserBalances(7);
       expect(listed).toEqual({ ETH: eth });
       expect(watcher.reports.map((r) => r.field).sort()).toEqual(['BTC', 'USDT']);
+    } finally {
+      await watcher.conn.close();
+    }
+  });
+
+  it("refuses another account's balance of the same currency copied under an account", async () => {
+    const accounts = new AccountCache(conn());
+    await accounts.setUserBalances(9, { BTC: btc });
+    await accounts.setUserBalances(10, { BTC: eth, ETH: eth });
+    const keys = new AccountKeys(conn().keys);
+    const from = keys.balances('10');
+    const to = keys.balances('9');
+    const bytes = await conn().send<Buffer>(from, ['HGET', from, 'BTC'], { buffers: true });
+    await conn().send(to, ['HSET', to, 'BTC', bytes]);
+
+    const foreign = await rejection(accounts.getUserBalance(9, 'BTC'));
+    expect(DecodeError.is(foreign) && foreign.key).toBe(to);
+    const watcher = await corruptWatcher(conn());
+    try {
+      const reader = new AccountCache(watcher.conn);
+      expect(await reader.getUserBalances(9)).toEqual({});
+      expect((await reader.getAllAccounts())['9']).toBeUndefined();
+      // Other tests of this file leave corrupt accounts of their own: count this one's reports.
+      expect(watcher.reports.filter((r) => r.key === to)).toHaveLength(2);
     } finally {
       await watcher.conn.close();
     }

@@ -31,7 +31,9 @@ export function fastBalance(input: unknown): Balance | undefined {
  * @internal
  */
 export function validStoredBalance(b: StoredBalance): boolean {
-  return isName(b.currency) && finite(b.total) && finite(b.free) && finite(b.used);
+  return (
+    isName(b.currency) && finite(b.total) && finite(b.free) && finite(b.used) && isName(b.exId)
+  );
 }
 
 function validPositionFields(p: Record<string, unknown>): boolean {

@@ -36,7 +36,13 @@ describe('fast checks agree with the schemas', () => {
       const schema = v.safeParse(Balance, input);
       if (fast !== undefined) expect(schema.success && schema.output).toEqual(fast);
       else expect(schema.success).toBe(false);
-      const stored = { currency: pick(NAMES), total: value(), free: value(), used: value() };
+      const stored = {
+        currency: pick(NAMES),
+        total: value(),
+        free: value(),
+        used: value(),
+        exId: pick(NAMES),
+      };
       if (validStoredBalance(stored as StoredBalance)) {
         expect(v.safeParse(StoredBalance, stored).success).toBe(true);
       }

@@ -3,15 +3,17 @@ import { validStoredBalance, validStoredPosition } from './fast-check.js';
 import { Position, StoredBalance } from './schema.js';
 
 /**
- * How a balance is stored in its account's hash: `[1, currency, total, free, used]`. The
- * currency travels with the value, so bytes copied under another field fail the identity check.
+ * How a balance is stored in its account's hash: `[2, currency, total, free, used, exId]`. The
+ * currency and the account travel with the value, so bytes copied under another field or into
+ * another account's hash fail the identity check. (Version 1 lacked `exId`: such a value reads
+ * as corrupt until the account's balances are written again.)
  * @internal
  */
 export const BalanceLayout = defineLayout({
   name: 'balance',
-  version: 1,
+  version: 2,
   schema: StoredBalance,
-  fields: ['currency', 'total', 'free', 'used'],
+  fields: ['currency', 'total', 'free', 'used', 'exId'],
   isValid: validStoredBalance,
 });
 

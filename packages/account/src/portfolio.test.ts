@@ -97,4 +97,19 @@ describe('AccountCache portfolio summary', () => {
     expect(ValidationError.is(noExchange)).toBe(true);
     expect((noExchange as ValidationError).field).toBe('options.exchange');
   });
+
+  it('checks options.prices and options.exchange whenever given, naming them', async () => {
+    const accounts = new AccountCache(conn());
+    for (const prices of [null, 42, 'ticks', [], new Map(), { getPrice: 1 }]) {
+      const error = await rejection(
+        accounts.getPortfolioSummary(1, { prices, exchange: 'kraken' } as never),
+      );
+      expect(ValidationError.is(error) && error.field, String(prices)).toBe('options.prices');
+    }
+    // An exchange without a price source is not used, but a wrong one is still a mistake.
+    for (const exchange of [42, '', null, 'a\nb', {}]) {
+      const error = await rejection(accounts.getPortfolioSummary(1, { exchange } as never));
+      expect(ValidationError.is(error) && error.field, String(exchange)).toBe('options.exchange');
+    }
+  });
 });

@@ -66,8 +66,12 @@ export const Position = v.object({ ...positionEntries, exId: Id });
 /** A position as read; see the {@link Position} schema. */
 export type Position = v.InferOutput<typeof Position>;
 
-/** @internal A balance as stored: the currency it belongs to travels with it (identity check). */
-export const StoredBalance = v.object({ currency: Name, ...Balance.entries });
+/**
+ * @internal A balance as stored: the currency and the account (exId, string form) it belongs to
+ * travel with it (identity check: bytes copied under another currency or another account are
+ * refused).
+ */
+export const StoredBalance = v.object({ currency: Name, ...Balance.entries, exId: Name });
 /** @internal Output type of {@link StoredBalance}. */
 export type StoredBalance = v.InferOutput<typeof StoredBalance>;
 

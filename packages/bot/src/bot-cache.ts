@@ -12,6 +12,7 @@ import {
   decodeListed,
   type Id,
   idKey,
+  isPlainObject,
   openCache,
   optionsObject,
   requireConnection,
@@ -19,7 +20,6 @@ import {
   signalOption,
   ttlOption,
 } from '@fullon/core/author';
-import { checkWritten } from './args.js';
 import { BlockHold, type HoldBlockOptions, type LeaseLost } from './block-hold.js';
 import { BotKeys } from './keys.js';
 import { StatusEntryLayout } from './layouts.js';
@@ -288,8 +288,10 @@ export class BotCache implements AsyncDisposable {
 
   /**
    * Every live block, from the block index (expired entries are pruned, never listed). A
-   * malformed entry is skipped and reported through the connection's `onCorrupt` hook.
+   * malformed entry (or a lease key of a foreign Redis type) is skipped and reported through the
+   * connection's `onCorrupt` hook.
    * @returns The blocks by exId then symbol; `[]` when there are none.
+   * @throws {DecodeError} naming the index when it holds a foreign Redis type.
    * @throws {ConnectionError} when Redis is unreachable.
    */
   getBlocks(): Promise<LeaseInfo[]> {
@@ -439,16 +441,12 @@ export class BotCache implements AsyncDisposable {
     const replace = flag(optionsObject(options).replace, 'replace');
     const codec = this.connection.codec;
     const entries = Object.entries(copy).map(
-      ([key, value]) => [key, StatusEntryLayout.encode(codec, { key, value })] as const,
+      ([key, value]) => [key, StatusEntryLayout.encode(codec, { key, botId: bot, value })] as const,
     );
-    const status = this.#keys.status(bot);
-    return checkWritten(
-      await updateBotStatus(
-        this.connection,
-        { status, index: this.#keys.statusIndex },
-        { botId: bot, ttl: this.#ttl, replace, entries },
-      ),
-      status,
+    return updateBotStatus(
+      this.connection,
+      { status: this.#keys.status(bot), index: this.#keys.statusIndex },
+      { botId: bot, ttl: this.#ttl, replace, entries },
     );
   }
 
@@ -469,8 +467,10 @@ export class BotCache implements AsyncDisposable {
 
   /**
    * Reads every bot's status record, found through the status index. A bot with a corrupt entry
-   * is skipped and reported through the connection's `onCorrupt` hook.
+   * (or a record key of a foreign Redis type) is skipped and reported through the connection's
+   * `onCorrupt` hook.
    * @returns botId → record; `{}` when there are none.
+   * @throws {DecodeError} naming the index when it holds a foreign Redis type.
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async getBots(): Promise<Record<string, BotStatus>> {
@@ -478,7 +478,10 @@ export class BotCache implements AsyncDisposable {
     const reads = await Promise.all(
       bots.map((bot) => {
         const key = this.#keys.status(bot);
-        return this.connection.send<Buffer[]>(key, ['HGETALL', key], BUFFERS);
+        // A record key of a foreign Redis type is stored garbage: reported and skipped.
+        return this.connection
+          .send<Buffer[]>(key, ['HGETALL', key], BUFFERS)
+          .catch((error: unknown) => this.#skipCorrupt(error));
       }),
     );
     const out: [string, BotStatus][] = [];
@@ -505,7 +508,7 @@ export class BotCache implements AsyncDisposable {
     const removed = await deleteBotStatuses(this.connection, this.#keys.statusIndex, [
       { botId: bot, status: this.#keys.status(bot) },
     ]);
-    return checkWritten(removed, this.#keys.statusIndex) === 1;
+    return removed === 1;
   }
 
   /**
@@ -514,19 +517,16 @@ export class BotCache implements AsyncDisposable {
    * @returns How many records existed.
    * @throws {ConnectionError} when Redis is unreachable.
    */
-  async deleteBots(): Promise<number> {
-    const bots = await this.#statusIds();
-    // One operation: close() lets every batch run, not only those sent before it.
+  deleteBots(): Promise<number> {
+    // One operation, the listing included: close() lets it run whole, every batch too.
     return runOperation(this.connection, async (conn) => {
+      const bots = await this.#statusIds(conn);
       let removed = 0;
       for (let start = 0; start < bots.length; start += DELETE_CHUNK) {
         const batch = bots
           .slice(start, start + DELETE_CHUNK)
           .map((bot) => ({ botId: bot, status: this.#keys.status(bot) }));
-        removed += checkWritten(
-          await deleteBotStatuses(conn, this.#keys.statusIndex, batch),
-          this.#keys.statusIndex,
-        );
+        removed += await deleteBotStatuses(conn, this.#keys.statusIndex, batch);
       }
       return removed;
     });
@@ -560,7 +560,9 @@ export class BotCache implements AsyncDisposable {
   ): Promise<boolean> {
     const ex = idKey(exId, 'exId');
     const sym = checkName(symbol, 'symbol');
-    const givenOptions = typeof botIdOrOptions === 'object' && botIdOrOptions !== null;
+    // Only a plain object in the botId place is the options; an array, Map or Date is a botId
+    // of the wrong type and is named as such.
+    const givenOptions = isPlainObject(botIdOrOptions);
     const bot =
       givenOptions || botIdOrOptions === undefined ? undefined : idKey(botIdOrOptions, 'botId');
     const opts = optionsObject(givenOptions ? botIdOrOptions : options);
@@ -573,6 +575,12 @@ export class BotCache implements AsyncDisposable {
       );
     }
     return store.release(ex, sym, force ? undefined : bot, force ? undefined : token);
+  }
+
+  #skipCorrupt(error: unknown): Buffer[] {
+    if (!DecodeError.is(error)) throw error;
+    this.connection.reportCorrupt(error);
+    return [];
   }
 
   #decodeStatus(bot: string, key: string, flat: Buffer[]): BotStatus {
@@ -588,6 +596,7 @@ export class BotCache implements AsyncDisposable {
       } else {
         const entry = StatusEntryLayout.decode(this.connection.codec, bytes, key, field, {
           key: field,
+          botId: bot,
         });
         data.push([field, entry.value ?? null]);
       }
@@ -597,12 +606,7 @@ export class BotCache implements AsyncDisposable {
     return { botId: bot, updatedAt, data: Object.fromEntries(data) };
   }
 
-  async #statusIds(): Promise<string[]> {
-    const index = this.#keys.statusIndex;
-    const reply = await listIndex(this.connection, index);
-    if (reply === -1) {
-      throw new DecodeError(index, undefined, 'the bot status index holds a foreign Redis type');
-    }
-    return reply.sort(byName);
+  async #statusIds(conn: CacheConnectionLike = this.connection): Promise<string[]> {
+    return (await listIndex(conn, this.#keys.statusIndex)).sort(byName);
   }
 }

@@ -31,12 +31,16 @@ describe('BotCache.holdBlock', () => {
   it('keeps the block past its TTL by renewing it, then releases it', async () => {
     const bots = new BotCache(conn());
     const probe = lostProbe();
-    // A renewal every 100 ms; one that is confirmed more than 200 ms late ends the hold.
-    const hold = await bots.holdBlock(1, 'BTC/USDT', 'bot-a', { ttlMs: 300, onLost: probe.onLost });
+    // A renewal every 500 ms; only one confirmed more than 1 s late ends the hold (a TTL of
+    // 300 ms lost it on a busy 2-core machine, where a renewal can be 200 ms late).
+    const hold = await bots.holdBlock(1, 'BTC/USDT', 'bot-a', {
+      ttlMs: 1_500,
+      onLost: probe.onLost,
+    });
     if (hold === null) return expect.unreachable('not acquired');
     const first = hold.expiresAt;
     // Three TTLs later the block is still ours, under the same token.
-    await new Promise((resolve) => setTimeout(resolve, 900));
+    await new Promise((resolve) => setTimeout(resolve, 4_500));
     expect(hold.active).toBe(true);
     expect(await bots.isBlocked(1, 'BTC/USDT')).toBe('bot-a');
     expect(hold.expiresAt).toBeGreaterThan(first);
@@ -64,7 +68,11 @@ describe('BotCache.holdBlock', () => {
   it('calls onLost when the block is stolen by force', async () => {
     const bots = new BotCache(conn());
     const probe = lostProbe();
-    const hold = await bots.holdBlock(3, 'BTC/USDT', 'bot-a', { ttlMs: 300, onLost: probe.onLost });
+    // Long enough that the hold cannot expire on a busy machine before the force lands.
+    const hold = await bots.holdBlock(3, 'BTC/USDT', 'bot-a', {
+      ttlMs: 3_000,
+      onLost: probe.onLost,
+    });
     if (hold === null) return expect.unreachable('not acquired');
     const forced = await bots.blockExchange(3, 'BTC/USDT', 'bot-b', { force: true });
     expect(forced.token ?? 0).toBeGreaterThan(hold.token);

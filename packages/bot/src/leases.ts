@@ -110,11 +110,7 @@ export class LeaseStore {
           `malformed ${this.#what} (use force to replace it)`,
         );
       default:
-        throw new DecodeError(
-          this.#keys.index,
-          undefined,
-          `the ${this.#what} index or the fencing counter holds a foreign value`,
-        );
+        throw new DecodeError(lease, undefined, `unexpected reply status ${String(status)}`);
     }
   }
 
@@ -186,9 +182,6 @@ export class LeaseStore {
   async list(): Promise<LeaseInfo[]> {
     const index = this.#keys.index;
     const members = await listIndex(this.#conn, index);
-    if (members === -1) {
-      throw new DecodeError(index, undefined, `the ${this.#what} index holds a foreign Redis type`);
-    }
     const named: [string, string][] = [];
     for (const member of members) {
       const parsed = parseLeaseMember(member);
@@ -203,7 +196,14 @@ export class LeaseStore {
     const leases = await Promise.all(
       named.map(([exId, symbol]) => {
         const key = this.#keys.lease(exId, symbol);
-        return this.#conn.send<(string | null)[]>(key, ['HMGET', key, 'h', 't', 'e']);
+        // A lease key of a foreign Redis type is stored garbage: reported and skipped.
+        return this.#conn
+          .send<(string | null)[]>(key, ['HMGET', key, 'h', 't', 'e'])
+          .catch((error: unknown) => {
+            if (!DecodeError.is(error)) throw error;
+            this.#conn.reportCorrupt(error);
+            return [];
+          });
       }),
     );
     const out: LeaseInfo[] = [];

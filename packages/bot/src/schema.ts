@@ -1,5 +1,5 @@
 import { ValidationError } from '@fullon/core';
-import { checkName, Name } from '@fullon/core/author';
+import { checkName, isPlainObject, isWellFormed, Name, setOwn } from '@fullon/core/author';
 import * as v from 'valibot';
 
 /** Plain data that survives every codec: what a bot status entry may hold. */
@@ -19,8 +19,8 @@ function fail(path: string, message: string): never {
 }
 
 /**
- * Copies plain data, checking it: strings, finite numbers, booleans, `null`, arrays and plain
- * objects, nested at most 32 deep. A property whose value is `undefined` is left out (as
+ * Copies plain data, checking it: strings (well-formed: no lone surrogate), finite numbers,
+ * booleans, `null`, arrays and plain objects, nested at most 32 deep. A property whose value is `undefined` is left out (as
  * `JSON.stringify` does). The copy shares nothing with the input, so later changes to the
  * caller's object never reach the cache and the cache never changes the caller's object.
  * @param value - Untrusted input.
@@ -31,7 +31,11 @@ function fail(path: string, message: string): never {
  * @internal
  */
 export function copyJson(value: unknown, path: string, depth = 0): JsonValue {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'string') {
+    // A lone surrogate has no UTF-8 form: it would come back as U+FFFD, a changed value.
+    return isWellFormed(value) ? value : fail(path, 'holds a lone surrogate (not valid text)');
+  }
+  if (value === null || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
     return Number.isFinite(value) ? value : fail(path, 'must be a finite number');
   }
@@ -48,6 +52,7 @@ export function copyJson(value: unknown, path: string, depth = 0): JsonValue {
   for (const [key, item] of Object.entries(value)) {
     if (item === undefined) continue;
     if (key === '__proto__') fail(`${path}.${key}`, 'is not accepted as a property name');
+    if (!isWellFormed(key)) fail(path, 'has a property name with a lone surrogate');
     out[key] = copyJson(item, `${path}.${key}`, depth + 1);
   }
   return out;
@@ -63,29 +68,37 @@ function isJson(value: unknown, depth = 0): boolean {
 }
 
 /**
- * Copies and checks the data of `updateBot`: an object whose keys (feed names, 1–256
- * characters) map to plain data.
+ * Copies and checks the data of `updateBot`: a plain object whose keys (feed names, 1–256
+ * characters, `__proto__` and `constructor` included) map to plain data. Inside a feed's data
+ * the key `__proto__` is refused (msgpack refuses to decode it).
  * @param data - Untrusted input.
  * @returns A deep copy.
  * @throws {ValidationError} naming `data` or the offending path (`data.feed1.symbols[2]`).
  * @internal
  */
 export function copyBotData(data: unknown): Record<string, JsonValue> {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    return fail('data', 'must be an object of feed name → plain data');
+  if (!isPlainObject(data)) return fail('data', 'must be a plain object of feed name → plain data');
+  // Feed names are hash fields, never object keys in stored bytes: any name is one, `__proto__`
+  // included (defined as an own property, so it cannot replace the copy's prototype).
+  const copy: Record<string, JsonValue> = {};
+  for (const [key, item] of Object.entries(data)) {
+    if (item === undefined) continue;
+    const path = `data.${key || '""'}`;
+    checkName(key, path);
+    setOwn(copy, key, copyJson(item, path, 1));
   }
-  const copy = copyJson(data, 'data') as Record<string, JsonValue>;
-  for (const key of Object.keys(copy)) checkName(key, `data.${key || '""'}`);
   return copy;
 }
 
 /**
- * @internal One stored entry of a status record: its name travels with it (identity check).
- * `value` is optional in the layout only because a tuple stores `null` as an absent slot; a
+ * @internal One stored entry of a status record: its name and its bot (botId, string form)
+ * travel with it (identity check: bytes copied under another feed or into another bot's record
+ * are refused). `value` is optional in the layout only because a tuple stores `null` as an absent slot; a
  * decoded absent value is `null`.
  */
 export const StatusEntry = v.object({
   key: Name,
+  botId: Name,
   value: v.optional(v.custom<JsonValue>((input) => isJson(input), 'must be plain data')),
 });
 /** @internal Output type of {@link StatusEntry}. */

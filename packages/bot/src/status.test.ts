@@ -125,6 +125,9 @@ describe('BotCache status records', () => {
       [() => bots.updateBot('bot-4', { feed: cyclic } as never), 'data.feed'],
       [() => bots.updateBot('bot-4', { '': 1 }), 'data.""'],
       [() => bots.updateBot('bot-4', [] as never), 'data'],
+      // A lone surrogate has no UTF-8 form: it would be stored as U+FFFD, a changed value.
+      [() => bots.updateBot('bot-4', { feed: ['ok', 'a\uD800'] }), 'data.feed[1]'],
+      [() => bots.updateBot('bot-4', { feed: { 'k\uDC00': 1 } }), 'data.feed'],
       [() => bots.updateBot('', { feed: 1 }), 'botId'],
       [() => bots.updateBot('bot-4', { feed: 1 }, { replace: 1 as never }), 'replace'],
     ];
@@ -141,7 +144,11 @@ describe('BotCache status records', () => {
     await bots.updateBot('good', { feed: 1 });
     await bots.updateBot('bad', { feed: 1, other: 2 });
     const key = new BotKeys(conn().keys).status('bad');
-    const foreign = StatusEntryLayout.encode(conn().codec, { key: 'other', value: 5 as JsonValue });
+    const foreign = StatusEntryLayout.encode(conn().codec, {
+      key: 'other',
+      botId: 'bad',
+      value: 5 as JsonValue,
+    });
     await conn().send(key, ['HSET', key, 'feed', foreign]);
     const error = await rejection(bots.getBot('bad'));
     expect(DecodeError.is(error)).toBe(true);
@@ -153,6 +160,29 @@ describe('BotCache status records', () => {
       expect(Object.keys(all)).toContain('good');
       expect(Object.keys(all)).not.toContain('bad');
       expect(watcher.reports.map((r) => r.key)).toEqual([key]);
+    } finally {
+      await watcher.conn.close();
+    }
+  });
+
+  it("refuses another bot's entry of the same feed copied into a bot's record", async () => {
+    const bots = new BotCache(conn());
+    await bots.updateBot('copy-to', { feed: 'mine' });
+    await bots.updateBot('copy-from', { feed: 'theirs' });
+    const keys = new BotKeys(conn().keys);
+    const from = keys.status('copy-from');
+    const to = keys.status('copy-to');
+    const bytes = await conn().send<Buffer>(from, ['HGET', from, 'feed'], { buffers: true });
+    await conn().send(to, ['HSET', to, 'feed', bytes]);
+
+    const error = await rejection(bots.getBot('copy-to'));
+    expect(DecodeError.is(error) && error.key).toBe(to);
+    const watcher = await corruptWatcher(conn());
+    try {
+      const all = await new BotCache(watcher.conn).getBots();
+      expect(Object.keys(all)).not.toContain('copy-to');
+      expect(all['copy-from']?.data).toEqual({ feed: 'theirs' });
+      expect(watcher.reports.filter((r) => r.key === to)).toHaveLength(1);
     } finally {
       await watcher.conn.close();
     }

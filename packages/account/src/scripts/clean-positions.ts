@@ -1,5 +1,5 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript } from '@fullon/core/author';
+import { defineScript, rejectCorrupt } from '@fullon/core/author';
 import { ACCOUNT_LUA } from './lua.js';
 
 /**
@@ -8,18 +8,21 @@ import { ACCOUNT_LUA } from './lua.js';
  *
  * KEYS[1] the account index; KEYS[2..n+1] positions hashes; KEYS[n+2..2n+1] the same accounts'
  * balances hashes. ARGV[1..n] the exIds.
- * Returns how many positions were deleted, or -1 when a key has a foreign type (nothing
- * written).
+ * Returns how many positions were deleted, or the corrupt reply naming a key of a foreign type
+ * (nothing written).
  * @internal
  */
 export const CLEAN_POSITIONS = defineScript(
   'account.clean',
   `${ACCOUNT_LUA}
 local n = #ARGV
-if wrong_type(KEYS[1], 'zset') then return -1 end
+local checks = {KEYS[1], 'zset'}
 for i = 2, 2 * n + 1 do
-  if wrong_type(KEYS[i], 'hash') then return -1 end
+  checks[#checks + 1] = KEYS[i]
+  checks[#checks + 1] = 'hash'
 end
+local bad = check_types(checks)
+if bad then return bad end
 local removed = 0
 for i = 1, n do removed = removed + redis.call('HLEN', KEYS[i + 1]) end
 for i = 1, n do
@@ -35,7 +38,8 @@ return removed
  * @param conn - Connection.
  * @param index - The account index.
  * @param accounts - Each account's exId with its positions and balances hashes.
- * @returns How many positions were deleted, or -1 for a key of a foreign type.
+ * @returns How many positions were deleted.
+ * @throws {DecodeError} naming a key of a foreign Redis type (nothing written).
  */
 export function cleanPositions(
   conn: CacheConnectionLike,
@@ -43,9 +47,11 @@ export function cleanPositions(
   accounts: readonly { exId: string; positions: string; balances: string }[],
 ): Promise<number> {
   const keys = [index, ...accounts.map((a) => a.positions), ...accounts.map((a) => a.balances)];
-  return conn.runScript<number>(
+  return conn.runScript(
     CLEAN_POSITIONS,
     keys,
     accounts.map((a) => a.exId),
+    undefined,
+    (reply: number) => rejectCorrupt(reply),
   );
 }

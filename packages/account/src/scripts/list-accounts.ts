@@ -1,5 +1,5 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript } from '@fullon/core/author';
+import { defineScript, rejectCorrupt } from '@fullon/core/author';
 import { ACCOUNT_LUA } from './lua.js';
 
 /**
@@ -7,15 +7,18 @@ import { ACCOUNT_LUA } from './lua.js';
  * clock), then returns the rest.
  *
  * KEYS[1] the account index. No ARGV.
- * Returns the exIds (string form), or -1 when the index has a foreign type (nothing written).
+ * Returns `{'accounts', exIds}` (string form; wrapped, so no list of exIds can read as the
+ * corrupt reply), or the corrupt reply naming the index when it has a foreign type (nothing
+ * written).
  * @internal
  */
 export const LIST_ACCOUNTS = defineScript(
   'account.list',
   `${ACCOUNT_LUA}
-if wrong_type(KEYS[1], 'zset') then return -1 end
+local bad = check_types({KEYS[1], 'zset'})
+if bad then return bad end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. string.format('%.0f', now_ms()))
-return redis.call('ZRANGE', KEYS[1], 0, -1)
+return {'accounts', redis.call('ZRANGE', KEYS[1], 0, -1)}
 `,
 );
 
@@ -23,8 +26,15 @@ return redis.call('ZRANGE', KEYS[1], 0, -1)
  * Runs {@link LIST_ACCOUNTS}.
  * @param conn - Connection.
  * @param index - The account index.
- * @returns The live exIds, or -1 for an index of a foreign type.
+ * @returns The live exIds.
+ * @throws {DecodeError} naming the index when it has a foreign Redis type.
  */
-export function listAccounts(conn: CacheConnectionLike, index: string): Promise<string[] | -1> {
-  return conn.runScript<string[] | -1>(LIST_ACCOUNTS, [index], []);
+export function listAccounts(conn: CacheConnectionLike, index: string): Promise<string[]> {
+  return conn.runScript(
+    LIST_ACCOUNTS,
+    [index],
+    [],
+    undefined,
+    (reply: [string, string[]]) => rejectCorrupt(reply)[1],
+  );
 }

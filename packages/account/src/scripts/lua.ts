@@ -1,11 +1,13 @@
-import { LUA_HSET_PAIRS, LUA_WRONG_TYPE } from '@fullon/core/author';
+import { LUA_CHECK_TYPES, LUA_HSET_PAIRS } from '@fullon/core/author';
 
 /**
  * Lua shared by the account scripts.
  *
  * - `now_ms()`: the server clock in ms (deadlines use it, so client clocks never matter).
- * - `wrong_type(key, kind)`: whether `key` exists with another type than `kind`. Scripts check
- *   every key before their first write, so a foreign key fails the call without a half write.
+ * - `check_types({key, kind, …})`: `false`, or core's corrupt reply naming the first key of
+ *   another Redis type. Scripts check every key before their first write and return that reply
+ *   unchanged, so a foreign key fails the call without a half write; the invokers pass the
+ *   reply through `rejectCorrupt`, which makes it a `DecodeError` naming the key.
  * - `index_touch(index, exId, ttl_ms)`: records that an account has data until now + TTL (the
  *   later deadline wins) and keeps the index key alive as long as its latest member.
  * - `index_leave(index, exId, other)`: drops the account from the index when `other` (its
@@ -14,7 +16,7 @@ import { LUA_HSET_PAIRS, LUA_WRONG_TYPE } from '@fullon/core/author';
  *   batches (Lua's `unpack` has a stack limit).
  * @internal
  */
-export const ACCOUNT_LUA = `${LUA_WRONG_TYPE}${LUA_HSET_PAIRS}
+export const ACCOUNT_LUA = `${LUA_CHECK_TYPES}${LUA_HSET_PAIRS}
 local function now_ms()
   local clock = redis.call('TIME')
   return tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
@@ -30,6 +32,3 @@ local function index_leave(index, ex_id, other)
   if redis.call('EXISTS', other) == 0 then redis.call('ZREM', index, ex_id) end
 end
 `;
-
-/** What every account write script answers when a key it would touch has a foreign type. */
-export const WRONG_TYPE = -1;

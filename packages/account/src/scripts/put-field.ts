@@ -1,5 +1,5 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript } from '@fullon/core/author';
+import { defineScript, rejectCorrupt } from '@fullon/core/author';
 import { ACCOUNT_LUA } from './lua.js';
 
 /**
@@ -8,14 +8,15 @@ import { ACCOUNT_LUA } from './lua.js';
  *
  * KEYS[1] the hash; KEYS[2] the account index.
  * ARGV[1] exId; ARGV[2] TTL (ms); ARGV[3] field; ARGV[4] value bytes.
- * Returns 1 when the field is new, 0 when it replaced a value, -1 when a key has a foreign type
- * (nothing written).
+ * Returns 1 when the field is new, 0 when it replaced a value, or the corrupt reply naming a
+ * key of a foreign type (nothing written).
  * @internal Imported by `bench/` by relative path, to run the very same script raw.
  */
 export const PUT_FIELD = defineScript(
   'account.put',
   `${ACCOUNT_LUA}
-if wrong_type(KEYS[1], 'hash') or wrong_type(KEYS[2], 'zset') then return -1 end
+local bad = check_types({KEYS[1], 'hash', KEYS[2], 'zset'})
+if bad then return bad end
 local added = redis.call('HSET', KEYS[1], ARGV[3], ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 index_touch(KEYS[2], ARGV[1], ARGV[2])
@@ -24,7 +25,7 @@ return added
 );
 
 /** What {@link putField} answers. */
-export const PutReply = { added: 1, replaced: 0, wrongType: -1 } as const;
+export const PutReply = { added: 1, replaced: 0 } as const;
 /** One of {@link PutReply}. */
 export type PutReply = (typeof PutReply)[keyof typeof PutReply];
 
@@ -33,16 +34,19 @@ export type PutReply = (typeof PutReply)[keyof typeof PutReply];
  * @param conn - Connection.
  * @param keys - The hash and the account index.
  * @param args - The account, its TTL, the field and its bytes.
- * @returns Whether the field was added or replaced, or that a key has a foreign type.
+ * @returns Whether the field was added or replaced.
+ * @throws {DecodeError} naming a key of a foreign Redis type (nothing written).
  */
 export function putField(
   conn: CacheConnectionLike,
   keys: { hash: string; index: string },
   args: { exId: string; ttl: string; field: string; bytes: Buffer },
 ): Promise<PutReply> {
-  return conn.runScript<PutReply>(
+  return conn.runScript(
     PUT_FIELD,
     [keys.hash, keys.index],
     [args.exId, args.ttl, args.field, args.bytes],
+    undefined,
+    (reply: PutReply) => rejectCorrupt(reply),
   );
 }

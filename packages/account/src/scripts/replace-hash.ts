@@ -1,5 +1,5 @@
 import type { CacheConnectionLike, RedisArg } from '@fullon/core';
-import { defineScript } from '@fullon/core/author';
+import { defineScript, rejectCorrupt } from '@fullon/core/author';
 import { ACCOUNT_LUA } from './lua.js';
 
 /**
@@ -9,16 +9,15 @@ import { ACCOUNT_LUA } from './lua.js';
  *
  * KEYS[1] the hash; KEYS[2] the account's other hash; KEYS[3] the account index.
  * ARGV[1] exId; ARGV[2] TTL (ms); ARGV[3..] field, value pairs (none: clear).
- * Returns how many fields the hash held before, or -1 when a key has a foreign type (nothing
- * written).
+ * Returns how many fields the hash held before, or the corrupt reply naming a key of a foreign
+ * type (nothing written).
  * @internal
  */
 export const REPLACE_HASH = defineScript(
   'account.replace',
   `${ACCOUNT_LUA}
-if wrong_type(KEYS[1], 'hash') or wrong_type(KEYS[2], 'hash') or wrong_type(KEYS[3], 'zset') then
-  return -1
-end
+local bad = check_types({KEYS[1], 'hash', KEYS[2], 'hash', KEYS[3], 'zset'})
+if bad then return bad end
 local before = redis.call('HLEN', KEYS[1])
 redis.call('DEL', KEYS[1])
 if #ARGV > 2 then
@@ -37,7 +36,8 @@ return before
  * @param conn - Connection.
  * @param keys - The hash, the account's other hash, the account index.
  * @param args - The account, its TTL and the new fields (encoded values).
- * @returns How many fields the hash held before, or -1 for a key of a foreign type.
+ * @returns How many fields the hash held before.
+ * @throws {DecodeError} naming a key of a foreign Redis type (nothing written).
  */
 export function replaceHash(
   conn: CacheConnectionLike,
@@ -46,5 +46,11 @@ export function replaceHash(
 ): Promise<number> {
   const argv: RedisArg[] = [args.exId, args.ttl];
   for (const [field, bytes] of args.entries) argv.push(field, bytes);
-  return conn.runScript<number>(REPLACE_HASH, [keys.hash, keys.other, keys.index], argv);
+  return conn.runScript(
+    REPLACE_HASH,
+    [keys.hash, keys.other, keys.index],
+    argv,
+    undefined,
+    (reply: number) => rejectCorrupt(reply),
+  );
 }

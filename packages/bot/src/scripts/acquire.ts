@@ -1,5 +1,5 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript } from '@fullon/core/author';
+import { defineScript, rejectCorrupt } from '@fullon/core/author';
 import { BOT_LUA } from './lua.js';
 
 /**
@@ -16,20 +16,24 @@ import { BOT_LUA } from './lua.js';
  * agree to within the outage).
  *
  * Returns `{status, holder, token, expiresAt}`: status 1 taken, 2 renewed by its holder, 0 held
- * by another holder (its holder, token and expiry), -1 the lease is malformed, -2 the index or
- * the counter is malformed (nothing written in either case; `force` overwrites a malformed lease).
+ * by another holder (its holder, token and expiry), -1 the lease is malformed (`force`
+ * overwrites it); or the corrupt reply naming the index or the counter when either holds a
+ * foreign type or value (nothing written in either case).
  * @internal Imported by `bench/` by relative path, to run the very same script raw.
  */
 export const ACQUIRE = defineScript(
   'bot.acquire',
   `${BOT_LUA}
 local force = ARGV[3] == '1'
-if wrong_type(KEYS[2], 'zset') or wrong_type(KEYS[3], 'string') then return {-2} end
+local bad = check_types({KEYS[2], 'zset', KEYS[3], 'string'})
+if bad then return bad end
 local last = 0
 local stored = redis.call('GET', KEYS[3])
 if stored then
   last = tonumber(stored)
-  if not last then return {-2} end
+  if not last or not string.match(stored, '^%d+$') then
+    return corrupt(KEYS[3], false, 'the fencing counter is not a whole number')
+  end
 end
 local lease_type = redis.call('TYPE', KEYS[1]).ok
 if lease_type ~= 'none' and not force then
@@ -64,7 +68,6 @@ export const AcquireStatus = {
   renewed: 2,
   held: 0,
   corruptLease: -1,
-  corruptIndex: -2,
 } as const;
 /** One of {@link AcquireStatus}. */
 export type AcquireStatus = (typeof AcquireStatus)[keyof typeof AcquireStatus];
@@ -78,15 +81,18 @@ export type AcquireReply = [AcquireStatus, string?, number?, number?];
  * @param keys - The lease, its index and the fencing counter.
  * @param args - Holder, TTL, whether to force, the index member.
  * @returns The status and the lease as it stands.
+ * @throws {DecodeError} naming the index or the counter when either is stored garbage.
  */
 export function acquireLease(
   conn: CacheConnectionLike,
   keys: { lease: string; index: string; fence: string },
   args: { holder: string; ttl: string; force: boolean; member: string },
 ): Promise<AcquireReply> {
-  return conn.runScript<AcquireReply>(
+  return conn.runScript(
     ACQUIRE,
     [keys.lease, keys.index, keys.fence],
     [args.holder, args.ttl, args.force ? '1' : '0', args.member],
+    undefined,
+    (reply: AcquireReply) => rejectCorrupt(reply),
   );
 }

@@ -1,5 +1,5 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript } from '@fullon/core/author';
+import { defineScript, rejectCorrupt } from '@fullon/core/author';
 import { BOT_LUA } from './lua.js';
 
 /**
@@ -7,15 +7,17 @@ import { BOT_LUA } from './lua.js';
  * passed (server clock), then returns the rest.
  *
  * KEYS[1] the index. No ARGV.
- * Returns the members, or -1 when the index has a foreign type (nothing written).
+ * Returns `{'members', members}` (wrapped, so no list of members can read as the corrupt
+ * reply), or the corrupt reply naming the index when it has a foreign type (nothing written).
  * @internal
  */
 export const LIST_INDEX = defineScript(
   'bot.list',
   `${BOT_LUA}
-if wrong_type(KEYS[1], 'zset') then return -1 end
+local bad = check_types({KEYS[1], 'zset'})
+if bad then return bad end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. num(now_ms()))
-return redis.call('ZRANGE', KEYS[1], 0, -1)
+return {'members', redis.call('ZRANGE', KEYS[1], 0, -1)}
 `,
 );
 
@@ -23,8 +25,15 @@ return redis.call('ZRANGE', KEYS[1], 0, -1)
  * Runs {@link LIST_INDEX}.
  * @param conn - Connection.
  * @param index - The index.
- * @returns The live members, or -1 for an index of a foreign type.
+ * @returns The live members.
+ * @throws {DecodeError} naming the index when it holds a foreign Redis type.
  */
-export function listIndex(conn: CacheConnectionLike, index: string): Promise<string[] | -1> {
-  return conn.runScript<string[] | -1>(LIST_INDEX, [index], []);
+export function listIndex(conn: CacheConnectionLike, index: string): Promise<string[]> {
+  return conn.runScript(
+    LIST_INDEX,
+    [index],
+    [],
+    undefined,
+    (reply: [string, string[]]) => rejectCorrupt(reply)[1],
+  );
 }

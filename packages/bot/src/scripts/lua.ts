@@ -1,19 +1,21 @@
-import { LUA_HSET_PAIRS, LUA_WRONG_TYPE } from '@fullon/core/author';
+import { LUA_CHECK_TYPES, LUA_HSET_PAIRS } from '@fullon/core/author';
 
 /**
  * Lua shared by the bot scripts. Every deadline and token comes from the server clock
  * (`TIME`), so the clocks of the bots never matter.
  *
  * - `now_ms()`, `now_us()`: the server clock.
- * - `wrong_type(key, kind)`: whether `key` exists with another type than `kind`; scripts check
- *   every key before their first write, so a foreign key fails a call without a half write.
+ * - `check_types({key, kind, …})`, `corrupt(key, field, what)`: core's check; scripts check
+ *   every key before their first write and return the corrupt reply unchanged, so a foreign key
+ *   fails a call without a half write, and the invokers' `rejectCorrupt` makes it a
+ *   `DecodeError` naming the key.
  * - `keep_index(index, ttl_ms)`: keeps an index key alive at least as long as its latest member.
  * - `lease_read(key)`: holder, token and expiry of a lease hash, or `false` when it is malformed.
  * - `hset_pairs(key, from)`: HSET of the field/value pairs in ARGV from position `from`, in
  *   batches (Lua's `unpack` has a stack limit).
  * @internal
  */
-export const BOT_LUA = `${LUA_WRONG_TYPE}${LUA_HSET_PAIRS}
+export const BOT_LUA = `${LUA_CHECK_TYPES}${LUA_HSET_PAIRS}
 local function now_us()
   local clock = redis.call('TIME')
   return tonumber(clock[1]) * 1000000 + tonumber(clock[2])

@@ -1,5 +1,5 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript } from '@fullon/core/author';
+import { defineScript, rejectCorrupt } from '@fullon/core/author';
 import { BOT_LUA } from './lua.js';
 
 /**
@@ -10,13 +10,15 @@ import { BOT_LUA } from './lua.js';
  * ARGV[1] holder, or `''` to release whoever holds it (force); ARGV[2] the token the lease must
  * carry, or `''`; ARGV[3] the index member.
  * Returns 1 released, 0 no lease, 3 held by another holder or token (nothing written), -1
- * malformed (nothing written; a forced release deletes it).
+ * malformed (nothing written; a forced release deletes it); or the corrupt reply naming the
+ * index when it holds a foreign type (nothing written).
  * @internal
  */
 export const RELEASE = defineScript(
   'bot.release',
   `${BOT_LUA}
-if wrong_type(KEYS[2], 'zset') then return -1 end
+local bad = check_types({KEYS[2], 'zset'})
+if bad then return bad end
 local lease_type = redis.call('TYPE', KEYS[1]).ok
 if lease_type == 'none' then
   redis.call('ZREM', KEYS[2], ARGV[3])
@@ -45,15 +47,18 @@ export type ReleaseStatus = (typeof ReleaseStatus)[keyof typeof ReleaseStatus];
  * @param keys - The lease and its index.
  * @param args - The holder (`undefined`: whoever holds it), the expected token, the member.
  * @returns What happened.
+ * @throws {DecodeError} naming the index when it holds a foreign Redis type (nothing written).
  */
 export function releaseLease(
   conn: CacheConnectionLike,
   keys: { lease: string; index: string },
   args: { holder: string | undefined; token: number | undefined; member: string },
 ): Promise<ReleaseStatus> {
-  return conn.runScript<ReleaseStatus>(
+  return conn.runScript(
     RELEASE,
     [keys.lease, keys.index],
     [args.holder ?? '', args.token === undefined ? '' : String(args.token), args.member],
+    undefined,
+    (reply: ReleaseStatus) => rejectCorrupt(reply),
   );
 }

@@ -1,5 +1,5 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript } from '@fullon/core/author';
+import { defineScript, rejectCorrupt } from '@fullon/core/author';
 import { BOT_LUA } from './lua.js';
 
 /**
@@ -9,13 +9,15 @@ import { BOT_LUA } from './lua.js';
  * ARGV[1] holder; ARGV[2] TTL (ms); ARGV[3] the token the lease must carry, or `''` for any;
  * ARGV[4] the index member.
  * Returns `{status, expiresAt}`: 1 renewed, 0 no lease (expired or released), 3 held by another
- * holder or under another token (stolen), -1 malformed (nothing written).
+ * holder or under another token (stolen), -1 malformed fields; or the corrupt reply naming a key
+ * of a foreign type (nothing written).
  * @internal
  */
 export const RENEW = defineScript(
   'bot.renew',
   `${BOT_LUA}
-if wrong_type(KEYS[1], 'hash') or wrong_type(KEYS[2], 'zset') then return {-1} end
+local bad = check_types({KEYS[1], 'hash', KEYS[2], 'zset'})
+if bad then return bad end
 if redis.call('EXISTS', KEYS[1]) == 0 then return {0} end
 local holder, token, expires, token_text = lease_read(KEYS[1])
 if not holder then return {-1} end
@@ -40,15 +42,18 @@ export type RenewStatus = (typeof RenewStatus)[keyof typeof RenewStatus];
  * @param keys - The lease and its index.
  * @param args - Holder, TTL, the expected token (or `undefined`), the index member.
  * @returns The status, and the new expiry when renewed.
+ * @throws {DecodeError} naming a key of a foreign Redis type (nothing written).
  */
 export function renewLease(
   conn: CacheConnectionLike,
   keys: { lease: string; index: string },
   args: { holder: string; ttl: string; token: number | undefined; member: string },
 ): Promise<[RenewStatus, number?]> {
-  return conn.runScript<[RenewStatus, number?]>(
+  return conn.runScript(
     RENEW,
     [keys.lease, keys.index],
     [args.holder, args.ttl, args.token === undefined ? '' : String(args.token), args.member],
+    undefined,
+    (reply: [RenewStatus, number?]) => rejectCorrupt(reply),
   );
 }

@@ -1,5 +1,5 @@
 import type { CacheConnectionLike, RedisArg } from '@fullon/core';
-import { defineScript } from '@fullon/core/author';
+import { defineScript, rejectCorrupt } from '@fullon/core/author';
 import { BOT_LUA } from './lua.js';
 
 /**
@@ -9,13 +9,15 @@ import { BOT_LUA } from './lua.js';
  * KEYS[1] the status hash; KEYS[2] the status index.
  * ARGV[1] botId; ARGV[2] TTL (ms); ARGV[3] `1` to replace instead of merge; ARGV[4..] entry
  * field, bytes pairs.
- * Returns the update time (server ms), or -1 when a key has a foreign type (nothing written).
+ * Returns the update time (server ms), or the corrupt reply naming a key of a foreign type
+ * (nothing written).
  * @internal
  */
 export const UPDATE_BOT = defineScript(
   'bot.update',
   `${BOT_LUA}
-if wrong_type(KEYS[1], 'hash') or wrong_type(KEYS[2], 'zset') then return -1 end
+local bad = check_types({KEYS[1], 'hash', KEYS[2], 'zset'})
+if bad then return bad end
 local now = now_ms()
 if ARGV[3] == '1' then redis.call('DEL', KEYS[1]) end
 redis.call('HSET', KEYS[1], '', num(now))
@@ -32,7 +34,8 @@ return now
  * @param conn - Connection.
  * @param keys - The status hash and the status index.
  * @param args - Bot, TTL, whether to replace, the encoded entries.
- * @returns The update time (server ms), or -1 for a key of a foreign type.
+ * @returns The update time (server ms).
+ * @throws {DecodeError} naming a key of a foreign Redis type (nothing written).
  */
 export function updateBotStatus(
   conn: CacheConnectionLike,
@@ -46,5 +49,7 @@ export function updateBotStatus(
 ): Promise<number> {
   const argv: RedisArg[] = [args.botId, args.ttl, args.replace ? '1' : '0'];
   for (const [field, bytes] of args.entries) argv.push(field, bytes);
-  return conn.runScript<number>(UPDATE_BOT, [keys.status, keys.index], argv);
+  return conn.runScript(UPDATE_BOT, [keys.status, keys.index], argv, undefined, (reply: number) =>
+    rejectCorrupt(reply),
+  );
 }

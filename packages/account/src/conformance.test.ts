@@ -1,0 +1,4 @@
+import { describeConformance } from '@fullon/core/testing';
+import { accountConformance } from './conformance.test-helpers.js';
+
+describeConformance(accountConformance);
