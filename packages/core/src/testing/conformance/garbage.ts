@@ -131,9 +131,46 @@ export async function spoil(
 }
 
 /**
- * Puts another record's bytes in each place: strings take the next key's value, hash fields the
- * next field's value (a field names its record), and each list the next list's first item (a
- * list's order names nothing, so items are only taken from another list of the family).
+ * Copies, for each field that two hashes of the family share, the other hash's value onto this
+ * one's (another account's `BTC` balance under this account's `BTC`): the copy a record that
+ * does not carry its owner's identity cannot tell from its own.
+ * @returns Whether any field was replaced.
+ */
+async function sameFieldFromOtherKey(
+  conn: CacheConnection,
+  hashes: readonly { key: string }[],
+): Promise<boolean> {
+  const opts = { buffers: true };
+  const contents = await Promise.all(
+    hashes.map(async ({ key }) => {
+      const flat = await conn.send<Buffer[]>(key, ['HGETALL', key], opts);
+      const fields = new Map<string, Buffer>();
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        fields.set((flat[i] as Buffer).toString('latin1'), flat[i + 1] as Buffer);
+      }
+      return { key, fields };
+    }),
+  );
+  let changed = false;
+  for (const [i, { key, fields }] of contents.entries()) {
+    for (const [field, value] of fields) {
+      const donor = contents.find(
+        (other, j) => j !== i && other.fields.get(field)?.equals(value) === false,
+      );
+      const foreign = donor?.fields.get(field);
+      if (foreign === undefined) continue;
+      await conn.send(key, ['HSET', key, Buffer.from(field, 'latin1'), foreign]);
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+/**
+ * Puts another record's bytes in each place: hash fields the same field of another hash when two
+ * share fields, else the next field's value (a field names its record); strings the next key's
+ * value; and each list the next list's first item (a list's order names nothing, so items are
+ * only taken from another list of the family).
  */
 async function swapValues(
   conn: CacheConnection,
@@ -152,8 +189,11 @@ async function swapValues(
       if (first !== undefined) lists.push({ key, first });
     }
   }
-  let changed = false;
-  if (new Set(values.map((b) => b.toString('hex'))).size >= 2) {
+  let changed = await sameFieldFromOtherKey(
+    conn,
+    keys.filter((k) => k.type === 'hash'),
+  );
+  if (!changed && new Set(values.map((b) => b.toString('hex'))).size >= 2) {
     let n = 0;
     const next = (_i: number, old: Buffer) => {
       for (let step = 1; step <= values.length; step++) {
