@@ -57,8 +57,8 @@ export const botConformance = defineConformance<BotCache>({
     await cache.updateBot('bot-1', feeds(1));
   },
   families: {
-    'bot-block': {},
-    'bot-opening': {},
+    'bot-block': { attributes: true },
+    'bot-opening': { attributes: true },
     'bot-blocks': { index: true },
     'bot-openings': { index: true },
     'bot-fence': {},

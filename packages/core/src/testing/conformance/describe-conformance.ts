@@ -188,7 +188,8 @@ export function describeConformance<C extends object>(table: ConformanceTable<C>
       for (const kind of garbageKinds(probe[0]?.type ?? 'string')) {
         await reset();
         const keys = (await familyKeys(conn)).get(family) ?? [];
-        if (!(await spoil(conn, keys, kind))) continue;
+        const records = table.families[family]?.attributes === true ? 'attributes' : 'map';
+        if (!(await spoil(conn, keys, kind, records))) continue;
         c.garbage++;
         corrupt.length = 0;
         const before = await snapshotKeyspace(conn);

@@ -101,12 +101,16 @@ async function rewriteValues(
  * @param conn - The connection.
  * @param keys - The family's keys, with their Redis types.
  * @param kind - How to spoil them.
+ * @param records - `attributes` when each hash is one record whose fields are its attributes
+ *   (`foreign` then copies another key's whole hash), `map` (default) when each field holds a
+ *   record of its own.
  * @returns Whether the kind applied (e.g. `foreign` needs two values to swap).
  */
 export async function spoil(
   conn: CacheConnection,
   keys: readonly { key: string; type: string }[],
   kind: GarbageKind,
+  records: 'map' | 'attributes' = 'map',
 ): Promise<boolean> {
   const send: Cmd = (key, args) => conn.send(key, args);
   if (kind === 'wrong-type') {
@@ -117,7 +121,9 @@ export async function spoil(
     }
     return true;
   }
-  if (kind === 'foreign') return swapValues(conn, keys);
+  if (kind === 'foreign') {
+    return records === 'attributes' ? swapWholeHashes(conn, keys) : swapValues(conn, keys);
+  }
   const score = SCORES[kind];
   for (const { key, type } of keys) {
     if (score !== undefined) {
@@ -126,6 +132,26 @@ export async function spoil(
     } else {
       await rewriteValues(send, conn, key, type, kind === 'random-bytes' ? random : wrongShape);
     }
+  }
+  return true;
+}
+
+/** Replaces each hash with the next key's whole hash (its TTL kept): another record entire. */
+async function swapWholeHashes(
+  conn: CacheConnection,
+  keys: readonly { key: string; type: string }[],
+): Promise<boolean> {
+  const hashes = keys.filter((k) => k.type === 'hash');
+  const contents = await Promise.all(
+    hashes.map(({ key }) => conn.send<Buffer[]>(key, ['HGETALL', key], { buffers: true })),
+  );
+  if (hashes.length < 2) return false;
+  for (const [i, { key }] of hashes.entries()) {
+    const other = contents[(i + 1) % hashes.length] ?? [];
+    const ttl = await conn.send<number>(key, ['PTTL', key]);
+    await conn.send(key, ['DEL', key]);
+    await conn.send(key, ['HSET', key, ...other]);
+    if (ttl > 0) await conn.send(key, ['PEXPIRE', key, String(ttl)]);
   }
   return true;
 }

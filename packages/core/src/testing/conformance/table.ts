@@ -100,6 +100,12 @@ export interface FamilySpec {
    * with a different result is accepted for it.
    */
   readonly index?: boolean;
+  /**
+   * Each key is one hash record whose fields are its attributes (a lease: holder, token,
+   * expiry), not a map of records by field: the `foreign` garbage then copies another key's
+   * whole hash, and the package must notice that it names another record.
+   */
+  readonly attributes?: boolean;
 }
 
 /** The public method names of `C` (its function-valued keys). */
