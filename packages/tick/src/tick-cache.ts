@@ -18,6 +18,8 @@ import {
   NameRegistry,
   openCache,
   optionalAge,
+  optionsObject,
+  plainRecord,
   requireConnection,
   runOperation,
   signalOption,
@@ -25,7 +27,7 @@ import {
   validate,
   waitOption,
 } from '@fullon/core/author';
-import { parseTick, resolveRef, type SymbolRef } from './args.js';
+import { forceOption, maxAgeOption, parseTick, resolveRef, type SymbolRef } from './args.js';
 import { type TickerNames, TickKeys } from './keys.js';
 import {
   DEFAULT_NEAR_CACHE_ENTRIES,
@@ -46,6 +48,8 @@ import type { TickSubscription } from './tick-subscription.js';
 const DEFAULT_TTL_MS = 86_400_000;
 /** Default wait of `waitForTicker`: 30 s. */
 const DEFAULT_WAIT_MS = 30_000;
+/** Default `bufferSize` of `subscribe`. */
+const DEFAULT_BUFFER_SIZE = 10_000;
 const BUFFERS: SendOptions = { buffers: true };
 
 /** Options of the {@link TickCache} constructor and {@link TickCache.open}. */
@@ -211,6 +215,7 @@ export class TickCache implements AsyncDisposable {
   setTicker(tick: Tick, options?: SetTickerOptions): Promise<boolean> {
     return asPromise(() => {
       const parsed = parseTick(tick);
+      const force = forceOption(options);
       const { exchange, symbol } = parsed;
       const bytes = TickLayout.encode(this.connection.codec, parsed);
       const names = this.#keys.names(exchange, symbol);
@@ -223,7 +228,7 @@ export class TickCache implements AsyncDisposable {
             conn,
             names,
             { time: parsed.time, bytes, symbol },
-            options?.force === true,
+            force,
             this.#ttl,
           ),
         ).then((status) => {
@@ -250,8 +255,8 @@ export class TickCache implements AsyncDisposable {
     if (!Array.isArray(ticks))
       throw new ValidationError('ticks', 'ticks: must be an array of ticks');
     const parsed = ticks.map((tick, i) => parseTick(tick, `ticks[${i}]`));
+    const force = forceOption(options);
     const written = new Array<boolean>(parsed.length).fill(false);
-    const force = options?.force === true;
     const groups = groupPositions(parsed, (tick) => tick.exchange);
     await runOperation(this.connection, (conn) =>
       Promise.all(
@@ -313,10 +318,10 @@ export class TickCache implements AsyncDisposable {
         // The common call form, without building a reference object.
         const symbol = checkName(first, 'symbol');
         const names = this.#keys.names(checkName(second, 'exchange'), symbol);
-        return this.#read(names, optionalAge(third?.maxAgeMs, 'maxAgeMs'));
+        return this.#read(names, maxAgeOption(third));
       }
-      const ref = resolveRef<GetTickerOptions>(first, second, third);
-      const maxAgeMs = optionalAge(ref.options?.maxAgeMs, 'maxAgeMs');
+      const ref = resolveRef(first, second, third);
+      const maxAgeMs = maxAgeOption(ref.options);
       return this.#read(this.#keys.names(ref.exchange, ref.symbol), maxAgeMs);
     });
   }
@@ -342,8 +347,8 @@ export class TickCache implements AsyncDisposable {
     second?: string | GetTickerOptions,
     third?: GetTickerOptions,
   ): Promise<number | null> {
-    const ref = resolveRef<GetTickerOptions>(first, second, third);
-    const maxAgeMs = optionalAge(ref.options?.maxAgeMs, 'maxAgeMs');
+    const ref = resolveRef(first, second, third);
+    const maxAgeMs = maxAgeOption(ref.options);
     const tick = await this.#read(this.#keys.names(ref.exchange, ref.symbol), maxAgeMs);
     return tick === null ? null : tick.price;
   }
@@ -418,7 +423,7 @@ export class TickCache implements AsyncDisposable {
   async updateTicker(symbol: string, exchange: string, patch: TickUpdate): Promise<Tick | null> {
     checkName(symbol, 'symbol');
     checkName(exchange, 'exchange');
-    const update = validate(TickUpdate, patch, 'patch');
+    const update = validate(TickUpdate, plainRecord(patch, 'patch'), 'patch');
     const codec = this.connection.codec.name;
     if (!MERGEABLE_CODECS.includes(codec)) {
       throw new ConfigurationError(
@@ -507,8 +512,9 @@ export class TickCache implements AsyncDisposable {
    * @throws {ValidationError} naming `exchange`.
    * @throws {ConnectionError} when Redis is unreachable.
    */
-  async getAllTickers(options: GetAllTickersOptions = {}): Promise<Tick[]> {
-    if (options.exchange !== undefined) return this.getTickers(options.exchange);
+  async getAllTickers(options?: GetAllTickersOptions): Promise<Tick[]> {
+    const { exchange } = optionsObject(options);
+    if (exchange !== undefined) return this.getTickers(checkName(exchange, 'exchange'));
     const exchanges = await this.#exchanges.list();
     return (await Promise.all(exchanges.map((exchange) => this.getTickers(exchange)))).flat();
   }
@@ -521,12 +527,10 @@ export class TickCache implements AsyncDisposable {
    * @throws {ValidationError} naming `symbol` or `exchanges`.
    * @throws {ConnectionError} when Redis is unreachable.
    */
-  async getAnyTicker(symbol: string, options: GetAnyTickerOptions = {}): Promise<Tick | null> {
+  async getAnyTicker(symbol: string, options?: GetAnyTickerOptions): Promise<Tick | null> {
     checkName(symbol, 'symbol');
-    const exchanges =
-      options.exchanges === undefined
-        ? await this.#exchanges.list()
-        : options.exchanges.map((exchange, i) => checkName(exchange, `exchanges[${i}]`));
+    const preferred = exchangesOption(optionsObject(options).exchanges);
+    const exchanges = preferred ?? (await this.#exchanges.list());
     const found = await Promise.all(
       exchanges.map(async (exchange) => {
         const names = this.#keys.names(exchange, symbol);
@@ -594,11 +598,16 @@ export class TickCache implements AsyncDisposable {
    * @returns An async iterable of ticks; see {@link TickSubscription}.
    * @throws {ValidationError} naming `exchange`, `symbol` or `signal`.
    */
-  subscribe(options: TickSubscribeOptions = {}): TickSubscription {
+  subscribe(options?: TickSubscribeOptions): TickSubscription {
+    const checked = optionsObject(options);
     const exchange =
-      options.exchange === undefined ? undefined : checkName(options.exchange, 'exchange');
-    const symbol = options.symbol === undefined ? undefined : checkName(options.symbol, 'symbol');
-    const signal = signalOption(options.signal);
+      checked.exchange === undefined ? undefined : checkName(checked.exchange, 'exchange');
+    const symbol = checked.symbol === undefined ? undefined : checkName(checked.symbol, 'symbol');
+    const signal = signalOption(checked.signal);
+    const bufferSize =
+      checked.bufferSize === undefined
+        ? undefined
+        : countOption(checked.bufferSize, DEFAULT_BUFFER_SIZE, 'bufferSize');
     const keys = this.#keys;
     const target =
       exchange !== undefined && symbol !== undefined
@@ -607,7 +616,7 @@ export class TickCache implements AsyncDisposable {
     const pending = this.connection.subscribe({
       ...target,
       ...(signal === undefined ? {} : { signal }),
-      ...(options.bufferSize === undefined ? {} : { bufferSize: options.bufferSize }),
+      ...(bufferSize === undefined ? {} : { bufferSize }),
     });
     const codec = this.connection.codec;
     return new DecodedSubscription<Tick>(this.connection, pending, (message, channel) => [
@@ -631,12 +640,13 @@ export class TickCache implements AsyncDisposable {
   async waitForTicker(
     symbol: string,
     exchange: string,
-    options: WaitForTickerOptions = {},
+    options?: WaitForTickerOptions,
   ): Promise<Tick | null> {
     checkName(symbol, 'symbol');
     checkName(exchange, 'exchange');
-    const timeoutMs = waitOption(options.timeoutMs, DEFAULT_WAIT_MS);
-    const maxAgeMs = optionalAge(options.maxAgeMs, 'maxAgeMs');
+    const checked = optionsObject(options);
+    const timeoutMs = waitOption(checked.timeoutMs, DEFAULT_WAIT_MS);
+    const maxAgeMs = optionalAge(checked.maxAgeMs, 'maxAgeMs');
     const subscription = this.subscribe({ symbol, exchange });
     try {
       await subscription.ready;
@@ -666,6 +676,18 @@ export class TickCache implements AsyncDisposable {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+}
+
+/**
+ * Checks `getAnyTicker`'s `exchanges` option: absent, or an array of names.
+ * @returns The names, or `undefined` for every registered exchange.
+ */
+function exchangesOption(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) {
+    throw new ValidationError('exchanges', 'exchanges: must be an array of exchange names');
+  }
+  return value.map((exchange: unknown, i) => checkName(exchange, `exchanges[${i}]`));
 }
 
 /** The tick, or `null` when it is more than `maxAgeMs` old. */
