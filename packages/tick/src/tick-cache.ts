@@ -576,18 +576,19 @@ export class TickCache implements AsyncDisposable {
    */
   async deleteExchangeTickers(exchange: string): Promise<number> {
     checkName(exchange, 'exchange');
-    // Unregister first: a symbol added from now on registers the exchange again.
-    await this.#exchanges.remove(exchange);
-    const index = this.#keys.index(exchange);
-    const symbols = await indexMembersScript(this.connection, index);
-    if (symbols === WRONG_TYPE) return 0;
-    const counts = await inChunks(symbols, async (chunk) => {
-      const tickers = chunk.map((symbol) => this.#keys.ticker(exchange, symbol));
-      return [
-        await this.#writing(tickers, deleteTickersScript(this.connection, index, tickers, chunk)),
-      ];
+    // Several commands: one operation, so close() drains it whole or refuses it whole.
+    return runOperation(this.connection, async (conn) => {
+      // Unregister first: a symbol added from now on registers the exchange again.
+      await this.#exchanges.remove(exchange, conn);
+      const index = this.#keys.index(exchange);
+      const symbols = await indexMembersScript(conn, index);
+      if (symbols === WRONG_TYPE) return 0;
+      const counts = await inChunks(symbols, async (chunk) => {
+        const tickers = chunk.map((symbol) => this.#keys.ticker(exchange, symbol));
+        return [await this.#writing(tickers, deleteTickersScript(conn, index, tickers, chunk))];
+      });
+      return counts.reduce((sum, n) => sum + n, 0);
     });
-    return counts.reduce((sum, n) => sum + n, 0);
   }
 
   /**
