@@ -1,11 +1,5 @@
 import { ValidationError } from '@fullon/core';
-import {
-  checkName,
-  optionalAge,
-  optionsObject,
-  validate,
-  validateAt,
-} from '@fullon/core/author';
+import { checkName, optionalAge, optionsObject, validate, validateAt } from '@fullon/core/author';
 import { isValidTick } from './fast-parse.js';
 import { Tick } from './schema.js';
 

@@ -91,11 +91,7 @@ export const tickConformance = defineConformance<TickCache>({
     },
     updateTicker: {
       kind: 'write',
-      params: [
-        symbol,
-        exchange,
-        { name: 'patch', kind: 'record', fields: PATCH_FIELDS },
-      ],
+      params: [symbol, exchange, { name: 'patch', kind: 'record', fields: PATCH_FIELDS }],
       args: (i) => [`S${i}/USDT`, 'binance', { price: 5, time: T0 + 10 + i }],
     },
     getTickers: { kind: 'listing', params: [exchange], args: () => ['binance'] },

@@ -21,11 +21,14 @@ describe('TickCache option forms the conformance kit does not reach', () => {
     ['null', null],
     ['a Set', new Set(['binance'])],
     ['an object', { 0: 'binance', length: 1 }],
-  ])('getAnyTicker rejects exchanges = %s with a ValidationError naming exchanges', async (_, value) => {
-    const call = cache().getAnyTicker('ETH/USDT', { exchanges: value as unknown as string[] });
-    await expect(call).rejects.toBeInstanceOf(ValidationError);
-    await expect(call).rejects.toMatchObject({ field: 'exchanges' });
-  });
+  ])(
+    'getAnyTicker rejects exchanges = %s with a ValidationError naming exchanges',
+    async (_, value) => {
+      const call = cache().getAnyTicker('ETH/USDT', { exchanges: value as unknown as string[] });
+      await expect(call).rejects.toBeInstanceOf(ValidationError);
+      await expect(call).rejects.toMatchObject({ field: 'exchanges' });
+    },
+  );
 
   it.each([
     ['null', null],
