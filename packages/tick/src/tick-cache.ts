@@ -8,6 +8,7 @@ import {
 } from '@fullon/core';
 import {
   asPromise,
+  cacheOptions,
   checkName,
   closeCache,
   countOption,
@@ -15,6 +16,7 @@ import {
   decodeListed,
   groupPositions,
   inChunks,
+  isPlainObject,
   NameRegistry,
   openCache,
   optionalAge,
@@ -69,14 +71,15 @@ export interface TickCacheOptions {
 }
 
 /** Checks the constructor options. */
-function resolveOptions(options: TickCacheOptions): {
+function resolveOptions(value: TickCacheOptions | undefined): {
   ttlMs: number;
   nearCache: number | undefined;
 } {
+  const options = cacheOptions(value, 'TickCache');
   const near = options.nearCache;
   let nearCache: number | undefined;
   if (near === true) nearCache = DEFAULT_NEAR_CACHE_ENTRIES;
-  else if (typeof near === 'object' && near !== null) {
+  else if (isPlainObject(near)) {
     nearCache = countOption(near.maxEntries, DEFAULT_NEAR_CACHE_ENTRIES, 'nearCache.maxEntries');
     if (nearCache < 1)
       throw new ValidationError('nearCache.maxEntries', 'nearCache.maxEntries: must be at least 1');
@@ -166,11 +169,13 @@ export class TickCache implements AsyncDisposable {
    * @param conn - An open connection (from `connect()`); the cache does not close it.
    * @param options - `ttlMs` (default 24 h), `nearCache` (default off).
    * @throws {ConfigurationError} (variable `conn`) when `conn` is not a connection; (variable
-   *   `nearCache`) when the near cache is asked for on a connection without `trackInvalidations`.
+   *   `options`) when `options` is not a plain object; (variable `nearCache`) when the near cache
+   *   is asked for on a connection without `trackInvalidations`.
    * @throws {ValidationError} naming `ttlMs` when it is not a whole number of ms from 1 to ten
-   *   years, or `nearCache.maxEntries`.
+   *   years, `nearCache` when it is neither a boolean nor a plain object, or
+   *   `nearCache.maxEntries`.
    */
-  constructor(conn: CacheConnectionLike, options: TickCacheOptions = {}) {
+  constructor(conn: CacheConnectionLike, options?: TickCacheOptions) {
     this.connection = requireConnection(conn, 'TickCache');
     const resolved = resolveOptions(options);
     this.ttlMs = resolved.ttlMs;
@@ -189,13 +194,11 @@ export class TickCache implements AsyncDisposable {
    * @param options - Cache options, checked before connecting.
    * @returns The cache, for `await using ticks = await TickCache.open()`.
    * @throws {ValidationError} when an option is invalid (no connection is opened).
-   * @throws {ConfigurationError} when the configuration is malformed.
+   * @throws {ConfigurationError} when the configuration is malformed, or `options` is not a plain
+   *   object (no connection is opened).
    * @throws {ConnectionError} when Redis cannot be reached.
    */
-  static open(
-    config?: ConnectOptions | string,
-    options: TickCacheOptions = {},
-  ): Promise<TickCache> {
+  static open(config?: ConnectOptions | string, options?: TickCacheOptions): Promise<TickCache> {
     return openCache(
       config,
       () => resolveOptions(options),
@@ -224,13 +227,7 @@ export class TickCache implements AsyncDisposable {
       return runOperation(this.connection, (conn) =>
         this.#writing(
           [names.ticker],
-          setTickerScript(
-            conn,
-            names,
-            { time: parsed.time, bytes, symbol },
-            force,
-            this.#ttl,
-          ),
+          setTickerScript(conn, names, { time: parsed.time, bytes, symbol }, force, this.#ttl),
         ).then((status) => {
           if (status === WriteStatus.stale) return false;
           const added = status === WriteStatus.added;
