@@ -69,7 +69,8 @@ export const tickConformance = defineConformance<TickCache>({
         { name: 'ticks', kind: 'records', fields: TICK_FIELDS },
         { name: 'options', kind: 'options', optional: true, fields: { force: 'boolean' } },
       ],
-      args: (i) => [[tick(i), tick(i, 'kraken')], {}],
+      // A seeded ticker (the update path) and one new to its exchange (index and registry).
+      args: (i) => [[tick(i), tick(i + 2, 'kraken')], {}],
     },
     getTicker: {
       kind: 'read',

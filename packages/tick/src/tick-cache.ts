@@ -12,6 +12,7 @@ import {
   checkName,
   closeCache,
   countOption,
+  DEFAULT_CHUNK_SIZE,
   DecodedSubscription,
   decodeListed,
   groupPositions,
@@ -38,6 +39,7 @@ import {
   type ReadToken,
 } from './near-cache.js';
 import { type Tick, TickLayout, TickUpdate } from './schema.js';
+import { checkTickerKeys } from './scripts/check-keys.js';
 import { deleteTickersScript } from './scripts/delete-tickers.js';
 import { WriteStatus } from './scripts/index-lua.js';
 import { indexMembersScript, listTickersScript, WRONG_TYPE } from './scripts/list-tickers.js';
@@ -213,6 +215,8 @@ export class TickCache implements AsyncDisposable {
    * @param options - `force: true` writes even an older tick. Defaults to `false`.
    * @returns `true` when written (and published), `false` when the stored tick is newer.
    * @throws {ValidationError} naming the field; nothing is written.
+   * @throws {DecodeError} naming the ticker or index key when it holds another Redis type;
+   *   nothing is written. (A registry key of another type is reported through `onCorrupt`.)
    * @throws {ConnectionError} when Redis is unreachable.
    */
   setTicker(tick: Tick, options?: SetTickerOptions): Promise<boolean> {
@@ -232,7 +236,7 @@ export class TickCache implements AsyncDisposable {
           if (status === WriteStatus.stale) return false;
           const added = status === WriteStatus.added;
           if (!added && !this.#exchanges.isDue(exchange)) return true;
-          return this.#exchanges.touch(exchange, added, conn).then(() => true);
+          return this.#touch(exchange, added, conn).then(() => true);
         }),
       );
     });
@@ -246,6 +250,8 @@ export class TickCache implements AsyncDisposable {
    * @param options - `force: true` writes even older ticks. Defaults to `false`.
    * @returns Per input tick, whether it was written.
    * @throws {ValidationError} naming the tick and field, e.g. `ticks[3].bid`; nothing is written.
+   * @throws {DecodeError} naming a ticker or index key that holds another Redis type; nothing
+   *   is written (a batch of several script calls checks every key before the first write).
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async setTickers(ticks: readonly Tick[], options?: SetTickerOptions): Promise<boolean[]> {
@@ -255,8 +261,23 @@ export class TickCache implements AsyncDisposable {
     const force = forceOption(options);
     const written = new Array<boolean>(parsed.length).fill(false);
     const groups = groupPositions(parsed, (tick) => tick.exchange);
-    await runOperation(this.connection, (conn) =>
-      Promise.all(
+    await runOperation(this.connection, async (conn) => {
+      // More than one script call (several exchanges, or more ticks than one chunk): check
+      // every key's type first, so stored garbage anywhere fails the batch with nothing written.
+      if (groups.size > 1 || parsed.length > DEFAULT_CHUNK_SIZE) {
+        await Promise.all(
+          [...groups].map(([exchange, positions]) =>
+            inChunks(positions, async (chunk) => {
+              const tickers = chunk.map((p) =>
+                this.#keys.ticker(exchange, (parsed[p] as Tick).symbol),
+              );
+              await checkTickerKeys(conn, this.#keys.index(exchange), tickers);
+              return [];
+            }),
+          ),
+        );
+      }
+      await Promise.all(
         [...groups].map(([exchange, positions]) =>
           inChunks(positions, async (chunk) => {
             const batch = chunk.map((position) => {
@@ -274,13 +295,13 @@ export class TickCache implements AsyncDisposable {
               written[position] = (statuses[j] ?? WriteStatus.stale) !== WriteStatus.stale;
             });
             if (statuses.some((status) => status !== WriteStatus.stale)) {
-              await this.#exchanges.touch(exchange, statuses.includes(WriteStatus.added), conn);
+              await this.#touch(exchange, statuses.includes(WriteStatus.added), conn);
             }
             return [];
           }),
         ),
-      ),
-    );
+      );
+    });
     return written;
   }
 
@@ -391,6 +412,19 @@ export class TickCache implements AsyncDisposable {
   }
 
   /**
+   * Registers the exchange after a write. The write is already stored, so a registry key of
+   * another Redis type (stored garbage, `DecodeError`) is reported through `onCorrupt` rather
+   * than failing a call whose effect happened; listings then miss the exchange, as with any
+   * corrupt index (see docs/tick.md).
+   */
+  #touch(exchange: string, added: boolean, conn: CacheConnectionLike): Promise<void> {
+    return this.#exchanges.touch(exchange, added, conn).catch((error: unknown) => {
+      if (!DecodeError.is(error)) throw error;
+      this.connection.reportCorrupt(error);
+    });
+  }
+
+  /**
    * Runs a write; with the near cache on, drops the keys it touches once it settles, so this
    * process reads its own write before the server's invalidation report arrives.
    */
@@ -455,7 +489,7 @@ export class TickCache implements AsyncDisposable {
           'bid: must be ≤ ask (the merged tick would have bid above ask)',
         );
       }
-      await this.#exchanges.touch(exchange, status === UpdateStatus.added, conn);
+      await this.#touch(exchange, status === UpdateStatus.added, conn);
       return TickLayout.decode(this.connection.codec, bytes, names.ticker, 'v', names.identity);
     });
   }
