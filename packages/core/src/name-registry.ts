@@ -83,10 +83,12 @@ export class NameRegistry {
   /**
    * Removes `name`, so listings stop finding it until it is registered again.
    * @param name - The name.
+   * @param via - The connection of the operation this removal belongs to (see `runOperation`).
+   *   Defaults to the registry's connection.
    */
-  async remove(name: string): Promise<void> {
+  async remove(name: string, via: CacheConnectionLike = this.#conn): Promise<void> {
     this.#registered.delete(name);
-    await this.#conn.send(this.#key, ['ZREM', this.#key, name]);
+    await via.send(this.#key, ['ZREM', this.#key, name]);
   }
 
   /**

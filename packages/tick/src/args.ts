@@ -1,5 +1,5 @@
 import { ValidationError } from '@fullon/core';
-import { checkName, validate, validateAt } from '@fullon/core/author';
+import { checkName, optionalAge, optionsObject, validate, validateAt } from '@fullon/core/author';
 import { isValidTick } from './fast-parse.js';
 import { Tick } from './schema.js';
 
@@ -25,19 +25,46 @@ export function parseTick(input: unknown, label?: string): Tick {
 }
 
 /**
+ * Checks the options of `setTicker`/`setTickers`: absent, or a plain object whose `force` is
+ * absent or a boolean.
+ * @internal
+ * @param value - Untrusted options.
+ * @returns Whether to write even an older tick.
+ * @throws {ValidationError} naming `options` or `force`.
+ */
+export function forceOption(value: unknown): boolean {
+  if (value === undefined) return false;
+  const { force } = optionsObject(value);
+  if (force === undefined || typeof force === 'boolean') return force === true;
+  throw new ValidationError('force', 'force: must be a boolean');
+}
+
+/**
+ * Checks the options of a single read (`getTicker`, `getPrice`): absent, or a plain object
+ * whose `maxAgeMs` is absent or a number ≥ 0.
+ * @internal
+ * @param value - Untrusted options.
+ * @returns The age limit, or `undefined` for none.
+ * @throws {ValidationError} naming `options` or `maxAgeMs`.
+ */
+export function maxAgeOption(value: unknown): number | undefined {
+  return value === undefined ? undefined : optionalAge(optionsObject(value).maxAgeMs, 'maxAgeMs');
+}
+
+/**
  * Resolves the two call forms `(symbol, exchange, options?)` and `({ symbol, exchange }, options?)`.
  * @internal
  * @param first - A symbol or a `{ symbol, exchange }` reference.
  * @param second - The exchange, or the options after a reference.
  * @param third - The options after `(symbol, exchange)`.
- * @returns Checked names and the options.
+ * @returns Checked names, and the options as given (check them with {@link maxAgeOption}).
  * @throws {ValidationError} naming `symbol`, `exchange` or `options`.
  */
-export function resolveRef<TOptions extends object>(
+export function resolveRef(
   first: unknown,
   second: unknown,
-  third: TOptions | undefined,
-): { symbol: string; exchange: string; options: TOptions | undefined } {
+  third: unknown,
+): { symbol: string; exchange: string; options: unknown } {
   if (typeof first === 'string') {
     return {
       symbol: checkName(first, 'symbol'),
@@ -51,7 +78,7 @@ export function resolveRef<TOptions extends object>(
       'symbol: must be a string or a { symbol, exchange } reference',
     );
   }
-  if (second !== undefined && (typeof second !== 'object' || second === null)) {
+  if (typeof second === 'string') {
     throw new ValidationError(
       'options',
       'options: must be an object; with a { symbol, exchange } reference, the exchange is not repeated',
@@ -61,6 +88,6 @@ export function resolveRef<TOptions extends object>(
   return {
     symbol: checkName(ref.symbol, 'symbol'),
     exchange: checkName(ref.exchange, 'exchange'),
-    options: second as TOptions | undefined,
+    options: second,
   };
 }

@@ -50,4 +50,18 @@ describe('TickCache listings over keys another writer broke', () => {
     expect((await ticks.getAllTickers()).map((t) => t.exchange)).toEqual(['listed']);
     expect(corrupt.filter((e) => e.key === registry)).toHaveLength(2);
   });
+
+  it('a registry of another Redis type does not fail a stored write: it is reported', async () => {
+    const ticks = new TickCache(conn());
+    const registry = keys().registry;
+    await conn().send(registry, ['SET', registry, 'not a zset']);
+    // New symbols: each write registers its exchange after the script stored the tick.
+    expect(await ticks.setTicker(makeTick({ symbol: 'A/USDT', exchange: 'reg' }))).toBe(true);
+    expect(await ticks.setTickers([makeTick({ symbol: 'B/USDT', exchange: 'reg2' })])).toEqual([
+      true,
+    ]);
+    expect(await ticks.getPrice('A/USDT', 'reg')).toBe(64_000.5);
+    expect(await ticks.getPrice('B/USDT', 'reg2')).toBe(64_000.5);
+    expect(corrupt.filter((e) => e.key === registry).length).toBeGreaterThanOrEqual(2);
+  });
 });

@@ -55,7 +55,7 @@ describe.each([
 
   it('merges a tick with a hostile symbol', async () => {
     const ticks = new TickCache(conn());
-    const symbol = '"quoted"\\ {x}:*\n\u0001ü';
+    const symbol = '"quoted"\\ {x}:*\u00a0ü';
     await ticks.setTicker(makeTick({ symbol, exchange: 'hostile ex', price: 1 }));
     expect(await ticks.updateTicker(symbol, 'hostile ex', { price: 3 })).toMatchObject({
       symbol,

@@ -10,7 +10,21 @@ const TICK_FIELDS = {
   time: 'epochMs',
   bid: 'nonNegative',
   ask: 'nonNegative',
-  volume: 'number',
+  last: 'nonNegative',
+  volume: 'nonNegative',
+  change: 'number',
+  percentage: 'number',
+} as const;
+/** Every field `updateTicker` merges: the tick's fields except its names. */
+const PATCH_FIELDS = {
+  price: 'nonNegative',
+  time: 'epochMs',
+  bid: 'nonNegative',
+  ask: 'nonNegative',
+  last: 'nonNegative',
+  volume: 'nonNegative',
+  change: 'number',
+  percentage: 'number',
 } as const;
 const symbol: ParamSpec = { name: 'symbol', kind: 'name' };
 const exchange: ParamSpec = { name: 'exchange', kind: 'name' };
@@ -23,6 +37,10 @@ function tick(i: number, exchangeName = 'binance') {
     price: 100 + i,
     bid: 99,
     ask: 101,
+    last: 100 + i,
+    volume: 5,
+    change: -1.5,
+    percentage: -0.5,
     time: T0 + i,
   };
 }
@@ -51,7 +69,8 @@ export const tickConformance = defineConformance<TickCache>({
         { name: 'ticks', kind: 'records', fields: TICK_FIELDS },
         { name: 'options', kind: 'options', optional: true, fields: { force: 'boolean' } },
       ],
-      args: (i) => [[tick(i), tick(i, 'kraken')], {}],
+      // A seeded ticker (the update path) and one new to its exchange (index and registry).
+      args: (i) => [[tick(i), tick(i + 2, 'kraken')], {}],
     },
     getTicker: {
       kind: 'read',
@@ -73,11 +92,7 @@ export const tickConformance = defineConformance<TickCache>({
     },
     updateTicker: {
       kind: 'write',
-      params: [
-        symbol,
-        exchange,
-        { name: 'patch', kind: 'record', fields: { price: 'nonNegative', time: 'epochMs' } },
-      ],
+      params: [symbol, exchange, { name: 'patch', kind: 'record', fields: PATCH_FIELDS }],
       args: (i) => [`S${i}/USDT`, 'binance', { price: 5, time: T0 + 10 + i }],
     },
     getTickers: { kind: 'listing', params: [exchange], args: () => ['binance'] },
@@ -108,7 +123,7 @@ export const tickConformance = defineConformance<TickCache>({
           name: 'options',
           kind: 'options',
           optional: true,
-          fields: { exchange: 'name', symbol: 'name', signal: 'signal' },
+          fields: { exchange: 'name', symbol: 'name', signal: 'signal', bufferSize: 'count' },
         },
       ],
       args: () => [{ exchange: 'binance' }],

@@ -1,8 +1,9 @@
 import {
   EpochMs,
   FiniteNumber,
-  MAX_EPOCH_MS,
-  MIN_EPOCH_MS,
+  isEpochMs,
+  isNameText,
+  MAX_NAME_LENGTH,
   Name,
   NonNegative,
 } from '@fullon/core/author';
@@ -67,15 +68,14 @@ export const RULE_SCHEMAS = {
  */
 export const RULE_CHECKS: Record<FieldRule, (value: unknown) => boolean> = {
   name: (value) =>
-    typeof value === 'string' && value.length > 0 && value.length <= 256 && !LONE.test(value),
-  epochMs: (value) =>
-    Number.isFinite(value) &&
-    (value as number) >= MIN_EPOCH_MS &&
-    (value as number) <= MAX_EPOCH_MS,
+    typeof value === 'string' &&
+    value.length > 0 &&
+    value.length <= MAX_NAME_LENGTH &&
+    isNameText(value),
+  epochMs: isEpochMs,
   nonNegative: (value) => Number.isFinite(value) && (value as number) >= 0,
   finite: (value) => Number.isFinite(value),
 };
-const LONE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * Where a field sits in the stored tuple, for Lua (1-based; element 1 is the version).

@@ -5,8 +5,14 @@ import {
   msgpackCodec,
   ValidationError,
 } from '@fullon/core';
-import { testConnection, trackingClients, useTestConnection } from '@fullon/core/testing';
+import {
+  describeConformance,
+  testConnection,
+  trackingClients,
+  useTestConnection,
+} from '@fullon/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tickConformance } from './conformance.test-helpers.js';
 import { TickKeys } from './keys.js';
 import { invalidated, nearTicks, runWriter } from './near-cache.test-helpers.js';
 import { TickLayout } from './schema.js';
@@ -301,4 +307,26 @@ describe('TickCache near cache', () => {
     console.info(`near cache: last tick seen ${seenAfterMs} ms after the writer reported it`);
     expect(ticks.nearCache.stats().hits).toBeGreaterThan(0);
   });
+});
+
+// The conformance table with the near cache on: getTicker and getPrice then read through
+// process memory, a path of its own that must keep every rule too. It runs in this file, after
+// the suite above, because the leak test counts every tracking client on the server: a near
+// cache of another file running beside it would be counted.
+describeConformance({
+  ...tickConformance,
+  name: 'tick (near cache)',
+  create: (conn) => new TickCache(conn, { nearCache: true }),
+  prototypeNames: {
+    ...tickConformance.prototypeNames,
+    async 'read twice from the near cache'(cache, name) {
+      expect(await cache.nearCache?.ready()).toBe(true);
+      const before = cache.nearCache?.stats().hits ?? 0;
+      await cache.setTicker({ symbol: name, exchange: 'near', price: 2, time: 1_700_000_000_000 });
+      expect(await cache.getPrice(name, 'near')).toBe(2);
+      expect(await cache.getPrice(name, 'near')).toBe(2);
+      // The second read was served from memory: this suite exercises the near-cache path.
+      expect(cache.nearCache?.stats().hits).toBe(before + 1);
+    },
+  },
 });

@@ -59,7 +59,7 @@ describe('TickCache pub/sub', () => {
     const sub = ticks.subscribe({ exchange: 'ex:*{1}', signal: controller.signal });
     await sub.ready;
     const done = collect(sub, 3, controller);
-    await ticks.setTicker(makeTick({ exchange: 'ex:*{1}', symbol: 'a b\n*', price: 1 }));
+    await ticks.setTicker(makeTick({ exchange: 'ex:*{1}', symbol: 'a b\u00a0*', price: 1 }));
     await ticks.setTicker(makeTick({ exchange: 'ex', symbol: 'x', price: 90 }));
     await ticks.setTicker(makeTick({ exchange: 'ex:*{1}x', symbol: 'x', price: 91 }));
     await ticks.setTickers([
@@ -69,7 +69,7 @@ describe('TickCache pub/sub', () => {
     await ticks.setTicker(makeTick({ exchange: 'ex:*{1}', symbol: 'C/USDT', price: 3 }));
     const seen = await done;
     expect(seen.map((t) => [t.exchange, t.symbol, t.price])).toEqual([
-      ['ex:*{1}', 'a b\n*', 1],
+      ['ex:*{1}', 'a b\u00a0*', 1],
       ['ex:*{1}', 'B/USDT', 2],
       ['ex:*{1}', 'C/USDT', 3],
     ]);

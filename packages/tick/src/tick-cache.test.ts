@@ -97,7 +97,7 @@ describe('TickCache reads and writes', () => {
 
   it('round-trips hostile symbol and exchange names', async () => {
     const ticks = cache();
-    const names = ['{', '}', 'a:b', '*', 'with space', 'new\nline', '{x}:*?[]', 'ü€/💥'];
+    const names = ['{', '}', 'a:b', '*', 'with space', 'no\u00a0break', '{x}:*?[]', 'ü€/💥'];
     for (const name of names) {
       await ticks.setTicker(makeTick({ symbol: name, exchange: `ex ${name}`, price: name.length }));
     }

@@ -8,16 +8,21 @@ import {
 } from '@fullon/core';
 import {
   asPromise,
+  cacheOptions,
   checkName,
   closeCache,
   countOption,
+  DEFAULT_CHUNK_SIZE,
   DecodedSubscription,
   decodeListed,
   groupPositions,
   inChunks,
+  isPlainObject,
   NameRegistry,
   openCache,
   optionalAge,
+  optionsObject,
+  plainRecord,
   requireConnection,
   runOperation,
   signalOption,
@@ -25,7 +30,7 @@ import {
   validate,
   waitOption,
 } from '@fullon/core/author';
-import { parseTick, resolveRef, type SymbolRef } from './args.js';
+import { forceOption, maxAgeOption, parseTick, resolveRef, type SymbolRef } from './args.js';
 import { type TickerNames, TickKeys } from './keys.js';
 import {
   DEFAULT_NEAR_CACHE_ENTRIES,
@@ -34,6 +39,7 @@ import {
   type ReadToken,
 } from './near-cache.js';
 import { type Tick, TickLayout, TickUpdate } from './schema.js';
+import { checkTickerKeys } from './scripts/check-keys.js';
 import { deleteTickersScript } from './scripts/delete-tickers.js';
 import { WriteStatus } from './scripts/index-lua.js';
 import { indexMembersScript, listTickersScript, WRONG_TYPE } from './scripts/list-tickers.js';
@@ -46,6 +52,8 @@ import type { TickSubscription } from './tick-subscription.js';
 const DEFAULT_TTL_MS = 86_400_000;
 /** Default wait of `waitForTicker`: 30 s. */
 const DEFAULT_WAIT_MS = 30_000;
+/** Default `bufferSize` of `subscribe`. */
+const DEFAULT_BUFFER_SIZE = 10_000;
 const BUFFERS: SendOptions = { buffers: true };
 
 /** Options of the {@link TickCache} constructor and {@link TickCache.open}. */
@@ -65,14 +73,15 @@ export interface TickCacheOptions {
 }
 
 /** Checks the constructor options. */
-function resolveOptions(options: TickCacheOptions): {
+function resolveOptions(value: TickCacheOptions | undefined): {
   ttlMs: number;
   nearCache: number | undefined;
 } {
+  const options = cacheOptions(value, 'TickCache');
   const near = options.nearCache;
   let nearCache: number | undefined;
   if (near === true) nearCache = DEFAULT_NEAR_CACHE_ENTRIES;
-  else if (typeof near === 'object' && near !== null) {
+  else if (isPlainObject(near)) {
     nearCache = countOption(near.maxEntries, DEFAULT_NEAR_CACHE_ENTRIES, 'nearCache.maxEntries');
     if (nearCache < 1)
       throw new ValidationError('nearCache.maxEntries', 'nearCache.maxEntries: must be at least 1');
@@ -162,11 +171,13 @@ export class TickCache implements AsyncDisposable {
    * @param conn - An open connection (from `connect()`); the cache does not close it.
    * @param options - `ttlMs` (default 24 h), `nearCache` (default off).
    * @throws {ConfigurationError} (variable `conn`) when `conn` is not a connection; (variable
-   *   `nearCache`) when the near cache is asked for on a connection without `trackInvalidations`.
+   *   `options`) when `options` is not a plain object; (variable `nearCache`) when the near cache
+   *   is asked for on a connection without `trackInvalidations`.
    * @throws {ValidationError} naming `ttlMs` when it is not a whole number of ms from 1 to ten
-   *   years, or `nearCache.maxEntries`.
+   *   years, `nearCache` when it is neither a boolean nor a plain object, or
+   *   `nearCache.maxEntries`.
    */
-  constructor(conn: CacheConnectionLike, options: TickCacheOptions = {}) {
+  constructor(conn: CacheConnectionLike, options?: TickCacheOptions) {
     this.connection = requireConnection(conn, 'TickCache');
     const resolved = resolveOptions(options);
     this.ttlMs = resolved.ttlMs;
@@ -185,13 +196,11 @@ export class TickCache implements AsyncDisposable {
    * @param options - Cache options, checked before connecting.
    * @returns The cache, for `await using ticks = await TickCache.open()`.
    * @throws {ValidationError} when an option is invalid (no connection is opened).
-   * @throws {ConfigurationError} when the configuration is malformed.
+   * @throws {ConfigurationError} when the configuration is malformed, or `options` is not a plain
+   *   object (no connection is opened).
    * @throws {ConnectionError} when Redis cannot be reached.
    */
-  static open(
-    config?: ConnectOptions | string,
-    options: TickCacheOptions = {},
-  ): Promise<TickCache> {
+  static open(config?: ConnectOptions | string, options?: TickCacheOptions): Promise<TickCache> {
     return openCache(
       config,
       () => resolveOptions(options),
@@ -206,11 +215,14 @@ export class TickCache implements AsyncDisposable {
    * @param options - `force: true` writes even an older tick. Defaults to `false`.
    * @returns `true` when written (and published), `false` when the stored tick is newer.
    * @throws {ValidationError} naming the field; nothing is written.
+   * @throws {DecodeError} naming the ticker or index key when it holds another Redis type;
+   *   nothing is written. (A registry key of another type is reported through `onCorrupt`.)
    * @throws {ConnectionError} when Redis is unreachable.
    */
   setTicker(tick: Tick, options?: SetTickerOptions): Promise<boolean> {
     return asPromise(() => {
       const parsed = parseTick(tick);
+      const force = forceOption(options);
       const { exchange, symbol } = parsed;
       const bytes = TickLayout.encode(this.connection.codec, parsed);
       const names = this.#keys.names(exchange, symbol);
@@ -219,18 +231,12 @@ export class TickCache implements AsyncDisposable {
       return runOperation(this.connection, (conn) =>
         this.#writing(
           [names.ticker],
-          setTickerScript(
-            conn,
-            names,
-            { time: parsed.time, bytes, symbol },
-            options?.force === true,
-            this.#ttl,
-          ),
+          setTickerScript(conn, names, { time: parsed.time, bytes, symbol }, force, this.#ttl),
         ).then((status) => {
           if (status === WriteStatus.stale) return false;
           const added = status === WriteStatus.added;
           if (!added && !this.#exchanges.isDue(exchange)) return true;
-          return this.#exchanges.touch(exchange, added, conn).then(() => true);
+          return this.#touch(exchange, added, conn).then(() => true);
         }),
       );
     });
@@ -244,17 +250,34 @@ export class TickCache implements AsyncDisposable {
    * @param options - `force: true` writes even older ticks. Defaults to `false`.
    * @returns Per input tick, whether it was written.
    * @throws {ValidationError} naming the tick and field, e.g. `ticks[3].bid`; nothing is written.
+   * @throws {DecodeError} naming a ticker or index key that holds another Redis type; nothing
+   *   is written (a batch of several script calls checks every key before the first write).
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async setTickers(ticks: readonly Tick[], options?: SetTickerOptions): Promise<boolean[]> {
     if (!Array.isArray(ticks))
       throw new ValidationError('ticks', 'ticks: must be an array of ticks');
     const parsed = ticks.map((tick, i) => parseTick(tick, `ticks[${i}]`));
+    const force = forceOption(options);
     const written = new Array<boolean>(parsed.length).fill(false);
-    const force = options?.force === true;
     const groups = groupPositions(parsed, (tick) => tick.exchange);
-    await runOperation(this.connection, (conn) =>
-      Promise.all(
+    await runOperation(this.connection, async (conn) => {
+      // More than one script call (several exchanges, or more ticks than one chunk): check
+      // every key's type first, so stored garbage anywhere fails the batch with nothing written.
+      if (groups.size > 1 || parsed.length > DEFAULT_CHUNK_SIZE) {
+        await Promise.all(
+          [...groups].map(([exchange, positions]) =>
+            inChunks(positions, async (chunk) => {
+              const tickers = chunk.map((p) =>
+                this.#keys.ticker(exchange, (parsed[p] as Tick).symbol),
+              );
+              await checkTickerKeys(conn, this.#keys.index(exchange), tickers);
+              return [];
+            }),
+          ),
+        );
+      }
+      await Promise.all(
         [...groups].map(([exchange, positions]) =>
           inChunks(positions, async (chunk) => {
             const batch = chunk.map((position) => {
@@ -272,13 +295,13 @@ export class TickCache implements AsyncDisposable {
               written[position] = (statuses[j] ?? WriteStatus.stale) !== WriteStatus.stale;
             });
             if (statuses.some((status) => status !== WriteStatus.stale)) {
-              await this.#exchanges.touch(exchange, statuses.includes(WriteStatus.added), conn);
+              await this.#touch(exchange, statuses.includes(WriteStatus.added), conn);
             }
             return [];
           }),
         ),
-      ),
-    );
+      );
+    });
     return written;
   }
 
@@ -313,10 +336,10 @@ export class TickCache implements AsyncDisposable {
         // The common call form, without building a reference object.
         const symbol = checkName(first, 'symbol');
         const names = this.#keys.names(checkName(second, 'exchange'), symbol);
-        return this.#read(names, optionalAge(third?.maxAgeMs, 'maxAgeMs'));
+        return this.#read(names, maxAgeOption(third));
       }
-      const ref = resolveRef<GetTickerOptions>(first, second, third);
-      const maxAgeMs = optionalAge(ref.options?.maxAgeMs, 'maxAgeMs');
+      const ref = resolveRef(first, second, third);
+      const maxAgeMs = maxAgeOption(ref.options);
       return this.#read(this.#keys.names(ref.exchange, ref.symbol), maxAgeMs);
     });
   }
@@ -342,8 +365,8 @@ export class TickCache implements AsyncDisposable {
     second?: string | GetTickerOptions,
     third?: GetTickerOptions,
   ): Promise<number | null> {
-    const ref = resolveRef<GetTickerOptions>(first, second, third);
-    const maxAgeMs = optionalAge(ref.options?.maxAgeMs, 'maxAgeMs');
+    const ref = resolveRef(first, second, third);
+    const maxAgeMs = maxAgeOption(ref.options);
     const tick = await this.#read(this.#keys.names(ref.exchange, ref.symbol), maxAgeMs);
     return tick === null ? null : tick.price;
   }
@@ -389,6 +412,19 @@ export class TickCache implements AsyncDisposable {
   }
 
   /**
+   * Registers the exchange after a write. The write is already stored, so a registry key of
+   * another Redis type (stored garbage, `DecodeError`) is reported through `onCorrupt` rather
+   * than failing a call whose effect happened; listings then miss the exchange, as with any
+   * corrupt index (see docs/tick.md).
+   */
+  #touch(exchange: string, added: boolean, conn: CacheConnectionLike): Promise<void> {
+    return this.#exchanges.touch(exchange, added, conn).catch((error: unknown) => {
+      if (!DecodeError.is(error)) throw error;
+      this.connection.reportCorrupt(error);
+    });
+  }
+
+  /**
    * Runs a write; with the near cache on, drops the keys it touches once it settles, so this
    * process reads its own write before the server's invalidation report arrives.
    */
@@ -418,7 +454,7 @@ export class TickCache implements AsyncDisposable {
   async updateTicker(symbol: string, exchange: string, patch: TickUpdate): Promise<Tick | null> {
     checkName(symbol, 'symbol');
     checkName(exchange, 'exchange');
-    const update = validate(TickUpdate, patch, 'patch');
+    const update = validate(TickUpdate, plainRecord(patch, 'patch'), 'patch');
     const codec = this.connection.codec.name;
     if (!MERGEABLE_CODECS.includes(codec)) {
       throw new ConfigurationError(
@@ -453,7 +489,7 @@ export class TickCache implements AsyncDisposable {
           'bid: must be ≤ ask (the merged tick would have bid above ask)',
         );
       }
-      await this.#exchanges.touch(exchange, status === UpdateStatus.added, conn);
+      await this.#touch(exchange, status === UpdateStatus.added, conn);
       return TickLayout.decode(this.connection.codec, bytes, names.ticker, 'v', names.identity);
     });
   }
@@ -507,8 +543,9 @@ export class TickCache implements AsyncDisposable {
    * @throws {ValidationError} naming `exchange`.
    * @throws {ConnectionError} when Redis is unreachable.
    */
-  async getAllTickers(options: GetAllTickersOptions = {}): Promise<Tick[]> {
-    if (options.exchange !== undefined) return this.getTickers(options.exchange);
+  async getAllTickers(options?: GetAllTickersOptions): Promise<Tick[]> {
+    const { exchange } = optionsObject(options);
+    if (exchange !== undefined) return this.getTickers(checkName(exchange, 'exchange'));
     const exchanges = await this.#exchanges.list();
     return (await Promise.all(exchanges.map((exchange) => this.getTickers(exchange)))).flat();
   }
@@ -521,12 +558,10 @@ export class TickCache implements AsyncDisposable {
    * @throws {ValidationError} naming `symbol` or `exchanges`.
    * @throws {ConnectionError} when Redis is unreachable.
    */
-  async getAnyTicker(symbol: string, options: GetAnyTickerOptions = {}): Promise<Tick | null> {
+  async getAnyTicker(symbol: string, options?: GetAnyTickerOptions): Promise<Tick | null> {
     checkName(symbol, 'symbol');
-    const exchanges =
-      options.exchanges === undefined
-        ? await this.#exchanges.list()
-        : options.exchanges.map((exchange, i) => checkName(exchange, `exchanges[${i}]`));
+    const preferred = exchangesOption(optionsObject(options).exchanges);
+    const exchanges = preferred ?? (await this.#exchanges.list());
     const found = await Promise.all(
       exchanges.map(async (exchange) => {
         const names = this.#keys.names(exchange, symbol);
@@ -572,18 +607,19 @@ export class TickCache implements AsyncDisposable {
    */
   async deleteExchangeTickers(exchange: string): Promise<number> {
     checkName(exchange, 'exchange');
-    // Unregister first: a symbol added from now on registers the exchange again.
-    await this.#exchanges.remove(exchange);
-    const index = this.#keys.index(exchange);
-    const symbols = await indexMembersScript(this.connection, index);
-    if (symbols === WRONG_TYPE) return 0;
-    const counts = await inChunks(symbols, async (chunk) => {
-      const tickers = chunk.map((symbol) => this.#keys.ticker(exchange, symbol));
-      return [
-        await this.#writing(tickers, deleteTickersScript(this.connection, index, tickers, chunk)),
-      ];
+    // Several commands: one operation, so close() drains it whole or refuses it whole.
+    return runOperation(this.connection, async (conn) => {
+      // Unregister first: a symbol added from now on registers the exchange again.
+      await this.#exchanges.remove(exchange, conn);
+      const index = this.#keys.index(exchange);
+      const symbols = await indexMembersScript(conn, index);
+      if (symbols === WRONG_TYPE) return 0;
+      const counts = await inChunks(symbols, async (chunk) => {
+        const tickers = chunk.map((symbol) => this.#keys.ticker(exchange, symbol));
+        return [await this.#writing(tickers, deleteTickersScript(conn, index, tickers, chunk))];
+      });
+      return counts.reduce((sum, n) => sum + n, 0);
     });
-    return counts.reduce((sum, n) => sum + n, 0);
   }
 
   /**
@@ -594,11 +630,16 @@ export class TickCache implements AsyncDisposable {
    * @returns An async iterable of ticks; see {@link TickSubscription}.
    * @throws {ValidationError} naming `exchange`, `symbol` or `signal`.
    */
-  subscribe(options: TickSubscribeOptions = {}): TickSubscription {
+  subscribe(options?: TickSubscribeOptions): TickSubscription {
+    const checked = optionsObject(options);
     const exchange =
-      options.exchange === undefined ? undefined : checkName(options.exchange, 'exchange');
-    const symbol = options.symbol === undefined ? undefined : checkName(options.symbol, 'symbol');
-    const signal = signalOption(options.signal);
+      checked.exchange === undefined ? undefined : checkName(checked.exchange, 'exchange');
+    const symbol = checked.symbol === undefined ? undefined : checkName(checked.symbol, 'symbol');
+    const signal = signalOption(checked.signal);
+    const bufferSize =
+      checked.bufferSize === undefined
+        ? undefined
+        : countOption(checked.bufferSize, DEFAULT_BUFFER_SIZE, 'bufferSize');
     const keys = this.#keys;
     const target =
       exchange !== undefined && symbol !== undefined
@@ -607,7 +648,7 @@ export class TickCache implements AsyncDisposable {
     const pending = this.connection.subscribe({
       ...target,
       ...(signal === undefined ? {} : { signal }),
-      ...(options.bufferSize === undefined ? {} : { bufferSize: options.bufferSize }),
+      ...(bufferSize === undefined ? {} : { bufferSize }),
     });
     const codec = this.connection.codec;
     return new DecodedSubscription<Tick>(this.connection, pending, (message, channel) => [
@@ -631,12 +672,13 @@ export class TickCache implements AsyncDisposable {
   async waitForTicker(
     symbol: string,
     exchange: string,
-    options: WaitForTickerOptions = {},
+    options?: WaitForTickerOptions,
   ): Promise<Tick | null> {
     checkName(symbol, 'symbol');
     checkName(exchange, 'exchange');
-    const timeoutMs = waitOption(options.timeoutMs, DEFAULT_WAIT_MS);
-    const maxAgeMs = optionalAge(options.maxAgeMs, 'maxAgeMs');
+    const checked = optionsObject(options);
+    const timeoutMs = waitOption(checked.timeoutMs, DEFAULT_WAIT_MS);
+    const maxAgeMs = optionalAge(checked.maxAgeMs, 'maxAgeMs');
     const subscription = this.subscribe({ symbol, exchange });
     try {
       await subscription.ready;
@@ -666,6 +708,18 @@ export class TickCache implements AsyncDisposable {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+}
+
+/**
+ * Checks `getAnyTicker`'s `exchanges` option: absent, or an array of names.
+ * @returns The names, or `undefined` for every registered exchange.
+ */
+function exchangesOption(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) {
+    throw new ValidationError('exchanges', 'exchanges: must be an array of exchange names');
+  }
+  return value.map((exchange: unknown, i) => checkName(exchange, `exchanges[${i}]`));
 }
 
 /** The tick, or `null` when it is more than `maxAgeMs` old. */

@@ -1,21 +1,24 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript } from '@fullon/core/author';
+import { defineScript, LUA_CHECK_TYPES, rejectCorrupt } from '@fullon/core/author';
 import { INDEX_LUA, type WriteStatus } from './index-lua.js';
 
 /**
- * Write-if-newer of one tick, its index entry, its TTL and its publication, in one step. The
- * PUBLISH (which an ACL may refuse) comes before the first write, so a refused publication
+ * Write-if-newer of one tick, its index entry, its TTL and its publication, in one step. Both
+ * keys' types are checked first: a key of another Redis type is reported as stored garbage
+ * (the corrupt reply of `LUA_CHECK_TYPES`) and nothing is written. The PUBLISH (which an ACL may refuse) comes before the first write, so a refused publication
  * leaves nothing written; subscribers still read the stored tick, as the script is atomic.
  *
  * KEYS[1] ticker hash `tick:{exchange}:symbol`; KEYS[2] index `tick-index:{exchange}`.
  * ARGV[1] tick time (ms); ARGV[2] layout bytes; ARGV[3] `1` to write even when older;
  * ARGV[4] TTL (ms); ARGV[5] channel; ARGV[6] symbol.
- * Returns a {@link WriteStatus}. A tick with the same time as the stored one is written.
+ * Returns a {@link WriteStatus}, or the corrupt reply. A tick with the same time as the stored one is written.
  * @internal Imported by `bench/` by relative path, to run the very same script raw.
  */
 export const SET_TICKER = defineScript(
   'tick.set',
-  `${INDEX_LUA}
+  `${INDEX_LUA}${LUA_CHECK_TYPES}
+local bad = check_types({KEYS[1], 'hash', KEYS[2], 'zset'})
+if bad then return bad end
 if ARGV[3] ~= '1' then
   local stored = redis.call('HGET', KEYS[1], 't')
   local stored_time = stored and tonumber(stored)
@@ -48,6 +51,7 @@ export interface TickerWriteKeys {
  * @param force - Write even when the stored tick is newer.
  * @param ttlMs - The ticker's TTL, as a string of ms.
  * @returns What happened.
+ * @throws {DecodeError} naming a key of another Redis type; nothing is written.
  */
 export function setTickerScript(
   conn: CacheConnectionLike,
@@ -56,9 +60,11 @@ export function setTickerScript(
   force: boolean,
   ttlMs: string,
 ): Promise<WriteStatus> {
-  return conn.runScript<WriteStatus>(
+  return conn.runScript<WriteStatus, WriteStatus>(
     SET_TICKER,
     [names.ticker, names.index],
     [String(tick.time), tick.bytes, force ? '1' : '0', ttlMs, names.channel, tick.symbol],
+    undefined,
+    rejectCorrupt,
   );
 }

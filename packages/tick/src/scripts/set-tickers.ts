@@ -1,25 +1,33 @@
 import type { CacheConnectionLike, RedisArg } from '@fullon/core';
-import { defineScript } from '@fullon/core/author';
+import { defineScript, LUA_CHECK_TYPES, rejectCorrupt } from '@fullon/core/author';
 import { INDEX_LUA, type WriteStatus } from './index-lua.js';
 
 /** ARGV entries per tick in {@link SET_TICKERS}. */
 const STRIDE = 4;
 
 /**
- * {@link SET_TICKER} for many ticks of one exchange (one slot) in one call, in order. Three
- * passes keep the rule that nothing fails after the first write: decide every tick (a later
+ * {@link SET_TICKER} for many ticks of one exchange (one slot) in one call, in order. Every
+ * key's type is checked first (a key of another Redis type: the corrupt reply, nothing
+ * written). Three passes keep the rule that nothing fails after the first write: decide every tick (a later
  * tick of the same symbol in the batch counts as stored), publish every written tick, then
  * write.
  *
  * KEYS[1] index `tick-index:{exchange}`; KEYS[1 + i] ticker hash of tick i.
  * ARGV[1] `1` to force; ARGV[2] TTL (ms); then per tick i, from ARGV[3 + 4(i-1)]:
  * time (ms), layout bytes, channel, symbol.
- * Returns one {@link WriteStatus} per tick.
+ * Returns one {@link WriteStatus} per tick, or the corrupt reply.
  * @internal
  */
 const SET_TICKERS = defineScript(
   'tick.set-many',
-  `${INDEX_LUA}
+  `${INDEX_LUA}${LUA_CHECK_TYPES}
+local checks = {KEYS[1], 'zset'}
+for i = 2, #KEYS do
+  checks[#checks + 1] = KEYS[i]
+  checks[#checks + 1] = 'hash'
+end
+local bad = check_types(checks)
+if bad then return bad end
 local force = ARGV[1] == '1'
 local ttl = ARGV[2]
 local n = #KEYS - 1
@@ -80,6 +88,7 @@ export interface BatchTick {
  * @param force - Write even older ticks.
  * @param ttlMs - TTL as a string of ms.
  * @returns One status per tick.
+ * @throws {DecodeError} naming a key of another Redis type; nothing is written.
  */
 export function setTickersScript(
   conn: CacheConnectionLike,
@@ -94,5 +103,11 @@ export function setTickersScript(
     keys.push(tick.ticker);
     args.push(String(tick.time), tick.bytes, tick.channel, tick.symbol);
   }
-  return conn.runScript<WriteStatus[]>(SET_TICKERS, keys, args);
+  return conn.runScript<WriteStatus[], WriteStatus[]>(
+    SET_TICKERS,
+    keys,
+    args,
+    undefined,
+    rejectCorrupt,
+  );
 }

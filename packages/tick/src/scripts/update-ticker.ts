@@ -1,6 +1,12 @@
 import type { CacheConnectionLike, RedisArg } from '@fullon/core';
 import { FullonCacheError } from '@fullon/core';
-import { defineScript, MAX_EPOCH_MS, MIN_EPOCH_MS } from '@fullon/core/author';
+import {
+  defineScript,
+  LUA_CHECK_TYPES,
+  MAX_EPOCH_MS,
+  MIN_EPOCH_MS,
+  rejectCorrupt,
+} from '@fullon/core/author';
 import {
   FIELD_ORDER,
   type FieldRule,
@@ -56,7 +62,8 @@ const SLOT_CHECKS = FIELD_ORDER.map((field: TickField) => {
  * Merges fields into the stored tick, re-checks bid ≤ ask on the merged tick, publishes it,
  * and stores it with its TTL and index entry, in one step.
  *
- * Everything that can fail comes before the first write: the stored value is decoded and
+ * Everything that can fail comes before the first write: both keys' types (a key of another
+ * Redis type gets the corrupt reply of `LUA_CHECK_TYPES`), the stored value is decoded and
  * checked slot by slot against the tick's rules (its width, version, every type, finite and
  * non-negative numbers, bid ≤ ask) and must name this very ticker; then the merged bytes are
  * built and published (an ACL may refuse that); only then is anything written.
@@ -71,12 +78,15 @@ const SLOT_CHECKS = FIELD_ORDER.map((field: TickField) => {
  * KEYS[1] ticker hash; KEYS[2] index.
  * ARGV[1] codec (`msgpack` or `json`); ARGV[2] TTL (ms); ARGV[3] channel; ARGV[4] symbol;
  * ARGV[5] exchange; ARGV[6] new time, or '' to keep it; then pairs (tuple slot, number).
- * Returns `{status, bytes}` with an {@link UpdateStatus}; bytes only when written.
+ * Returns `{status, bytes}` with an {@link UpdateStatus}; bytes only when written; or the
+ * corrupt reply.
  * @internal
  */
 const UPDATE_TICKER = defineScript(
   'tick.update',
-  `${INDEX_LUA}
+  `${INDEX_LUA}${LUA_CHECK_TYPES}
+local bad = check_types({KEYS[1], 'hash', KEYS[2], 'zset'})
+if bad then return bad end
 local json = ARGV[1] == 'json'
 local raw = redis.call('HGET', KEYS[1], 'v')
 if not raw then return {${UpdateStatus.missing}} end
@@ -153,6 +163,7 @@ export interface TickerMerge {
  * @param keys - The ticker hash and its index.
  * @param merge - Codec, TTL, channel, names and the patch.
  * @returns The status, and the merged bytes when written.
+ * @throws {DecodeError} naming a key of another Redis type; nothing is written.
  */
 export function updateTickerScript(
   conn: CacheConnectionLike,
@@ -172,5 +183,11 @@ export function updateTickerScript(
     const value = merge.patch[field];
     if (value !== undefined) args.push(String(luaSlot(field)), String(value));
   }
-  return conn.runScript(UPDATE_TICKER, [keys.ticker, keys.index], args, { buffers: true });
+  return conn.runScript<[UpdateStatus, Buffer?], [UpdateStatus, Buffer?]>(
+    UPDATE_TICKER,
+    [keys.ticker, keys.index],
+    args,
+    { buffers: true },
+    rejectCorrupt,
+  );
 }

@@ -1,0 +1,48 @@
+import type { CacheConnectionLike } from '@fullon/core';
+import { defineScript, LUA_CHECK_TYPES, rejectCorrupt } from '@fullon/core/author';
+
+/**
+ * Checks, without writing, that one exchange's index and ticker keys have their Redis types.
+ * `setTickers` runs it for every exchange of a batch that spans several (several slots, so no
+ * one script sees them all) before the first write: stored garbage under any exchange then
+ * fails the whole batch with nothing written, instead of leaving the other exchanges written.
+ *
+ * KEYS[1] index `tick-index:{exchange}`; KEYS[1 + i] ticker hash i.
+ * Returns 1, or the corrupt reply of `LUA_CHECK_TYPES`.
+ * @internal
+ */
+const CHECK_KEYS = defineScript(
+  'tick.check-keys',
+  `${LUA_CHECK_TYPES}
+local checks = {KEYS[1], 'zset'}
+for i = 2, #KEYS do
+  checks[#checks + 1] = KEYS[i]
+  checks[#checks + 1] = 'hash'
+end
+local bad = check_types(checks)
+if bad then return bad end
+return 1
+`,
+);
+
+/**
+ * Runs {@link CHECK_KEYS}.
+ * @internal
+ * @param conn - Connection (the operation's, so `close()` drains it with the writes).
+ * @param index - The exchange's symbol index.
+ * @param tickers - Ticker hashes of that exchange.
+ * @throws {DecodeError} naming the first key of another Redis type.
+ */
+export async function checkTickerKeys(
+  conn: CacheConnectionLike,
+  index: string,
+  tickers: readonly string[],
+): Promise<void> {
+  await conn.runScript<number, number>(
+    CHECK_KEYS,
+    [index, ...tickers],
+    [],
+    undefined,
+    rejectCorrupt,
+  );
+}
