@@ -28,13 +28,20 @@ export interface LeaseKeys {
  *
  * | key | type | content | bound |
  * |---|---|---|---|
- * | `bot-block:{leases}:<exId>:<symbol>` | hash | `h` holder botId, `t` fencing token, `e` expiry (server ms) | PEXPIRE = the lease's TTL (default 60 s); deleted on release |
+ * | `bot-block:{leases}:<exId>:<symbol>` | hash | `h` holder botId, `t` fencing token, `e` expiry (server ms), `k` this key's own name (¹) | PEXPIRE = the lease's TTL (default 60 s); deleted on release |
  * | `bot-opening:{leases}:<exId>:<symbol>` | hash | the same, for an opening-position marker | the same |
  * | `bot-blocks:{leases}` | zset | `exId:symbol` (escaped) → expiry (server ms) | members pruned on every acquisition and listing; key TTL = its latest lease's |
  * | `bot-openings:{leases}` | zset | the same, for markers | the same |
  * | `bot-fence:{leases}` | string | the last fencing token issued | one key for the whole prefix |
  * | `bot-status:{bots}:<botId>` | hash | feed → entry tuple; field `""` = last update (server ms) | TTL `ttlMs` (default 24 h), renewed by every update |
  * | `bot-status-index:{bots}` | zset | botId → deadline (server ms) | pruned on every listing; key TTL = its latest member's |
+ *
+ * (¹) `k` is the lease's identity: another lease's whole hash copied onto a key names the other
+ * key, and every read and script then fails with a `DecodeError` naming this key (nothing
+ * written). The full key name is compared as is (no parsing, no escaping; the same on every
+ * cluster node). A hash without `k` was written before leases carried it and is accepted as
+ * legacy — old and new bots share leases during an upgrade — until it expires or its holder
+ * renews it (which stamps `k`).
  * @internal Imported by the cache, the tests and `bench/` by relative path.
  */
 export class BotKeys {

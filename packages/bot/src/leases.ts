@@ -18,14 +18,22 @@ const WHOLE = /^(0|[1-9][0-9]{0,15})$/;
 /** Most names a store remembers before starting over (it must not grow with hostile input). */
 const MAX_REMEMBERED = 10_000;
 
+/** The fields a lease read fetches: holder, token, expiry, and the lease's own key name. */
+const LEASE_FIELDS = ['h', 't', 'e', 'k'] as const;
+
 /**
- * Checks the fields of a lease hash (`HMGET h t e`).
+ * Checks the fields of a lease hash (`HMGET h t e k`).
  * @returns The lease, or `null` when the hash is absent.
- * @throws {DecodeError} when it is present but malformed.
+ * @throws {DecodeError} when it is present but malformed, or names another key in `k` (another
+ *   lease's hash copied onto `key`). No `k` at all is a lease written before leases carried
+ *   their identity, accepted (see `keys.ts`).
  */
 function readLease(reply: (string | null)[], key: string): StoredLease | null {
-  const [holder = null, token = null, expires = null] = reply;
-  if (holder === null && token === null && expires === null) return null;
+  const [holder = null, token = null, expires = null, own = null] = reply;
+  if (holder === null && token === null && expires === null && own === null) return null;
+  if (own !== null && own !== key) {
+    throw new DecodeError(key, 'k', 'the lease names another key (a foreign lease copied here)');
+  }
   if (
     holder === null ||
     holder === '' ||
@@ -169,7 +177,7 @@ export class LeaseStore {
     const key = this.#name(exId, symbol).lease;
     return this.#conn.send(
       key,
-      ['HMGET', key, 'h', 't', 'e'],
+      ['HMGET', key, ...LEASE_FIELDS],
       undefined,
       (reply: (string | null)[]) => readLease(reply, key)?.holder ?? null,
     );
@@ -198,7 +206,7 @@ export class LeaseStore {
         const key = this.#keys.lease(exId, symbol);
         // A lease key of a foreign Redis type is stored garbage: reported and skipped.
         return this.#conn
-          .send<(string | null)[]>(key, ['HMGET', key, 'h', 't', 'e'])
+          .send<(string | null)[]>(key, ['HMGET', key, ...LEASE_FIELDS])
           .catch((error: unknown) => {
             if (!DecodeError.is(error)) throw error;
             this.#conn.reportCorrupt(error);

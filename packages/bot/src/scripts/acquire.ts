@@ -18,7 +18,9 @@ import { BOT_LUA } from './lua.js';
  * Returns `{status, holder, token, expiresAt}`: status 1 taken, 2 renewed by its holder, 0 held
  * by another holder (its holder, token and expiry), -1 the lease is malformed (`force`
  * overwrites it); or the corrupt reply naming the index or the counter when either holds a
- * foreign type or value (nothing written in either case).
+ * foreign type or value, or naming the lease when it names another key (`k`; `force`
+ * overwrites it) — nothing written in either case. Every write stores the lease's own key
+ * name in `k` (a renewal stamps it into a lease written before leases carried it).
  * @internal Imported by `bench/` by relative path, to run the very same script raw.
  */
 export const ACQUIRE = defineScript(
@@ -38,11 +40,13 @@ end
 local lease_type = redis.call('TYPE', KEYS[1]).ok
 if lease_type ~= 'none' and not force then
   if lease_type ~= 'hash' then return {-1} end
+  local foreign = lease_foreign(KEYS[1])
+  if foreign then return foreign end
   local holder, token, expires = lease_read(KEYS[1])
   if not holder then return {-1} end
   if holder ~= ARGV[1] then return {0, holder, token, expires} end
   local renewed = now_ms() + tonumber(ARGV[2])
-  redis.call('HSET', KEYS[1], 'e', num(renewed))
+  redis.call('HSET', KEYS[1], 'e', num(renewed), 'k', KEYS[1])
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
   redis.call('ZADD', KEYS[2], num(renewed), ARGV[4])
   keep_index(KEYS[2], ARGV[2])
@@ -53,7 +57,7 @@ local token = math.max(last + 1, now)
 local expires = math.floor(now / 1000) + tonumber(ARGV[2])
 redis.call('SET', KEYS[3], num(token))
 redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], 'h', ARGV[1], 't', num(token), 'e', num(expires))
+redis.call('HSET', KEYS[1], 'h', ARGV[1], 't', num(token), 'e', num(expires), 'k', KEYS[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. num(math.floor(now / 1000)))
 redis.call('ZADD', KEYS[2], num(expires), ARGV[4])
@@ -81,7 +85,8 @@ export type AcquireReply = [AcquireStatus, string?, number?, number?];
  * @param keys - The lease, its index and the fencing counter.
  * @param args - Holder, TTL, whether to force, the index member.
  * @returns The status and the lease as it stands.
- * @throws {DecodeError} naming the index or the counter when either is stored garbage.
+ * @throws {DecodeError} naming the index or the counter when either is stored garbage, or the
+ *   lease when it names another key and `force` is not set.
  */
 export function acquireLease(
   conn: CacheConnectionLike,

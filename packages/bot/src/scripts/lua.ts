@@ -11,6 +11,10 @@ import { LUA_CHECK_TYPES, LUA_HSET_PAIRS } from '@fullon/core/author';
  *   `DecodeError` naming the key.
  * - `keep_index(index, ttl_ms)`: keeps an index key alive at least as long as its latest member.
  * - `lease_read(key)`: holder, token and expiry of a lease hash, or `false` when it is malformed.
+ * - `lease_foreign(key)`: the corrupt reply naming `key` when its hash carries another key's
+ *   name in its identity field `k` (another lease's whole hash copied onto it), else `false`.
+ *   A hash with no `k` at all was written before leases carried their identity, and is
+ *   accepted (see `keys.ts`). Scripts call it before their first write.
  * - `hset_pairs(key, from)`: HSET of the field/value pairs in ARGV from position `from`, in
  *   batches (Lua's `unpack` has a stack limit).
  * @internal
@@ -37,5 +41,12 @@ local function lease_read(key)
   local expires = tonumber(cur[3])
   if not cur[1] or not token or not expires then return false end
   return cur[1], token, expires, cur[2]
+end
+local function lease_foreign(key)
+  local own = redis.call('HGET', key, 'k')
+  if own and own ~= key then
+    return corrupt(key, 'k', 'the lease names another key (a foreign lease copied here); nothing written')
+  end
+  return false
 end
 `;

@@ -11,7 +11,8 @@ import { BOT_LUA } from './lua.js';
  * carry, or `''`; ARGV[3] the index member.
  * Returns 1 released, 0 no lease, 3 held by another holder or token (nothing written), -1
  * malformed (nothing written; a forced release deletes it); or the corrupt reply naming the
- * index when it holds a foreign type (nothing written).
+ * index when it holds a foreign type, or the lease when it names another key (`k`) — nothing
+ * written; a forced release deletes such a lease too.
  * @internal
  */
 export const RELEASE = defineScript(
@@ -26,6 +27,8 @@ if lease_type == 'none' then
 end
 if ARGV[1] ~= '' then
   if lease_type ~= 'hash' then return -1 end
+  local foreign = lease_foreign(KEYS[1])
+  if foreign then return foreign end
   local holder, token, expires, token_text = lease_read(KEYS[1])
   if not holder then return -1 end
   if holder ~= ARGV[1] or (ARGV[2] ~= '' and token_text ~= ARGV[2]) then return 3 end
@@ -47,7 +50,8 @@ export type ReleaseStatus = (typeof ReleaseStatus)[keyof typeof ReleaseStatus];
  * @param keys - The lease and its index.
  * @param args - The holder (`undefined`: whoever holds it), the expected token, the member.
  * @returns What happened.
- * @throws {DecodeError} naming the index when it holds a foreign Redis type (nothing written).
+ * @throws {DecodeError} naming the index when it holds a foreign Redis type, or the lease when
+ *   it names another key and `holder` is given (nothing written).
  */
 export function releaseLease(
   conn: CacheConnectionLike,

@@ -10,7 +10,8 @@ import { BOT_LUA } from './lua.js';
  * ARGV[4] the index member.
  * Returns `{status, expiresAt}`: 1 renewed, 0 no lease (expired or released), 3 held by another
  * holder or under another token (stolen), -1 malformed fields; or the corrupt reply naming a key
- * of a foreign type (nothing written).
+ * of a foreign type, or the lease when it names another key (`k`) — nothing written. A renewal
+ * stamps the lease's own key name into `k` (a lease written before leases carried it).
  * @internal
  */
 export const RENEW = defineScript(
@@ -19,11 +20,13 @@ export const RENEW = defineScript(
 local bad = check_types({KEYS[1], 'hash', KEYS[2], 'zset'})
 if bad then return bad end
 if redis.call('EXISTS', KEYS[1]) == 0 then return {0} end
+local foreign = lease_foreign(KEYS[1])
+if foreign then return foreign end
 local holder, token, expires, token_text = lease_read(KEYS[1])
 if not holder then return {-1} end
 if holder ~= ARGV[1] or (ARGV[3] ~= '' and token_text ~= ARGV[3]) then return {3} end
 local renewed = now_ms() + tonumber(ARGV[2])
-redis.call('HSET', KEYS[1], 'e', num(renewed))
+redis.call('HSET', KEYS[1], 'e', num(renewed), 'k', KEYS[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 redis.call('ZADD', KEYS[2], num(renewed), ARGV[4])
 keep_index(KEYS[2], ARGV[2])
@@ -42,7 +45,8 @@ export type RenewStatus = (typeof RenewStatus)[keyof typeof RenewStatus];
  * @param keys - The lease and its index.
  * @param args - Holder, TTL, the expected token (or `undefined`), the index member.
  * @returns The status, and the new expiry when renewed.
- * @throws {DecodeError} naming a key of a foreign Redis type (nothing written).
+ * @throws {DecodeError} naming a key of a foreign Redis type, or the lease when it names
+ *   another key (nothing written).
  */
 export function renewLease(
   conn: CacheConnectionLike,
