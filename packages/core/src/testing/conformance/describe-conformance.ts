@@ -29,7 +29,7 @@ interface Counts {
 
 type Entry<C> = readonly [string, MethodSpec<C>];
 
-/** Reads and listings write nothing, so their garbage cases can share a spoiled keyspace. */
+/** Reads and listings write nothing: their clean results share one seeded keyspace. */
 function isRead<C>(spec: MethodSpec<C>): boolean {
   return spec.kind === 'read' || spec.kind === 'listing';
 }
@@ -152,9 +152,7 @@ export function describeConformance<C extends object>(table: ConformanceTable<C>
 
       if (spec.kind !== 'subscription') {
         it(`${name}: garbage in every key family gives a typed error and changes nothing`, async () => {
-          const problems = isRead(spec)
-            ? ((await readGarbage()).get(name) ?? [])
-            : await garbageProblems(name, spec, counts.get(name) as Counts);
+          const problems = (await sharedGarbage()).get(name) ?? [];
           expect(problems).toEqual([]);
         });
       }
@@ -191,35 +189,43 @@ export function describeConformance<C extends object>(table: ConformanceTable<C>
     });
   });
 
-  let readPass: Promise<Map<string, string[]>> | undefined;
-  /** The garbage problems of every read, from one shared pass (computed once, on first use). */
-  function readGarbage(): Promise<Map<string, string[]>> {
-    readPass ??= readGarbageProblems();
-    return readPass;
+  let garbagePass: Promise<Map<string, string[]>> | undefined;
+  /** The garbage problems of every method, from one shared pass (computed on first use). */
+  function sharedGarbage(): Promise<Map<string, string[]>> {
+    garbagePass ??= garbageProblems();
+    return garbagePass;
   }
 
   /**
-   * Runs every read against each garbage kind in each family. The reads share one spoiled
-   * keyspace per case (one reset instead of one per read) until one changes it (a prune of
-   * what expired, a reload through a loader), which sets the spoiled keyspace up afresh.
+   * Runs every method against each garbage kind in each family. The methods share one spoiled
+   * keyspace per case until a call changes it (a write that replaced the garbage, a read that
+   * pruned what expired or reloaded through its loader), which sets it up afresh: a call that
+   * fails must change nothing, so most calls need no reset of their own.
    */
-  async function readGarbageProblems(): Promise<Map<string, string[]>> {
-    const reads = entries.filter(([, spec]) => isRead(spec));
-    const problems = new Map(reads.map(([name]) => [name, [] as string[]]));
+  async function garbageProblems(): Promise<Map<string, string[]>> {
+    const methods = entries.filter(([, spec]) => spec.kind !== 'subscription');
+    const problems = new Map(methods.map(([name]) => [name, [] as string[]]));
     const push = (name: string, problem: string) => problems.get(name)?.push(problem);
     await reset();
+    // The families as seeded, before any call (a write may empty one).
     const seeded = await familyKeys(conn);
     const clean = new Map<string, unknown>();
-    for (const [name, spec] of reads) {
+    // Reads first, on the one seeded keyspace; then each write on a keyspace of its own.
+    const ordered = [
+      ...methods.filter(([, spec]) => isRead(spec)),
+      ...methods.filter(([, spec]) => !isRead(spec)),
+    ];
+    for (const [name, spec] of ordered) {
+      if (!isRead(spec)) await reset();
       const outcome = await invokeMethod(cache, name, spec, spec.args(0));
       if (outcome.kind === 'resolved') clean.set(name, outcome.value);
       else push(name, `${name} on seeded data: ${describeOutcome(outcome)}`);
     }
-    const ready = reads.filter(([name]) => clean.has(name));
+    const ready = ordered.filter(([name]) => clean.has(name));
     for (const [family, probe] of seeded) {
       for (const kind of garbageKinds(probe[0]?.type ?? 'string')) {
         await reset();
-        const keys = (await familyKeys(conn)).get(family) ?? [];
+        let keys = (await familyKeys(conn)).get(family) ?? [];
         const records = table.families[family]?.attributes === true ? 'attributes' : 'map';
         if (!(await spoil(conn, keys, kind, records))) continue;
         const where = `${family} ${kind}`;
@@ -233,45 +239,13 @@ export function describeConformance<C extends object>(table: ConformanceTable<C>
           const after = await snapshotKeyspace(conn);
           const changed = keyspaceDiff(before, after);
           if (changed === null) continue;
-          // A read may prune what expired or reload through its loader, but not after failing;
-          // either way the next read gets the spoiled keyspace afresh.
+          // A write may replace the garbage, a read prune what expired or reload through its
+          // loader, but nothing may change after failing; the next call gets it afresh.
           if (outcome.kind !== 'resolved') push(name, `${where}: failed after writing: ${changed}`);
           await reset();
-          await spoil(conn, (await familyKeys(conn)).get(family) ?? [], kind, records);
+          keys = (await familyKeys(conn)).get(family) ?? [];
+          await spoil(conn, keys, kind, records);
           before = await snapshotKeyspace(conn);
-        }
-      }
-    }
-    return problems;
-  }
-
-  /** Runs one method against each garbage kind in each family; returns what went wrong. */
-  async function garbageProblems(name: string, spec: MethodSpec<C>, c: Counts): Promise<string[]> {
-    await reset();
-    // The families as seeded, before the clean call (a write may empty one).
-    const seeded = await familyKeys(conn);
-    const cleanOutcome = await invokeMethod(cache, name, spec, spec.args(0));
-    if (cleanOutcome.kind !== 'resolved') {
-      return [`${name} on seeded data: ${describeOutcome(cleanOutcome)}`];
-    }
-    const clean = cleanOutcome.value;
-    const problems: string[] = [];
-    for (const [family, probe] of seeded) {
-      for (const kind of garbageKinds(probe[0]?.type ?? 'string')) {
-        await reset();
-        const keys = (await familyKeys(conn)).get(family) ?? [];
-        const records = table.families[family]?.attributes === true ? 'attributes' : 'map';
-        if (!(await spoil(conn, keys, kind, records))) continue;
-        c.garbage++;
-        corrupt.length = 0;
-        const before = await snapshotKeyspace(conn);
-        const outcome = await invokeMethod(cache, name, spec, spec.args(0));
-        const where = `${family} ${kind}`;
-        const problem = garbageOutcomeProblem(outcome, keys, spec, family, clean);
-        if (problem !== null) problems.push(`${where}: ${problem}`);
-        if (outcome.kind !== 'resolved') {
-          const changed = keyspaceDiff(before, await snapshotKeyspace(conn));
-          if (changed !== null) problems.push(`${where}: failed after writing: ${changed}`);
         }
       }
     }
