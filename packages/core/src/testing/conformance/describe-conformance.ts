@@ -159,8 +159,9 @@ export function describeConformance<C extends object>(table: ConformanceTable<C>
 
       if (spec.kind === 'write') {
         it(`${name}: close() under load drains every call (fresh and warm server)`, async () => {
+          const want = await referenceCounts(name, spec);
           for (const fresh of [true, false]) {
-            const problems = await closeUnderLoad(name, spec, fresh);
+            const problems = await closeUnderLoad(name, spec, fresh, want);
             (counts.get(name) as Counts).close += CLOSE_LOAD_CALLS + 1;
             expect(problems, fresh ? 'scripts not loaded' : 'scripts loaded').toEqual([]);
           }
@@ -275,27 +276,48 @@ export function describeConformance<C extends object>(table: ConformanceTable<C>
     return `${describeOutcome(outcome)} silently (clean: ${JSON.stringify(clean)?.slice(0, 120)})`;
   }
 
-  /** 1 000 calls, then close(): every call resolves, effects as without close(). */
+  /** Keys per family after seed, the `args(0)` call and 1 000 calls, without close(). */
+  async function referenceCounts(
+    name: string,
+    spec: MethodSpec<C>,
+  ): Promise<Record<string, number>> {
+    const reference = await testConnection();
+    try {
+      const ref = table.create(reference);
+      await table.seed(ref, reference);
+      await invokeMethod(ref, name, spec, spec.args(0));
+      const calls: Promise<Outcome>[] = [];
+      for (let i = 1; i <= CLOSE_LOAD_CALLS; i++)
+        calls.push(invokeMethod(ref, name, spec, spec.args(i)));
+      await Promise.all(calls);
+      return await familyCounts(reference);
+    } finally {
+      await reference.clear();
+      await reference.close();
+    }
+  }
+
+  /**
+   * Seed, the `args(0)` call, then 1 000 calls and close() at once — with the server's script
+   * cache flushed first (`fresh`) or warm: every call resolves, the effects are those of the
+   * same calls without close(), and a call after close() is refused as not sent.
+   */
   async function closeUnderLoad(
     name: string,
     spec: MethodSpec<C>,
     fresh: boolean,
+    want: Record<string, number>,
   ): Promise<string[]> {
     const problems: string[] = [];
     const loaded = await testConnection();
-    const reference = await testConnection();
     try {
       const closing = table.create(loaded);
-      const ref = table.create(reference);
       await table.seed(closing, loaded);
-      await table.seed(ref, reference);
+      await invokeMethod(closing, name, spec, spec.args(0));
       if (fresh) {
         const nodes = await nodeClients();
         await Promise.all(nodes.map((n) => n.sendCommand(['SCRIPT', 'FLUSH'])));
         await Promise.all(nodes.map((n) => n.disconnect()));
-      } else {
-        await invokeMethod(closing, name, spec, spec.args(0));
-        await invokeMethod(ref, name, spec, spec.args(0));
       }
       const calls: Promise<Outcome>[] = [];
       for (let i = 1; i <= CLOSE_LOAD_CALLS; i++)
@@ -311,15 +333,9 @@ export function describeConformance<C extends object>(table: ConformanceTable<C>
       }
       const after = afterCloseProblem(await invokeMethod(closing, name, spec, spec.args(0)));
       if (after !== null) problems.push(`a call after close(): ${after} (expected not-sent)`);
-      const referenceCalls: Promise<Outcome>[] = [];
-      for (let i = 1; i <= CLOSE_LOAD_CALLS; i++) {
-        referenceCalls.push(invokeMethod(ref, name, spec, spec.args(i)));
-      }
-      await Promise.all(referenceCalls);
       const reopened = await testConnection({ prefix: loaded.keys.prefix });
       try {
         const got = await familyCounts(reopened);
-        const want = await familyCounts(reference);
         if (!sameResult(got, want)) {
           problems.push(
             `keys per family after close() ${JSON.stringify(got)}, without close() ${JSON.stringify(want)}`,
@@ -330,8 +346,6 @@ export function describeConformance<C extends object>(table: ConformanceTable<C>
         await reopened.close();
       }
     } finally {
-      await reference.clear();
-      await reference.close();
       await loaded.close();
     }
     return problems;
