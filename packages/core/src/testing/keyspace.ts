@@ -27,8 +27,22 @@ export async function nodeClients(): Promise<NodeClient[]> {
   );
 }
 
+/** Routing keys per connection: a test cluster's slot ranges do not move while it runs. */
+const routes = new WeakMap<CacheConnection, Promise<(string | undefined)[]>>();
+
 /** For each master's slot range, a key routing there (SCAN is per node on a cluster). */
-async function routingKeys(conn: CacheConnection): Promise<(string | undefined)[]> {
+function routingKeys(conn: CacheConnection): Promise<(string | undefined)[]> {
+  let found = routes.get(conn);
+  if (found === undefined) {
+    found = findRoutingKeys(conn);
+    // A failed look-up (the cluster down in a fault test) is not remembered.
+    found.catch(() => routes.delete(conn));
+    routes.set(conn, found);
+  }
+  return found;
+}
+
+async function findRoutingKeys(conn: CacheConnection): Promise<(string | undefined)[]> {
   if (conn.mode === 'standalone') return [undefined];
   const ranges = (await conn.send<RedisReply[][]>(undefined, ['CLUSTER', 'SLOTS'])).map(
     ([start, end]) => [Number(start), Number(end)] as const,
