@@ -28,6 +28,13 @@ const PATCH_FIELDS = {
 } as const;
 const symbol: ParamSpec = { name: 'symbol', kind: 'name' };
 const exchange: ParamSpec = { name: 'exchange', kind: 'name' };
+/** The options of `getTicker` and `getPrice`. */
+const READ_OPTIONS: ParamSpec = {
+  name: 'options',
+  kind: 'options',
+  optional: true,
+  fields: { maxAgeMs: 'nonNegative' },
+};
 
 /** A valid tick; `i` names a distinct symbol. */
 function tick(i: number, exchangeName = 'binance') {
@@ -74,20 +81,12 @@ export const tickConformance = defineConformance<TickCache>({
     },
     getTicker: {
       kind: 'read',
-      params: [
-        symbol,
-        exchange,
-        { name: 'options', kind: 'options', optional: true, fields: { maxAgeMs: 'nonNegative' } },
-      ],
+      params: [symbol, exchange, READ_OPTIONS],
       args: () => ['S0/USDT', 'binance', {}],
     },
     getPrice: {
       kind: 'read',
-      params: [
-        symbol,
-        exchange,
-        { name: 'options', kind: 'options', optional: true, fields: { maxAgeMs: 'nonNegative' } },
-      ],
+      params: [symbol, exchange, READ_OPTIONS],
       args: () => ['S0/USDT', 'binance', {}],
     },
     updateTicker: {
