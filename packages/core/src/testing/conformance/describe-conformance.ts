@@ -20,6 +20,13 @@ import type { ConformanceTable, MethodSpec } from './table.js';
 /** How many calls the close()-under-load check makes per write method and phase. */
 export const CLOSE_LOAD_CALLS = 1_000;
 
+/**
+ * How long one kit test may take. A test makes thousands of calls (the first garbage test runs
+ * the shared pass of every method), so on a loaded CI machine it can need far more than the
+ * package's per-test timeout; this bounds a hang, it measures no speed.
+ */
+const KIT_TEST_TIMEOUT_MS = 180_000;
+
 /** Case counts of one method, printed when the suite ends. */
 interface Counts {
   hostile: number;
@@ -148,13 +155,13 @@ export function describeConformance<C extends object>(table: ConformanceTable<C>
         expect(Object.prototype).not.toHaveProperty('polluted');
         (counts.get(name) as Counts).hostile += cases.length;
         expect(problems).toEqual([]);
-      });
+      }, KIT_TEST_TIMEOUT_MS);
 
       if (spec.kind !== 'subscription') {
         it(`${name}: garbage in every key family gives a typed error and changes nothing`, async () => {
           const problems = (await sharedGarbage()).get(name) ?? [];
           expect(problems).toEqual([]);
-        });
+        }, KIT_TEST_TIMEOUT_MS);
       }
 
       if (spec.kind === 'write') {
@@ -165,7 +172,7 @@ export function describeConformance<C extends object>(table: ConformanceTable<C>
             (counts.get(name) as Counts).close += CLOSE_LOAD_CALLS + 1;
             expect(problems, fresh ? 'scripts not loaded' : 'scripts loaded').toEqual([]);
           }
-        });
+        }, KIT_TEST_TIMEOUT_MS);
       }
     }
 
@@ -187,7 +194,7 @@ export function describeConformance<C extends object>(table: ConformanceTable<C>
         }
       }
       expect(Object.keys(table.prototypeNames).length).toBeGreaterThan(0);
-    });
+    }, KIT_TEST_TIMEOUT_MS);
   });
 
   let garbagePass: Promise<Map<string, string[]>> | undefined;
