@@ -7,7 +7,6 @@ import {
 } from '@fullon/core';
 import {
   asPromise,
-  cacheOptions,
   checkName,
   closeCache,
   decodeListed,
@@ -17,13 +16,13 @@ import {
   plainOptions,
   requireConnection,
   runOperation,
-  ttlOption,
   validateAt,
   validateList,
 } from '@fullon/core/author';
 import { fastBalance, fastPosition } from './fast-check.js';
 import { AccountKeys } from './keys.js';
 import { BalanceLayout, PositionLayout } from './layouts.js';
+import { type AccountCacheOptions, resolveOptions } from './options.js';
 import {
   Balance,
   Balances,
@@ -39,27 +38,9 @@ import { listAccounts } from './scripts/list-accounts.js';
 import { PutReply, putField } from './scripts/put-field.js';
 import { replaceHash } from './scripts/replace-hash.js';
 
-/** Default lifetime of an account's balances and positions after their last write: 24 h. */
-const DEFAULT_TTL_MS = 86_400_000;
 /** Most accounts one clean-up script call carries. */
 const CLEAN_CHUNK = 250;
 const BUFFERS: SendOptions = { buffers: true };
-
-/** Options of the {@link AccountCache} constructor and {@link AccountCache.open}. */
-export interface AccountCacheOptions {
-  /**
-   * How long an account's balances (and, separately, its positions) live after their last
-   * write, in ms; every write renews it. An account nobody writes for this long disappears, so
-   * a removed account leaves nothing behind. Whole ms from 1 to ten years. Defaults to
-   * 86 400 000 (24 h).
-   */
-  ttlMs?: number;
-}
-
-function resolveOptions(options: unknown): { ttlMs: number } {
-  const opts = cacheOptions(options, 'AccountCache');
-  return { ttlMs: ttlOption(opts.ttlMs, DEFAULT_TTL_MS) };
-}
 
 /** A hash read as field → bytes. */
 function pairs(flat: Buffer[]): [string, Buffer][] {
