@@ -32,11 +32,11 @@ import {
   PositionInput,
   type PriceSource,
 } from './schema.js';
-import { cleanPositions } from './scripts/clean-positions.js';
-import { deleteField } from './scripts/delete-field.js';
-import { listAccounts } from './scripts/list-accounts.js';
-import { PutReply, putField } from './scripts/put-field.js';
-import { replaceHash } from './scripts/replace-hash.js';
+import { cleanPositionsScript } from './scripts/clean-positions.js';
+import { deleteFieldScript } from './scripts/delete-field.js';
+import { listAccountsScript } from './scripts/list-accounts.js';
+import { PutReply, putFieldScript } from './scripts/put-field.js';
+import { replaceHashScript } from './scripts/replace-hash.js';
 
 /** Most accounts one clean-up script call carries. */
 const CLEAN_CHUNK = 250;
@@ -154,7 +154,7 @@ export class AccountCache implements AsyncDisposable {
       ([currency, b]) =>
         [currency, BalanceLayout.encode(codec, { currency, ...b, exId: id })] as const,
     );
-    await replaceHash(
+    await replaceHashScript(
       this.connection,
       { hash: this.#keys.balances(id), other: this.#keys.positions(id), index: this.#keys.index },
       { exId: id, ttl: this.#ttl, entries },
@@ -183,7 +183,7 @@ export class AccountCache implements AsyncDisposable {
         ...parsed,
         exId: id,
       });
-      return putField(
+      return putFieldScript(
         this.connection,
         { hash, index: this.#keys.index },
         { exId: id, ttl: this.#ttl, field: cur, bytes },
@@ -261,7 +261,7 @@ export class AccountCache implements AsyncDisposable {
       const stored = this.#stored(exId, id, parsed, 'position');
       const hash = this.#keys.positions(id);
       const bytes = PositionLayout.encode(this.connection.codec, stored);
-      return putField(
+      return putFieldScript(
         this.connection,
         { hash, index: this.#keys.index },
         { exId: id, ttl: this.#ttl, field: stored.symbol, bytes },
@@ -299,7 +299,7 @@ export class AccountCache implements AsyncDisposable {
       const stored = this.#stored(exId, id, p, `positions[${i}]`);
       return [stored.symbol, PositionLayout.encode(codec, stored)] as const;
     });
-    await replaceHash(
+    await replaceHashScript(
       this.connection,
       { hash: this.#keys.positions(id), other: this.#keys.balances(id), index: this.#keys.index },
       { exId: id, ttl: this.#ttl, entries },
@@ -363,7 +363,7 @@ export class AccountCache implements AsyncDisposable {
   async deletePosition(exId: Id, symbol: string): Promise<boolean> {
     const id = idKey(exId, 'exId');
     const sym = checkName(symbol, 'symbol');
-    const reply = await deleteField(
+    const reply = await deleteFieldScript(
       this.connection,
       { hash: this.#keys.positions(id), other: this.#keys.balances(id), index: this.#keys.index },
       { exId: id, field: sym },
@@ -384,12 +384,16 @@ export class AccountCache implements AsyncDisposable {
       const ids = await this.#accounts(conn);
       let removed = 0;
       for (let start = 0; start < ids.length; start += CLEAN_CHUNK) {
-        const batch = ids.slice(start, start + CLEAN_CHUNK).map((id) => ({
-          exId: id,
-          positions: this.#keys.positions(id),
-          balances: this.#keys.balances(id),
-        }));
-        removed += await cleanPositions(conn, this.#keys.index, batch);
+        const batch = ids.slice(start, start + CLEAN_CHUNK);
+        removed += await cleanPositionsScript(
+          conn,
+          {
+            index: this.#keys.index,
+            positions: batch.map((id) => this.#keys.positions(id)),
+            balances: batch.map((id) => this.#keys.balances(id)),
+          },
+          { exIds: batch },
+        );
       }
       return removed;
     });
@@ -539,6 +543,6 @@ export class AccountCache implements AsyncDisposable {
 
   /** The accounts that have data, in name order (expired ones pruned). */
   async #accounts(conn: CacheConnectionLike = this.connection): Promise<string[]> {
-    return (await listAccounts(conn, this.#keys.index)).sort(byName);
+    return (await listAccountsScript(conn, { index: this.#keys.index })).sort(byName);
   }
 }
