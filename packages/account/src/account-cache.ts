@@ -23,20 +23,13 @@ import { fastBalance, fastPosition } from './fast-check.js';
 import { AccountKeys } from './keys.js';
 import { BalanceLayout, PositionLayout } from './layouts.js';
 import { type AccountCacheOptions, resolveOptions } from './options.js';
-import {
-  Balance,
-  Balances,
-  type PortfolioOptions,
-  type PortfolioSummary,
-  type Position,
-  PositionInput,
-  type PriceSource,
-} from './schema.js';
+import { Balance, Balances, type Position, PositionInput } from './schema.js';
 import { cleanPositionsScript } from './scripts/clean-positions.js';
 import { deleteFieldScript } from './scripts/delete-field.js';
 import { listAccountsScript } from './scripts/list-accounts.js';
 import { PutReply, putFieldScript } from './scripts/put-field.js';
 import { replaceHashScript } from './scripts/replace-hash.js';
+import type { PortfolioOptions, PortfolioSummary, PriceSource } from './types.js';
 
 /** Most accounts one clean-up script call carries. */
 const CLEAN_CHUNK = 250;

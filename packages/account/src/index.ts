@@ -2,5 +2,5 @@
 
 export { AccountCache } from './account-cache.js';
 export type { AccountCacheOptions } from './options.js';
-export type { PortfolioOptions, PortfolioSummary, PriceSource } from './schema.js';
 export { Balance, Balances, Position, PositionInput } from './schema.js';
+export type { PortfolioOptions, PortfolioSummary, PriceSource } from './types.js';
