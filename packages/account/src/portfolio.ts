@@ -21,7 +21,10 @@ import type { PortfolioOptions, PortfolioSummary, PriceSource } from './types.js
 /** Most accounts one clean-up script call carries. */
 const CLEAN_CHUNK = 250;
 
-// Package-local copies of helpers core is being given (phase 2 switches to core's).
+// Package-local copies of helpers core is being given (`BUFFERS`, the HGETALL pair loop,
+// `byName`): kept together here so phase 2 can switch them to core's in one place.
+
+/** Send options that read replies as bytes. */
 const BUFFERS: SendOptions = { buffers: true };
 
 /** A hash read as field → bytes. */
@@ -33,6 +36,7 @@ function pairs(flat: Buffer[]): [string, Buffer][] {
   return out;
 }
 
+/** Orders names by UTF-16 code unit: no locale, so the order is the same on every machine. */
 function byName(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -438,6 +442,10 @@ export async function summarise(
 
 // ----------------------------------------------------------------- internals
 
+/**
+ * Decodes a stored position, which must belong to the account its key names (bytes copied
+ * from another account's hash are corrupt, not a position of this one).
+ */
 function decodePosition(
   conn: CacheConnectionLike,
   id: string,
