@@ -1,78 +1,38 @@
-import {
-  type CacheConnectionLike,
-  type ConnectOptions,
-  DecodeError,
-  type SendOptions,
-  ValidationError,
-} from '@fullon/core';
+import type { CacheConnectionLike, ConnectOptions } from '@fullon/core';
 import {
   asPromise,
-  cacheOptions,
   checkName,
   closeCache,
-  decodeListed,
   type Id,
   idKey,
   openCache,
-  plainOptions,
   requireConnection,
-  runOperation,
-  ttlOption,
   validateAt,
   validateList,
 } from '@fullon/core/author';
 import { fastBalance, fastPosition } from './fast-check.js';
 import { AccountKeys } from './keys.js';
-import { BalanceLayout, PositionLayout } from './layouts.js';
+import { type AccountCacheOptions, resolveOptions } from './options.js';
 import {
-  Balance,
-  Balances,
-  type PortfolioOptions,
-  type PortfolioSummary,
-  type Position,
-  PositionInput,
-  type PriceSource,
-} from './schema.js';
-import { cleanPositions } from './scripts/clean-positions.js';
-import { deleteField } from './scripts/delete-field.js';
-import { listAccounts } from './scripts/list-accounts.js';
-import { PutReply, putField } from './scripts/put-field.js';
-import { replaceHash } from './scripts/replace-hash.js';
-
-/** Default lifetime of an account's balances and positions after their last write: 24 h. */
-const DEFAULT_TTL_MS = 86_400_000;
-/** Most accounts one clean-up script call carries. */
-const CLEAN_CHUNK = 250;
-const BUFFERS: SendOptions = { buffers: true };
-
-/** Options of the {@link AccountCache} constructor and {@link AccountCache.open}. */
-export interface AccountCacheOptions {
-  /**
-   * How long an account's balances (and, separately, its positions) live after their last
-   * write, in ms; every write renews it. An account nobody writes for this long disappears, so
-   * a removed account leaves nothing behind. Whole ms from 1 to ten years. Defaults to
-   * 86 400 000 (24 h).
-   */
-  ttlMs?: number;
-}
-
-function resolveOptions(options: unknown): { ttlMs: number } {
-  const opts = cacheOptions(options, 'AccountCache');
-  return { ttlMs: ttlOption(opts.ttlMs, DEFAULT_TTL_MS) };
-}
-
-/** A hash read as field → bytes. */
-function pairs(flat: Buffer[]): [string, Buffer][] {
-  const out: [string, Buffer][] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    out.push([(flat[i] as Buffer).toString('utf8'), flat[i + 1] as Buffer]);
-  }
-  return out;
-}
-
-function byName(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+  type AccountStore,
+  cleanAllPositions,
+  pricingOption,
+  putBalance,
+  putPosition,
+  readAllBalances,
+  readAllPositions,
+  readBalance,
+  readBalances,
+  readPosition,
+  readPositions,
+  removePosition,
+  storedPosition,
+  summarise,
+  writeBalances,
+  writePositions,
+} from './portfolio.js';
+import { Balance, Balances, type Position, PositionInput } from './schema.js';
+import type { PortfolioOptions, PortfolioSummary } from './types.js';
 
 /**
  * Balances and positions of exchange accounts.
@@ -97,8 +57,8 @@ function byName(a: string, b: string): number {
 export class AccountCache implements AsyncDisposable {
   /** The connection this cache uses. */
   readonly connection: CacheConnectionLike;
-  readonly #keys: AccountKeys;
-  readonly #ttl: string;
+  /** The connection, the package's keys on it and the TTL of a write. */
+  readonly #store: AccountStore;
 
   /**
    * @param conn - An open connection (from `connect()` of `@fullon/core`); the cache does not
@@ -111,8 +71,8 @@ export class AccountCache implements AsyncDisposable {
    */
   constructor(conn: CacheConnectionLike, options: AccountCacheOptions = {}) {
     this.connection = requireConnection(conn, 'AccountCache');
-    this.#ttl = String(resolveOptions(options).ttlMs);
-    this.#keys = new AccountKeys(this.connection.keys);
+    const ttl = String(resolveOptions(options).ttlMs);
+    this.#store = { conn: this.connection, keys: new AccountKeys(this.connection.keys), ttl };
   }
 
   /**
@@ -168,16 +128,7 @@ export class AccountCache implements AsyncDisposable {
   async setUserBalances(exId: Id, balances: Balances): Promise<void> {
     const id = idKey(exId, 'exId');
     const parsed = validateAt(Balances, balances, 'balances');
-    const codec = this.connection.codec;
-    const entries = Object.entries(parsed).map(
-      ([currency, b]) =>
-        [currency, BalanceLayout.encode(codec, { currency, ...b, exId: id })] as const,
-    );
-    await replaceHash(
-      this.connection,
-      { hash: this.#keys.balances(id), other: this.#keys.positions(id), index: this.#keys.index },
-      { exId: id, ttl: this.#ttl, entries },
-    );
+    await writeBalances(this.#store, id, parsed);
   }
 
   /**
@@ -196,17 +147,7 @@ export class AccountCache implements AsyncDisposable {
       const id = idKey(exId, 'exId');
       const cur = checkName(currency, 'currency');
       const parsed = fastBalance(balance) ?? validateAt(Balance, balance, 'balance');
-      const hash = this.#keys.balances(id);
-      const bytes = BalanceLayout.encode(this.connection.codec, {
-        currency: cur,
-        ...parsed,
-        exId: id,
-      });
-      return putField(
-        this.connection,
-        { hash, index: this.#keys.index },
-        { exId: id, ttl: this.#ttl, field: cur, bytes },
-      ).then((reply) => reply === PutReply.added);
+      return putBalance(this.#store, id, cur, parsed);
     });
   }
 
@@ -222,15 +163,7 @@ export class AccountCache implements AsyncDisposable {
   getUserBalance(exId: Id, currency: string): Promise<Balance | null> {
     return asPromise(() => {
       const id = idKey(exId, 'exId');
-      const key = this.#keys.balances(id);
-      const cur = checkName(currency, 'currency');
-      const codec = this.connection.codec;
-      // The mapping runs in the command's own promise step: no async layer on this hot read.
-      return this.connection.send(key, ['HGET', key, cur], BUFFERS, (bytes: Buffer | null) => {
-        if (bytes === null) return null;
-        const b = BalanceLayout.decode(codec, bytes, key, cur, { currency: cur, exId: id });
-        return { total: b.total, free: b.free, used: b.used };
-      });
+      return readBalance(this.#store, id, checkName(currency, 'currency'));
     });
   }
 
@@ -243,7 +176,7 @@ export class AccountCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async getUserBalances(exId: Id): Promise<Record<string, Balance>> {
-    return this.#readBalances(idKey(exId, 'exId'));
+    return readBalances(this.#store, idKey(exId, 'exId'));
   }
 
   /**
@@ -255,11 +188,7 @@ export class AccountCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async getAllAccounts(): Promise<Record<string, Record<string, Balance>>> {
-    const ids = await this.#accounts();
-    const all = await Promise.all(ids.map((id) => this.#listed(this.#readBalances(id), {})));
-    return Object.fromEntries(
-      ids.map((id, i) => [id, all[i] ?? {}] as const).filter(([, b]) => Object.keys(b).length > 0),
-    );
+    return readAllBalances(this.#store);
   }
 
   // --------------------------------------------------------------- positions
@@ -277,14 +206,7 @@ export class AccountCache implements AsyncDisposable {
     return asPromise(() => {
       const id = idKey(exId, 'exId');
       const parsed = fastPosition(position) ?? validateAt(PositionInput, position, 'position');
-      const stored = this.#stored(exId, id, parsed, 'position');
-      const hash = this.#keys.positions(id);
-      const bytes = PositionLayout.encode(this.connection.codec, stored);
-      return putField(
-        this.connection,
-        { hash, index: this.#keys.index },
-        { exId: id, ttl: this.#ttl, field: stored.symbol, bytes },
-      ).then((reply) => reply === PutReply.added);
+      return putPosition(this.#store, id, storedPosition(exId, id, parsed, 'position'));
     });
   }
 
@@ -313,16 +235,8 @@ export class AccountCache implements AsyncDisposable {
   async upsertPositions(exId: Id, positions: readonly PositionInput[]): Promise<void> {
     const id = idKey(exId, 'exId');
     const parsed = validateList(PositionInput, positions, 'positions', 'symbol');
-    const codec = this.connection.codec;
-    const entries = parsed.map((p, i) => {
-      const stored = this.#stored(exId, id, p, `positions[${i}]`);
-      return [stored.symbol, PositionLayout.encode(codec, stored)] as const;
-    });
-    await replaceHash(
-      this.connection,
-      { hash: this.#keys.positions(id), other: this.#keys.balances(id), index: this.#keys.index },
-      { exId: id, ttl: this.#ttl, entries },
-    );
+    const stored = parsed.map((p, i) => storedPosition(exId, id, p, `positions[${i}]`));
+    await writePositions(this.#store, id, stored);
   }
 
   /**
@@ -337,11 +251,7 @@ export class AccountCache implements AsyncDisposable {
   getPosition(exId: Id, symbol: string): Promise<Position | null> {
     return asPromise(() => {
       const id = idKey(exId, 'exId');
-      const sym = checkName(symbol, 'symbol');
-      const key = this.#keys.positions(id);
-      return this.connection.send(key, ['HGET', key, sym], BUFFERS, (bytes: Buffer | null) =>
-        bytes === null ? null : this.#decodePosition(id, key, sym, bytes),
-      );
+      return readPosition(this.#store, id, checkName(symbol, 'symbol'));
     });
   }
 
@@ -354,7 +264,7 @@ export class AccountCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async getPositions(exId: Id): Promise<Position[]> {
-    return this.#readPositions(idKey(exId, 'exId'));
+    return readPositions(this.#store, idKey(exId, 'exId'));
   }
 
   /**
@@ -366,8 +276,7 @@ export class AccountCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async getAllPositions(): Promise<Position[]> {
-    const ids = await this.#accounts();
-    return (await Promise.all(ids.map((id) => this.#listed(this.#readPositions(id), [])))).flat();
+    return readAllPositions(this.#store);
   }
 
   /**
@@ -381,13 +290,7 @@ export class AccountCache implements AsyncDisposable {
    */
   async deletePosition(exId: Id, symbol: string): Promise<boolean> {
     const id = idKey(exId, 'exId');
-    const sym = checkName(symbol, 'symbol');
-    const reply = await deleteField(
-      this.connection,
-      { hash: this.#keys.positions(id), other: this.#keys.balances(id), index: this.#keys.index },
-      { exId: id, field: sym },
-    );
-    return reply === 1;
+    return removePosition(this.#store, id, checkName(symbol, 'symbol'));
   }
 
   /**
@@ -398,20 +301,7 @@ export class AccountCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   cleanPositions(): Promise<number> {
-    // One operation, the listing included: close() lets it run whole, every batch too.
-    return runOperation(this.connection, async (conn) => {
-      const ids = await this.#accounts(conn);
-      let removed = 0;
-      for (let start = 0; start < ids.length; start += CLEAN_CHUNK) {
-        const batch = ids.slice(start, start + CLEAN_CHUNK).map((id) => ({
-          exId: id,
-          positions: this.#keys.positions(id),
-          balances: this.#keys.balances(id),
-        }));
-        removed += await cleanPositions(conn, this.#keys.index, batch);
-      }
-      return removed;
-    });
+    return cleanAllPositions(this.#store);
   }
 
   // --------------------------------------------------------------- portfolio
@@ -432,132 +322,6 @@ export class AccountCache implements AsyncDisposable {
    */
   async getPortfolioSummary(exId: Id, options: PortfolioOptions = {}): Promise<PortfolioSummary> {
     const id = idKey(exId, 'exId');
-    const opts = plainOptions(options);
-    const prices = opts.prices;
-    // Checked whenever given: unused without a price source, but a wrong one is still a mistake.
-    const exchangeName =
-      opts.exchange === undefined ? undefined : checkName(opts.exchange, 'options.exchange');
-    let source: { prices: PriceSource; exchange: string } | undefined;
-    if (prices !== undefined) {
-      if (
-        typeof prices !== 'object' ||
-        prices === null ||
-        typeof (prices as { getPrice?: unknown }).getPrice !== 'function'
-      ) {
-        throw new ValidationError(
-          'options.prices',
-          'options.prices: must have a getPrice(symbol, exchange) method',
-        );
-      }
-      source = {
-        prices: prices as PriceSource,
-        exchange: checkName(exchangeName, 'options.exchange'),
-      };
-    }
-    const [balances, positions] = await Promise.all([
-      this.#readBalances(id),
-      this.#readPositions(id),
-    ]);
-    const totals = Object.fromEntries(Object.entries(balances).map(([c, b]) => [c, b.total]));
-    const summary: PortfolioSummary = {
-      exId,
-      totals,
-      positionCount: positions.length,
-      exposure: null,
-      unrealizedPnl: null,
-      unpriced: [],
-    };
-    if (source === undefined) return summary;
-    const { prices: priceSource, exchange } = source;
-    const quotes = await Promise.all(
-      positions.map((p) => priceSource.getPrice(p.symbol, exchange)),
-    );
-    let exposure = 0;
-    let pnl = 0;
-    positions.forEach((p, i) => {
-      const price = quotes[i];
-      if (typeof price !== 'number' || !Number.isFinite(price) || price < 0) {
-        summary.unpriced.push(p.symbol);
-        return;
-      }
-      exposure += Math.abs(p.volume) * price;
-      pnl += p.volume * (price - p.price);
-    });
-    summary.exposure = exposure;
-    summary.unrealizedPnl = pnl;
-    return summary;
-  }
-
-  // ---------------------------------------------------------------- internals
-
-  /** The validated position as stored, with `exId` set to the account the caller named. */
-  #stored(exId: Id, id: string, parsed: PositionInput, label: string): Position {
-    if (parsed.exId !== undefined && String(parsed.exId) !== id) {
-      throw new ValidationError(
-        `${label}.exId`,
-        `${label}.exId: is ${JSON.stringify(parsed.exId)}, but the call names account ${JSON.stringify(id)}`,
-      );
-    }
-    return { ...parsed, exId: parsed.exId ?? exId };
-  }
-
-  #decodePosition(id: string, key: string, symbol: string, bytes: Buffer): Position {
-    const position = PositionLayout.decode(this.connection.codec, bytes, key, symbol, { symbol });
-    if (String(position.exId) !== id) {
-      throw new DecodeError(
-        key,
-        symbol,
-        `stored position.exId is ${JSON.stringify(position.exId)}, not the ${JSON.stringify(id)} its key names`,
-      );
-    }
-    return position;
-  }
-
-  async #readBalances(id: string): Promise<Record<string, Balance>> {
-    const key = this.#keys.balances(id);
-    const flat = await this.connection.send<Buffer[]>(key, ['HGETALL', key], BUFFERS);
-    const codec = this.connection.codec;
-    const out: [string, Balance][] = [];
-    for (const [currency, bytes] of pairs(flat).sort(([a], [b]) => byName(a, b))) {
-      const stored = decodeListed(this.connection, () =>
-        BalanceLayout.decode(codec, bytes, key, currency, { currency, exId: id }),
-      );
-      if (stored !== undefined) {
-        out.push([currency, { total: stored.total, free: stored.free, used: stored.used }]);
-      }
-    }
-    return Object.fromEntries(out);
-  }
-
-  async #readPositions(id: string): Promise<Position[]> {
-    const key = this.#keys.positions(id);
-    const flat = await this.connection.send<Buffer[]>(key, ['HGETALL', key], BUFFERS);
-    const out: Position[] = [];
-    for (const [symbol, bytes] of pairs(flat).sort(([a], [b]) => byName(a, b))) {
-      const position = decodeListed(this.connection, () =>
-        this.#decodePosition(id, key, symbol, bytes),
-      );
-      if (position !== undefined) out.push(position);
-    }
-    return out;
-  }
-
-  /**
-   * One account's part of a listing of every account: a key of a foreign Redis type (stored
-   * garbage) is reported through `onCorrupt` and the account skipped, like a corrupt value.
-   */
-  async #listed<T>(read: Promise<T>, empty: T): Promise<T> {
-    try {
-      return await read;
-    } catch (error) {
-      if (!DecodeError.is(error)) throw error;
-      this.connection.reportCorrupt(error);
-      return empty;
-    }
-  }
-
-  /** The accounts that have data, in name order (expired ones pruned). */
-  async #accounts(conn: CacheConnectionLike = this.connection): Promise<string[]> {
-    return (await listAccounts(conn, this.#keys.index)).sort(byName);
+    return summarise(this.#store, exId, id, pricingOption(options));
   }
 }

@@ -1,7 +1,8 @@
 import { defineConformance, type ParamSpec } from '@fullon/core/testing';
 import { expect } from 'vitest';
 import { AccountCache } from './account-cache.js';
-import type { Balances, PriceSource } from './schema.js';
+import type { Balances } from './schema.js';
+import type { PriceSource } from './types.js';
 
 const T0 = 1_700_000_000_000;
 const BALANCE_FIELDS = { total: 'number', free: 'number', used: 'number' } as const;

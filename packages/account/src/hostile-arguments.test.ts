@@ -2,8 +2,9 @@ import { ConfigurationError, ValidationError } from '@fullon/core';
 import { rejection, useTestConnection } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { AccountCache } from './account-cache.js';
-import type { Balance, Balances, PortfolioOptions } from './schema.js';
+import type { Balance, Balances } from './schema.js';
 import { snapshot } from './test-helpers.js';
+import type { PortfolioOptions } from './types.js';
 
 const btc: Balance = { total: 1.5, free: 1.2, used: 0.3 };
 const eth: Balance = { total: 10, free: 10, used: 0 };

@@ -2,7 +2,7 @@ import { type CacheConnection, ValidationError } from '@fullon/core';
 import { rejection, useTestConnection } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { AccountCache } from './account-cache.js';
-import type { PriceSource } from './schema.js';
+import type { PriceSource } from './types.js';
 
 /**
  * A price source that reads prices stored in Redis through the same connection: the shape a

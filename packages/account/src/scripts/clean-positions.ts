@@ -36,21 +36,21 @@ return removed
 /**
  * Runs {@link CLEAN_POSITIONS}.
  * @param conn - Connection.
- * @param index - The account index.
- * @param accounts - Each account's exId with its positions and balances hashes.
+ * @param keys - The account index, and the accounts' positions and balances hashes (in the
+ *   order of `args.exIds`).
+ * @param args - The accounts' exIds.
  * @returns How many positions were deleted.
  * @throws {DecodeError} naming a key of a foreign Redis type (nothing written).
  */
-export function cleanPositions(
+export function cleanPositionsScript(
   conn: CacheConnectionLike,
-  index: string,
-  accounts: readonly { exId: string; positions: string; balances: string }[],
+  keys: { index: string; positions: readonly string[]; balances: readonly string[] },
+  args: { exIds: readonly string[] },
 ): Promise<number> {
-  const keys = [index, ...accounts.map((a) => a.positions), ...accounts.map((a) => a.balances)];
   return conn.runScript(
     CLEAN_POSITIONS,
-    keys,
-    accounts.map((a) => a.exId),
+    [keys.index, ...keys.positions, ...keys.balances],
+    [...args.exIds],
     undefined,
     (reply: number) => rejectCorrupt(reply),
   );

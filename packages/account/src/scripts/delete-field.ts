@@ -31,7 +31,7 @@ return removed
  * @returns 1 when deleted, 0 when absent.
  * @throws {DecodeError} naming a key of a foreign Redis type (nothing written).
  */
-export function deleteField(
+export function deleteFieldScript(
   conn: CacheConnectionLike,
   keys: { hash: string; other: string; index: string },
   args: { exId: string; field: string },

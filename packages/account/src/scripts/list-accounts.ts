@@ -23,16 +23,19 @@ return {'accounts', redis.call('ZRANGE', KEYS[1], 0, -1)}
 );
 
 /**
- * Runs {@link LIST_ACCOUNTS}.
+ * Runs {@link LIST_ACCOUNTS}. The script takes no arguments, so there is no `args` object.
  * @param conn - Connection.
- * @param index - The account index.
+ * @param keys - The account index.
  * @returns The live exIds.
  * @throws {DecodeError} naming the index when it has a foreign Redis type.
  */
-export function listAccounts(conn: CacheConnectionLike, index: string): Promise<string[]> {
+export function listAccountsScript(
+  conn: CacheConnectionLike,
+  keys: { index: string },
+): Promise<string[]> {
   return conn.runScript(
     LIST_ACCOUNTS,
-    [index],
+    [keys.index],
     [],
     undefined,
     (reply: [string, string[]]) => rejectCorrupt(reply)[1],

@@ -24,7 +24,7 @@ return added
 `,
 );
 
-/** What {@link putField} answers. */
+/** What {@link putFieldScript} answers. */
 export const PutReply = { added: 1, replaced: 0 } as const;
 /** One of {@link PutReply}. */
 export type PutReply = (typeof PutReply)[keyof typeof PutReply];
@@ -37,7 +37,7 @@ export type PutReply = (typeof PutReply)[keyof typeof PutReply];
  * @returns Whether the field was added or replaced.
  * @throws {DecodeError} naming a key of a foreign Redis type (nothing written).
  */
-export function putField(
+export function putFieldScript(
   conn: CacheConnectionLike,
   keys: { hash: string; index: string },
   args: { exId: string; ttl: string; field: string; bytes: Buffer },

@@ -39,7 +39,7 @@ return before
  * @returns How many fields the hash held before.
  * @throws {DecodeError} naming a key of a foreign Redis type (nothing written).
  */
-export function replaceHash(
+export function replaceHashScript(
   conn: CacheConnectionLike,
   keys: { hash: string; other: string; index: string },
   args: { exId: string; ttl: string; entries: readonly (readonly [string, Buffer])[] },
