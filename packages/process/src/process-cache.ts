@@ -7,7 +7,6 @@ import {
   type SendOptions,
 } from '@fullon/core';
 import {
-  cacheOptions,
   checkName,
   closeCache,
   countOption,
@@ -24,12 +23,10 @@ import {
   requireConnection,
   runOperation,
   signalOption,
-  ttlOption,
   validate,
   validateAt,
 } from '@fullon/core/author';
 import * as v from 'valibot';
-import type { BroadcastSubscription } from './broadcast-subscription.js';
 import { ProcessKeys } from './keys.js';
 import {
   BroadcastLayout,
@@ -39,6 +36,7 @@ import {
   storeParams,
 } from './layouts.js';
 import { countNames, escapeJson } from './names.js';
+import { type ProcessCacheOptions, resolveOptions } from './options.js';
 import {
   type Broadcast,
   type JsonObject,
@@ -46,7 +44,6 @@ import {
   Message,
   ProcessPatch,
   type ProcessRecord,
-  type ProcessStatus,
   type ProcessType,
   RegisterOptions,
 } from './schema.js';
@@ -54,9 +51,18 @@ import { cleanupScript, pruneComponentsScript } from './scripts/cleanup.js';
 import { CORRUPT, MISSING, REWRITABLE_CODECS } from './scripts/record-lua.js';
 import { registerScript } from './scripts/register.js';
 import { updateScript } from './scripts/update.js';
+import type {
+  ActiveProcessesOptions,
+  BroadcastSubscribeOptions,
+  BroadcastSubscription,
+  CleanupOptions,
+  ProcessMetrics,
+  ProcessUpdate,
+  RegisterProcessOptions,
+  SystemHealth,
+  SystemHealthOptions,
+} from './types.js';
 
-/** Default record lifetime after the last heartbeat (or the stop): 24 h. */
-const DEFAULT_TTL_MS = 86_400_000;
 /** Default window of `getActiveProcesses`: heartbeats in the last 5 minutes. */
 const DEFAULT_ACTIVE_MS = 300_000;
 /** Default window of `getSystemHealth`: heartbeats in the last hour. */
@@ -69,113 +75,11 @@ const DEFAULT_CLEANUP_STALE_MS = 1_800_000;
 const PAGE = 500;
 const BUFFERS: SendOptions = { buffers: true };
 
-/** Options of the {@link ProcessCache} constructor and {@link ProcessCache.open}. */
-export interface ProcessCacheOptions {
-  /**
-   * How long a record lives after its last heartbeat (a stopped one: after its stop), in ms.
-   * Defaults to 86 400 000 (24 h).
-   */
-  ttlMs?: number;
-}
-
-/** Options of {@link ProcessCache.registerProcess}. */
-export interface RegisterProcessOptions {
-  /** Parameters (a plain object of JSON values). Defaults to `{}`. */
-  params?: JsonObject;
-  /** Status message. Defaults to `Process <component> registered`. */
-  message?: string;
-  /** Initial status. Defaults to `starting`. */
-  status?: ProcessStatus;
-}
-
-/** The changes {@link ProcessCache.updateProcess} makes; every field optional. */
-export interface ProcessUpdate {
-  /** New status; `stopped` moves the process out of the active index. */
-  status?: ProcessStatus;
-  /** New status message. */
-  message?: string;
-  /** Params to set: each given name replaces that param, the others stay (shallow merge). */
-  params?: JsonObject;
-  /** Whether this counts as a heartbeat (sets `lastSeen`). Defaults to `true`. */
-  heartbeat?: boolean;
-}
-
-/** Options of {@link ProcessCache.getActiveProcesses}. */
-export interface ActiveProcessesOptions {
-  /** Only processes of this type. */
-  type?: ProcessType;
-  /** Only processes of this component. */
-  component?: string;
-  /** Window: processes with a heartbeat within the last `sinceMs` ms. Defaults to 300 000 (5 min). */
-  sinceMs?: number;
-}
-
-/** Options of {@link ProcessCache.cleanupStaleProcesses}. */
-export interface CleanupOptions {
-  /** A process without a heartbeat for this long (ms) is stopped. Defaults to 1 800 000 (30 min). */
-  staleMs?: number;
-}
-
-/** Options of {@link ProcessCache.getSystemHealth}. */
-export interface SystemHealthOptions {
-  /** Processes with a heartbeat within this window (ms) are counted. Defaults to 3 600 000 (1 h). */
-  windowMs?: number;
-  /** A counted process without a heartbeat for this long (ms) is stale. Defaults to 300 000 (5 min). */
-  staleMs?: number;
-}
-
-/** Options of {@link ProcessCache.subscribeBroadcasts}. */
-export interface BroadcastSubscribeOptions {
-  /** Ends the subscription when aborted. */
-  signal?: AbortSignal;
-  /**
-   * Broadcasts buffered for a slow consumer before the oldest are dropped: a whole number from
-   * 1 to 10 000 000. Defaults to 10 000.
-   */
-  bufferSize?: number;
-}
-
-/** What {@link ProcessCache.getSystemHealth} reports. */
-export interface SystemHealth {
-  /** No stale process and no process in status `error`. */
-  healthy: boolean;
-  /** Processes (not stopped) with a heartbeat within the window. */
-  totalProcesses: number;
-  /** Those, counted by type. */
-  byType: Record<string, number>;
-  /** Those, counted by status. */
-  byStatus: Record<string, number>;
-  /** Those without a heartbeat for `staleMs`. */
-  staleProcesses: number;
-  /** Those in status `error`. */
-  errorProcesses: number;
-}
-
-/** What {@link ProcessCache.getMetrics} reports; counted from the indexes, without SCAN. */
-export interface ProcessMetrics {
-  /** Records that exist: not stopped plus stopped. */
-  totalProcesses: number;
-  /** Records not stopped (stale ones included, until cleanup stops them). */
-  liveProcesses: number;
-  /** Processes with a heartbeat in the last 5 minutes. */
-  activeProcesses: number;
-  /** Stopped records not yet expired. */
-  stoppedProcesses: number;
-  /** Components with a registered process. */
-  components: number;
-  /** Active processes by type. */
-  activeByType: Record<string, number>;
-}
-
 const ActiveOptions = v.object({
   type: v.optional(v.string()),
   component: v.optional(v.string()),
   sinceMs: v.optional(NonNegative),
 });
-
-function resolveOptions(options: unknown): { ttlMs: number } {
-  return { ttlMs: ttlOption(cacheOptions(options, 'ProcessCache').ttlMs, DEFAULT_TTL_MS) };
-}
 
 /** What `registerProcess` generates (`crypto.randomUUID()`): the only ids the cache stores. */
 const PROCESS_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
