@@ -1,7 +1,8 @@
 import { type CacheConnectionLike, DecodeError } from '@fullon/core';
 import { inChunks, option, PositiveMs, plainOptions, runOperation } from '@fullon/core/author';
 import { PAGE, type ProcessContext } from './context.js';
-import { cleanupScript, pruneComponentsScript } from './scripts/cleanup.js';
+import { cleanupScript } from './scripts/cleanup.js';
+import { pruneComponentsScript } from './scripts/prune-components.js';
 import type { CleanupOptions } from './types.js';
 import { rewritableCodec } from './writes.js';
 
@@ -44,15 +45,23 @@ async function cleanupPages(
       String(offset + PAGE - 1),
     ]);
     if (ids.length === 0) break;
-    const page = await cleanupScript(conn, keys, {
-      codec,
-      now,
-      ttlMs: ctx.ttl,
-      cutoff,
-      message: `Process stale: no heartbeat for ${staleMs} ms`,
-      ids,
-      records: ids.map((id) => keys.record(id)),
-    });
+    const page = await cleanupScript(
+      conn,
+      {
+        live: keys.live,
+        stopped: keys.stopped,
+        components: keys.components,
+        records: ids.map((id) => keys.record(id)),
+      },
+      {
+        codec,
+        now,
+        ttlMs: ctx.ttl,
+        cutoff,
+        message: `Process stale: no heartbeat for ${staleMs} ms`,
+        ids,
+      },
+    );
     for (const id of page.corrupt) {
       conn.reportCorrupt(
         new DecodeError(keys.record(id), undefined, 'corrupt process record; index entry removed'),
@@ -76,15 +85,19 @@ async function pruneComponents(ctx: ProcessContext, conn: CacheConnectionLike): 
   const { keys } = ctx;
   const { components } = keys;
   const flat = await conn.send<string[]>(components, ['HGETALL', components]);
-  const pairs: [string, string, string][] = [];
+  const pairs: [component: string, processId: string][] = [];
   for (let i = 0; i + 1 < flat.length; i += 2) {
-    const component = flat[i] as string;
-    const id = flat[i + 1] as string;
-    pairs.push([component, id, keys.record(id)]);
+    pairs.push([flat[i] as string, flat[i + 1] as string]);
   }
   await inChunks(
     pairs,
-    async (slice) => [await pruneComponentsScript(conn, components, slice)],
+    async (slice) => [
+      await pruneComponentsScript(
+        conn,
+        { components, records: slice.map(([, id]) => keys.record(id)) },
+        { pairs: slice },
+      ),
+    ],
     PAGE,
   );
 }
