@@ -12,7 +12,7 @@ const DEFAULT_HEALTH_STALE_MS = 300_000;
 /**
  * A health summary of the processes seen within the window (`ProcessCache.getSystemHealth`).
  * @param ctx - The cache's context.
- * @param options - `windowMs`, `staleMs`.
+ * @param options - `maxAgeMs`, `staleMs`.
  * @returns Counts by type and status, stale and error counts, and the verdict.
  * @throws {ValidationError} naming `options` or the option.
  * @internal
@@ -22,10 +22,10 @@ export async function systemHealth(
   options: SystemHealthOptions,
 ): Promise<SystemHealth> {
   const opts = plainOptions(options);
-  const windowMs = option(NonNegative, opts.windowMs, DEFAULT_HEALTH_WINDOW_MS, 'windowMs');
+  const maxAgeMs = option(NonNegative, opts.maxAgeMs, DEFAULT_HEALTH_WINDOW_MS, 'maxAgeMs');
   const staleMs = option(NonNegative, opts.staleMs, DEFAULT_HEALTH_STALE_MS, 'staleMs');
   const now = Date.now();
-  const records = await seenSince(ctx, now - windowMs);
+  const records = await seenSince(ctx, now - maxAgeMs);
   let staleProcesses = 0;
   let errorProcesses = 0;
   for (const r of records) {

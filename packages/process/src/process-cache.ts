@@ -179,7 +179,7 @@ export class ProcessCache implements AsyncDisposable {
    * heartbeat time, so the cost grows with the answer, not with every process ever seen.
    * Stopped processes are never listed. A corrupt record is skipped and reported through
    * `onCorrupt`.
-   * @param options - `type`, `component`, `sinceMs` (default 300 000, 5 min).
+   * @param options - `type`, `component`, `maxAgeMs` (default 300 000, 5 min).
    * @returns The records; `[]` when none.
    * @throws {ValidationError} naming `options` (not a plain object: `null`, a `Map`…) or the option.
    * @throws {ConnectionError} when Redis is unreachable.
@@ -205,7 +205,7 @@ export class ProcessCache implements AsyncDisposable {
    * A health summary of the processes with a heartbeat within the window (default the last
    * hour): unhealthy when one of them is stale (no heartbeat for `staleMs`, default 5 min) or
    * in status `error`.
-   * @param options - `windowMs`, `staleMs`.
+   * @param options - `maxAgeMs`, `staleMs`.
    * @returns Counts by type and status, stale and error counts, and the verdict.
    * @throws {ValidationError} naming `options` (not a plain object: `null`, a `Map`…) or the option.
    * @throws {ConnectionError} when Redis is unreachable.

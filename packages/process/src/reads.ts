@@ -24,7 +24,7 @@ export const DEFAULT_ACTIVE_MS = 300_000;
 const ActiveOptions = v.object({
   type: v.optional(v.string()),
   component: v.optional(v.string()),
-  sinceMs: v.optional(NonNegative),
+  maxAgeMs: v.optional(NonNegative),
 });
 
 /** What `registerProcess` generates (`crypto.randomUUID()`): the only ids the cache stores. */
@@ -51,7 +51,7 @@ export async function readProcess(
 /**
  * The processes with a heartbeat within the window, filtered (`ProcessCache.getActiveProcesses`).
  * @param ctx - The cache's context.
- * @param options - `type`, `component`, `sinceMs`.
+ * @param options - `type`, `component`, `maxAgeMs`.
  * @returns The records, most recent first.
  * @throws {ValidationError} naming `options` or the option.
  * @internal
@@ -60,10 +60,10 @@ export async function listActive(
   ctx: ProcessContext,
   options: ActiveProcessesOptions,
 ): Promise<ProcessRecord[]> {
-  const { type, component, sinceMs } = validateAt(ActiveOptions, plainOptions(options), 'options');
+  const { type, component, maxAgeMs } = validateAt(ActiveOptions, plainOptions(options), 'options');
   if (type !== undefined) checkName(type, 'options.type');
   if (component !== undefined) checkName(component, 'options.component');
-  const records = await seenSince(ctx, Date.now() - (sinceMs ?? DEFAULT_ACTIVE_MS));
+  const records = await seenSince(ctx, Date.now() - (maxAgeMs ?? DEFAULT_ACTIVE_MS));
   return records.filter(
     (r) =>
       (type === undefined || r.type === type) &&

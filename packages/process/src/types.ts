@@ -38,8 +38,11 @@ export interface ActiveProcessesOptions {
   type?: ProcessType;
   /** Only processes of this component. */
   component?: string;
-  /** Window: processes with a heartbeat within the last `sinceMs` ms. Defaults to 300 000 (5 min). */
-  sinceMs?: number;
+  /**
+   * Freshness: only processes with a heartbeat within the last `maxAgeMs` ms. Defaults to
+   * 300 000 (5 min).
+   */
+  maxAgeMs?: number;
 }
 
 /** Options of {@link ProcessCache.cleanupStaleProcesses}. */
@@ -50,8 +53,11 @@ export interface CleanupOptions {
 
 /** Options of {@link ProcessCache.getSystemHealth}. */
 export interface SystemHealthOptions {
-  /** Processes with a heartbeat within this window (ms) are counted. Defaults to 3 600 000 (1 h). */
-  windowMs?: number;
+  /**
+   * Freshness: processes with a heartbeat within the last `maxAgeMs` ms are counted. Defaults to
+   * 3 600 000 (1 h).
+   */
+  maxAgeMs?: number;
   /** A counted process without a heartbeat for this long (ms) is stale. Defaults to 300 000 (5 min). */
   staleMs?: number;
 }
