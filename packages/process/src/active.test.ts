@@ -35,7 +35,7 @@ describe('getActiveProcesses among a long history', () => {
     expect(await conn().send<number>(index, ['ZCARD', index])).toBe(100_100);
   });
 
-  it('filters by type and component, and widens with sinceMs', async () => {
+  it('filters by type and component, and widens with maxAgeMs', async () => {
     const processes = new ProcessCache(conn());
     const ohlcv = await processes.getActiveProcesses({ type: 'ohlcv' });
     expect(ohlcv).toHaveLength(50);
@@ -44,11 +44,11 @@ describe('getActiveProcesses among a long history', () => {
     expect(one).toHaveLength(10);
     expect(await processes.getActiveProcesses({ type: 'bot' })).toEqual([]);
     const wider = await processes.getActiveProcesses({
-      sinceMs: 2 * HOUR + 10 * 60_000,
+      maxAgeMs: 2 * HOUR + 10 * 60_000,
       type: 'ohlcv',
     });
     expect(wider.length).toBe(50);
-    const someHistory = await processes.getActiveProcesses({ sinceMs: 2 * HOUR + 3 * 60_000 });
+    const someHistory = await processes.getActiveProcesses({ maxAgeMs: 2 * HOUR + 3 * 60_000 });
     expect(someHistory.length).toBeGreaterThan(100);
     expect(someHistory.length).toBeLessThan(1_000);
   });

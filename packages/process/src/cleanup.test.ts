@@ -79,7 +79,7 @@ describe('cleanupStaleProcesses and getSystemHealth', () => {
     expect(health.byStatus.error).toBe(1);
     expect(health.byType.ohlcv).toBe(4);
     expect(health.totalProcesses).toBe(healthyBefore.totalProcesses + 4);
-    const narrow = await processes.getSystemHealth({ windowMs: 10 * MIN });
+    const narrow = await processes.getSystemHealth({ maxAgeMs: 10 * MIN });
     expect(narrow.staleProcesses).toBe(0);
     expect(narrow.errorProcesses).toBe(1);
   });

@@ -218,14 +218,14 @@ describe('ProcessCache: prototype names, wrong-type options, stored garbage', ()
       for (const [i, score] of scores.entries()) {
         await own_.send(keys.live, ['ZADD', keys.live, score, ids[i] ?? '']);
       }
-      const listed = await processes.getActiveProcesses({ sinceMs: 1e15 });
+      const listed = await processes.getActiveProcesses({ maxAgeMs: 1e15 });
       expect(listed.map((r) => r.processId)).toEqual([good]);
       expect(
         reports.map((r) => [r.key, r.field]),
         String(reports),
       ).toEqual(expect.arrayContaining(ids.map((id) => [keys.live, id])));
       reports.length = 0;
-      const health = await processes.getSystemHealth({ windowMs: 1e15 });
+      const health = await processes.getSystemHealth({ maxAgeMs: 1e15 });
       expect(health.totalProcesses).toBe(1);
       expect(reports.length).toBe(3);
       reports.length = 0;

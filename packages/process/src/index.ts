@@ -1,16 +1,16 @@
 // Public API of @fullon/process.
-export type { BroadcastSubscription } from './broadcast-subscription.js';
+export type { ProcessCacheOptions } from './options.js';
+export { ProcessCache } from './process-cache.js';
+export type { Broadcast, ProcessRecord, ProcessStatus, ProcessType } from './schema.js';
+export { isJsonValue, JsonObject, JsonValue, PROCESS_STATUSES, PROCESS_TYPES } from './schema.js';
 export type {
   ActiveProcessesOptions,
   BroadcastSubscribeOptions,
+  BroadcastSubscription,
   CleanupOptions,
-  ProcessCacheOptions,
   ProcessMetrics,
   ProcessUpdate,
   RegisterProcessOptions,
   SystemHealth,
   SystemHealthOptions,
-} from './process-cache.js';
-export { ProcessCache } from './process-cache.js';
-export type { Broadcast, ProcessRecord, ProcessStatus, ProcessType } from './schema.js';
-export { isJsonValue, JsonObject, JsonValue, PROCESS_STATUSES, PROCESS_TYPES } from './schema.js';
+} from './types.js';

@@ -222,7 +222,7 @@ describe('ProcessCache', () => {
     expect(await field(processes.updateProcess('id', { message: 'x'.repeat(10_001) }))).toBe(
       'message',
     );
-    expect(await field(processes.getActiveProcesses({ sinceMs: -1 }))).toBe('options.sinceMs');
+    expect(await field(processes.getActiveProcesses({ maxAgeMs: -1 }))).toBe('options.maxAgeMs');
     expect(await field(processes.cleanupStaleProcesses({ staleMs: 0 }))).toBe('staleMs');
     expect(
       await field(processes.broadcast('tick', 'm', { f: () => 1 } as unknown as JsonObject)),

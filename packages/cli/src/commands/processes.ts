@@ -104,7 +104,7 @@ export function registerProcesses(program: Command): void {
         const { caches, out } = session;
         const read = async (): Promise<ProcessRecord[]> => {
           const records = await caches.processes.getActiveProcesses({
-            sinceMs: LIST_WINDOW_MS,
+            maxAgeMs: LIST_WINDOW_MS,
             ...(options.type === undefined ? {} : { type: options.type }),
           });
           const since = Date.now() - options.staleMs;

@@ -1,13 +1,6 @@
 import type { CacheConnectionLike, RedisArg } from '@fullon/core';
-import {
-  defineScript,
-  LUA_CHECK_TYPES,
-  MAX_EPOCH_MS,
-  MIN_EPOCH_MS,
-  rejectCorrupt,
-} from '@fullon/core/author';
-import { RECORD_LUA } from './record-lua.js';
-import { PRUNE_LUA } from './register.js';
+import { defineScript, MAX_EPOCH_MS, MIN_EPOCH_MS, rejectCorrupt } from '@fullon/core/author';
+import { PRUNE_LUA, RECORD_LUA } from './record-lua.js';
 
 /**
  * Cleans one page of the live index, in one step. For each given process still in the live
@@ -93,6 +86,8 @@ export interface CleanupKeys {
   stopped: string;
   /** Component → processId. */
   components: string;
+  /** The record keys of the page's ids, aligned with `ids`. */
+  records: readonly string[];
 }
 
 /** Arguments of {@link cleanupScript}. */
@@ -109,8 +104,6 @@ export interface CleanupArgs {
   message: string;
   /** The page of ids. */
   ids: readonly string[];
-  /** Their record keys, aligned. */
-  records: readonly string[];
 }
 
 /** What one page of cleanup did. */
@@ -130,7 +123,7 @@ export interface CleanupPage {
 /**
  * Runs the cleanup script on one page of ids.
  * @param conn - Connection.
- * @param keys - The shared keys.
+ * @param keys - The shared keys and the page's record keys.
  * @param args - The page and its context.
  * @returns What it did.
  * @throws {DecodeError} naming an index key that holds another Redis type (nothing written).
@@ -151,7 +144,7 @@ export async function cleanupScript(
   ];
   const reply = await conn.runScript<(number | string)[], (number | string)[]>(
     CLEANUP,
-    [keys.live, keys.stopped, keys.components, keys.live, ...args.records],
+    [keys.live, keys.stopped, keys.components, keys.live, ...keys.records],
     argv,
     undefined,
     rejectCorrupt,
@@ -165,55 +158,4 @@ export async function cleanupScript(
     corrupt: ids.slice(0, split).map(String),
     badScore: ids.slice(split).map(String),
   };
-}
-
-/**
- * Drops component entries whose record is gone, in one step: an entry is removed only when it
- * still names the given process and that process has no record.
- *
- * KEYS[1] components, then one record key per pair. ARGV pairs (component, processId).
- * Returns how many entries were removed, or core's corrupt reply when the components key holds
- * another Redis type (nothing written).
- * @internal
- */
-const PRUNE_COMPONENTS = defineScript(
-  'process.prune-components',
-  `-- KEYS[1] components, records... | ARGV (component, processId)...
-${LUA_CHECK_TYPES}
-local bad = check_types({KEYS[1], 'hash'})
-if bad then return bad end
-local gone = {}
-for i = 1, #ARGV, 2 do
-  local component, id = ARGV[i], ARGV[i + 1]
-  if redis.call('EXISTS', KEYS[(i + 1) / 2 + 1]) == 0 and redis.call('HGET', KEYS[1], component) == id then
-    gone[#gone + 1] = component
-  end
-end
-if #gone > 0 then redis.call('HDEL', KEYS[1], unpack(gone)) end
-return #gone
-`,
-);
-
-/**
- * Runs the component prune on some (component, processId) pairs.
- * @param conn - Connection.
- * @param components - The components hash.
- * @param pairs - (component, processId, record key) triples.
- * @returns How many entries were removed.
- * @internal
- */
-export function pruneComponentsScript(
-  conn: CacheConnectionLike,
-  components: string,
-  pairs: readonly (readonly [component: string, processId: string, record: string])[],
-): Promise<number> {
-  const argv: RedisArg[] = [];
-  for (const [component, id] of pairs) argv.push(component, id);
-  return conn.runScript<number, number>(
-    PRUNE_COMPONENTS,
-    [components, ...pairs.map(([, , record]) => record)],
-    argv,
-    undefined,
-    rejectCorrupt,
-  );
 }

@@ -68,6 +68,24 @@ local function encode(t)
 end
 `;
 
+/** Entries of an index older than the TTL removed per write (their records have expired). */
+export const PRUNE_PER_WRITE = 100;
+
+/**
+ * Lua shared by the scripts that write the indexes: `prune(key, cutoff)` drops up to
+ * PRUNE_PER_WRITE entries older than `cutoff` from index `key`; `refresh(ttl)` renews the TTL
+ * of KEYS[2..4] (the live and stopped indexes and the components hash).
+ */
+export const PRUNE_LUA = `
+local function prune(key, cutoff)
+  local old = redis.call('ZRANGE', key, '-inf', '(' .. cutoff, 'BYSCORE', 'LIMIT', 0, ${PRUNE_PER_WRITE})
+  if #old > 0 then redis.call('ZREM', key, unpack(old)) end
+end
+local function refresh(ttl)
+  for i = 2, 4 do redis.call('PEXPIRE', KEYS[i], ttl) end
+end
+`;
+
 /** Codecs whose bytes the record scripts can read and write. */
 export const REWRITABLE_CODECS: readonly string[] = ['msgpack', 'json'];
 

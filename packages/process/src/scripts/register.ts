@@ -1,20 +1,6 @@
 import type { CacheConnectionLike } from '@fullon/core';
 import { defineScript, rejectCorrupt } from '@fullon/core/author';
-import { RECORD_LUA } from './record-lua.js';
-
-/** Entries of an index older than the TTL removed per write (their records have expired). */
-export const PRUNE_PER_WRITE = 100;
-
-/** Lua that drops up to PRUNE_PER_WRITE entries older than `cutoff` from index `key`. */
-export const PRUNE_LUA = `
-local function prune(key, cutoff)
-  local old = redis.call('ZRANGE', key, '-inf', '(' .. cutoff, 'BYSCORE', 'LIMIT', 0, ${PRUNE_PER_WRITE})
-  if #old > 0 then redis.call('ZREM', key, unpack(old)) end
-end
-local function refresh(ttl)
-  for i = 2, 4 do redis.call('PEXPIRE', KEYS[i], ttl) end
-end
-`;
+import { PRUNE_LUA, RECORD_LUA } from './record-lua.js';
 
 /**
  * Stores a new process record, enters it in the index its status calls for (live, or

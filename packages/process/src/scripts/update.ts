@@ -1,7 +1,6 @@
 import type { CacheConnectionLike, RedisArg, SendOptions } from '@fullon/core';
 import { defineScript, rejectCorrupt } from '@fullon/core/author';
-import { RECORD_LUA } from './record-lua.js';
-import { PRUNE_LUA } from './register.js';
+import { PRUNE_LUA, RECORD_LUA } from './record-lua.js';
 
 /**
  * Changes a stored record in one step: status, message, a shallow merge of params (each
