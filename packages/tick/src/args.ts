@@ -1,6 +1,6 @@
 import { ValidationError } from '@fullon/core';
 import { checkName, optionalAge, optionsObject, validate, validateAt } from '@fullon/core/author';
-import { isValidTick } from './fast-parse.js';
+import { isValidTick } from './fast-check.js';
 import { Tick } from './schema.js';
 
 /** A ticker named by symbol and exchange. */

@@ -32,13 +32,14 @@ import {
 } from '@fullon/core/author';
 import { forceOption, maxAgeOption, parseTick, resolveRef, type SymbolRef } from './args.js';
 import { type TickerNames, TickKeys } from './keys.js';
+import { TickLayout } from './layouts.js';
 import {
   DEFAULT_NEAR_CACHE_ENTRIES,
   NearCache,
   type NearCacheOptions,
   type ReadToken,
 } from './near-cache.js';
-import { type Tick, TickLayout, TickUpdate } from './schema.js';
+import { type Tick, TickUpdate } from './schema.js';
 import { checkTickerKeys } from './scripts/check-keys.js';
 import { deleteTickersScript } from './scripts/delete-tickers.js';
 import { WriteStatus } from './scripts/index-lua.js';
