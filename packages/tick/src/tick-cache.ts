@@ -40,10 +40,11 @@ import {
   type ReadToken,
 } from './near-cache.js';
 import { type Tick, TickUpdate } from './schema.js';
-import { checkTickerKeys } from './scripts/check-keys.js';
+import { checkTickerKeysScript } from './scripts/check-keys.js';
 import { deleteTickersScript } from './scripts/delete-tickers.js';
 import { WriteStatus } from './scripts/index-lua.js';
-import { indexMembersScript, listTickersScript, WRONG_TYPE } from './scripts/list-tickers.js';
+import { indexMembersScript } from './scripts/index-members.js';
+import { listTickersScript, WRONG_TYPE } from './scripts/list-tickers.js';
 import { setTickerScript } from './scripts/set-ticker.js';
 import { setTickersScript } from './scripts/set-tickers.js';
 import { MERGEABLE_CODECS, UpdateStatus, updateTickerScript } from './scripts/update-ticker.js';
@@ -232,7 +233,14 @@ export class TickCache implements AsyncDisposable {
       return runOperation(this.connection, (conn) =>
         this.#writing(
           [names.ticker],
-          setTickerScript(conn, names, { time: parsed.time, bytes, symbol }, force, this.#ttl),
+          setTickerScript(conn, names, {
+            time: parsed.time,
+            bytes,
+            symbol,
+            channel: names.channel,
+            force,
+            ttlMs: this.#ttl,
+          }),
         ).then((status) => {
           if (status === WriteStatus.stale) return false;
           const added = status === WriteStatus.added;
@@ -272,7 +280,7 @@ export class TickCache implements AsyncDisposable {
               const tickers = chunk.map((p) =>
                 this.#keys.ticker(exchange, (parsed[p] as Tick).symbol),
               );
-              await checkTickerKeys(conn, this.#keys.index(exchange), tickers);
+              await checkTickerKeysScript(conn, { index: this.#keys.index(exchange), tickers });
               return [];
             }),
           ),
@@ -281,16 +289,18 @@ export class TickCache implements AsyncDisposable {
       await Promise.all(
         [...groups].map(([exchange, positions]) =>
           inChunks(positions, async (chunk) => {
+            const tickers: string[] = [];
             const batch = chunk.map((position) => {
               const tick = parsed[position] as Tick;
               const names = this.#keys.names(exchange, tick.symbol);
+              tickers.push(names.ticker);
               const bytes = TickLayout.encode(this.connection.codec, tick);
-              return { ...names, symbol: tick.symbol, time: tick.time, bytes };
+              return { channel: names.channel, symbol: tick.symbol, time: tick.time, bytes };
             });
             const index = this.#keys.index(exchange);
             const statuses = await this.#writing(
-              batch.map((b) => b.ticker),
-              setTickersScript(conn, index, batch, force, this.#ttl),
+              tickers,
+              setTickersScript(conn, { index, tickers }, { ticks: batch, force, ttlMs: this.#ttl }),
             );
             chunk.forEach((position, j) => {
               written[position] = (statuses[j] ?? WriteStatus.stale) !== WriteStatus.stale;
@@ -507,7 +517,7 @@ export class TickCache implements AsyncDisposable {
   async getTickers(exchange: string): Promise<Tick[]> {
     checkName(exchange, 'exchange');
     const index = this.#keys.index(exchange);
-    const symbols = await indexMembersScript(this.connection, index);
+    const symbols = await indexMembersScript(this.connection, { index });
     if (symbols === WRONG_TYPE) {
       this.connection.reportCorrupt(new DecodeError(index, undefined, 'not a ticker index'));
       return [];
@@ -515,8 +525,12 @@ export class TickCache implements AsyncDisposable {
     symbols.sort();
     return inChunks(symbols, async (chunk) => {
       const names = chunk.map((symbol) => this.#keys.names(exchange, symbol));
-      const keys = names.map((n) => n.ticker);
-      const values = await listTickersScript(this.connection, index, keys, chunk);
+      const tickers = names.map((n) => n.ticker);
+      const values = await listTickersScript(
+        this.connection,
+        { index, tickers },
+        { symbols: chunk },
+      );
       const ticks: Tick[] = [];
       values.forEach((bytes, i) => {
         const tick = this.#decodeListed(bytes, names[i] as TickerNames);
@@ -569,9 +583,8 @@ export class TickCache implements AsyncDisposable {
         const index = this.#keys.index(exchange);
         const [bytes = null] = await listTickersScript(
           this.connection,
-          index,
-          [names.ticker],
-          [symbol],
+          { index, tickers: [names.ticker] },
+          { symbols: [symbol] },
         );
         return this.#decodeListed(bytes, names);
       }),
@@ -593,7 +606,11 @@ export class TickCache implements AsyncDisposable {
     const names = this.#keys.names(exchange, symbol);
     const deleted = await this.#writing(
       [names.ticker],
-      deleteTickersScript(this.connection, names.index, [names.ticker], [symbol]),
+      deleteTickersScript(
+        this.connection,
+        { index: names.index, tickers: [names.ticker] },
+        { symbols: [symbol] },
+      ),
     );
     return deleted === 1;
   }
@@ -613,11 +630,12 @@ export class TickCache implements AsyncDisposable {
       // Unregister first: a symbol added from now on registers the exchange again.
       await this.#exchanges.remove(exchange, conn);
       const index = this.#keys.index(exchange);
-      const symbols = await indexMembersScript(conn, index);
+      const symbols = await indexMembersScript(conn, { index });
       if (symbols === WRONG_TYPE) return 0;
       const counts = await inChunks(symbols, async (chunk) => {
         const tickers = chunk.map((symbol) => this.#keys.ticker(exchange, symbol));
-        return [await this.#writing(tickers, deleteTickersScript(conn, index, tickers, chunk))];
+        const deleted = deleteTickersScript(conn, { index, tickers }, { symbols: chunk });
+        return [await this.#writing(tickers, deleted)];
       });
       return counts.reduce((sum, n) => sum + n, 0);
     });
