@@ -2,14 +2,7 @@ import { ValidationError } from '@fullon/core';
 import { checkName, optionalAge, optionsObject, validate, validateAt } from '@fullon/core/author';
 import { isValidTick } from './fast-check.js';
 import { Tick } from './schema.js';
-
-/** A ticker named by symbol and exchange. */
-export interface SymbolRef {
-  /** Symbol, e.g. `BTC/USDT`. */
-  symbol: string;
-  /** Exchange name, e.g. `binance`. */
-  exchange: string;
-}
+import type { SymbolRef } from './types.js';
 
 /**
  * Validates a tick. Within a batch, `label` is `ticks[i]` and prefixes the field.

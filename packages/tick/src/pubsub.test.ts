@@ -6,7 +6,7 @@ import { TickLayout } from './layouts.js';
 import type { Tick } from './schema.js';
 import { makeTick, subscriberCount } from './test-helpers.js';
 import { TickCache } from './tick-cache.js';
-import type { TickSubscription } from './tick-subscription.js';
+import type { TickSubscription } from './types.js';
 
 /**
  * Collects the ticks that `keep` accepts until there are `count`, then aborts the subscription

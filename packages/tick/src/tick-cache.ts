@@ -8,7 +8,6 @@ import {
 } from '@fullon/core';
 import {
   asPromise,
-  cacheOptions,
   checkName,
   closeCache,
   countOption,
@@ -17,7 +16,6 @@ import {
   decodeListed,
   groupPositions,
   inChunks,
-  isPlainObject,
   NameRegistry,
   openCache,
   optionalAge,
@@ -26,19 +24,14 @@ import {
   requireConnection,
   runOperation,
   signalOption,
-  ttlOption,
   validate,
   waitOption,
 } from '@fullon/core/author';
-import { forceOption, maxAgeOption, parseTick, resolveRef, type SymbolRef } from './args.js';
+import { forceOption, maxAgeOption, parseTick, resolveRef } from './args.js';
 import { type TickerNames, TickKeys } from './keys.js';
 import { TickLayout } from './layouts.js';
-import {
-  DEFAULT_NEAR_CACHE_ENTRIES,
-  NearCache,
-  type NearCacheOptions,
-  type ReadToken,
-} from './near-cache.js';
+import { NearCache, type ReadToken } from './near-cache.js';
+import { resolveOptions, type TickCacheOptions } from './options.js';
 import { type Tick, TickUpdate } from './schema.js';
 import { checkTickerKeysScript } from './scripts/check-keys.js';
 import { deleteTickersScript } from './scripts/delete-tickers.js';
@@ -48,94 +41,22 @@ import { listTickersScript, WRONG_TYPE } from './scripts/list-tickers.js';
 import { setTickerScript } from './scripts/set-ticker.js';
 import { setTickersScript } from './scripts/set-tickers.js';
 import { MERGEABLE_CODECS, UpdateStatus, updateTickerScript } from './scripts/update-ticker.js';
-import type { TickSubscription } from './tick-subscription.js';
+import type {
+  GetAllTickersOptions,
+  GetAnyTickerOptions,
+  GetTickerOptions,
+  SetTickerOptions,
+  SymbolRef,
+  TickSubscribeOptions,
+  TickSubscription,
+  WaitForTickerOptions,
+} from './types.js';
 
-/** Default ticker lifetime after its last write: 24 h. */
-const DEFAULT_TTL_MS = 86_400_000;
 /** Default wait of `waitForTicker`: 30 s. */
 const DEFAULT_WAIT_MS = 30_000;
 /** Default `bufferSize` of `subscribe`. */
 const DEFAULT_BUFFER_SIZE = 10_000;
 const BUFFERS: SendOptions = { buffers: true };
-
-/** Options of the {@link TickCache} constructor and {@link TickCache.open}. */
-export interface TickCacheOptions {
-  /**
-   * How long a ticker lives after its last write, in ms (at most ten years); a ticker not
-   * refreshed within it disappears. Defaults to 86 400 000 (24 h).
-   */
-  ttlMs?: number;
-  /**
-   * Serve `getTicker` and `getPrice` from process memory once a ticker has been read, kept
-   * correct by the server's invalidation reports (see {@link NearCache}): `true`, or
-   * `{ maxEntries }` (default 10 000 tickers, least recently used dropped first). Defaults to
-   * off.
-   */
-  nearCache?: boolean | NearCacheOptions;
-}
-
-/** Checks the constructor options. */
-function resolveOptions(value: TickCacheOptions | undefined): {
-  ttlMs: number;
-  nearCache: number | undefined;
-} {
-  const options = cacheOptions(value, 'TickCache');
-  const near = options.nearCache;
-  let nearCache: number | undefined;
-  if (near === true) nearCache = DEFAULT_NEAR_CACHE_ENTRIES;
-  else if (isPlainObject(near)) {
-    nearCache = countOption(near.maxEntries, DEFAULT_NEAR_CACHE_ENTRIES, 'nearCache.maxEntries');
-    if (nearCache < 1)
-      throw new ValidationError('nearCache.maxEntries', 'nearCache.maxEntries: must be at least 1');
-  } else if (near !== undefined && near !== false) {
-    throw new ValidationError('nearCache', 'nearCache: must be a boolean or { maxEntries }');
-  }
-  return { ttlMs: ttlOption(options.ttlMs, DEFAULT_TTL_MS), nearCache };
-}
-
-/** Options of {@link TickCache.setTicker} and {@link TickCache.setTickers}. */
-export interface SetTickerOptions {
-  /** Write even when the stored tick is newer. Defaults to `false`. */
-  force?: boolean;
-}
-
-/** Options of {@link TickCache.getTicker} and {@link TickCache.getPrice}. */
-export interface GetTickerOptions {
-  /** Treat a tick whose `time` is more than this many ms in the past as missing. Defaults to no limit. */
-  maxAgeMs?: number;
-}
-
-/** Options of {@link TickCache.getAllTickers}. */
-export interface GetAllTickersOptions {
-  /** Only this exchange. Defaults to every exchange that has tickers. */
-  exchange?: string;
-}
-
-/** Options of {@link TickCache.getAnyTicker}. */
-export interface GetAnyTickerOptions {
-  /** Exchanges to look in, in order of preference. Defaults to every exchange, in name order. */
-  exchanges?: readonly string[];
-}
-
-/** Options of {@link TickCache.subscribe}. */
-export interface TickSubscribeOptions {
-  /** Only this exchange. Defaults to every exchange. */
-  exchange?: string;
-  /** Only this symbol. Defaults to every symbol. */
-  symbol?: string;
-  /** Ends the subscription when aborted. */
-  signal?: AbortSignal;
-  /** Ticks buffered for a slow consumer before the oldest are dropped. Defaults to 10 000. */
-  bufferSize?: number;
-}
-
-/** Options of {@link TickCache.waitForTicker}. */
-export interface WaitForTickerOptions {
-  /** How long to wait for a tick, in ms. Defaults to 30 000. */
-  timeoutMs?: number;
-  /** A stored tick older than this (ms) does not count; wait for the next one. Defaults to no limit. */
-  maxAgeMs?: number;
-}
 
 /**
  * Live tickers: the latest tick per symbol and exchange, written only when newer, published
