@@ -3,7 +3,6 @@ import {
   ConfigurationError,
   type ConnectOptions,
   DecodeError,
-  type SendOptions,
   ValidationError,
 } from '@fullon/core';
 import {
@@ -30,7 +29,7 @@ import {
 import { forceOption, maxAgeOption, parseTick, resolveRef } from './args.js';
 import { type TickerNames, TickKeys } from './keys.js';
 import { TickLayout } from './layouts.js';
-import { NearCache, type ReadToken } from './near-cache.js';
+import { forgetWritten, NearCache, readTicker } from './near-cache.js';
 import { resolveOptions, type TickCacheOptions } from './options.js';
 import { type Tick, TickUpdate } from './schema.js';
 import { checkTickerKeysScript } from './scripts/check-keys.js';
@@ -51,12 +50,10 @@ import type {
   TickSubscription,
   WaitForTickerOptions,
 } from './types.js';
+import { DEFAULT_WAIT_MS, waitForTick } from './wait.js';
 
-/** Default wait of `waitForTicker`: 30 s. */
-const DEFAULT_WAIT_MS = 30_000;
 /** Default `bufferSize` of `subscribe`. */
 const DEFAULT_BUFFER_SIZE = 10_000;
-const BUFFERS: SendOptions = { buffers: true };
 
 /**
  * Live tickers: the latest tick per symbol and exchange, written only when newer, published
@@ -303,44 +300,9 @@ export class TickCache implements AsyncDisposable {
     return tick === null ? null : tick.price;
   }
 
-  /** One HGET of the stored bytes, decoded strictly; names and age are already checked. */
+  /** One read of a ticker (near cache first when on); names and age are already checked. */
   #read(names: TickerNames, maxAgeMs: number | undefined): Promise<Tick | null> {
-    const key = names.ticker;
-    const near = this.nearCache;
-    if (near !== undefined) {
-      const held = near.lookup(key);
-      if (held !== undefined) return Promise.resolve(held === null ? null : fresh(held, maxAgeMs));
-      const token = near.begin(key);
-      if (token !== undefined) return this.#readThrough(near, token, names, maxAgeMs);
-    }
-    const codec = this.connection.codec;
-    return this.connection.send(key, ['HGET', key, 'v'], BUFFERS, (bytes: Buffer | null) =>
-      bytes === null
-        ? null
-        : fresh(TickLayout.decode(codec, bytes, key, 'v', names.identity), maxAgeMs),
-    );
-  }
-
-  /** A read that missed the near cache: the result is kept unless the key changed meanwhile. */
-  #readThrough(
-    near: NearCache,
-    token: ReadToken,
-    names: TickerNames,
-    maxAgeMs: number | undefined,
-  ): Promise<Tick | null> {
-    const key = names.ticker;
-    const codec = this.connection.codec;
-    return this.connection
-      .send(key, ['HGET', key, 'v'], BUFFERS, (bytes: Buffer | null) => {
-        const tick =
-          bytes === null ? null : TickLayout.decode(codec, bytes, key, 'v', names.identity);
-        near.settle(token, tick);
-        return tick === null ? null : fresh(tick, maxAgeMs);
-      })
-      .catch((error: unknown) => {
-        near.settle(token, undefined);
-        throw error;
-      });
+    return readTicker(this.connection, this.nearCache, names, maxAgeMs);
   }
 
   /**
@@ -356,17 +318,9 @@ export class TickCache implements AsyncDisposable {
     });
   }
 
-  /**
-   * Runs a write; with the near cache on, drops the keys it touches once it settles, so this
-   * process reads its own write before the server's invalidation report arrives.
-   */
+  /** Runs a write; drops the keys it touches from the near cache once it settles. */
   #writing<T>(keys: readonly string[], write: Promise<T>): Promise<T> {
-    const near = this.nearCache;
-    if (near === undefined) return write;
-    const forget = () => {
-      for (const key of keys) near.forget(key);
-    };
-    return write.finally(forget);
+    return forgetWritten(this.nearCache, keys, write);
   }
 
   /**
@@ -619,15 +573,9 @@ export class TickCache implements AsyncDisposable {
     const checked = optionsObject(options);
     const timeoutMs = waitOption(checked.timeoutMs, DEFAULT_WAIT_MS);
     const maxAgeMs = optionalAge(checked.maxAgeMs, 'maxAgeMs');
+    const names = this.#keys.names(exchange, symbol);
     const subscription = this.subscribe({ symbol, exchange });
-    try {
-      await subscription.ready;
-      const current = await this.#read(this.#keys.names(exchange, symbol), maxAgeMs);
-      if (current !== null) return current;
-      return await nextWithin(subscription, timeoutMs, maxAgeMs);
-    } finally {
-      await subscription.close();
-    }
+    return waitForTick(subscription, () => this.#read(names, maxAgeMs), timeoutMs, maxAgeMs);
   }
 
   /**
@@ -660,34 +608,4 @@ function exchangesOption(value: unknown): string[] | undefined {
     throw new ValidationError('exchanges', 'exchanges: must be an array of exchange names');
   }
   return value.map((exchange: unknown, i) => checkName(exchange, `exchanges[${i}]`));
-}
-
-/** The tick, or `null` when it is more than `maxAgeMs` old. */
-function fresh(tick: Tick, maxAgeMs: number | undefined): Tick | null {
-  return maxAgeMs !== undefined && tick.time < Date.now() - maxAgeMs ? null : tick;
-}
-
-/**
- * The subscription's next tick that is fresh enough, or `null` after `timeoutMs`. On a cluster a
- * tick published just before the subscription may still be delivered to it, so a stale one is
- * skipped here as it is when read.
- */
-async function nextWithin(
-  subscription: TickSubscription,
-  timeoutMs: number,
-  maxAgeMs: number | undefined,
-): Promise<Tick | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<null>((resolve) => {
-    timer = setTimeout(resolve, timeoutMs, null);
-  });
-  try {
-    for (;;) {
-      const result = await Promise.race([subscription.next(), timeout]);
-      if (result === null || result.done === true) return null;
-      if (fresh(result.value, maxAgeMs) !== null) return result.value;
-    }
-  } finally {
-    clearTimeout(timer);
-  }
 }
