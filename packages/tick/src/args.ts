@@ -1,15 +1,16 @@
 import { ValidationError } from '@fullon/core';
-import { checkName, optionalAge, optionsObject, validate, validateAt } from '@fullon/core/author';
-import { isValidTick } from './fast-parse.js';
+import {
+  checkName,
+  countOption,
+  optionalAge,
+  optionsObject,
+  signalOption,
+  validate,
+  validateAt,
+} from '@fullon/core/author';
+import { isValidTick } from './fast-check.js';
 import { Tick } from './schema.js';
-
-/** A ticker named by symbol and exchange. */
-export interface SymbolRef {
-  /** Symbol, e.g. `BTC/USDT`. */
-  symbol: string;
-  /** Exchange name, e.g. `binance`. */
-  exchange: string;
-}
+import type { SymbolRef } from './types.js';
 
 /**
  * Validates a tick. Within a batch, `label` is `ticks[i]` and prefixes the field.
@@ -90,4 +91,53 @@ export function resolveRef(
     exchange: checkName(ref.exchange, 'exchange'),
     options: second,
   };
+}
+
+/** Default `bufferSize` of `subscribe`. */
+const DEFAULT_BUFFER_SIZE = 10_000;
+
+/**
+ * Checks `subscribe`'s options: absent, or a plain object of `exchange`, `symbol`, `signal`
+ * and `bufferSize`, each absent or valid.
+ * @internal
+ * @param value - Untrusted options.
+ * @returns The options given, checked (absent ones left out).
+ * @throws {ValidationError} naming `options`, `exchange`, `symbol`, `signal` or `bufferSize`.
+ */
+export function subscribeOptions(value: unknown): {
+  exchange?: string;
+  symbol?: string;
+  signal?: AbortSignal;
+  bufferSize?: number;
+} {
+  const checked = optionsObject(value);
+  const exchange =
+    checked.exchange === undefined ? undefined : checkName(checked.exchange, 'exchange');
+  const symbol = checked.symbol === undefined ? undefined : checkName(checked.symbol, 'symbol');
+  const signal = signalOption(checked.signal);
+  const bufferSize =
+    checked.bufferSize === undefined
+      ? undefined
+      : countOption(checked.bufferSize, DEFAULT_BUFFER_SIZE, 'bufferSize');
+  return {
+    ...(exchange === undefined ? {} : { exchange }),
+    ...(symbol === undefined ? {} : { symbol }),
+    ...(signal === undefined ? {} : { signal }),
+    ...(bufferSize === undefined ? {} : { bufferSize }),
+  };
+}
+
+/**
+ * Checks `getAnyTicker`'s `exchanges` option: absent, or an array of names.
+ * @internal
+ * @param value - Untrusted option.
+ * @returns The names, or `undefined` for every registered exchange.
+ * @throws {ValidationError} naming `exchanges` or `exchanges[i]`.
+ */
+export function exchangesOption(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) {
+    throw new ValidationError('exchanges', 'exchanges: must be an array of exchange names');
+  }
+  return value.map((exchange: unknown, i) => checkName(exchange, `exchanges[${i}]`));
 }

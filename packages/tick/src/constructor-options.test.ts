@@ -1,7 +1,8 @@
 import { ConfigurationError, ValidationError } from '@fullon/core';
 import { useTestConnection } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
-import { TickCache, type TickCacheOptions } from './tick-cache.js';
+import type { TickCacheOptions } from './options.js';
+import { TickCache } from './tick-cache.js';
 
 /** The error a synchronous call threw (constructors throw; they return no promise). */
 function thrown(call: () => unknown): unknown {

@@ -1,19 +1,19 @@
-export type { SymbolRef } from './args.js';
 export type {
   NearCache,
   NearCacheEvents,
   NearCacheOptions,
   NearCacheStats,
 } from './near-cache.js';
+export type { TickCacheOptions } from './options.js';
 export { Tick, TickUpdate } from './schema.js';
+export { TickCache } from './tick-cache.js';
 export type {
   GetAllTickersOptions,
   GetAnyTickerOptions,
   GetTickerOptions,
   SetTickerOptions,
-  TickCacheOptions,
+  SymbolRef,
   TickSubscribeOptions,
+  TickSubscription,
   WaitForTickerOptions,
-} from './tick-cache.js';
-export { TickCache } from './tick-cache.js';
-export type { TickSubscription } from './tick-subscription.js';
+} from './types.js';

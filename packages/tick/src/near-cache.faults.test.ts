@@ -7,8 +7,8 @@ import {
 } from '@fullon/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TickKeys } from './keys.js';
+import { TickLayout } from './layouts.js';
 import { invalidated, nearTicks, nextEvent } from './near-cache.test-helpers.js';
-import { TickLayout } from './schema.js';
 import { makeTick } from './test-helpers.js';
 import { TickCache } from './tick-cache.js';
 

@@ -14,8 +14,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tickConformance } from './conformance.test-helpers.js';
 import { TickKeys } from './keys.js';
+import { TickLayout } from './layouts.js';
 import { invalidated, nearTicks, runWriter } from './near-cache.test-helpers.js';
-import { TickLayout } from './schema.js';
 import { makeTick } from './test-helpers.js';
 import { TickCache } from './tick-cache.js';
 

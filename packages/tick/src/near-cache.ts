@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
-import type { CacheConnectionLike, InvalidationTracking } from '@fullon/core';
+import type { CacheConnectionLike, InvalidationTracking, SendOptions } from '@fullon/core';
 import { ConfigurationError } from '@fullon/core';
+import type { TickerNames } from './keys.js';
+import { TickLayout } from './layouts.js';
 import type { Tick } from './schema.js';
 
 /** Default bound of the near cache: 10 000 tickers. */
@@ -286,4 +288,94 @@ export class NearCache {
     await this.#tracking.close();
     this.events.removeAllListeners();
   }
+}
+
+const BUFFERS: SendOptions = { buffers: true };
+
+/**
+ * Applies a `maxAgeMs` limit.
+ * @internal
+ * @param tick - A tick.
+ * @param maxAgeMs - The age limit in ms, or `undefined` for none.
+ * @returns The tick, or `null` when it is more than `maxAgeMs` old.
+ */
+export function fresh(tick: Tick, maxAgeMs: number | undefined): Tick | null {
+  return maxAgeMs !== undefined && tick.time < Date.now() - maxAgeMs ? null : tick;
+}
+
+/**
+ * Reads one ticker (`getTicker`, `getPrice`, `waitForTicker`): one HGET of the stored bytes,
+ * decoded strictly. With the near cache on, a held ticker is answered from memory, and a read
+ * that missed keeps its result unless the key changed meanwhile.
+ * @internal
+ * @param conn - The cache's connection.
+ * @param near - The near cache, or `undefined` when it is off.
+ * @param names - The ticker's names (already checked).
+ * @param maxAgeMs - The age limit (already checked), or `undefined` for none.
+ * @returns The tick, or `null` when none is stored or it is too old.
+ * @throws {DecodeError} (with the key) when the stored value is corrupt or names another ticker.
+ */
+export function readTicker(
+  conn: CacheConnectionLike,
+  near: NearCache | undefined,
+  names: TickerNames,
+  maxAgeMs: number | undefined,
+): Promise<Tick | null> {
+  const key = names.ticker;
+  if (near !== undefined) {
+    const held = near.lookup(key);
+    if (held !== undefined) return Promise.resolve(held === null ? null : fresh(held, maxAgeMs));
+    const token = near.begin(key);
+    if (token !== undefined) return readThrough(conn, near, token, names, maxAgeMs);
+  }
+  const codec = conn.codec;
+  return conn.send(key, ['HGET', key, 'v'], BUFFERS, (bytes: Buffer | null) =>
+    bytes === null
+      ? null
+      : fresh(TickLayout.decode(codec, bytes, key, 'v', names.identity), maxAgeMs),
+  );
+}
+
+/** A read that missed the near cache: the result is kept unless the key changed meanwhile. */
+function readThrough(
+  conn: CacheConnectionLike,
+  near: NearCache,
+  token: ReadToken,
+  names: TickerNames,
+  maxAgeMs: number | undefined,
+): Promise<Tick | null> {
+  const key = names.ticker;
+  const codec = conn.codec;
+  return conn
+    .send(key, ['HGET', key, 'v'], BUFFERS, (bytes: Buffer | null) => {
+      const tick =
+        bytes === null ? null : TickLayout.decode(codec, bytes, key, 'v', names.identity);
+      near.settle(token, tick);
+      return tick === null ? null : fresh(tick, maxAgeMs);
+    })
+    .catch((error: unknown) => {
+      near.settle(token, undefined);
+      throw error;
+    });
+}
+
+/**
+ * Runs a write; with the near cache on, drops the keys it touches once it settles, so this
+ * process reads its own write before the server's invalidation report arrives.
+ * @internal
+ * @param near - The near cache, or `undefined` when it is off.
+ * @param keys - The ticker keys the write touches.
+ * @param write - The write, already sent.
+ * @returns `write`'s result.
+ */
+export function forgetWritten<T>(
+  near: NearCache | undefined,
+  keys: readonly string[],
+  write: Promise<T>,
+): Promise<T> {
+  if (near === undefined) return write;
+  const forget = () => {
+    for (const key of keys) near.forget(key);
+  };
+  return write.finally(forget);
 }

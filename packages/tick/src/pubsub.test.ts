@@ -2,10 +2,11 @@ import { type DecodeError, ValidationError } from '@fullon/core';
 import { useTestConnection } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { TickKeys } from './keys.js';
-import { type Tick, TickLayout } from './schema.js';
+import { TickLayout } from './layouts.js';
+import type { Tick } from './schema.js';
 import { makeTick, subscriberCount } from './test-helpers.js';
 import { TickCache } from './tick-cache.js';
-import type { TickSubscription } from './tick-subscription.js';
+import type { TickSubscription } from './types.js';
 
 /**
  * Collects the ticks that `keep` accepts until there are `count`, then aborts the subscription

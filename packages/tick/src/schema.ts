@@ -1,12 +1,9 @@
-import { defineLayout } from '@fullon/core/author';
 import * as v from 'valibot';
-import { isValidTick } from './fast-parse.js';
 import {
   FIELD_ORDER,
   IDENTITY_FIELDS,
   RULE_SCHEMAS,
   TICK_FIELDS,
-  TICK_LAYOUT_VERSION,
   type TickField,
 } from './fields.js';
 
@@ -28,8 +25,11 @@ function fieldEntries(): FieldEntries {
   return entries as FieldEntries;
 }
 
-/** The fields of a tick, without the cross-field rule; the layout is built from this object. */
-const TickFields = v.object(fieldEntries());
+/**
+ * The fields of a tick, without the cross-field rule; the layout is built from this object.
+ * @internal
+ */
+export const TickFields = v.object(fieldEntries());
 
 /** Whether a bid and an ask, when both present, are in order. */
 function bidNotAboveAsk(input: { bid?: number | undefined; ask?: number | undefined }): boolean {
@@ -68,19 +68,3 @@ export const TickUpdate = v.pipe(
 );
 /** A partial tick for `updateTicker`; see the {@link TickUpdate} schema. */
 export type TickUpdate = v.InferOutput<typeof TickUpdate>;
-
-/**
- * How a tick is stored: a msgpack tuple `[version, price, time, symbol, exchange, bid, ask, last,
- * volume, change, percentage]`, hottest fields first. The same bytes are the pub/sub payload.
- * Decoding is strict: a stored tick that breaks a rule (NaN price, bid above ask) or names
- * another ticker than its key is a `DecodeError`.
- * @internal Shared with the Lua merge and the benchmark; not exported from the package.
- */
-export const TickLayout = defineLayout({
-  name: 'tick',
-  version: TICK_LAYOUT_VERSION,
-  schema: TickFields,
-  check: Tick,
-  isValid: isValidTick,
-  fields: FIELD_ORDER,
-});

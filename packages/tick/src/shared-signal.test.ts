@@ -1,7 +1,7 @@
 import { useTestConnection } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { TickCache } from './tick-cache.js';
-import type { TickSubscription } from './tick-subscription.js';
+import type { TickSubscription } from './types.js';
 
 const SUBSCRIPTIONS = 12;
 

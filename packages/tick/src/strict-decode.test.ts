@@ -2,7 +2,7 @@ import { type DecodeError, msgpackCodec, ValidationError } from '@fullon/core';
 import { rejection, useTestConnection } from '@fullon/core/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { TickKeys } from './keys.js';
-import { TickLayout } from './schema.js';
+import { TickLayout } from './layouts.js';
 import { makeTick } from './test-helpers.js';
 import { TickCache } from './tick-cache.js';
 

@@ -8,7 +8,7 @@ import type {
 import { describe, expectTypeOf, it } from 'vitest';
 import type { Tick } from './schema.js';
 import { TickCache } from './tick-cache.js';
-import type { TickSubscription } from './tick-subscription.js';
+import type { TickSubscription } from './types.js';
 
 /** A connection written from scratch: no class from @fullon/core, only the shape. */
 function plainConnection(keys: KeyBuilderLike, codec: Codec): CacheConnectionLike {

@@ -1,139 +1,45 @@
-import {
-  type CacheConnectionLike,
-  ConfigurationError,
-  type ConnectOptions,
-  DecodeError,
-  type SendOptions,
-  ValidationError,
-} from '@fullon/core';
+import type { CacheConnectionLike, ConnectOptions } from '@fullon/core';
+import { ValidationError } from '@fullon/core';
 import {
   asPromise,
-  cacheOptions,
   checkName,
   closeCache,
-  countOption,
-  DEFAULT_CHUNK_SIZE,
   DecodedSubscription,
-  decodeListed,
-  groupPositions,
-  inChunks,
-  isPlainObject,
   NameRegistry,
   openCache,
   optionalAge,
   optionsObject,
   plainRecord,
   requireConnection,
-  runOperation,
-  signalOption,
-  ttlOption,
   validate,
   waitOption,
 } from '@fullon/core/author';
-import { forceOption, maxAgeOption, parseTick, resolveRef, type SymbolRef } from './args.js';
-import { type TickerNames, TickKeys } from './keys.js';
 import {
-  DEFAULT_NEAR_CACHE_ENTRIES,
-  NearCache,
-  type NearCacheOptions,
-  type ReadToken,
-} from './near-cache.js';
-import { type Tick, TickLayout, TickUpdate } from './schema.js';
-import { checkTickerKeys } from './scripts/check-keys.js';
-import { deleteTickersScript } from './scripts/delete-tickers.js';
-import { WriteStatus } from './scripts/index-lua.js';
-import { indexMembersScript, listTickersScript, WRONG_TYPE } from './scripts/list-tickers.js';
-import { setTickerScript } from './scripts/set-ticker.js';
-import { setTickersScript } from './scripts/set-tickers.js';
-import { MERGEABLE_CODECS, UpdateStatus, updateTickerScript } from './scripts/update-ticker.js';
-import type { TickSubscription } from './tick-subscription.js';
-
-/** Default ticker lifetime after its last write: 24 h. */
-const DEFAULT_TTL_MS = 86_400_000;
-/** Default wait of `waitForTicker`: 30 s. */
-const DEFAULT_WAIT_MS = 30_000;
-/** Default `bufferSize` of `subscribe`. */
-const DEFAULT_BUFFER_SIZE = 10_000;
-const BUFFERS: SendOptions = { buffers: true };
-
-/** Options of the {@link TickCache} constructor and {@link TickCache.open}. */
-export interface TickCacheOptions {
-  /**
-   * How long a ticker lives after its last write, in ms (at most ten years); a ticker not
-   * refreshed within it disappears. Defaults to 86 400 000 (24 h).
-   */
-  ttlMs?: number;
-  /**
-   * Serve `getTicker` and `getPrice` from process memory once a ticker has been read, kept
-   * correct by the server's invalidation reports (see {@link NearCache}): `true`, or
-   * `{ maxEntries }` (default 10 000 tickers, least recently used dropped first). Defaults to
-   * off.
-   */
-  nearCache?: boolean | NearCacheOptions;
-}
-
-/** Checks the constructor options. */
-function resolveOptions(value: TickCacheOptions | undefined): {
-  ttlMs: number;
-  nearCache: number | undefined;
-} {
-  const options = cacheOptions(value, 'TickCache');
-  const near = options.nearCache;
-  let nearCache: number | undefined;
-  if (near === true) nearCache = DEFAULT_NEAR_CACHE_ENTRIES;
-  else if (isPlainObject(near)) {
-    nearCache = countOption(near.maxEntries, DEFAULT_NEAR_CACHE_ENTRIES, 'nearCache.maxEntries');
-    if (nearCache < 1)
-      throw new ValidationError('nearCache.maxEntries', 'nearCache.maxEntries: must be at least 1');
-  } else if (near !== undefined && near !== false) {
-    throw new ValidationError('nearCache', 'nearCache: must be a boolean or { maxEntries }');
-  }
-  return { ttlMs: ttlOption(options.ttlMs, DEFAULT_TTL_MS), nearCache };
-}
-
-/** Options of {@link TickCache.setTicker} and {@link TickCache.setTickers}. */
-export interface SetTickerOptions {
-  /** Write even when the stored tick is newer. Defaults to `false`. */
-  force?: boolean;
-}
-
-/** Options of {@link TickCache.getTicker} and {@link TickCache.getPrice}. */
-export interface GetTickerOptions {
-  /** Treat a tick whose `time` is more than this many ms in the past as missing. Defaults to no limit. */
-  maxAgeMs?: number;
-}
-
-/** Options of {@link TickCache.getAllTickers}. */
-export interface GetAllTickersOptions {
-  /** Only this exchange. Defaults to every exchange that has tickers. */
-  exchange?: string;
-}
-
-/** Options of {@link TickCache.getAnyTicker}. */
-export interface GetAnyTickerOptions {
-  /** Exchanges to look in, in order of preference. Defaults to every exchange, in name order. */
-  exchanges?: readonly string[];
-}
-
-/** Options of {@link TickCache.subscribe}. */
-export interface TickSubscribeOptions {
-  /** Only this exchange. Defaults to every exchange. */
-  exchange?: string;
-  /** Only this symbol. Defaults to every symbol. */
-  symbol?: string;
-  /** Ends the subscription when aborted. */
-  signal?: AbortSignal;
-  /** Ticks buffered for a slow consumer before the oldest are dropped. Defaults to 10 000. */
-  bufferSize?: number;
-}
-
-/** Options of {@link TickCache.waitForTicker}. */
-export interface WaitForTickerOptions {
-  /** How long to wait for a tick, in ms. Defaults to 30 000. */
-  timeoutMs?: number;
-  /** A stored tick older than this (ms) does not count; wait for the next one. Defaults to no limit. */
-  maxAgeMs?: number;
-}
+  exchangesOption,
+  forceOption,
+  maxAgeOption,
+  parseTick,
+  resolveRef,
+  subscribeOptions,
+} from './args.js';
+import { type TickerNames, TickKeys } from './keys.js';
+import { TickLayout } from './layouts.js';
+import { findTicker, listTickers } from './listing.js';
+import { NearCache, readTicker } from './near-cache.js';
+import { resolveOptions, type TickCacheOptions } from './options.js';
+import { type Tick, TickUpdate } from './schema.js';
+import type {
+  GetAllTickersOptions,
+  GetAnyTickerOptions,
+  GetTickerOptions,
+  SetTickerOptions,
+  SymbolRef,
+  TickSubscribeOptions,
+  TickSubscription,
+  WaitForTickerOptions,
+} from './types.js';
+import { DEFAULT_WAIT_MS, waitForTick } from './wait.js';
+import { TickWrites } from './writes.js';
 
 /**
  * Live tickers: the latest tick per symbol and exchange, written only when newer, published
@@ -157,15 +63,15 @@ export class TickCache implements AsyncDisposable {
   readonly connection: CacheConnectionLike;
   /** How long a ticker lives after its last write, in ms. */
   readonly ttlMs: number;
-  readonly #keys: TickKeys;
-  readonly #ttl: string;
-  /** The exchanges that have tickers (a sorted set of exchange → deadline). */
-  readonly #exchanges: NameRegistry;
   /**
    * The in-process cache of read tickers, with its `stats()`, `live` and `ready()`; `undefined`
    * unless the `nearCache` option is on.
    */
   readonly nearCache: NearCache | undefined;
+  readonly #keys: TickKeys;
+  /** The exchanges that have tickers (a sorted set of exchange → deadline). */
+  readonly #exchanges: NameRegistry;
+  readonly #writes: TickWrites;
 
   /**
    * @param conn - An open connection (from `connect()`); the cache does not close it.
@@ -181,13 +87,19 @@ export class TickCache implements AsyncDisposable {
     this.connection = requireConnection(conn, 'TickCache');
     const resolved = resolveOptions(options);
     this.ttlMs = resolved.ttlMs;
-    this.#ttl = String(this.ttlMs);
     this.#keys = new TickKeys(this.connection.keys);
     this.#exchanges = new NameRegistry(this.connection, this.#keys.registry, this.ttlMs);
     this.nearCache =
       resolved.nearCache === undefined
         ? undefined
         : new NearCache(this.connection, this.#keys.tickerPrefix, resolved.nearCache);
+    this.#writes = new TickWrites(
+      this.connection,
+      this.#keys,
+      this.#exchanges,
+      this.nearCache,
+      this.ttlMs,
+    );
   }
 
   /**
@@ -209,6 +121,25 @@ export class TickCache implements AsyncDisposable {
   }
 
   /**
+   * Stops the near cache (closing its tracking connections) and closes the connection if
+   * {@link TickCache.open} created it; otherwise leaves the connection open. Idempotent.
+   */
+  async close(): Promise<void> {
+    await this.nearCache?.close();
+    await closeCache(this);
+  }
+
+  /** Same as `close()`, for containers that call `dispose()` (tsyringe, awilix disposers). */
+  dispose(): Promise<void> {
+    return this.close();
+  }
+
+  /** Same as `close()`, for `await using ticks = await TickCache.open()`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /**
    * Stores a tick and publishes it, in one atomic step, unless the stored tick is newer.
    * A tick with the same `time` as the stored one replaces it.
    * @param tick - The tick; validated against {@link Tick}.
@@ -220,26 +151,7 @@ export class TickCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   setTicker(tick: Tick, options?: SetTickerOptions): Promise<boolean> {
-    return asPromise(() => {
-      const parsed = parseTick(tick);
-      const force = forceOption(options);
-      const { exchange, symbol } = parsed;
-      const bytes = TickLayout.encode(this.connection.codec, parsed);
-      const names = this.#keys.names(exchange, symbol);
-      // The script and the registry touch after it are one operation: close() drains both.
-      // Promise steps rather than an async body: one layer less on the hottest write.
-      return runOperation(this.connection, (conn) =>
-        this.#writing(
-          [names.ticker],
-          setTickerScript(conn, names, { time: parsed.time, bytes, symbol }, force, this.#ttl),
-        ).then((status) => {
-          if (status === WriteStatus.stale) return false;
-          const added = status === WriteStatus.added;
-          if (!added && !this.#exchanges.isDue(exchange)) return true;
-          return this.#touch(exchange, added, conn).then(() => true);
-        }),
-      );
-    });
+    return asPromise(() => this.#writes.setTicker(parseTick(tick), forceOption(options)));
   }
 
   /**
@@ -258,51 +170,28 @@ export class TickCache implements AsyncDisposable {
     if (!Array.isArray(ticks))
       throw new ValidationError('ticks', 'ticks: must be an array of ticks');
     const parsed = ticks.map((tick, i) => parseTick(tick, `ticks[${i}]`));
-    const force = forceOption(options);
-    const written = new Array<boolean>(parsed.length).fill(false);
-    const groups = groupPositions(parsed, (tick) => tick.exchange);
-    await runOperation(this.connection, async (conn) => {
-      // More than one script call (several exchanges, or more ticks than one chunk): check
-      // every key's type first, so stored garbage anywhere fails the batch with nothing written.
-      if (groups.size > 1 || parsed.length > DEFAULT_CHUNK_SIZE) {
-        await Promise.all(
-          [...groups].map(([exchange, positions]) =>
-            inChunks(positions, async (chunk) => {
-              const tickers = chunk.map((p) =>
-                this.#keys.ticker(exchange, (parsed[p] as Tick).symbol),
-              );
-              await checkTickerKeys(conn, this.#keys.index(exchange), tickers);
-              return [];
-            }),
-          ),
-        );
-      }
-      await Promise.all(
-        [...groups].map(([exchange, positions]) =>
-          inChunks(positions, async (chunk) => {
-            const batch = chunk.map((position) => {
-              const tick = parsed[position] as Tick;
-              const names = this.#keys.names(exchange, tick.symbol);
-              const bytes = TickLayout.encode(this.connection.codec, tick);
-              return { ...names, symbol: tick.symbol, time: tick.time, bytes };
-            });
-            const index = this.#keys.index(exchange);
-            const statuses = await this.#writing(
-              batch.map((b) => b.ticker),
-              setTickersScript(conn, index, batch, force, this.#ttl),
-            );
-            chunk.forEach((position, j) => {
-              written[position] = (statuses[j] ?? WriteStatus.stale) !== WriteStatus.stale;
-            });
-            if (statuses.some((status) => status !== WriteStatus.stale)) {
-              await this.#touch(exchange, statuses.includes(WriteStatus.added), conn);
-            }
-            return [];
-          }),
-        ),
-      );
-    });
-    return written;
+    return this.#writes.setTickers(parsed, forceOption(options));
+  }
+
+  /**
+   * Merges fields into the stored tick atomically (read, check, merge, publish and write in one
+   * Lua script), refreshes its TTL and publishes the merged tick. `time` changes only when
+   * given; no newer-than check applies (use `setTicker` for ordered writes). Fields cannot be
+   * removed.
+   * @param symbol - Symbol.
+   * @param exchange - Exchange name.
+   * @param patch - Fields to change; each checked as in {@link Tick}, unknown properties rejected.
+   * @returns The merged tick, or `null` when no tick is stored (nothing is created).
+   * @throws {ValidationError} naming the field, also when the merged tick would have bid above ask; nothing is written.
+   * @throws {DecodeError} when the stored value is not a valid tick of this ticker; nothing is written.
+   * @throws {ConfigurationError} when the connection's codec is neither msgpack nor json.
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  async updateTicker(symbol: string, exchange: string, patch: TickUpdate): Promise<Tick | null> {
+    checkName(symbol, 'symbol');
+    checkName(exchange, 'exchange');
+    const update = validate(TickUpdate, plainRecord(patch, 'patch'), 'patch');
+    return this.#writes.updateTicker(symbol, exchange, update);
   }
 
   /**
@@ -371,129 +260,6 @@ export class TickCache implements AsyncDisposable {
     return tick === null ? null : tick.price;
   }
 
-  /** One HGET of the stored bytes, decoded strictly; names and age are already checked. */
-  #read(names: TickerNames, maxAgeMs: number | undefined): Promise<Tick | null> {
-    const key = names.ticker;
-    const near = this.nearCache;
-    if (near !== undefined) {
-      const held = near.lookup(key);
-      if (held !== undefined) return Promise.resolve(held === null ? null : fresh(held, maxAgeMs));
-      const token = near.begin(key);
-      if (token !== undefined) return this.#readThrough(near, token, names, maxAgeMs);
-    }
-    const codec = this.connection.codec;
-    return this.connection.send(key, ['HGET', key, 'v'], BUFFERS, (bytes: Buffer | null) =>
-      bytes === null
-        ? null
-        : fresh(TickLayout.decode(codec, bytes, key, 'v', names.identity), maxAgeMs),
-    );
-  }
-
-  /** A read that missed the near cache: the result is kept unless the key changed meanwhile. */
-  #readThrough(
-    near: NearCache,
-    token: ReadToken,
-    names: TickerNames,
-    maxAgeMs: number | undefined,
-  ): Promise<Tick | null> {
-    const key = names.ticker;
-    const codec = this.connection.codec;
-    return this.connection
-      .send(key, ['HGET', key, 'v'], BUFFERS, (bytes: Buffer | null) => {
-        const tick =
-          bytes === null ? null : TickLayout.decode(codec, bytes, key, 'v', names.identity);
-        near.settle(token, tick);
-        return tick === null ? null : fresh(tick, maxAgeMs);
-      })
-      .catch((error: unknown) => {
-        near.settle(token, undefined);
-        throw error;
-      });
-  }
-
-  /**
-   * Registers the exchange after a write. The write is already stored, so a registry key of
-   * another Redis type (stored garbage, `DecodeError`) is reported through `onCorrupt` rather
-   * than failing a call whose effect happened; listings then miss the exchange, as with any
-   * corrupt index (see docs/tick.md).
-   */
-  #touch(exchange: string, added: boolean, conn: CacheConnectionLike): Promise<void> {
-    return this.#exchanges.touch(exchange, added, conn).catch((error: unknown) => {
-      if (!DecodeError.is(error)) throw error;
-      this.connection.reportCorrupt(error);
-    });
-  }
-
-  /**
-   * Runs a write; with the near cache on, drops the keys it touches once it settles, so this
-   * process reads its own write before the server's invalidation report arrives.
-   */
-  #writing<T>(keys: readonly string[], write: Promise<T>): Promise<T> {
-    const near = this.nearCache;
-    if (near === undefined) return write;
-    const forget = () => {
-      for (const key of keys) near.forget(key);
-    };
-    return write.finally(forget);
-  }
-
-  /**
-   * Merges fields into the stored tick atomically (read, check, merge, publish and write in one
-   * Lua script), refreshes its TTL and publishes the merged tick. `time` changes only when
-   * given; no newer-than check applies (use `setTicker` for ordered writes). Fields cannot be
-   * removed.
-   * @param symbol - Symbol.
-   * @param exchange - Exchange name.
-   * @param patch - Fields to change; each checked as in {@link Tick}, unknown properties rejected.
-   * @returns The merged tick, or `null` when no tick is stored (nothing is created).
-   * @throws {ValidationError} naming the field, also when the merged tick would have bid above ask; nothing is written.
-   * @throws {DecodeError} when the stored value is not a valid tick of this ticker; nothing is written.
-   * @throws {ConfigurationError} when the connection's codec is neither msgpack nor json.
-   * @throws {ConnectionError} when Redis is unreachable.
-   */
-  async updateTicker(symbol: string, exchange: string, patch: TickUpdate): Promise<Tick | null> {
-    checkName(symbol, 'symbol');
-    checkName(exchange, 'exchange');
-    const update = validate(TickUpdate, plainRecord(patch, 'patch'), 'patch');
-    const codec = this.connection.codec.name;
-    if (!MERGEABLE_CODECS.includes(codec)) {
-      throw new ConfigurationError(
-        'codec',
-        `updateTicker merges inside Redis and reads only ${MERGEABLE_CODECS.join(' and ')} values, not ${codec}`,
-      );
-    }
-    const names = this.#keys.names(exchange, symbol);
-    return runOperation(this.connection, async (conn) => {
-      const [status, bytes] = await this.#writing(
-        [names.ticker],
-        updateTickerScript(conn, names, {
-          codec,
-          ttlMs: this.#ttl,
-          channel: names.channel,
-          symbol,
-          exchange,
-          patch: update,
-        }),
-      );
-      if (status === UpdateStatus.missing) return null;
-      if (status === UpdateStatus.corrupt) {
-        throw new DecodeError(
-          names.ticker,
-          'v',
-          `stored value is not a valid tick of ${symbol}@${exchange} (layout version ${TickLayout.version})`,
-        );
-      }
-      if (status === UpdateStatus.bidAboveAsk || bytes === undefined) {
-        throw new ValidationError(
-          'bid',
-          'bid: must be ≤ ask (the merged tick would have bid above ask)',
-        );
-      }
-      await this.#touch(exchange, status === UpdateStatus.added, conn);
-      return TickLayout.decode(this.connection.codec, bytes, names.ticker, 'v', names.identity);
-    });
-  }
-
   /**
    * Lists one exchange's tickers, sorted by symbol. Symbols whose ticker expired are dropped
    * from the index in the same script that reads the values.
@@ -504,35 +270,7 @@ export class TickCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async getTickers(exchange: string): Promise<Tick[]> {
-    checkName(exchange, 'exchange');
-    const index = this.#keys.index(exchange);
-    const symbols = await indexMembersScript(this.connection, index);
-    if (symbols === WRONG_TYPE) {
-      this.connection.reportCorrupt(new DecodeError(index, undefined, 'not a ticker index'));
-      return [];
-    }
-    symbols.sort();
-    return inChunks(symbols, async (chunk) => {
-      const names = chunk.map((symbol) => this.#keys.names(exchange, symbol));
-      const keys = names.map((n) => n.ticker);
-      const values = await listTickersScript(this.connection, index, keys, chunk);
-      const ticks: Tick[] = [];
-      values.forEach((bytes, i) => {
-        const tick = this.#decodeListed(bytes, names[i] as TickerNames);
-        if (tick !== undefined) ticks.push(tick);
-      });
-      return ticks;
-    });
-  }
-
-  /** Decodes a listed value; a corrupt one, or a key of another type, is reported and skipped. */
-  #decodeListed(bytes: Buffer | null | typeof WRONG_TYPE, names: TickerNames): Tick | undefined {
-    if (bytes === null) return undefined;
-    const codec = this.connection.codec;
-    return decodeListed(this.connection, () => {
-      if (bytes === WRONG_TYPE) throw new DecodeError(names.ticker, 'v', 'not a ticker hash');
-      return TickLayout.decode(codec, bytes, names.ticker, 'v', names.identity);
-    });
+    return listTickers(this.connection, this.#keys, checkName(exchange, 'exchange'));
   }
 
   /**
@@ -562,20 +300,7 @@ export class TickCache implements AsyncDisposable {
     checkName(symbol, 'symbol');
     const preferred = exchangesOption(optionsObject(options).exchanges);
     const exchanges = preferred ?? (await this.#exchanges.list());
-    const found = await Promise.all(
-      exchanges.map(async (exchange) => {
-        const names = this.#keys.names(exchange, symbol);
-        const index = this.#keys.index(exchange);
-        const [bytes = null] = await listTickersScript(
-          this.connection,
-          index,
-          [names.ticker],
-          [symbol],
-        );
-        return this.#decodeListed(bytes, names);
-      }),
-    );
-    return found.find((tick) => tick !== undefined) ?? null;
+    return findTicker(this.connection, this.#keys, symbol, exchanges);
   }
 
   /**
@@ -589,12 +314,7 @@ export class TickCache implements AsyncDisposable {
   async deleteTicker(symbol: string, exchange: string): Promise<boolean> {
     checkName(symbol, 'symbol');
     checkName(exchange, 'exchange');
-    const names = this.#keys.names(exchange, symbol);
-    const deleted = await this.#writing(
-      [names.ticker],
-      deleteTickersScript(this.connection, names.index, [names.ticker], [symbol]),
-    );
-    return deleted === 1;
+    return this.#writes.deleteTicker(this.#keys.names(exchange, symbol), symbol);
   }
 
   /**
@@ -606,20 +326,7 @@ export class TickCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async deleteExchangeTickers(exchange: string): Promise<number> {
-    checkName(exchange, 'exchange');
-    // Several commands: one operation, so close() drains it whole or refuses it whole.
-    return runOperation(this.connection, async (conn) => {
-      // Unregister first: a symbol added from now on registers the exchange again.
-      await this.#exchanges.remove(exchange, conn);
-      const index = this.#keys.index(exchange);
-      const symbols = await indexMembersScript(conn, index);
-      if (symbols === WRONG_TYPE) return 0;
-      const counts = await inChunks(symbols, async (chunk) => {
-        const tickers = chunk.map((symbol) => this.#keys.ticker(exchange, symbol));
-        return [await this.#writing(tickers, deleteTickersScript(conn, index, tickers, chunk))];
-      });
-      return counts.reduce((sum, n) => sum + n, 0);
-    });
+    return this.#writes.deleteExchange(checkName(exchange, 'exchange'));
   }
 
   /**
@@ -631,25 +338,13 @@ export class TickCache implements AsyncDisposable {
    * @throws {ValidationError} naming `exchange`, `symbol` or `signal`.
    */
   subscribe(options?: TickSubscribeOptions): TickSubscription {
-    const checked = optionsObject(options);
-    const exchange =
-      checked.exchange === undefined ? undefined : checkName(checked.exchange, 'exchange');
-    const symbol = checked.symbol === undefined ? undefined : checkName(checked.symbol, 'symbol');
-    const signal = signalOption(checked.signal);
-    const bufferSize =
-      checked.bufferSize === undefined
-        ? undefined
-        : countOption(checked.bufferSize, DEFAULT_BUFFER_SIZE, 'bufferSize');
+    const { exchange, symbol, ...stream } = subscribeOptions(options);
     const keys = this.#keys;
     const target =
       exchange !== undefined && symbol !== undefined
         ? { channels: [keys.channel(exchange, symbol)] }
         : { patterns: [keys.pattern(exchange, symbol)] };
-    const pending = this.connection.subscribe({
-      ...target,
-      ...(signal === undefined ? {} : { signal }),
-      ...(bufferSize === undefined ? {} : { bufferSize }),
-    });
+    const pending = this.connection.subscribe({ ...target, ...stream });
     const codec = this.connection.codec;
     return new DecodedSubscription<Tick>(this.connection, pending, (message, channel) => [
       TickLayout.decode(codec, message, channel),
@@ -679,75 +374,13 @@ export class TickCache implements AsyncDisposable {
     const checked = optionsObject(options);
     const timeoutMs = waitOption(checked.timeoutMs, DEFAULT_WAIT_MS);
     const maxAgeMs = optionalAge(checked.maxAgeMs, 'maxAgeMs');
+    const names = this.#keys.names(exchange, symbol);
     const subscription = this.subscribe({ symbol, exchange });
-    try {
-      await subscription.ready;
-      const current = await this.#read(this.#keys.names(exchange, symbol), maxAgeMs);
-      if (current !== null) return current;
-      return await nextWithin(subscription, timeoutMs, maxAgeMs);
-    } finally {
-      await subscription.close();
-    }
+    return waitForTick(subscription, () => this.#read(names, maxAgeMs), timeoutMs, maxAgeMs);
   }
 
-  /**
-   * Stops the near cache (closing its tracking connections) and closes the connection if
-   * {@link TickCache.open} created it; otherwise leaves the connection open. Idempotent.
-   */
-  async close(): Promise<void> {
-    await this.nearCache?.close();
-    await closeCache(this);
-  }
-
-  /** Same as `close()`, for containers that call `dispose()` (tsyringe, awilix disposers). */
-  dispose(): Promise<void> {
-    return this.close();
-  }
-
-  /** Same as `close()`, for `await using ticks = await TickCache.open()`. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
-  }
-}
-
-/**
- * Checks `getAnyTicker`'s `exchanges` option: absent, or an array of names.
- * @returns The names, or `undefined` for every registered exchange.
- */
-function exchangesOption(value: unknown): string[] | undefined {
-  if (value === undefined) return undefined;
-  if (!Array.isArray(value)) {
-    throw new ValidationError('exchanges', 'exchanges: must be an array of exchange names');
-  }
-  return value.map((exchange: unknown, i) => checkName(exchange, `exchanges[${i}]`));
-}
-
-/** The tick, or `null` when it is more than `maxAgeMs` old. */
-function fresh(tick: Tick, maxAgeMs: number | undefined): Tick | null {
-  return maxAgeMs !== undefined && tick.time < Date.now() - maxAgeMs ? null : tick;
-}
-
-/**
- * The subscription's next tick that is fresh enough, or `null` after `timeoutMs`. On a cluster a
- * tick published just before the subscription may still be delivered to it, so a stale one is
- * skipped here as it is when read.
- */
-async function nextWithin(
-  subscription: TickSubscription,
-  timeoutMs: number,
-  maxAgeMs: number | undefined,
-): Promise<Tick | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<null>((resolve) => {
-    timer = setTimeout(resolve, timeoutMs, null);
-  });
-  try {
-    for (;;) {
-      const result = await Promise.race([subscription.next(), timeout]);
-      if (result === null || result.done === true) return null;
-      if (fresh(result.value, maxAgeMs) !== null) return result.value;
-    }
-  } finally {
-    clearTimeout(timer);
+  /** One read of a ticker (near cache first when on); names and age are already checked. */
+  #read(names: TickerNames, maxAgeMs: number | undefined): Promise<Tick | null> {
+    return readTicker(this.connection, this.nearCache, names, maxAgeMs);
   }
 }

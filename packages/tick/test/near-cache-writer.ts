@@ -6,7 +6,7 @@
 import { connect, msgpackCodec } from '@fullon/core';
 import { TickCache } from '@fullon/tick';
 import { TickKeys } from '../src/keys.js';
-import { TickLayout } from '../src/schema.js';
+import { TickLayout } from '../src/layouts.js';
 
 const target = JSON.parse(process.env.NEAR_TEST_TARGET ?? '{}') as
   | { mode: 'standalone'; url: string }

@@ -29,18 +29,16 @@ return 1
  * Runs {@link CHECK_KEYS}.
  * @internal
  * @param conn - Connection (the operation's, so `close()` drains it with the writes).
- * @param index - The exchange's symbol index.
- * @param tickers - Ticker hashes of that exchange.
+ * @param keys - The exchange's symbol `index` and its ticker hashes (`tickers`).
  * @throws {DecodeError} naming the first key of another Redis type.
  */
-export async function checkTickerKeys(
+export async function checkTickerKeysScript(
   conn: CacheConnectionLike,
-  index: string,
-  tickers: readonly string[],
+  keys: { index: string; tickers: readonly string[] },
 ): Promise<void> {
   await conn.runScript<number, number>(
     CHECK_KEYS,
-    [index, ...tickers],
+    [keys.index, ...keys.tickers],
     [],
     undefined,
     rejectCorrupt,

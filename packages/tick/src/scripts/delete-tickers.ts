@@ -28,22 +28,20 @@ return deleted
  * Runs {@link DELETE_TICKERS}.
  * @internal
  * @param conn - Connection.
- * @param index - The exchange's symbol index.
- * @param tickers - Ticker hashes, one per symbol.
- * @param symbols - The symbols, in the same order.
+ * @param keys - The exchange's symbol `index` and the ticker hashes (`tickers`), one per symbol.
+ * @param args - The `symbols`, in the same order as `keys.tickers`.
  * @returns How many tickers existed.
  * @throws {DecodeError} naming the index when it holds another Redis type; nothing is deleted.
  */
 export function deleteTickersScript(
   conn: CacheConnectionLike,
-  index: string,
-  tickers: readonly string[],
-  symbols: readonly string[],
+  keys: { index: string; tickers: readonly string[] },
+  args: { symbols: readonly string[] },
 ): Promise<number> {
   return conn.runScript<number, number>(
     DELETE_TICKERS,
-    [index, ...tickers],
-    symbols,
+    [keys.index, ...keys.tickers],
+    args.symbols,
     undefined,
     rejectCorrupt,
   );

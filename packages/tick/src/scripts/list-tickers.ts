@@ -35,48 +35,19 @@ return out
 );
 
 /**
- * Reads an exchange's symbol index; a key of another type answers -1 instead of failing.
- *
- * KEYS[1] index. Returns the members, or -1.
- * @internal
- */
-const INDEX_MEMBERS = defineScript(
-  'tick.index-members',
-  `
-local members = redis.pcall('ZRANGE', KEYS[1], 0, -1)
-if members.err then return ${WRONG_TYPE} end
-return members
-`,
-);
-
-/**
  * Runs {@link LIST_TICKERS}.
  * @internal
  * @param conn - Connection.
- * @param index - The exchange's symbol index.
- * @param tickers - Ticker hashes.
- * @param symbols - Their symbols, in the same order.
+ * @param keys - The exchange's symbol `index` and the ticker hashes (`tickers`).
+ * @param args - Their `symbols`, in the same order.
  * @returns Per ticker: bytes, `null` (gone) or {@link WRONG_TYPE}.
  */
 export function listTickersScript(
   conn: CacheConnectionLike,
-  index: string,
-  tickers: readonly string[],
-  symbols: readonly string[],
+  keys: { index: string; tickers: readonly string[] },
+  args: { symbols: readonly string[] },
 ): Promise<(Buffer | null | typeof WRONG_TYPE)[]> {
-  return conn.runScript(LIST_TICKERS, [index, ...tickers], symbols, { buffers: true });
-}
-
-/**
- * Runs {@link INDEX_MEMBERS}.
- * @internal
- * @param conn - Connection.
- * @param index - The exchange's symbol index.
- * @returns The symbols, or {@link WRONG_TYPE}.
- */
-export function indexMembersScript(
-  conn: CacheConnectionLike,
-  index: string,
-): Promise<string[] | typeof WRONG_TYPE> {
-  return conn.runScript(INDEX_MEMBERS, [index], []);
+  return conn.runScript(LIST_TICKERS, [keys.index, ...keys.tickers], args.symbols, {
+    buffers: true,
+  });
 }

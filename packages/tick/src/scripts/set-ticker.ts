@@ -38,32 +38,42 @@ export interface TickerWriteKeys {
   readonly ticker: string;
   /** Its exchange's symbol index. */
   readonly index: string;
+}
+
+/** The arguments of one ticker write. */
+export interface TickerWriteArgs {
+  /** Tick time (ms). */
+  readonly time: number;
+  /** Layout bytes. */
+  readonly bytes: Buffer;
+  /** Symbol (its index member). */
+  readonly symbol: string;
   /** The channel the write is published on. */
   readonly channel: string;
+  /** Write even when the stored tick is newer. */
+  readonly force: boolean;
+  /** The ticker's TTL, as a string of ms. */
+  readonly ttlMs: string;
 }
 
 /**
  * Runs {@link SET_TICKER}.
  * @internal
  * @param conn - Connection.
- * @param names - The ticker's key, index and channel.
- * @param tick - Time (ms), layout bytes, symbol.
- * @param force - Write even when the stored tick is newer.
- * @param ttlMs - The ticker's TTL, as a string of ms.
+ * @param keys - The ticker hash and its index.
+ * @param args - Time, bytes, symbol, channel, `force` and the TTL.
  * @returns What happened.
  * @throws {DecodeError} naming a key of another Redis type; nothing is written.
  */
 export function setTickerScript(
   conn: CacheConnectionLike,
-  names: TickerWriteKeys,
-  tick: { time: number; bytes: Buffer; symbol: string },
-  force: boolean,
-  ttlMs: string,
+  keys: TickerWriteKeys,
+  args: TickerWriteArgs,
 ): Promise<WriteStatus> {
   return conn.runScript<WriteStatus, WriteStatus>(
     SET_TICKER,
-    [names.ticker, names.index],
-    [String(tick.time), tick.bytes, force ? '1' : '0', ttlMs, names.channel, tick.symbol],
+    [keys.ticker, keys.index],
+    [String(args.time), args.bytes, args.force ? '1' : '0', args.ttlMs, args.channel, args.symbol],
     undefined,
     rejectCorrupt,
   );

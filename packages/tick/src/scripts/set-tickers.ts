@@ -65,10 +65,8 @@ return out
 `,
 );
 
-/** One tick of a batch write. */
+/** One tick of a batch write (its ticker hash is in the keys, at the same position). */
 export interface BatchTick {
-  /** Its ticker hash. */
-  readonly ticker: string;
   /** Its channel. */
   readonly channel: string;
   /** Symbol. */
@@ -83,30 +81,25 @@ export interface BatchTick {
  * Runs {@link SET_TICKERS} for ticks of one exchange.
  * @internal
  * @param conn - Connection.
- * @param index - The exchange's symbol index.
- * @param ticks - The ticks, in write order.
- * @param force - Write even older ticks.
- * @param ttlMs - TTL as a string of ms.
+ * @param keys - The exchange's symbol `index` and the ticker hash of each tick (`tickers`).
+ * @param args - The `ticks` in write order, `force` (write even older ticks) and `ttlMs` (a
+ *   string of ms).
  * @returns One status per tick.
  * @throws {DecodeError} naming a key of another Redis type; nothing is written.
  */
 export function setTickersScript(
   conn: CacheConnectionLike,
-  index: string,
-  ticks: readonly BatchTick[],
-  force: boolean,
-  ttlMs: string,
+  keys: { index: string; tickers: readonly string[] },
+  args: { ticks: readonly BatchTick[]; force: boolean; ttlMs: string },
 ): Promise<WriteStatus[]> {
-  const keys: string[] = [index];
-  const args: RedisArg[] = [force ? '1' : '0', ttlMs];
-  for (const tick of ticks) {
-    keys.push(tick.ticker);
-    args.push(String(tick.time), tick.bytes, tick.channel, tick.symbol);
+  const argv: RedisArg[] = [args.force ? '1' : '0', args.ttlMs];
+  for (const tick of args.ticks) {
+    argv.push(String(tick.time), tick.bytes, tick.channel, tick.symbol);
   }
   return conn.runScript<WriteStatus[], WriteStatus[]>(
     SET_TICKERS,
-    keys,
-    args,
+    [keys.index, ...keys.tickers],
+    argv,
     undefined,
     rejectCorrupt,
   );

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { isValidTick } from './fast-parse.js';
+import { isValidTick } from './fast-check.js';
 import { Tick } from './schema.js';
 
 const NAMES: unknown[] = [
