@@ -5,7 +5,7 @@ import { type CacheConnection, connect, msgpackCodec } from '@fullon/core';
 import { TickCache } from '@fullon/tick';
 // Internals of @fullon/tick, imported by path so the raw baseline reads the very same keys.
 import { TickKeys } from '../../../packages/tick/src/keys.js';
-import { TickLayout } from '../../../packages/tick/src/schema.js';
+import { TickLayout } from '../../../packages/tick/src/layouts.js';
 import type { Contest } from '../runner.js';
 import type { BenchClients, BenchSuite } from '../suite.js';
 

@@ -3,7 +3,7 @@ import { TickCache } from '@fullon/tick';
 import type { Redis } from 'ioredis';
 // Internals of @fullon/tick, imported by path so baseline (a) runs the very same script and keys.
 import { TickKeys } from '../../../packages/tick/src/keys.js';
-import { TickLayout } from '../../../packages/tick/src/schema.js';
+import { TickLayout } from '../../../packages/tick/src/layouts.js';
 import { SET_TICKER } from '../../../packages/tick/src/scripts/set-ticker.js';
 import type { Contest, Variant } from '../runner.js';
 import type { BenchClients, BenchSuite } from '../suite.js';
