@@ -31,21 +31,22 @@ import { OrderKeys, type QueueKeys, type StateKeys } from './keys.js';
 import { encodeOrder, OrderLayout, parseOrder } from './layouts.js';
 import { type OrdersCacheOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { Order, OrderPatch, orderKeyId } from './schema.js';
-import { deleteOrder, pruneOrders } from './scripts/delete-order.js';
-import { pushOrder } from './scripts/push-order.js';
-import { replayDeadLetter } from './scripts/replay-dead-letter.js';
-import { saveOrder } from './scripts/save-order.js';
-import { SettleReply, settleClaim } from './scripts/settle-claim.js';
+import { deleteOrderScript } from './scripts/delete-order.js';
+import { pruneOrdersScript } from './scripts/prune-orders.js';
+import { pushOrderScript } from './scripts/push-order.js';
+import { replayDeadLetterScript } from './scripts/replay-dead-letter.js';
+import { saveOrderScript } from './scripts/save-order.js';
+import { SettleReply, settleClaimScript } from './scripts/settle-claim.js';
 import {
   SWEEP_LIMIT,
-  sweepLeases,
+  sweepLeasesScript,
   type TakeArgs,
   type TakeOrderArgs,
   type TakeReply,
   takeArgs,
-  takeOrder,
+  takeOrderScript,
 } from './scripts/take-order.js';
-import { MERGEABLE_CODECS, type UpdateReply, updateOrder } from './scripts/update-order.js';
+import { MERGEABLE_CODECS, type UpdateReply, updateOrderScript } from './scripts/update-order.js';
 import type {
   ClaimOptions,
   DeadLetter,
@@ -183,7 +184,7 @@ export class OrdersCache implements AsyncDisposable {
       const name = checkName(queue, 'queue');
       const parsed = parseOrder(order);
       const keys = this.#keys.queue(name);
-      return pushOrder(this.connection, keys, {
+      return pushOrderScript(this.connection, keys, {
         orderId: orderKeyId(parsed),
         bytes: encodeOrder(this.connection.codec, parsed),
       });
@@ -278,7 +279,7 @@ export class OrdersCache implements AsyncDisposable {
 
   /** Ends a claim (ack, release or bury) if its token is still the current one. */
   readonly #settle: Settle = (keys, action, orderId, token, reason, extra) =>
-    settleClaim(this.connection, keys, {
+    settleClaimScript(this.connection, keys, {
       action,
       orderId,
       token,
@@ -302,7 +303,7 @@ export class OrdersCache implements AsyncDisposable {
     // One operation: close() lets every sweep of the loop run, not only the first.
     return runOperation(this.connection, async (conn) => {
       for (;;) {
-        const { requeued, deadLettered } = await sweepLeases(conn, keys, settings);
+        const { requeued, deadLettered } = await sweepLeasesScript(conn, keys, settings);
         total.requeued += requeued;
         total.deadLettered += deadLettered;
         if (requeued + deadLettered < SWEEP_LIMIT) return total;
@@ -379,7 +380,7 @@ export class OrdersCache implements AsyncDisposable {
   async replayDeadLetter(queue: string, orderId: Id): Promise<boolean> {
     const keys = this.#keys.queue(checkName(queue, 'queue'));
     const id = String(validate(Id, orderId, 'orderId'));
-    return (await replayDeadLetter(this.connection, keys, id)) === 1;
+    return (await replayDeadLetterScript(this.connection, keys, { orderId: id })) === 1;
   }
 
   /**
@@ -396,7 +397,7 @@ export class OrdersCache implements AsyncDisposable {
   ): Promise<R | null> {
     const deadline = Date.now() + timeoutMs;
     const args = { mode, token, visibilityMs, tokenTaken: false, settings: this.#takeSettings };
-    return takeOrder<R | null>(this.connection, keys, args, (reply) =>
+    return takeOrderScript<R | null>(this.connection, keys, args, (reply) =>
       reply.taken
         ? found(reply)
         : this.#wait(keys, args, deadline, reply.nextLeaseMs).then((taken) =>
@@ -428,7 +429,7 @@ export class OrdersCache implements AsyncDisposable {
         ]);
         args.tokenTaken = signal !== null;
       }
-      const reply = await takeOrder(this.connection, keys, args, (taken) => taken);
+      const reply = await takeOrderScript(this.connection, keys, args, (taken) => taken);
       if (reply.taken) return reply;
       nextLeaseMs = reply.nextLeaseMs;
     }
@@ -449,7 +450,7 @@ export class OrdersCache implements AsyncDisposable {
     const name = checkName(exchange, 'exchange');
     const parsed = withExchange(parseOrder(order), name);
     const id = orderKeyId(parsed);
-    return saveOrder(
+    return saveOrderScript(
       this.connection,
       { ...this.#keys.state(name), order: this.#keys.order(name, id) },
       {
@@ -574,7 +575,7 @@ export class OrdersCache implements AsyncDisposable {
         return [listed];
       });
       const orders = batches.flat();
-      if (seen.expired) await pruneOrders(conn, state);
+      if (seen.expired) await pruneOrdersScript(conn, state);
       return orders;
     });
   }
@@ -647,10 +648,10 @@ export class OrdersCache implements AsyncDisposable {
   async deleteOrder(exchange: string, orderId: Id): Promise<boolean> {
     const name = checkName(exchange, 'exchange');
     const id = String(validate(Id, orderId, 'orderId'));
-    return deleteOrder(
+    return deleteOrderScript(
       this.connection,
       { ...this.#keys.state(name), order: this.#keys.order(name, id) },
-      id,
+      { orderId: id },
     );
   }
 
@@ -675,7 +676,7 @@ export class OrdersCache implements AsyncDisposable {
       for (;;) {
         const stored = await conn.send<Buffer | null>(key, ['GET', key], { buffers: true });
         if (stored !== null) decodeOrder(conn.codec, stored, key, undefined, id, exchange);
-        const reply = await updateOrder(conn, keys, {
+        const reply = await updateOrderScript(conn, keys, {
           orderId: id,
           exchange,
           ttlMs: this.ttlMs,

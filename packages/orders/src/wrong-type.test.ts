@@ -3,7 +3,7 @@ import { rejection, useTestConnection } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { OrderKeys, type QueueKeys, type StateKeys } from './keys.js';
 import { OrdersCache } from './orders-cache.js';
-import { pruneOrders } from './scripts/delete-order.js';
+import { pruneOrdersScript } from './scripts/prune-orders.js';
 import { keyspaceSnapshot, order } from './test-helpers.js';
 import type { OrderClaim } from './types.js';
 
@@ -102,7 +102,7 @@ describe('OrdersCache scripts on a key of the wrong Redis type', () => {
           updateOrder: () => c.updateOrder(exchange, { orderId: 1, price: 11 }),
           setOrderStatus: () => c.setOrderStatus(exchange, 1, 'filled'),
           deleteOrder: () => c.deleteOrder(exchange, 1),
-          prune: () => pruneOrders(conn(), state),
+          prune: () => pruneOrdersScript(conn(), state),
         };
         const call = calls[method];
         if (call === undefined) throw new DecodeError(exchange, undefined, `no call ${method}`);
