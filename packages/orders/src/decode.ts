@@ -40,21 +40,3 @@ export function decodeOrder(
   }
   return order;
 }
-
-/**
- * Parses a whole number stored as text by a script.
- * @param raw - The stored text.
- * @param key - Redis key, for the error.
- * @param field - Hash field, for the error.
- * @returns The number.
- * @throws {DecodeError} unless it is a whole number ≥ 0.
- * @internal
- */
-export function storedCount(raw: Buffer | null, key: string, field: string): number {
-  const text = raw?.toString() ?? '';
-  const value = Number(text);
-  if (text === '' || !Number.isSafeInteger(value) || value < 0) {
-    throw new DecodeError(key, field, `${JSON.stringify(text)} is not a whole number ≥ 0`);
-  }
-  return value;
-}

@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import {
   type CacheConnectionLike,
   ConfigurationError,
   type ConnectOptions,
   DecodeError,
-  LockError,
   ValidationError,
 } from '@fullon/core';
 import {
@@ -12,40 +10,35 @@ import {
   checkName,
   closeCache,
   decodeListed,
-  decodeStoredTime,
   Id,
   inChunks,
-  isWellFormed,
   openCache,
   optionsObject,
   requireConnection,
   runOperation,
-  TtlMs,
   validate,
   validateAt,
-  WaitMs,
 } from '@fullon/core/author';
 import * as v from 'valibot';
-import { decodeOrder, storedCount } from './decode.js';
-import { OrderKeys, type QueueKeys, type StateKeys } from './keys.js';
+import { settler } from './claim.js';
+import { decodeOrder } from './decode.js';
+import { OrderKeys, type StateKeys } from './keys.js';
 import { encodeOrder, OrderLayout, parseOrder } from './layouts.js';
 import { type OrdersCacheOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import {
+  claimOrder,
+  getDeadLetters,
+  popOrder,
+  type QueueContext,
+  recoverStalled,
+} from './queue.js';
 import { Order, OrderPatch, orderKeyId } from './schema.js';
 import { deleteOrderScript } from './scripts/delete-order.js';
 import { pruneOrdersScript } from './scripts/prune-orders.js';
 import { pushOrderScript } from './scripts/push-order.js';
 import { replayDeadLetterScript } from './scripts/replay-dead-letter.js';
 import { saveOrderScript } from './scripts/save-order.js';
-import { SettleReply, settleClaimScript } from './scripts/settle-claim.js';
-import {
-  SWEEP_LIMIT,
-  sweepLeasesScript,
-  type TakeArgs,
-  type TakeOrderArgs,
-  type TakeReply,
-  takeArgs,
-  takeOrderScript,
-} from './scripts/take-order.js';
+import { type TakeSettings, takeArgs } from './scripts/take-order.js';
 import { MERGEABLE_CODECS, type UpdateReply, updateOrderScript } from './scripts/update-order.js';
 import type {
   ClaimOptions,
@@ -55,25 +48,7 @@ import type {
   PopOptions,
   PushResult,
   RecoverResult,
-  ReleaseOutcome,
 } from './types.js';
-
-/**
- * Longest single blocking wait of a pop or claim, in ms. A consumer that took a wake-up token
- * and died before taking its order leaves that order without a token; waiters look again at
- * least this often, so such an order waits at most this long.
- */
-const MAX_WAIT_SLICE_MS = 1_000;
-
-/** An order a pop or claim took. */
-type Taken = Extract<TakeReply, { taken: true }>;
-
-const ReleaseReason = v.pipe(
-  v.string('must be a string'),
-  v.minLength(1, 'must not be empty'),
-  v.maxLength(4_096, 'must be at most 4 096 characters'),
-  v.check(isWellFormed, 'must be well-formed text (it holds a lone UTF-16 surrogate)'),
-);
 
 /**
  * Open-order queues with at-least-once claims and dead letters, and order state per exchange,
@@ -113,8 +88,10 @@ export class OrdersCache implements AsyncDisposable {
   /** Default lease of a claim, in ms. */
   readonly visibilityMs: number;
   readonly #keys: OrderKeys;
-  /** The settings every take passes, as script arguments. */
-  readonly #takeSettings: TakeArgs;
+  /** Max attempts and dead-letter cap, as the scripts take them. */
+  readonly #settings: TakeSettings;
+  /** What pop and claim need of the cache. */
+  readonly #queue: QueueContext;
 
   /**
    * @param conn - A connection from `connect()` of `@fullon/core` (not closed by this cache).
@@ -130,7 +107,14 @@ export class OrdersCache implements AsyncDisposable {
     this.maxDeadLetters = resolved.maxDeadLetters;
     this.visibilityMs = resolved.visibilityMs;
     this.#keys = new OrderKeys(this.connection.keys);
-    this.#takeSettings = takeArgs({ maxAttempts: this.maxAttempts, deadCap: this.maxDeadLetters });
+    this.#settings = { maxAttempts: this.maxAttempts, deadCap: this.maxDeadLetters };
+    this.#queue = {
+      conn: this.connection,
+      keys: this.#keys,
+      settle: settler(this.connection, this.#settings),
+      takeArgs: takeArgs(this.#settings),
+      visibilityMs: this.visibilityMs,
+    };
   }
 
   /**
@@ -206,27 +190,7 @@ export class OrdersCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   popOpenOrder(queue: string, options: PopOptions): Promise<Order | null> {
-    return asPromise(() => {
-      const name = checkName(queue, 'queue');
-      const timeoutMs = checkWait(takeOptions(options).timeoutMs);
-      const keys = this.#keys.queue(name);
-      const conn = this.connection;
-      const deadline = Date.now() + timeoutMs;
-      const pop = (waitMs: number): Promise<Order | null> =>
-        this.#take(keys, 'pop', '', 0, waitMs, (taken) => {
-          try {
-            return decodeOrder(conn.codec, taken.bytes, keys.jobs, taken.orderId, taken.orderId);
-          } catch (error) {
-            if (!DecodeError.is(error)) throw error;
-            // Reported and kept as a dead letter; the pop goes on with the next order.
-            conn.reportCorrupt(error);
-            return this.#settle(keys, 'dead-letter', taken.orderId, '', corruptReason(error), {
-              bytes: taken.bytes,
-            }).then(() => pop(remainingMs(deadline)));
-          }
-        });
-      return pop(timeoutMs);
-    });
+    return asPromise(() => popOrder(this.#queue, checkName(queue, 'queue'), options));
   }
 
   /**
@@ -244,50 +208,8 @@ export class OrdersCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   claimOpenOrder(queue: string, options: ClaimOptions): Promise<OrderClaim | null> {
-    return asPromise(() => {
-      const name = checkName(queue, 'queue');
-      const opts: Partial<ClaimOptions> = takeOptions(options);
-      const timeoutMs = checkWait(opts.timeoutMs);
-      const visibilityMs =
-        opts.visibilityMs === undefined
-          ? this.visibilityMs
-          : validate(TtlMs, opts.visibilityMs, 'visibilityMs');
-      const keys = this.#keys.queue(name);
-      const conn = this.connection;
-      const deadline = Date.now() + timeoutMs;
-      const claim = (waitMs: number): Promise<OrderClaim | null> => {
-        const token = randomUUID();
-        return this.#take(keys, 'claim', token, visibilityMs, waitMs, (taken) => {
-          const { orderId, attempts } = taken;
-          let order: Order;
-          try {
-            order = decodeOrder(conn.codec, taken.bytes, keys.jobs, orderId, orderId);
-          } catch (error) {
-            if (!DecodeError.is(error)) throw error;
-            // Reported and dead-lettered; the claim goes on with the next order.
-            conn.reportCorrupt(error);
-            return this.#settle(keys, 'bury', orderId, token, corruptReason(error)).then(() =>
-              claim(remainingMs(deadline)),
-            );
-          }
-          return new Claim(order, orderId, token, attempts, name, keys, this.#settle);
-        });
-      };
-      return claim(timeoutMs);
-    });
+    return asPromise(() => claimOrder(this.#queue, checkName(queue, 'queue'), options));
   }
-
-  /** Ends a claim (ack, release or bury) if its token is still the current one. */
-  readonly #settle: Settle = (keys, action, orderId, token, reason, extra) =>
-    settleClaimScript(this.connection, keys, {
-      action,
-      orderId,
-      token,
-      reason,
-      maxAttempts: this.maxAttempts,
-      deadCap: this.maxDeadLetters,
-      ...extra,
-    });
 
   /**
    * Sweeps a queue's expired claims now (claims also sweep on their own): each goes back to the
@@ -298,17 +220,7 @@ export class OrdersCache implements AsyncDisposable {
    */
   async recoverStalled(queue: string): Promise<RecoverResult> {
     const keys = this.#keys.queue(checkName(queue, 'queue'));
-    const total: RecoverResult = { requeued: 0, deadLettered: 0 };
-    const settings = { maxAttempts: this.maxAttempts, deadCap: this.maxDeadLetters };
-    // One operation: close() lets every sweep of the loop run, not only the first.
-    return runOperation(this.connection, async (conn) => {
-      for (;;) {
-        const { requeued, deadLettered } = await sweepLeasesScript(conn, keys, settings);
-        total.requeued += requeued;
-        total.deadLettered += deadLettered;
-        if (requeued + deadLettered < SWEEP_LIMIT) return total;
-      }
-    });
+    return recoverStalled(this.connection, keys, this.#settings);
   }
 
   /**
@@ -342,31 +254,7 @@ export class OrdersCache implements AsyncDisposable {
    * @throws {ValidationError} naming `queue`.
    */
   async getDeadLetters(queue: string): Promise<DeadLetter[]> {
-    const keys = this.#keys.queue(checkName(queue, 'queue'));
-    const conn = this.connection;
-    const ids = await conn.send<string[]>(keys.deadIndex, ['ZRANGE', keys.deadIndex, '0', '-1']);
-    const batches = await inChunks(ids, async (slice) => {
-      const fields = slice.flatMap((id) => [`o:${id}`, `r:${id}`, `n:${id}`, `t:${id}`]);
-      const values = await conn.send<(Buffer | null)[]>(
-        keys.dead,
-        ['HMGET', keys.dead, ...fields],
-        { buffers: true },
-      );
-      return [
-        slice.flatMap((id, i) => {
-          const [bytes, reason, attempts, at] = values.slice(i * 4, i * 4 + 4);
-          if (bytes === null || bytes === undefined) return [];
-          const letter = decodeListed(conn, () => ({
-            order: decodeOrder(conn.codec, bytes, keys.dead, `o:${id}`, id),
-            reason: reason?.toString() ?? '',
-            attempts: storedCount(attempts ?? null, keys.dead, `n:${id}`),
-            at: decodeStoredTime(at?.toString() ?? '', keys.dead, `t:${id}`),
-          }));
-          return letter === undefined ? [] : [letter];
-        }),
-      ];
-    });
-    return batches.flat();
+    return getDeadLetters(this.connection, this.#keys.queue(checkName(queue, 'queue')));
   }
 
   /**
@@ -381,58 +269,6 @@ export class OrdersCache implements AsyncDisposable {
     const keys = this.#keys.queue(checkName(queue, 'queue'));
     const id = String(validate(Id, orderId, 'orderId'));
     return (await replayDeadLetterScript(this.connection, keys, { orderId: id })) === 1;
-  }
-
-  /**
-   * Pop and claim: one take, which finds an order when the queue has one, and `found` turns it
-   * into the result in that same promise step; else the wait loop.
-   */
-  #take<R>(
-    keys: QueueKeys,
-    mode: 'pop' | 'claim',
-    token: string,
-    visibilityMs: number,
-    timeoutMs: number,
-    found: (taken: Taken) => R | PromiseLike<R>,
-  ): Promise<R | null> {
-    const deadline = Date.now() + timeoutMs;
-    const args = { mode, token, visibilityMs, tokenTaken: false, settings: this.#takeSettings };
-    return takeOrderScript<R | null>(this.connection, keys, args, (reply) =>
-      reply.taken
-        ? found(reply)
-        : this.#wait(keys, args, deadline, reply.nextLeaseMs).then((taken) =>
-            taken === null ? null : found(taken),
-          ),
-    );
-  }
-
-  /** The wait loop of pop and claim: block on the signal list, take again, until the deadline. */
-  async #wait(
-    keys: QueueKeys,
-    args: TakeOrderArgs,
-    deadline: number,
-    firstNextLeaseMs: number,
-  ): Promise<Taken | null> {
-    let nextLeaseMs = firstNextLeaseMs;
-    for (;;) {
-      args.tokenTaken = false;
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) return null;
-      let wait = Math.min(remaining, MAX_WAIT_SLICE_MS);
-      // A lease expiring sends no wake-up: look again when the next one expires.
-      if (nextLeaseMs >= 0) wait = Math.min(wait, nextLeaseMs + 1);
-      if (wait >= 1) {
-        const signal = await this.connection.blocking<[string, string] | null>(keys.signal, [
-          'BLPOP',
-          keys.signal,
-          (wait / 1000).toFixed(3),
-        ]);
-        args.tokenTaken = signal !== null;
-      }
-      const reply = await takeOrderScript(this.connection, keys, args, (taken) => taken);
-      if (reply.taken) return reply;
-      nextLeaseMs = reply.nextLeaseMs;
-    }
   }
 
   // ---------------------------------------------------------------- order state
@@ -701,102 +537,10 @@ export class OrdersCache implements AsyncDisposable {
   }
 }
 
-/**
- * Checks `timeoutMs` (the fast path without valibot for a valid one).
- * @throws {ValidationError} naming `timeoutMs`.
- */
-function checkWait(value: unknown): number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_WAIT_MS
-    ? value
-    : validate(WaitMs, value, 'timeoutMs');
-}
-
-/**
- * The options of a pop or claim: required, since `timeoutMs` is (nothing waits forever).
- * @throws {ValidationError} naming `options` when absent or not a plain object.
- */
-function takeOptions(value: unknown): Record<string, unknown> {
-  if (value === undefined) {
-    throw new ValidationError('options', 'options: required ({ timeoutMs })');
-  }
-  return optionsObject(value);
-}
-
-/** Longest wait `WaitMs` accepts. */
-const MAX_WAIT_MS = 2_147_483_647;
-
-/** What a claim calls to end itself. */
-type Settle = (
-  keys: QueueKeys,
-  action: 'ack' | 'release' | 'bury' | 'dead-letter',
-  orderId: string,
-  token: string,
-  reason: string,
-  extra?: { bytes: Buffer },
-) => Promise<SettleReply>;
-
 /** Whether `key` exists with a Redis type other than string (an order's key is a string). */
 async function isOtherType(conn: CacheConnectionLike, key: string): Promise<boolean> {
   const type = await conn.send<string>(key, ['TYPE', key]);
   return type !== 'none' && type !== 'string';
-}
-
-/** The dead-letter reason of an order whose stored bytes did not decode. */
-function corruptReason(error: DecodeError): string {
-  return `corrupt: ${error.message}`.slice(0, 4_096);
-}
-
-/** Milliseconds left until `deadline` (`0` once it passed: the take then looks once). */
-function remainingMs(deadline: number): number {
-  return Math.max(0, deadline - Date.now());
-}
-
-/** An {@link OrderClaim}: the order, its lease token, and the two ways to end the lease. */
-class Claim implements OrderClaim {
-  readonly order: Order;
-  readonly orderId: string;
-  readonly token: string;
-  readonly attempts: number;
-  readonly #queue: string;
-  readonly #keys: QueueKeys;
-  readonly #settle: Settle;
-
-  constructor(
-    order: Order,
-    orderId: string,
-    token: string,
-    attempts: number,
-    queue: string,
-    keys: QueueKeys,
-    settle: Settle,
-  ) {
-    this.order = order;
-    this.orderId = orderId;
-    this.token = token;
-    this.attempts = attempts;
-    this.#queue = queue;
-    this.#keys = keys;
-    this.#settle = settle;
-  }
-
-  ack(): Promise<void> {
-    return this.#settle(this.#keys, 'ack', this.orderId, this.token, '').then((reply) => {
-      if (reply === SettleReply.stale) throw this.#stale('ack');
-    });
-  }
-
-  async release(reason?: string): Promise<ReleaseOutcome> {
-    const why = reason === undefined ? 'released' : validate(ReleaseReason, reason, 'reason');
-    const reply = await this.#settle(this.#keys, 'release', this.orderId, this.token, why);
-    if (reply === SettleReply.stale) throw this.#stale('release');
-    return reply === SettleReply.deadLettered ? 'dead-lettered' : 'requeued';
-  }
-
-  #stale(what: string): LockError {
-    return new LockError(
-      `${what} of order ${JSON.stringify(this.orderId)} in queue ${JSON.stringify(this.#queue)}: the claim is no longer held (its lease expired and it was claimed again, or it was already acked or released)`,
-    );
-  }
 }
 
 /** The DecodeError for a stored order the merge script refused (nothing was written). */
