@@ -1,30 +1,26 @@
-import {
-  type CacheConnectionLike,
-  ConfigurationError,
-  type ConnectOptions,
-  DecodeError,
-  ValidationError,
-} from '@fullon/core';
+import type { CacheConnectionLike, ConnectOptions } from '@fullon/core';
 import {
   asPromise,
   checkName,
   closeCache,
-  decodeListed,
   Id,
-  inChunks,
   openCache,
-  optionsObject,
   requireConnection,
-  runOperation,
   validate,
-  validateAt,
 } from '@fullon/core/author';
-import * as v from 'valibot';
 import { settler } from './claim.js';
-import { decodeOrder } from './decode.js';
-import { OrderKeys, type StateKeys } from './keys.js';
-import { encodeOrder, OrderLayout, parseOrder } from './layouts.js';
+import { OrderKeys } from './keys.js';
+import { encodeOrder, parseOrder } from './layouts.js';
 import { type OrdersCacheOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import {
+  deleteOrder,
+  getOrder,
+  getOrders,
+  type StateContext,
+  saveOrder,
+  setOrderStatus,
+  updateOrder,
+} from './order-state.js';
 import {
   claimOrder,
   getDeadLetters,
@@ -32,14 +28,10 @@ import {
   type QueueContext,
   recoverStalled,
 } from './queue.js';
-import { Order, OrderPatch, orderKeyId } from './schema.js';
-import { deleteOrderScript } from './scripts/delete-order.js';
-import { pruneOrdersScript } from './scripts/prune-orders.js';
+import { type Order, type OrderPatch, orderKeyId } from './schema.js';
 import { pushOrderScript } from './scripts/push-order.js';
 import { replayDeadLetterScript } from './scripts/replay-dead-letter.js';
-import { saveOrderScript } from './scripts/save-order.js';
 import { type TakeSettings, takeArgs } from './scripts/take-order.js';
-import { MERGEABLE_CODECS, type UpdateReply, updateOrderScript } from './scripts/update-order.js';
 import type {
   ClaimOptions,
   DeadLetter,
@@ -92,6 +84,8 @@ export class OrdersCache implements AsyncDisposable {
   readonly #settings: TakeSettings;
   /** What pop and claim need of the cache. */
   readonly #queue: QueueContext;
+  /** What the order-state operations need of the cache. */
+  readonly #state: StateContext;
 
   /**
    * @param conn - A connection from `connect()` of `@fullon/core` (not closed by this cache).
@@ -115,6 +109,7 @@ export class OrdersCache implements AsyncDisposable {
       takeArgs: takeArgs(this.#settings),
       visibilityMs: this.visibilityMs,
     };
+    this.#state = { conn: this.connection, keys: this.#keys, ttlMs: this.ttlMs };
   }
 
   /**
@@ -283,19 +278,7 @@ export class OrdersCache implements AsyncDisposable {
    * @throws {ValidationError} naming `exchange` or the order's field; nothing is written.
    */
   async saveOrder(exchange: string, order: Order): Promise<boolean> {
-    const name = checkName(exchange, 'exchange');
-    const parsed = withExchange(parseOrder(order), name);
-    const id = orderKeyId(parsed);
-    return saveOrderScript(
-      this.connection,
-      { ...this.#keys.state(name), order: this.#keys.order(name, id) },
-      {
-        orderId: id,
-        bytes: encodeOrder(this.connection.codec, parsed),
-        status: parsed.status ?? '',
-        ttlMs: this.ttlMs,
-      },
-    );
+    return saveOrder(this.#state, checkName(exchange, 'exchange'), order);
   }
 
   /**
@@ -314,34 +297,7 @@ export class OrdersCache implements AsyncDisposable {
    * @throws {ConfigurationError} when the connection's codec is neither msgpack nor json.
    */
   async updateOrder(exchange: string, patch: OrderPatch): Promise<Order> {
-    const name = checkName(exchange, 'exchange');
-    const parsed = withExchange(validate(OrderPatch, patch, 'patch'), name);
-    const id = orderKeyId(parsed);
-    const full = v.safeParse(Order, parsed);
-    const values = new Map<string, Buffer>();
-    const codec = this.#mergeCodec();
-    for (const field of OrderLayout.fields) {
-      const value = (parsed as Record<string, unknown>)[field];
-      if (value !== undefined) values.set(field, codec.encode(value));
-    }
-    const key = this.#keys.order(name, id);
-    const reply = await this.#merge(name, id, key, {
-      create: full.success ? encodeOrder(codec, full.output) : undefined,
-      status: parsed.status,
-      values,
-    });
-    if (reply.status === 'missing') {
-      // Throws the ValidationError naming the first required field the patch lacks.
-      validateAt(Order, parsed, 'patch');
-      throw new ValidationError(
-        'patch',
-        'patch: the order is absent and the patch is not a whole order',
-      );
-    }
-    if (reply.status === 'corrupt' || reply.status === 'foreign') {
-      throw storedError(key, reply.status, name, id, 'nothing merged');
-    }
-    return decodeOrder(codec, reply.bytes, key, undefined, id, name);
+    return updateOrder(this.#state, checkName(exchange, 'exchange'), patch);
   }
 
   /**
@@ -354,12 +310,7 @@ export class OrdersCache implements AsyncDisposable {
    */
   async getOrder(exchange: string, orderId: Id): Promise<Order | null> {
     const name = checkName(exchange, 'exchange');
-    const id = String(validate(Id, orderId, 'orderId'));
-    const key = this.#keys.order(name, id);
-    const bytes = await this.connection.send<Buffer | null>(key, ['GET', key], { buffers: true });
-    return bytes === null
-      ? null
-      : decodeOrder(this.connection.codec, bytes, key, undefined, id, name);
+    return getOrder(this.#state, name, String(validate(Id, orderId, 'orderId')));
   }
 
   /**
@@ -375,63 +326,7 @@ export class OrdersCache implements AsyncDisposable {
    * @throws {DecodeError} naming an index key that holds another Redis type.
    */
   async getOrders(exchange: string, options: GetOrdersOptions = {}): Promise<Order[]> {
-    const name = checkName(exchange, 'exchange');
-    const opts: GetOrdersOptions = optionsObject(options);
-    const status = opts.status === undefined ? undefined : checkName(opts.status, 'status');
-    const state = this.#keys.state(name);
-    // One operation: close() lets the prune run after the reads, not refuse it.
-    return runOperation(this.connection, async (conn) => {
-      const ids = await this.#listedIds(conn, state, status);
-      const seen = { expired: false };
-      const batches = await inChunks(ids, async (slice) => {
-        const keys = slice.map((id) => this.#keys.order(name, id));
-        const values = await conn.send<(Buffer | null)[]>(keys[0], ['MGET', ...keys], {
-          buffers: true,
-        });
-        const listed: Order[] = [];
-        for (const [i, id] of slice.entries()) {
-          const key = keys[i] ?? '';
-          const bytes = values[i];
-          if (bytes === null || bytes === undefined) {
-            // MGET answers nil for a key of another type too: that is garbage, not an expiry.
-            if (await isOtherType(conn, key)) {
-              conn.reportCorrupt(
-                new DecodeError(key, undefined, 'the key holds another Redis type'),
-              );
-            } else seen.expired = true;
-            continue;
-          }
-          const order = decodeListed(conn, () =>
-            decodeOrder(conn.codec, bytes, key, undefined, id, name),
-          );
-          if (order !== undefined && (status === undefined || order.status === status)) {
-            listed.push(order);
-          }
-        }
-        return [listed];
-      });
-      const orders = batches.flat();
-      if (seen.expired) await pruneOrdersScript(conn, state);
-      return orders;
-    });
-  }
-
-  /** The ids the exchange's index lists, all or those with `status`. */
-  async #listedIds(
-    conn: CacheConnectionLike,
-    state: StateKeys,
-    status: string | undefined,
-  ): Promise<string[]> {
-    if (status === undefined) return conn.send<string[]>(state.index, ['HKEYS', state.index]);
-    const head = `${Buffer.byteLength(status)}:${status}:`;
-    const members = await conn.send<string[]>(state.byStatus, [
-      'ZRANGE',
-      state.byStatus,
-      `[${head}`,
-      `(${head.slice(0, -1)};`,
-      'BYLEX',
-    ]);
-    return members.map((m) => m.slice(head.length));
+    return getOrders(this.#state, checkName(exchange, 'exchange'), options);
   }
 
   /**
@@ -448,18 +343,7 @@ export class OrdersCache implements AsyncDisposable {
   async setOrderStatus(exchange: string, orderId: Id, status: string): Promise<boolean> {
     const name = checkName(exchange, 'exchange');
     const id = String(validate(Id, orderId, 'orderId'));
-    const text = checkName(status, 'status');
-    const codec = this.#mergeCodec();
-    const key = this.#keys.order(name, id);
-    const reply = await this.#merge(name, id, key, {
-      create: undefined,
-      status: text,
-      values: new Map([['status', codec.encode(text)]]),
-    });
-    if (reply.status === 'corrupt' || reply.status === 'foreign') {
-      throw storedError(key, reply.status, name, id, 'status not set');
-    }
-    return reply.status !== 'missing';
+    return setOrderStatus(this.#state, name, id, checkName(status, 'status'));
   }
 
   /**
@@ -483,94 +367,6 @@ export class OrdersCache implements AsyncDisposable {
    */
   async deleteOrder(exchange: string, orderId: Id): Promise<boolean> {
     const name = checkName(exchange, 'exchange');
-    const id = String(validate(Id, orderId, 'orderId'));
-    return deleteOrderScript(
-      this.connection,
-      { ...this.#keys.state(name), order: this.#keys.order(name, id) },
-      { orderId: id },
-    );
+    return deleteOrder(this.#state, name, String(validate(Id, orderId, 'orderId')));
   }
-
-  /**
-   * Reads the stored order and re-validates it whole (every rule, its identity), then merges
-   * with the script on the condition that the key still holds those bytes; reads again when a
-   * concurrent write changed them. One operation: close() drains it whole.
-   * @throws {DecodeError} naming `key` when the stored order is corrupt; nothing is written.
-   */
-  #merge(
-    exchange: string,
-    id: string,
-    key: string,
-    args: {
-      create: Buffer | undefined;
-      status: string | undefined;
-      values: ReadonlyMap<string, Buffer>;
-    },
-  ): Promise<Exclude<UpdateReply, { status: 'changed' }>> {
-    const keys = { ...this.#keys.state(exchange), order: key };
-    return runOperation(this.connection, async (conn) => {
-      for (;;) {
-        const stored = await conn.send<Buffer | null>(key, ['GET', key], { buffers: true });
-        if (stored !== null) decodeOrder(conn.codec, stored, key, undefined, id, exchange);
-        const reply = await updateOrderScript(conn, keys, {
-          orderId: id,
-          exchange,
-          ttlMs: this.ttlMs,
-          expected: stored,
-          ...args,
-        });
-        // Changed: another write landed between the read and the script; it made progress.
-        if (reply.status !== 'changed') return reply;
-      }
-    });
-  }
-
-  #mergeCodec() {
-    const codec = this.connection.codec;
-    if (!MERGEABLE_CODECS.includes(codec.name)) {
-      throw new ConfigurationError(
-        'codec',
-        `updateOrder and setOrderStatus merge inside Redis and read ${MERGEABLE_CODECS.join(' or ')} values; the connection's codec is ${codec.name}`,
-      );
-    }
-    return codec;
-  }
-}
-
-/** Whether `key` exists with a Redis type other than string (an order's key is a string). */
-async function isOtherType(conn: CacheConnectionLike, key: string): Promise<boolean> {
-  const type = await conn.send<string>(key, ['TYPE', key]);
-  return type !== 'none' && type !== 'string';
-}
-
-/** The DecodeError for a stored order the merge script refused (nothing was written). */
-function storedError(
-  key: string,
-  why: 'corrupt' | 'foreign',
-  exchange: string,
-  orderId: string,
-  what: string,
-): DecodeError {
-  const message =
-    why === 'corrupt'
-      ? `stored value is not an order of layout version ${OrderLayout.version}`
-      : `stored order is not order ${JSON.stringify(orderId)} of exchange ${JSON.stringify(exchange)} its key names`;
-  return new DecodeError(key, undefined, `${message}; ${what}`);
-}
-
-/**
- * Fills in the order's exchange, or checks it names the one given.
- * @throws {ValidationError} naming `exchange` on a mismatch.
- */
-function withExchange<T extends { exchange?: string | undefined }>(
-  order: T,
-  exchange: string,
-): T & { exchange: string } {
-  if (order.exchange !== undefined && order.exchange !== exchange) {
-    throw new ValidationError(
-      'exchange',
-      `exchange: the order names exchange ${JSON.stringify(order.exchange)}, not ${JSON.stringify(exchange)}`,
-    );
-  }
-  return { ...order, exchange };
 }

@@ -13,8 +13,8 @@ import {
   WaitMs,
 } from '@fullon/core/author';
 import { Claim, type Settle } from './claim.js';
-import { decodeOrder } from './decode.js';
 import type { OrderKeys, QueueKeys } from './keys.js';
+import { decodeOrder } from './layouts.js';
 import type { Order } from './schema.js';
 import {
   SWEEP_LIMIT,
