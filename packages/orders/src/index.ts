@@ -7,6 +7,8 @@ export {
   DEFAULT_TTL_MS,
   DEFAULT_VISIBILITY_MS,
 } from './options.js';
+export { OrdersCache } from './orders-cache.js';
+export { Order, OrderPatch, OrderSide, TERMINAL_STATUSES } from './schema.js';
 export type {
   ClaimOptions,
   DeadLetter,
@@ -16,6 +18,4 @@ export type {
   PushResult,
   RecoverResult,
   ReleaseOutcome,
-} from './orders-cache.js';
-export { OrdersCache } from './orders-cache.js';
-export { Order, OrderPatch, OrderSide, TERMINAL_STATUSES } from './schema.js';
+} from './types.js';

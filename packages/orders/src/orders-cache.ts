@@ -1,154 +1,46 @@
-import { randomUUID } from 'node:crypto';
-import {
-  type CacheConnectionLike,
-  ConfigurationError,
-  type ConnectOptions,
-  DecodeError,
-  LockError,
-  ValidationError,
-} from '@fullon/core';
+import type { CacheConnectionLike, ConnectOptions } from '@fullon/core';
 import {
   asPromise,
   checkName,
   closeCache,
-  decodeListed,
-  decodeStoredTime,
   Id,
-  inChunks,
-  isWellFormed,
   openCache,
-  optionsObject,
   requireConnection,
-  runOperation,
-  TtlMs,
   validate,
-  validateAt,
-  WaitMs,
 } from '@fullon/core/author';
-import * as v from 'valibot';
-import { decodeOrder, storedCount } from './decode.js';
-import { OrderKeys, type QueueKeys, type StateKeys } from './keys.js';
-import { encodeOrder, OrderLayout, parseOrder } from './layouts.js';
+import { settler } from './claim.js';
+import { OrderKeys } from './keys.js';
+import { encodeOrder, parseOrder } from './layouts.js';
 import { type OrdersCacheOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import { Order, OrderPatch, orderKeyId } from './schema.js';
-import { deleteOrder, pruneOrders } from './scripts/delete-order.js';
-import { pushOrder } from './scripts/push-order.js';
-import { replayDeadLetter } from './scripts/replay-dead-letter.js';
-import { saveOrder } from './scripts/save-order.js';
-import { SettleReply, settleClaim } from './scripts/settle-claim.js';
 import {
-  SWEEP_LIMIT,
-  sweepLeases,
-  type TakeArgs,
-  type TakeOrderArgs,
-  type TakeReply,
-  takeArgs,
-  takeOrder,
-} from './scripts/take-order.js';
-import { MERGEABLE_CODECS, type UpdateReply, updateOrder } from './scripts/update-order.js';
-
-/**
- * Longest single blocking wait of a pop or claim, in ms. A consumer that took a wake-up token
- * and died before taking its order leaves that order without a token; waiters look again at
- * least this often, so such an order waits at most this long.
- */
-const MAX_WAIT_SLICE_MS = 1_000;
-
-/** An order a pop or claim took. */
-type Taken = Extract<TakeReply, { taken: true }>;
-
-/** What `pushOpenOrder` answers. */
-export interface PushResult {
-  /** Orders waiting in the queue after the call (claimed ones not counted). */
-  length: number;
-  /**
-   * `true` when the order was added; `false` when an order with its id was already queued or
-   * claimed, in which case nothing changed (a retry after an unknown outcome is safe).
-   */
-  queued: boolean;
-}
-
-/** Options of `popOpenOrder`. */
-export interface PopOptions {
-  /**
-   * How long to wait for an order, in ms; `0` looks once. Any length works (the wait runs on a
-   * dedicated connection, in slices, so it may exceed the socket timeout). Required: nothing
-   * waits forever.
-   */
-  timeoutMs: number;
-}
-
-/** Options of `claimOpenOrder`. */
-export interface ClaimOptions extends PopOptions {
-  /**
-   * How long the claim is held, in ms: past it, unless acked or released, the order goes back
-   * to the head of the queue (or to the dead letters after `maxAttempts` claims). Defaults to
-   * the cache's `visibilityMs` (30 000).
-   */
-  visibilityMs?: number;
-}
-
-/** How `release` ended a claim. */
-export type ReleaseOutcome = 'requeued' | 'dead-lettered';
-
-/** An order leased to one consumer by `claimOpenOrder`. */
-export interface OrderClaim {
-  /** The order. */
-  readonly order: Order;
-  /** Its id in the queue (`orderId`, else `exOrderId`, as a string). */
-  readonly orderId: string;
-  /** The lease token: only the current claim's token may ack or release. */
-  readonly token: string;
-  /** How many times the order has been claimed, this claim included. */
-  readonly attempts: number;
-  /**
-   * Marks the order done: it leaves the queue for good.
-   * @throws {LockError} when this claim is no longer current (its lease expired and the order
-   *   was claimed again, or it was already acked or released); the current claim is untouched.
-   */
-  ack(): Promise<void>;
-  /**
-   * Gives the order back: to the head of the queue, or to the dead letters when this was claim
-   * number `maxAttempts`.
-   * @param reason - Why, recorded if the order is dead-lettered. Defaults to `released`.
-   * @returns Where the order went.
-   * @throws {LockError} when this claim is no longer current; the current claim is untouched.
-   */
-  release(reason?: string): Promise<ReleaseOutcome>;
-}
-
-/** An order that was claimed `maxAttempts` times without an ack. */
-export interface DeadLetter {
-  /** The order. */
-  order: Order;
-  /** Why it was dead-lettered (`lease expired …`, or the reason given to `release`). */
-  reason: string;
-  /** How many times it was claimed. */
-  attempts: number;
-  /** When it was dead-lettered, epoch ms (server clock). */
-  at: number;
-}
-
-/** What `recoverStalled` did. */
-export interface RecoverResult {
-  /** Expired claims put back at the head of the queue. */
-  requeued: number;
-  /** Expired claims moved to the dead letters (their last attempt). */
-  deadLettered: number;
-}
-
-/** Options of `getOrders`. */
-export interface GetOrdersOptions {
-  /** Only orders with this status (exact match), read from the status index. */
-  status?: string;
-}
-
-const ReleaseReason = v.pipe(
-  v.string('must be a string'),
-  v.minLength(1, 'must not be empty'),
-  v.maxLength(4_096, 'must be at most 4 096 characters'),
-  v.check(isWellFormed, 'must be well-formed text (it holds a lone UTF-16 surrogate)'),
-);
+  deleteOrder,
+  getOrder,
+  getOrders,
+  type StateContext,
+  saveOrder,
+  setOrderStatus,
+  updateOrder,
+} from './order-state.js';
+import {
+  claimOrder,
+  getDeadLetters,
+  popOrder,
+  type QueueContext,
+  recoverStalled,
+} from './queue.js';
+import { type Order, type OrderPatch, orderKeyId } from './schema.js';
+import { pushOrderScript } from './scripts/push-order.js';
+import { replayDeadLetterScript } from './scripts/replay-dead-letter.js';
+import { type TakeSettings, takeArgs } from './scripts/take-order.js';
+import type {
+  ClaimOptions,
+  DeadLetter,
+  GetOrdersOptions,
+  OrderClaim,
+  PopOptions,
+  PushResult,
+  RecoverResult,
+} from './types.js';
 
 /**
  * Open-order queues with at-least-once claims and dead letters, and order state per exchange,
@@ -188,8 +80,12 @@ export class OrdersCache implements AsyncDisposable {
   /** Default lease of a claim, in ms. */
   readonly visibilityMs: number;
   readonly #keys: OrderKeys;
-  /** The settings every take passes, as script arguments. */
-  readonly #takeSettings: TakeArgs;
+  /** Max attempts and dead-letter cap, as the scripts take them. */
+  readonly #settings: TakeSettings;
+  /** What pop and claim need of the cache. */
+  readonly #queue: QueueContext;
+  /** What the order-state operations need of the cache. */
+  readonly #state: StateContext;
 
   /**
    * @param conn - A connection from `connect()` of `@fullon/core` (not closed by this cache).
@@ -205,7 +101,15 @@ export class OrdersCache implements AsyncDisposable {
     this.maxDeadLetters = resolved.maxDeadLetters;
     this.visibilityMs = resolved.visibilityMs;
     this.#keys = new OrderKeys(this.connection.keys);
-    this.#takeSettings = takeArgs({ maxAttempts: this.maxAttempts, deadCap: this.maxDeadLetters });
+    this.#settings = { maxAttempts: this.maxAttempts, deadCap: this.maxDeadLetters };
+    this.#queue = {
+      conn: this.connection,
+      keys: this.#keys,
+      settle: settler(this.connection, this.#settings),
+      takeArgs: takeArgs(this.#settings),
+      visibilityMs: this.visibilityMs,
+    };
+    this.#state = { conn: this.connection, keys: this.#keys, ttlMs: this.ttlMs };
   }
 
   /**
@@ -259,7 +163,7 @@ export class OrdersCache implements AsyncDisposable {
       const name = checkName(queue, 'queue');
       const parsed = parseOrder(order);
       const keys = this.#keys.queue(name);
-      return pushOrder(this.connection, keys, {
+      return pushOrderScript(this.connection, keys, {
         orderId: orderKeyId(parsed),
         bytes: encodeOrder(this.connection.codec, parsed),
       });
@@ -281,27 +185,7 @@ export class OrdersCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   popOpenOrder(queue: string, options: PopOptions): Promise<Order | null> {
-    return asPromise(() => {
-      const name = checkName(queue, 'queue');
-      const timeoutMs = checkWait(takeOptions(options).timeoutMs);
-      const keys = this.#keys.queue(name);
-      const conn = this.connection;
-      const deadline = Date.now() + timeoutMs;
-      const pop = (waitMs: number): Promise<Order | null> =>
-        this.#take(keys, 'pop', '', 0, waitMs, (taken) => {
-          try {
-            return decodeOrder(conn.codec, taken.bytes, keys.jobs, taken.orderId, taken.orderId);
-          } catch (error) {
-            if (!DecodeError.is(error)) throw error;
-            // Reported and kept as a dead letter; the pop goes on with the next order.
-            conn.reportCorrupt(error);
-            return this.#settle(keys, 'dead-letter', taken.orderId, '', corruptReason(error), {
-              bytes: taken.bytes,
-            }).then(() => pop(remainingMs(deadline)));
-          }
-        });
-      return pop(timeoutMs);
-    });
+    return asPromise(() => popOrder(this.#queue, checkName(queue, 'queue'), options));
   }
 
   /**
@@ -319,50 +203,8 @@ export class OrdersCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   claimOpenOrder(queue: string, options: ClaimOptions): Promise<OrderClaim | null> {
-    return asPromise(() => {
-      const name = checkName(queue, 'queue');
-      const opts: Partial<ClaimOptions> = takeOptions(options);
-      const timeoutMs = checkWait(opts.timeoutMs);
-      const visibilityMs =
-        opts.visibilityMs === undefined
-          ? this.visibilityMs
-          : validate(TtlMs, opts.visibilityMs, 'visibilityMs');
-      const keys = this.#keys.queue(name);
-      const conn = this.connection;
-      const deadline = Date.now() + timeoutMs;
-      const claim = (waitMs: number): Promise<OrderClaim | null> => {
-        const token = randomUUID();
-        return this.#take(keys, 'claim', token, visibilityMs, waitMs, (taken) => {
-          const { orderId, attempts } = taken;
-          let order: Order;
-          try {
-            order = decodeOrder(conn.codec, taken.bytes, keys.jobs, orderId, orderId);
-          } catch (error) {
-            if (!DecodeError.is(error)) throw error;
-            // Reported and dead-lettered; the claim goes on with the next order.
-            conn.reportCorrupt(error);
-            return this.#settle(keys, 'bury', orderId, token, corruptReason(error)).then(() =>
-              claim(remainingMs(deadline)),
-            );
-          }
-          return new Claim(order, orderId, token, attempts, name, keys, this.#settle);
-        });
-      };
-      return claim(timeoutMs);
-    });
+    return asPromise(() => claimOrder(this.#queue, checkName(queue, 'queue'), options));
   }
-
-  /** Ends a claim (ack, release or bury) if its token is still the current one. */
-  readonly #settle: Settle = (keys, action, orderId, token, reason, extra) =>
-    settleClaim(this.connection, keys, {
-      action,
-      orderId,
-      token,
-      reason,
-      maxAttempts: this.maxAttempts,
-      deadCap: this.maxDeadLetters,
-      ...extra,
-    });
 
   /**
    * Sweeps a queue's expired claims now (claims also sweep on their own): each goes back to the
@@ -373,17 +215,7 @@ export class OrdersCache implements AsyncDisposable {
    */
   async recoverStalled(queue: string): Promise<RecoverResult> {
     const keys = this.#keys.queue(checkName(queue, 'queue'));
-    const total: RecoverResult = { requeued: 0, deadLettered: 0 };
-    const settings = { maxAttempts: this.maxAttempts, deadCap: this.maxDeadLetters };
-    // One operation: close() lets every sweep of the loop run, not only the first.
-    return runOperation(this.connection, async (conn) => {
-      for (;;) {
-        const { requeued, deadLettered } = await sweepLeases(conn, keys, settings);
-        total.requeued += requeued;
-        total.deadLettered += deadLettered;
-        if (requeued + deadLettered < SWEEP_LIMIT) return total;
-      }
-    });
+    return recoverStalled(this.connection, keys, this.#settings);
   }
 
   /**
@@ -417,31 +249,7 @@ export class OrdersCache implements AsyncDisposable {
    * @throws {ValidationError} naming `queue`.
    */
   async getDeadLetters(queue: string): Promise<DeadLetter[]> {
-    const keys = this.#keys.queue(checkName(queue, 'queue'));
-    const conn = this.connection;
-    const ids = await conn.send<string[]>(keys.deadIndex, ['ZRANGE', keys.deadIndex, '0', '-1']);
-    const batches = await inChunks(ids, async (slice) => {
-      const fields = slice.flatMap((id) => [`o:${id}`, `r:${id}`, `n:${id}`, `t:${id}`]);
-      const values = await conn.send<(Buffer | null)[]>(
-        keys.dead,
-        ['HMGET', keys.dead, ...fields],
-        { buffers: true },
-      );
-      return [
-        slice.flatMap((id, i) => {
-          const [bytes, reason, attempts, at] = values.slice(i * 4, i * 4 + 4);
-          if (bytes === null || bytes === undefined) return [];
-          const letter = decodeListed(conn, () => ({
-            order: decodeOrder(conn.codec, bytes, keys.dead, `o:${id}`, id),
-            reason: reason?.toString() ?? '',
-            attempts: storedCount(attempts ?? null, keys.dead, `n:${id}`),
-            at: decodeStoredTime(at?.toString() ?? '', keys.dead, `t:${id}`),
-          }));
-          return letter === undefined ? [] : [letter];
-        }),
-      ];
-    });
-    return batches.flat();
+    return getDeadLetters(this.connection, this.#keys.queue(checkName(queue, 'queue')));
   }
 
   /**
@@ -455,59 +263,7 @@ export class OrdersCache implements AsyncDisposable {
   async replayDeadLetter(queue: string, orderId: Id): Promise<boolean> {
     const keys = this.#keys.queue(checkName(queue, 'queue'));
     const id = String(validate(Id, orderId, 'orderId'));
-    return (await replayDeadLetter(this.connection, keys, id)) === 1;
-  }
-
-  /**
-   * Pop and claim: one take, which finds an order when the queue has one, and `found` turns it
-   * into the result in that same promise step; else the wait loop.
-   */
-  #take<R>(
-    keys: QueueKeys,
-    mode: 'pop' | 'claim',
-    token: string,
-    visibilityMs: number,
-    timeoutMs: number,
-    found: (taken: Taken) => R | PromiseLike<R>,
-  ): Promise<R | null> {
-    const deadline = Date.now() + timeoutMs;
-    const args = { mode, token, visibilityMs, tokenTaken: false, settings: this.#takeSettings };
-    return takeOrder<R | null>(this.connection, keys, args, (reply) =>
-      reply.taken
-        ? found(reply)
-        : this.#wait(keys, args, deadline, reply.nextLeaseMs).then((taken) =>
-            taken === null ? null : found(taken),
-          ),
-    );
-  }
-
-  /** The wait loop of pop and claim: block on the signal list, take again, until the deadline. */
-  async #wait(
-    keys: QueueKeys,
-    args: TakeOrderArgs,
-    deadline: number,
-    firstNextLeaseMs: number,
-  ): Promise<Taken | null> {
-    let nextLeaseMs = firstNextLeaseMs;
-    for (;;) {
-      args.tokenTaken = false;
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) return null;
-      let wait = Math.min(remaining, MAX_WAIT_SLICE_MS);
-      // A lease expiring sends no wake-up: look again when the next one expires.
-      if (nextLeaseMs >= 0) wait = Math.min(wait, nextLeaseMs + 1);
-      if (wait >= 1) {
-        const signal = await this.connection.blocking<[string, string] | null>(keys.signal, [
-          'BLPOP',
-          keys.signal,
-          (wait / 1000).toFixed(3),
-        ]);
-        args.tokenTaken = signal !== null;
-      }
-      const reply = await takeOrder(this.connection, keys, args, (taken) => taken);
-      if (reply.taken) return reply;
-      nextLeaseMs = reply.nextLeaseMs;
-    }
+    return (await replayDeadLetterScript(this.connection, keys, { orderId: id })) === 1;
   }
 
   // ---------------------------------------------------------------- order state
@@ -522,19 +278,7 @@ export class OrdersCache implements AsyncDisposable {
    * @throws {ValidationError} naming `exchange` or the order's field; nothing is written.
    */
   async saveOrder(exchange: string, order: Order): Promise<boolean> {
-    const name = checkName(exchange, 'exchange');
-    const parsed = withExchange(parseOrder(order), name);
-    const id = orderKeyId(parsed);
-    return saveOrder(
-      this.connection,
-      { ...this.#keys.state(name), order: this.#keys.order(name, id) },
-      {
-        orderId: id,
-        bytes: encodeOrder(this.connection.codec, parsed),
-        status: parsed.status ?? '',
-        ttlMs: this.ttlMs,
-      },
-    );
+    return saveOrder(this.#state, checkName(exchange, 'exchange'), order);
   }
 
   /**
@@ -553,34 +297,7 @@ export class OrdersCache implements AsyncDisposable {
    * @throws {ConfigurationError} when the connection's codec is neither msgpack nor json.
    */
   async updateOrder(exchange: string, patch: OrderPatch): Promise<Order> {
-    const name = checkName(exchange, 'exchange');
-    const parsed = withExchange(validate(OrderPatch, patch, 'patch'), name);
-    const id = orderKeyId(parsed);
-    const full = v.safeParse(Order, parsed);
-    const values = new Map<string, Buffer>();
-    const codec = this.#mergeCodec();
-    for (const field of OrderLayout.fields) {
-      const value = (parsed as Record<string, unknown>)[field];
-      if (value !== undefined) values.set(field, codec.encode(value));
-    }
-    const key = this.#keys.order(name, id);
-    const reply = await this.#merge(name, id, key, {
-      create: full.success ? encodeOrder(codec, full.output) : undefined,
-      status: parsed.status,
-      values,
-    });
-    if (reply.status === 'missing') {
-      // Throws the ValidationError naming the first required field the patch lacks.
-      validateAt(Order, parsed, 'patch');
-      throw new ValidationError(
-        'patch',
-        'patch: the order is absent and the patch is not a whole order',
-      );
-    }
-    if (reply.status === 'corrupt' || reply.status === 'foreign') {
-      throw storedError(key, reply.status, name, id, 'nothing merged');
-    }
-    return decodeOrder(codec, reply.bytes, key, undefined, id, name);
+    return updateOrder(this.#state, checkName(exchange, 'exchange'), patch);
   }
 
   /**
@@ -593,12 +310,7 @@ export class OrdersCache implements AsyncDisposable {
    */
   async getOrder(exchange: string, orderId: Id): Promise<Order | null> {
     const name = checkName(exchange, 'exchange');
-    const id = String(validate(Id, orderId, 'orderId'));
-    const key = this.#keys.order(name, id);
-    const bytes = await this.connection.send<Buffer | null>(key, ['GET', key], { buffers: true });
-    return bytes === null
-      ? null
-      : decodeOrder(this.connection.codec, bytes, key, undefined, id, name);
+    return getOrder(this.#state, name, String(validate(Id, orderId, 'orderId')));
   }
 
   /**
@@ -614,63 +326,7 @@ export class OrdersCache implements AsyncDisposable {
    * @throws {DecodeError} naming an index key that holds another Redis type.
    */
   async getOrders(exchange: string, options: GetOrdersOptions = {}): Promise<Order[]> {
-    const name = checkName(exchange, 'exchange');
-    const opts: GetOrdersOptions = optionsObject(options);
-    const status = opts.status === undefined ? undefined : checkName(opts.status, 'status');
-    const state = this.#keys.state(name);
-    // One operation: close() lets the prune run after the reads, not refuse it.
-    return runOperation(this.connection, async (conn) => {
-      const ids = await this.#listedIds(conn, state, status);
-      const seen = { expired: false };
-      const batches = await inChunks(ids, async (slice) => {
-        const keys = slice.map((id) => this.#keys.order(name, id));
-        const values = await conn.send<(Buffer | null)[]>(keys[0], ['MGET', ...keys], {
-          buffers: true,
-        });
-        const listed: Order[] = [];
-        for (const [i, id] of slice.entries()) {
-          const key = keys[i] ?? '';
-          const bytes = values[i];
-          if (bytes === null || bytes === undefined) {
-            // MGET answers nil for a key of another type too: that is garbage, not an expiry.
-            if (await isOtherType(conn, key)) {
-              conn.reportCorrupt(
-                new DecodeError(key, undefined, 'the key holds another Redis type'),
-              );
-            } else seen.expired = true;
-            continue;
-          }
-          const order = decodeListed(conn, () =>
-            decodeOrder(conn.codec, bytes, key, undefined, id, name),
-          );
-          if (order !== undefined && (status === undefined || order.status === status)) {
-            listed.push(order);
-          }
-        }
-        return [listed];
-      });
-      const orders = batches.flat();
-      if (seen.expired) await pruneOrders(conn, state);
-      return orders;
-    });
-  }
-
-  /** The ids the exchange's index lists, all or those with `status`. */
-  async #listedIds(
-    conn: CacheConnectionLike,
-    state: StateKeys,
-    status: string | undefined,
-  ): Promise<string[]> {
-    if (status === undefined) return conn.send<string[]>(state.index, ['HKEYS', state.index]);
-    const head = `${Buffer.byteLength(status)}:${status}:`;
-    const members = await conn.send<string[]>(state.byStatus, [
-      'ZRANGE',
-      state.byStatus,
-      `[${head}`,
-      `(${head.slice(0, -1)};`,
-      'BYLEX',
-    ]);
-    return members.map((m) => m.slice(head.length));
+    return getOrders(this.#state, checkName(exchange, 'exchange'), options);
   }
 
   /**
@@ -687,18 +343,7 @@ export class OrdersCache implements AsyncDisposable {
   async setOrderStatus(exchange: string, orderId: Id, status: string): Promise<boolean> {
     const name = checkName(exchange, 'exchange');
     const id = String(validate(Id, orderId, 'orderId'));
-    const text = checkName(status, 'status');
-    const codec = this.#mergeCodec();
-    const key = this.#keys.order(name, id);
-    const reply = await this.#merge(name, id, key, {
-      create: undefined,
-      status: text,
-      values: new Map([['status', codec.encode(text)]]),
-    });
-    if (reply.status === 'corrupt' || reply.status === 'foreign') {
-      throw storedError(key, reply.status, name, id, 'status not set');
-    }
-    return reply.status !== 'missing';
+    return setOrderStatus(this.#state, name, id, checkName(status, 'status'));
   }
 
   /**
@@ -722,186 +367,6 @@ export class OrdersCache implements AsyncDisposable {
    */
   async deleteOrder(exchange: string, orderId: Id): Promise<boolean> {
     const name = checkName(exchange, 'exchange');
-    const id = String(validate(Id, orderId, 'orderId'));
-    return deleteOrder(
-      this.connection,
-      { ...this.#keys.state(name), order: this.#keys.order(name, id) },
-      id,
-    );
+    return deleteOrder(this.#state, name, String(validate(Id, orderId, 'orderId')));
   }
-
-  /**
-   * Reads the stored order and re-validates it whole (every rule, its identity), then merges
-   * with the script on the condition that the key still holds those bytes; reads again when a
-   * concurrent write changed them. One operation: close() drains it whole.
-   * @throws {DecodeError} naming `key` when the stored order is corrupt; nothing is written.
-   */
-  #merge(
-    exchange: string,
-    id: string,
-    key: string,
-    args: {
-      create: Buffer | undefined;
-      status: string | undefined;
-      values: ReadonlyMap<string, Buffer>;
-    },
-  ): Promise<Exclude<UpdateReply, { status: 'changed' }>> {
-    const keys = { ...this.#keys.state(exchange), order: key };
-    return runOperation(this.connection, async (conn) => {
-      for (;;) {
-        const stored = await conn.send<Buffer | null>(key, ['GET', key], { buffers: true });
-        if (stored !== null) decodeOrder(conn.codec, stored, key, undefined, id, exchange);
-        const reply = await updateOrder(conn, keys, {
-          orderId: id,
-          exchange,
-          ttlMs: this.ttlMs,
-          expected: stored,
-          ...args,
-        });
-        // Changed: another write landed between the read and the script; it made progress.
-        if (reply.status !== 'changed') return reply;
-      }
-    });
-  }
-
-  #mergeCodec() {
-    const codec = this.connection.codec;
-    if (!MERGEABLE_CODECS.includes(codec.name)) {
-      throw new ConfigurationError(
-        'codec',
-        `updateOrder and setOrderStatus merge inside Redis and read ${MERGEABLE_CODECS.join(' or ')} values; the connection's codec is ${codec.name}`,
-      );
-    }
-    return codec;
-  }
-}
-
-/**
- * Checks `timeoutMs` (the fast path without valibot for a valid one).
- * @throws {ValidationError} naming `timeoutMs`.
- */
-function checkWait(value: unknown): number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_WAIT_MS
-    ? value
-    : validate(WaitMs, value, 'timeoutMs');
-}
-
-/**
- * The options of a pop or claim: required, since `timeoutMs` is (nothing waits forever).
- * @throws {ValidationError} naming `options` when absent or not a plain object.
- */
-function takeOptions(value: unknown): Record<string, unknown> {
-  if (value === undefined) {
-    throw new ValidationError('options', 'options: required ({ timeoutMs })');
-  }
-  return optionsObject(value);
-}
-
-/** Longest wait `WaitMs` accepts. */
-const MAX_WAIT_MS = 2_147_483_647;
-
-/** What a claim calls to end itself. */
-type Settle = (
-  keys: QueueKeys,
-  action: 'ack' | 'release' | 'bury' | 'dead-letter',
-  orderId: string,
-  token: string,
-  reason: string,
-  extra?: { bytes: Buffer },
-) => Promise<SettleReply>;
-
-/** Whether `key` exists with a Redis type other than string (an order's key is a string). */
-async function isOtherType(conn: CacheConnectionLike, key: string): Promise<boolean> {
-  const type = await conn.send<string>(key, ['TYPE', key]);
-  return type !== 'none' && type !== 'string';
-}
-
-/** The dead-letter reason of an order whose stored bytes did not decode. */
-function corruptReason(error: DecodeError): string {
-  return `corrupt: ${error.message}`.slice(0, 4_096);
-}
-
-/** Milliseconds left until `deadline` (`0` once it passed: the take then looks once). */
-function remainingMs(deadline: number): number {
-  return Math.max(0, deadline - Date.now());
-}
-
-/** An {@link OrderClaim}: the order, its lease token, and the two ways to end the lease. */
-class Claim implements OrderClaim {
-  readonly order: Order;
-  readonly orderId: string;
-  readonly token: string;
-  readonly attempts: number;
-  readonly #queue: string;
-  readonly #keys: QueueKeys;
-  readonly #settle: Settle;
-
-  constructor(
-    order: Order,
-    orderId: string,
-    token: string,
-    attempts: number,
-    queue: string,
-    keys: QueueKeys,
-    settle: Settle,
-  ) {
-    this.order = order;
-    this.orderId = orderId;
-    this.token = token;
-    this.attempts = attempts;
-    this.#queue = queue;
-    this.#keys = keys;
-    this.#settle = settle;
-  }
-
-  ack(): Promise<void> {
-    return this.#settle(this.#keys, 'ack', this.orderId, this.token, '').then((reply) => {
-      if (reply === SettleReply.stale) throw this.#stale('ack');
-    });
-  }
-
-  async release(reason?: string): Promise<ReleaseOutcome> {
-    const why = reason === undefined ? 'released' : validate(ReleaseReason, reason, 'reason');
-    const reply = await this.#settle(this.#keys, 'release', this.orderId, this.token, why);
-    if (reply === SettleReply.stale) throw this.#stale('release');
-    return reply === SettleReply.deadLettered ? 'dead-lettered' : 'requeued';
-  }
-
-  #stale(what: string): LockError {
-    return new LockError(
-      `${what} of order ${JSON.stringify(this.orderId)} in queue ${JSON.stringify(this.#queue)}: the claim is no longer held (its lease expired and it was claimed again, or it was already acked or released)`,
-    );
-  }
-}
-
-/** The DecodeError for a stored order the merge script refused (nothing was written). */
-function storedError(
-  key: string,
-  why: 'corrupt' | 'foreign',
-  exchange: string,
-  orderId: string,
-  what: string,
-): DecodeError {
-  const message =
-    why === 'corrupt'
-      ? `stored value is not an order of layout version ${OrderLayout.version}`
-      : `stored order is not order ${JSON.stringify(orderId)} of exchange ${JSON.stringify(exchange)} its key names`;
-  return new DecodeError(key, undefined, `${message}; ${what}`);
-}
-
-/**
- * Fills in the order's exchange, or checks it names the one given.
- * @throws {ValidationError} naming `exchange` on a mismatch.
- */
-function withExchange<T extends { exchange?: string | undefined }>(
-  order: T,
-  exchange: string,
-): T & { exchange: string } {
-  if (order.exchange !== undefined && order.exchange !== exchange) {
-    throw new ValidationError(
-      'exchange',
-      `exchange: the order names exchange ${JSON.stringify(order.exchange)}, not ${JSON.stringify(exchange)}`,
-    );
-  }
-  return { ...order, exchange };
 }

@@ -2,9 +2,10 @@ import { DecodeError } from '@fullon/core';
 import { rejection, useTestConnection } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { OrderKeys, type QueueKeys, type StateKeys } from './keys.js';
-import { type OrderClaim, OrdersCache } from './orders-cache.js';
-import { pruneOrders } from './scripts/delete-order.js';
+import { OrdersCache } from './orders-cache.js';
+import { pruneOrdersScript } from './scripts/prune-orders.js';
 import { keyspaceSnapshot, order } from './test-helpers.js';
+import type { OrderClaim } from './types.js';
 
 // Every orders script checks the Redis type of every key it touches before its first write: a
 // key of another type fails the call with a DecodeError naming it, and no key changes.
@@ -101,7 +102,7 @@ describe('OrdersCache scripts on a key of the wrong Redis type', () => {
           updateOrder: () => c.updateOrder(exchange, { orderId: 1, price: 11 }),
           setOrderStatus: () => c.setOrderStatus(exchange, 1, 'filled'),
           deleteOrder: () => c.deleteOrder(exchange, 1),
-          prune: () => pruneOrders(conn(), state),
+          prune: () => pruneOrdersScript(conn(), state),
         };
         const call = calls[method];
         if (call === undefined) throw new DecodeError(exchange, undefined, `no call ${method}`);

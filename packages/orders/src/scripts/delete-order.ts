@@ -28,61 +28,21 @@ return existed
  * Runs {@link DELETE_ORDER}.
  * @param conn - Connection.
  * @param keys - The exchange's index keys and the order's key.
- * @param orderId - The order's id.
+ * @param args - The order's id.
  * @returns Whether it existed.
  * @internal
  */
-export async function deleteOrder(
+export async function deleteOrderScript(
   conn: CacheConnectionLike,
   keys: StateKeys & { order: string },
-  orderId: string,
+  args: { orderId: string },
 ): Promise<boolean> {
   const existed = await conn.runScript<number, number>(
     DELETE_ORDER,
     [keys.index, keys.byStatus, keys.expiry, keys.order],
-    [orderId, String(PRUNE_LIMIT)],
+    [args.orderId, String(PRUNE_LIMIT)],
     undefined,
     rejectCorrupt,
   );
   return existed === 1;
-}
-
-/**
- * Drops index entries of terminal orders past their retention.
- *
- * KEYS[1] index; KEYS[2] by-status; KEYS[3] expiry.
- * ARGV[1] prune limit.
- * Returns how many entries were dropped, or core's corrupt reply when a key has another Redis
- * type (nothing written).
- * @internal
- */
-export const PRUNE_ORDERS = defineScript(
-  'orders.prune',
-  `-- KEYS[1] index, [2] by-status, [3] expiry | ARGV[1] prune limit
-${STATE_LUA}
-${checkStateTypes(false)}
-return prune(now_ms(), tonumber(ARGV[1]))
-`,
-);
-
-/**
- * Runs {@link PRUNE_ORDERS} until a call drops fewer than the limit.
- * @param conn - Connection.
- * @param keys - The exchange's index keys.
- * @returns How many entries were dropped.
- * @internal
- */
-export async function pruneOrders(conn: CacheConnectionLike, keys: StateKeys): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const dropped = await conn.runScript<number, number>(
-      PRUNE_ORDERS,
-      [keys.index, keys.byStatus, keys.expiry],
-      [String(PRUNE_LIMIT)],
-      undefined,
-      rejectCorrupt,
-    );
-    total += dropped;
-    if (dropped < PRUNE_LIMIT) return total;
-  }
 }

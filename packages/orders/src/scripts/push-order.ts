@@ -27,7 +27,7 @@ return {1, length}
 `,
 );
 
-/** What {@link pushOrder} answers. */
+/** What {@link pushOrderScript} answers. */
 export interface PushReply {
   /** Whether the order was added (false: its id was already queued or claimed). */
   queued: boolean;
@@ -43,7 +43,7 @@ export interface PushReply {
  * @returns Whether it was queued, and the queue length.
  * @internal
  */
-export function pushOrder(
+export function pushOrderScript(
   conn: CacheConnectionLike,
   keys: { pending: string; jobs: string; signal: string },
   args: { orderId: string; bytes: Buffer },

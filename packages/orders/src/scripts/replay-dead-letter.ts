@@ -35,19 +35,19 @@ return 1
  * Runs {@link REPLAY_DEAD_LETTER}.
  * @param conn - Connection.
  * @param keys - The queue's keys.
- * @param orderId - The dead letter's order id.
+ * @param args - The dead letter's order id.
  * @returns 1 replayed, 0 not found, -1 already queued or claimed.
  * @internal
  */
-export function replayDeadLetter(
+export function replayDeadLetterScript(
   conn: CacheConnectionLike,
   keys: QueueKeys,
-  orderId: string,
+  args: { orderId: string },
 ): Promise<1 | 0 | -1> {
   return conn.runScript<1 | 0 | -1, 1 | 0 | -1>(
     REPLAY_DEAD_LETTER,
     keys.all,
-    [orderId],
+    [args.orderId],
     undefined,
     rejectCorrupt,
   );

@@ -35,7 +35,7 @@ return existed
  * @returns Whether an order was replaced.
  * @internal
  */
-export async function saveOrder(
+export async function saveOrderScript(
   conn: CacheConnectionLike,
   keys: StateKeys & { order: string },
   args: { orderId: string; bytes: Buffer; status: string; ttlMs: number },

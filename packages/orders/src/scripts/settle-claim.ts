@@ -50,7 +50,7 @@ return 1
 `,
 );
 
-/** What {@link settleClaim} answers. */
+/** What {@link settleClaimScript} answers. */
 export const SettleReply = { stale: 0, done: 1, deadLettered: 2 } as const;
 /** One of {@link SettleReply}'s values. */
 export type SettleReply = (typeof SettleReply)[keyof typeof SettleReply];
@@ -63,7 +63,7 @@ export type SettleReply = (typeof SettleReply)[keyof typeof SettleReply];
  * @returns Stale, done or dead-lettered.
  * @internal
  */
-export function settleClaim(
+export function settleClaimScript(
   conn: CacheConnectionLike,
   keys: QueueKeys,
   args: {

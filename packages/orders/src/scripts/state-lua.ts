@@ -21,7 +21,8 @@ export function checkStateTypes(withOrder: boolean): string {
  * Defines `check_types` and `corrupt` (core's {@link LUA_CHECK_TYPES}), `now_ms()`, `terminal(status)`, `unindex(id)`, `prune(now, limit)` (drops index
  * entries of terminal orders past their retention) and `store(id, bytes, status, ttl, now)`
  * (writes KEYS[4] — with a TTL when the status is terminal, without one otherwise — and
- * indexes it).
+ * indexes it). `member(status, id)` builds the by-status member `<byte length>:<status>:<id>`;
+ * its TypeScript copy is `statusMember` in `order-state.ts`, and the two must encode alike.
  * @internal
  */
 export const STATE_LUA = `${LUA_CHECK_TYPES}

@@ -95,12 +95,12 @@ export interface TakeSettings {
   deadCap: number;
 }
 
-/** What {@link takeOrder} answers. */
+/** What {@link takeOrderScript} answers. */
 export type TakeReply =
   | { taken: true; orderId: string; bytes: Buffer; attempts: number }
   | { taken: false; nextLeaseMs: number };
 
-/** The arguments of one {@link takeOrder}; the wait loop reuses one object per call. */
+/** The arguments of one {@link takeOrderScript}; the wait loop reuses one object per call. */
 export interface TakeOrderArgs {
   /** `pop` removes the order; `claim` leases it. */
   readonly mode: 'pop' | 'claim';
@@ -141,7 +141,7 @@ const SWEEP_LIMIT_ARG = String(SWEEP_LIMIT);
  * @returns What `next` returned.
  * @internal
  */
-export function takeOrder<R>(
+export function takeOrderScript<R>(
   conn: CacheConnectionLike,
   keys: QueueKeys,
   args: TakeOrderArgs,
@@ -181,27 +181,19 @@ function toTakeReply([status, second, bytes, attempts]: RawTakeReply): TakeReply
  * Runs {@link TAKE_ORDER} in `sweep` mode.
  * @param conn - Connection.
  * @param keys - The queue's keys.
- * @param settings - Max attempts and dead-letter cap.
+ * @param args - Max attempts and dead-letter cap.
  * @returns How many expired claims went back to the queue and how many to the dead letters.
  * @internal
  */
-export async function sweepLeases(
+export async function sweepLeasesScript(
   conn: CacheConnectionLike,
   keys: QueueKeys,
-  settings: TakeSettings,
+  args: TakeSettings,
 ): Promise<{ requeued: number; deadLettered: number }> {
   const [requeued, deadLettered] = await conn.runScript<[number, number], [number, number]>(
     TAKE_ORDER,
     keys.all,
-    [
-      'sweep',
-      '',
-      '0',
-      String(settings.maxAttempts),
-      String(settings.deadCap),
-      '0',
-      String(SWEEP_LIMIT),
-    ],
+    ['sweep', '', '0', String(args.maxAttempts), String(args.deadCap), '0', String(SWEEP_LIMIT)],
     undefined,
     rejectCorrupt,
   );

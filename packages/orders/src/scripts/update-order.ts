@@ -170,7 +170,7 @@ return {${UpdateStatus.merged}, bytes}
 `,
 );
 
-/** What {@link updateOrder} answers. */
+/** What {@link updateOrderScript} answers. */
 export type UpdateReply =
   | { status: 'merged' | 'created'; bytes: Buffer }
   | { status: 'missing' }
@@ -188,7 +188,7 @@ export type UpdateReply =
  * @returns The merged or created bytes, or why nothing was written.
  * @internal
  */
-export async function updateOrder(
+export async function updateOrderScript(
   conn: CacheConnectionLike,
   keys: StateKeys & { order: string },
   args: {
