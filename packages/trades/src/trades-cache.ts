@@ -32,10 +32,9 @@ import {
   validateAt,
   waitOption,
 } from '@fullon/core/author';
-import { encodeTrade } from './encode.js';
 import { isValidTrade } from './fast-check.js';
 import { type MarketKeys, marketOf, TradeKeys } from './keys.js';
-import { TradeLayout } from './layouts.js';
+import { encodeTrade, TradeLayout } from './layouts.js';
 import { Trade, type TradeAnalytics } from './schema.js';
 import { checkPush } from './scripts/check-push.js';
 import { deleteStatuses } from './scripts/delete-statuses.js';
