@@ -36,10 +36,10 @@ import { isValidTrade } from './fast-check.js';
 import { type MarketKeys, marketOf, TradeKeys } from './keys.js';
 import { encodeTrade, TradeLayout } from './layouts.js';
 import { Trade, type TradeAnalytics } from './schema.js';
-import { checkPush } from './scripts/check-push.js';
-import { deleteStatuses } from './scripts/delete-statuses.js';
-import { CORRUPT_COUNTER, type PushKeys, pushTrades } from './scripts/push-trades.js';
-import { stampStatus } from './scripts/stamp-status.js';
+import { checkPushScript } from './scripts/check-push.js';
+import { deleteStatusesScript } from './scripts/delete-statuses.js';
+import { CORRUPT_COUNTER, type PushKeys, pushTradesScript } from './scripts/push-trades.js';
+import { stampStatusScript } from './scripts/stamp-status.js';
 
 /** Default cap of every trade list: 100 000 trades. */
 export const DEFAULT_MAX_TRADES = 100_000;
@@ -254,7 +254,7 @@ export class TradesCache implements AsyncDisposable {
       // The push and the stamp after it are one operation: close() drains both. Promise steps
       // rather than async bodies: one layer less per call on a hot write.
       return runOperation(this.connection, (conn) =>
-        pushTrades(conn, target.pushKeys, {
+        pushTradesScript(conn, target.pushKeys, {
           field: target.market,
           cap: this.#maxTrades,
           ttlMs: this.#ttl,
@@ -301,12 +301,15 @@ export class TradesCache implements AsyncDisposable {
     const groups = [...byMarket.values()];
     await runOperation(this.connection, async (conn) => {
       if (groups.length > 1 || trades.length > DEFAULT_CHUNK_SIZE) {
-        const lists = groups.map(({ target, items }) => ({
-          list: target.list,
-          field: target.market,
-          count: items.length,
-        }));
-        await checkPush(conn, this.#keys.dropped(exchange), lists, this.#maxTrades);
+        await checkPushScript(
+          conn,
+          [this.#keys.dropped(exchange), ...groups.map(({ target }) => target.list)],
+          {
+            cap: this.#maxTrades,
+            fields: groups.map(({ target }) => target.market),
+            counts: groups.map(({ items }) => items.length),
+          },
+        );
       }
       await Promise.all(
         groups.map(({ target, items }) =>
@@ -611,7 +614,7 @@ export class TradesCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   deleteUserTradeStatuses(): Promise<number> {
-    return deleteStatuses(this.connection, this.#keys.userStatus);
+    return deleteStatusesScript(this.connection, this.#keys.userStatusKeys);
   }
 
   // ── internals ──────────────────────────────────────────────────────────────────────────
@@ -635,7 +638,7 @@ export class TradesCache implements AsyncDisposable {
     field: string,
     items: Buffer[],
   ): Promise<number> {
-    const length = await pushTrades(conn, keys, {
+    const length = await pushTradesScript(conn, keys, {
       field,
       cap: this.#maxTrades,
       ttlMs: this.#ttl,
@@ -688,7 +691,7 @@ export class TradesCache implements AsyncDisposable {
     key: string,
     at: number,
   ): Promise<unknown> {
-    return stampStatus(conn, index, {
+    return stampStatusScript(conn, index, {
       key,
       at,
       cap: MAX_STATUSES,
