@@ -66,7 +66,7 @@ export function checkLimit(options: ReadTradesOptions | undefined): number | und
 
 /**
  * Checks a user id and returns it as it appears in keys (`7` and `'7'` are one user).
- * @param userId - Anything.
+ * @param userId - The user id as given (typed `Id`, checked at run time all the same).
  * @returns The id as a string.
  * @throws {ValidationError} naming `userId`.
  * @internal

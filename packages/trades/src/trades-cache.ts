@@ -4,6 +4,7 @@ import {
   checkName,
   closeCache,
   EpochMs,
+  type Id,
   openCache,
   plainOptions,
   requireConnection,
@@ -240,7 +241,7 @@ export class TradesCache implements AsyncDisposable {
    * @throws {DecodeError} when the queue's drop counter is corrupt; nothing is written.
    * @throws {ConnectionError} when Redis is unreachable.
    */
-  async pushUserTrade(userId: string | number, exchange: string, trade: Trade): Promise<number> {
+  async pushUserTrade(userId: Id, exchange: string, trade: Trade): Promise<number> {
     const user = checkUserId(userId);
     checkName(exchange, 'exchange');
     return pushUserQueue(this.connection, this.#keys, user, exchange, trade, this.#options);
@@ -270,7 +271,7 @@ export class TradesCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async popUserTrade(
-    userId: string | number,
+    userId: Id,
     exchange: string,
     options?: PopUserTradeOptions,
   ): Promise<Trade | null> {
@@ -292,7 +293,7 @@ export class TradesCache implements AsyncDisposable {
    * @throws {DecodeError} when the stored counter is not a whole number.
    * @throws {ConnectionError} when Redis is unreachable.
    */
-  async getUserOverflow(userId: string | number, exchange: string): Promise<number> {
+  async getUserOverflow(userId: Id, exchange: string): Promise<number> {
     const user = checkUserId(userId);
     checkName(exchange, 'exchange');
     return readDropped(this.connection, this.#keys.userDropped(exchange), user);
