@@ -2,8 +2,8 @@ import { createMsgpackCodec, jsonCodec, msgpackCodec } from '@fullon/core';
 import { MAX_EPOCH_MS } from '@fullon/core/author';
 import { MSGPACK_EDGE_NUMBERS } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
-import { encodeTrade } from './encode.js';
-import { isValidTrade, TradeLayout } from './layouts.js';
+import { isValidTrade } from './fast-check.js';
+import { encodeTrade, TradeLayout } from './layouts.js';
 import type { Trade } from './schema.js';
 import { makeTrade } from './test-helpers.js';
 

@@ -3,7 +3,8 @@ import { rejection, useTestConnection } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { TradeKeys } from './keys.js';
 import type { Trade } from './schema.js';
-import { type ReadTradesOptions, TradesCache } from './trades-cache.js';
+import { TradesCache } from './trades-cache.js';
+import type { ReadTradesOptions } from './types.js';
 
 const trade = (tradeId: number): Trade => ({
   tradeId,

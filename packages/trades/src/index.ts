@@ -1,9 +1,8 @@
 // Public API of @fullon/trades.
+
+export type { TradesCacheOptions } from './options.js';
+export { DEFAULT_MAX_TRADES, DEFAULT_TRADES_TTL_MS } from './options.js';
 export type { TradeAnalytics } from './schema.js';
 export { Trade, TradeSide } from './schema.js';
-export type {
-  PopUserTradeOptions,
-  ReadTradesOptions,
-  TradesCacheOptions,
-} from './trades-cache.js';
-export { DEFAULT_MAX_TRADES, DEFAULT_TRADES_TTL_MS, TradesCache } from './trades-cache.js';
+export { TradesCache } from './trades-cache.js';
+export type { PopUserTradeOptions, ReadTradesOptions } from './types.js';

@@ -26,7 +26,7 @@ export interface MarketKeys {
  * | `trades-user:{exchange}:userId` | list | a user's trades on an exchange (layout bytes), oldest first | `maxTrades` (oldest dropped, counted); TTL `ttlMs`, renewed by every push |
  * | `trades-user:{exchange}:userId:in-flight` | zset | `token + trade bytes` → lease deadline (epoch ms): trades a pop took and has not confirmed yet | entries past their lease go back to the queue's head on the next pop; at most 10 000; TTL at least the queue's |
  * | `trades-user-dropped:{exchange}` | hash | userId → trades dropped by the cap | one field per user that overflowed; TTL `ttlMs`, renewed by every drop |
- * | `trades-status` | zset | status key → last stamp (epoch ms) | stamps older than `ttlMs` pruned on every stamp and ignored by reads; TTL `ttlMs` |
+ * | `trades-status` | zset | status key → last stamp (epoch ms) | newest 10 000 stamps (older dropped on write); TTL `ttlMs`, renewed by every stamp |
  * | `trades-user-status` | zset | status key → last stamp (epoch ms) | as `trades-status` |
  *
  * `market` is the symbol without its slashes (`BTC/USDT` and `BTCUSDT` name one list, as in

@@ -1,4 +1,5 @@
-import { defineLayout, isEpochMs, isNameText, MAX_NAME_LENGTH } from '@fullon/core/author';
+import { defineLayout, flatTupleEncoder } from '@fullon/core/author';
+import { isValidTrade } from './fast-check.js';
 import { Trade } from './schema.js';
 
 /** Stored order of the trade fields, hottest first. Bump the layout version when it changes. */
@@ -26,72 +27,6 @@ const FIELDS = [
   'totalFee',
 ] as const satisfies readonly (keyof Trade)[];
 
-const OPTIONAL_NAMES = ['exTradeId', 'exOrderId', 'orderType'] as const;
-const OPTIONAL_IDS = ['userId', 'exId'] as const;
-const OPTIONAL_FINITE = [
-  'curVolume',
-  'curAvgPrice',
-  'curAvgCost',
-  'curFee',
-  'roi',
-  'roiPct',
-  'totalFee',
-] as const;
-
-function isName(value: unknown): boolean {
-  return (
-    typeof value === 'string' &&
-    value.length > 0 &&
-    value.length <= MAX_NAME_LENGTH &&
-    isNameText(value)
-  );
-}
-
-function isId(value: unknown): boolean {
-  return typeof value === 'number' ? Number.isSafeInteger(value) && value >= 0 : isName(value);
-}
-
-function isNonNegative(value: unknown): boolean {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
-}
-
-/**
- * The {@link Trade} rules as a plain predicate, for the hot paths (pushing and draining):
- * valibot costs about a microsecond per record. It accepts only what the schema accepts (a
- * record it refuses goes through the schema, which names the offending field).
- * @param input - Anything.
- * @returns `true` when `input` is a valid trade.
- * @internal
- */
-export function isValidTrade(input: unknown): input is Trade {
-  if (typeof input !== 'object' || input === null) return false;
-  const t = input as Record<string, unknown>;
-  if (
-    !isId(t.tradeId) ||
-    !isName(t.symbol) ||
-    (t.side !== 'buy' && t.side !== 'sell') ||
-    !isNonNegative(t.volume) ||
-    !isNonNegative(t.price) ||
-    !isNonNegative(t.cost) ||
-    typeof t.fee !== 'number' ||
-    !Number.isFinite(t.fee) ||
-    !isEpochMs(t.time)
-  ) {
-    return false;
-  }
-  for (const field of OPTIONAL_NAMES) if (t[field] !== undefined && !isName(t[field])) return false;
-  for (const field of OPTIONAL_IDS) if (t[field] !== undefined && !isId(t[field])) return false;
-  for (const field of OPTIONAL_FINITE) {
-    const value = t[field];
-    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) return false;
-  }
-  const leverage = t.leverage;
-  return (
-    leverage === undefined ||
-    (typeof leverage === 'number' && Number.isFinite(leverage) && leverage > 0)
-  );
-}
-
 /**
  * How a trade is stored: a msgpack tuple `[version, tradeId, symbol, side, volume, price, cost,
  * fee, time, …optional fields]`, absent fields as `null`. Decoding is strict: a stored trade
@@ -105,3 +40,14 @@ export const TradeLayout = defineLayout({
   isValid: isValidTrade,
   fields: FIELDS,
 });
+
+/**
+ * A validated trade's layout bytes under `codec`: the very bytes of `TradeLayout.encode`, written
+ * directly on the default msgpack codec (see `flatTupleEncoder` of `@fullon/core/author`). A
+ * unit test (`encode.unit.test.ts`) checks the bytes against the general encoder on many trades.
+ * @param codec - The connection's codec.
+ * @param trade - A trade that passed the `Trade` rules (well-formed strings, finite numbers).
+ * @returns The bytes, a `Buffer` of their own.
+ * @internal
+ */
+export const encodeTrade = flatTupleEncoder(TradeLayout);

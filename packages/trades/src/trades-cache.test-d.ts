@@ -1,4 +1,5 @@
 import type { CacheConnectionLike } from '@fullon/core';
+import type { Id } from '@fullon/core/author';
 import { describe, expectTypeOf, it } from 'vitest';
 import type { Trade, TradeAnalytics } from './index.js';
 import { TradesCache } from './index.js';
@@ -27,6 +28,10 @@ describe('TradesCache types', () => {
     expectTypeOf<TradeAnalytics['vwap']>().toEqualTypeOf<number | null>();
     expectTypeOf<Trade['time']>().toEqualTypeOf<number>();
     expectTypeOf<Trade['side']>().toEqualTypeOf<'buy' | 'sell'>();
+    // User ids are core's Id, as in every package (spec §0.1).
+    expectTypeOf(trades.pushUserTrade).parameter(0).toEqualTypeOf<Id>();
+    expectTypeOf(trades.popUserTrade).parameter(0).toEqualTypeOf<Id>();
+    expectTypeOf(trades.getUserOverflow).parameter(0).toEqualTypeOf<Id>();
   });
 
   it('rejects misuse at compile time', () => {

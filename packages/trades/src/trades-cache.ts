@@ -1,150 +1,33 @@
-import { isUtf8 } from 'node:buffer';
-import {
-  type CacheConnectionLike,
-  type ConnectOptions,
-  DecodeError,
-  type SendOptions,
-  ValidationError,
-} from '@fullon/core';
+import type { CacheConnectionLike, ConnectOptions } from '@fullon/core';
 import {
   asPromise,
-  Count,
-  cacheOptions,
   checkName,
   closeCache,
-  countOption,
-  DEFAULT_CHUNK_SIZE,
-  decodeListed,
-  decodeStoredTime,
   EpochMs,
-  Id,
-  inChunks,
-  isNameText,
-  MAX_COUNT,
-  MAX_NAME_LENGTH,
+  type Id,
   openCache,
   plainOptions,
   requireConnection,
-  runOperation,
-  takeQueued,
-  ttlOption,
   validate,
-  validateAt,
   waitOption,
 } from '@fullon/core/author';
-import { encodeTrade } from './encode.js';
-import { type MarketKeys, marketOf, TradeKeys } from './keys.js';
-import { isValidTrade, TradeLayout } from './layouts.js';
-import { Trade, type TradeAnalytics } from './schema.js';
-import { checkPush } from './scripts/check-push.js';
-import { deleteStatuses } from './scripts/delete-statuses.js';
-import { CORRUPT_COUNTER, type PushKeys, pushTrades } from './scripts/push-trades.js';
-import { stampStatus } from './scripts/stamp-status.js';
-
-/** Default cap of every trade list: 100 000 trades. */
-export const DEFAULT_MAX_TRADES = 100_000;
-/** Default lifetime of lists, drop counters and status stamps after their last write: 7 days. */
-export const DEFAULT_TRADES_TTL_MS = 7 * 86_400_000;
-
-const BUFFERS: SendOptions = { buffers: true };
-const COUNTER = /^\d{1,15}$/;
-/** Most stamps a status index keeps; past it, the oldest stamps are dropped. */
-const MAX_STATUSES = '10000';
-
-/** Options of the {@link TradesCache} constructor and {@link TradesCache.open}. */
-export interface TradesCacheOptions {
-  /**
-   * Most trades one list holds (each market's pending trades, each user's trades per exchange).
-   * A push beyond it drops the oldest trades and counts them ({@link TradesCache.getOverflow},
-   * {@link TradesCache.getUserOverflow}). Whole number from 1 to 10 000 000. Defaults to
-   * 100 000.
-   */
-  maxTrades?: number;
-  /**
-   * Lifetime in ms of a list after its last push, of a drop counter after its last drop, and of
-   * a status index after its last stamp; a list nobody pushes to for this long disappears with
-   * its trades. Defaults to 604 800 000 (7 days).
-   */
-  ttlMs?: number;
-}
-
-/** Options of {@link TradesCache.getTrades} and {@link TradesCache.peekTrades}. */
-export interface ReadTradesOptions {
-  /** Read at most this many trades, oldest first (1 to 10 000 000). Defaults to all of them. */
-  limit?: number;
-}
-
-/** Options of {@link TradesCache.popUserTrade}. */
-export interface PopUserTradeOptions {
-  /**
-   * How long to wait for a trade, in ms (0 to 2 147 483 647); `0` takes one if there is one
-   * and returns at once. The wait runs on a dedicated connection, so it may be longer than the
-   * socket timeout. Defaults to 0 (no wait, as Python's `timeout=0` did with LPOP).
-   */
-  timeoutMs?: number;
-}
-
-interface ResolvedOptions {
-  maxTrades: string;
-  ttlMs: string;
-}
-
-function resolveOptions(options: TradesCacheOptions | undefined): ResolvedOptions {
-  const opts = cacheOptions(options, 'TradesCache');
-  return {
-    maxTrades: String(countOption(opts.maxTrades, DEFAULT_MAX_TRADES, 'maxTrades')),
-    ttlMs: String(ttlOption(opts.ttlMs, DEFAULT_TRADES_TTL_MS)),
-  };
-}
-
-/** Checks a trade on the hot path; the schema (which names the field) only for a bad one. */
-function parseTrade(trade: unknown, label?: string): Trade {
-  if (isValidTrade(trade)) return trade;
-  return label === undefined ? validate(Trade, trade, 'trade') : validateAt(Trade, trade, label);
-}
-
-/** The refusal of a symbol that holds nothing but slashes (it names no market). */
-function noMarket(field: string): ValidationError {
-  return new ValidationError(field, `${field}: must hold a character other than "/"`);
-}
-
-/** Checks a symbol and returns its market (the symbol without slashes). */
-function marketFor(symbol: string, field: string): string {
-  const market = marketOf(symbol);
-  if (market === '') throw noMarket(field);
-  return market;
-}
-
-/** What a push answers when its list's drop counter is corrupt (nothing was pushed). */
-function corruptCounter(dropped: string, field: string): DecodeError {
-  return new DecodeError(
-    dropped,
-    field,
-    'the drop counter is not a whole number (or the key is not a hash); nothing was pushed',
-  );
-}
-
-/** The `limit` of read options; a number, `null` or a `Map` as options is refused, not ignored. */
-function checkLimit(options: ReadTradesOptions | undefined): number | undefined {
-  const limit = plainOptions(options).limit;
-  return limit === undefined ? undefined : validate(Count, limit, 'limit');
-}
-
-function parseCounter(reply: string | null, key: string, field: string): number {
-  if (reply === null) return 0;
-  if (!COUNTER.test(reply)) {
-    throw new DecodeError(key, field, 'the drop counter is not a whole number');
-  }
-  return Number(reply);
-}
-
-/** A status index member as a status key: a name in well-formed UTF-8, else stored garbage. */
-function statusKeyOf(member: Buffer, index: string): string {
-  const key = member.toString('utf8');
-  if (isUtf8(member) && key.length > 0 && key.length <= MAX_NAME_LENGTH && isNameText(key))
-    return key;
-  throw new DecodeError(index, undefined, 'a member is not a status key (a name)');
-}
+import { tradeAnalytics } from './analytics.js';
+import { checkLimit, checkUserId, marketFor } from './args.js';
+import { type MarketKeys, TradeKeys } from './keys.js';
+import {
+  drainList,
+  marketTarget,
+  pushMarketTrade,
+  pushMarketTrades,
+  readList,
+} from './market-lists.js';
+import { type ResolvedOptions, resolveOptions, type TradesCacheOptions } from './options.js';
+import { readDropped } from './push.js';
+import type { Trade, TradeAnalytics } from './schema.js';
+import { deleteStatusesScript } from './scripts/delete-statuses.js';
+import { readStamp, readStamps, stamp } from './status-stamps.js';
+import type { PopUserTradeOptions, ReadTradesOptions } from './types.js';
+import { pushUserQueue, takeUserTrade } from './user-queues.js';
 
 /**
  * Trades: per-market lists of pending trades that a consumer drains atomically, per-user trade
@@ -174,8 +57,7 @@ export class TradesCache implements AsyncDisposable {
   /** The connection this cache uses. */
   readonly connection: CacheConnectionLike;
   readonly #keys: TradeKeys;
-  readonly #maxTrades: string;
-  readonly #ttl: string;
+  readonly #options: ResolvedOptions;
 
   /**
    * @param conn - An open connection (from `connect()` of `@fullon/core`); the cache does not
@@ -187,9 +69,7 @@ export class TradesCache implements AsyncDisposable {
    */
   constructor(conn: CacheConnectionLike, options: TradesCacheOptions = {}) {
     this.connection = requireConnection(conn, 'TradesCache');
-    const resolved = resolveOptions(options);
-    this.#maxTrades = resolved.maxTrades;
-    this.#ttl = resolved.ttlMs;
+    this.#options = resolveOptions(options);
     this.#keys = new TradeKeys(this.connection.keys);
   }
 
@@ -248,22 +128,7 @@ export class TradesCache implements AsyncDisposable {
   pushTrade(exchange: string, trade: Trade): Promise<number> {
     return asPromise(() => {
       checkName(exchange, 'exchange');
-      const parsed = parseTrade(trade);
-      const target = this.#target(exchange, parsed.symbol, 'symbol');
-      const bytes = encodeTrade(this.connection.codec, parsed);
-      // The push and the stamp after it are one operation: close() drains both. Promise steps
-      // rather than async bodies: one layer less per call on a hot write.
-      return runOperation(this.connection, (conn) =>
-        pushTrades(conn, target.pushKeys, {
-          field: target.market,
-          cap: this.#maxTrades,
-          ttlMs: this.#ttl,
-          trades: [bytes],
-        }).then((length) => {
-          if (length === CORRUPT_COUNTER) throw corruptCounter(target.dropped, target.market);
-          return this.#stampPushed(conn, exchange).then(() => length);
-        }),
-      );
+      return pushMarketTrade(this.connection, this.#keys, exchange, trade, this.#options);
     });
   }
 
@@ -286,40 +151,7 @@ export class TradesCache implements AsyncDisposable {
    */
   async pushTrades(exchange: string, trades: readonly Trade[]): Promise<number> {
     checkName(exchange, 'exchange');
-    if (!Array.isArray(trades)) throw new ValidationError('trades', 'trades: must be an array');
-    // By market, not by spelling: BTC/USDT and BTCUSDT trades share one list and one order.
-    const byMarket = new Map<string, { target: MarketKeys; items: Buffer[] }>();
-    trades.forEach((trade, i) => {
-      const parsed = parseTrade(trade, `trades[${i}]`);
-      const target = this.#target(exchange, parsed.symbol, `trades[${i}].symbol`);
-      const bytes = encodeTrade(this.connection.codec, parsed);
-      const group = byMarket.get(target.market);
-      if (group === undefined) byMarket.set(target.market, { target, items: [bytes] });
-      else group.items.push(bytes);
-    });
-    if (trades.length === 0) return 0;
-    const groups = [...byMarket.values()];
-    await runOperation(this.connection, async (conn) => {
-      if (groups.length > 1 || trades.length > DEFAULT_CHUNK_SIZE) {
-        const lists = groups.map(({ target, items }) => ({
-          list: target.list,
-          field: target.market,
-          count: items.length,
-        }));
-        await checkPush(conn, this.#keys.dropped(exchange), lists, this.#maxTrades);
-      }
-      await Promise.all(
-        groups.map(({ target, items }) =>
-          inChunks(
-            items,
-            async (slice) => [await this.#push(conn, target.pushKeys, target.market, slice)],
-            DEFAULT_CHUNK_SIZE,
-          ),
-        ),
-      );
-      await this.#stampPushed(conn, exchange);
-    });
-    return trades.length;
+    return pushMarketTrades(this.connection, this.#keys, exchange, trades, this.#options);
   }
 
   /**
@@ -338,15 +170,9 @@ export class TradesCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   getTrades(symbol: string, exchange: string, options?: ReadTradesOptions): Promise<Trade[]> {
-    return asPromise(() => {
-      const { list: key, market } = this.#listOf(symbol, exchange);
-      // No list is longer than MAX_COUNT (the largest cap), so that count drains all of it.
-      const count = String(checkLimit(options) ?? MAX_COUNT);
-      // Decoded in the command's own promise step: a drain is one promise layer.
-      return this.connection.send(key, ['LPOP', key, count], BUFFERS, (items: Buffer[] | null) =>
-        this.#decodeList(items ?? [], key, market),
-      );
-    });
+    return asPromise(() =>
+      drainList(this.connection, this.#listOf(symbol, exchange), checkLimit(options)),
+    );
   }
 
   /**
@@ -366,11 +192,8 @@ export class TradesCache implements AsyncDisposable {
     exchange: string,
     options?: ReadTradesOptions,
   ): Promise<Trade[]> {
-    const { list: key, market } = this.#listOf(symbol, exchange);
-    const limit = checkLimit(options);
-    const last = limit === undefined ? '-1' : String(limit - 1);
-    const items = await this.connection.send<Buffer[]>(key, ['LRANGE', key, '0', last], BUFFERS);
-    return this.#decodeList(items, key, market);
+    const target = this.#listOf(symbol, exchange);
+    return readList(this.connection, target, checkLimit(options));
   }
 
   /**
@@ -384,34 +207,7 @@ export class TradesCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async getTradeAnalytics(symbol: string, exchange: string): Promise<TradeAnalytics> {
-    const trades = await this.peekTrades(symbol, exchange);
-    let buyVolume = 0;
-    let sellVolume = 0;
-    let notional = 0;
-    let totalCost = 0;
-    let totalFee = 0;
-    let firstTime: number | null = null;
-    let lastTime: number | null = null;
-    for (const trade of trades) {
-      if (trade.side === 'buy') buyVolume += trade.volume;
-      else sellVolume += trade.volume;
-      notional += trade.price * trade.volume;
-      totalCost += trade.cost;
-      totalFee += trade.fee;
-      if (firstTime === null || trade.time < firstTime) firstTime = trade.time;
-      if (lastTime === null || trade.time > lastTime) lastTime = trade.time;
-    }
-    const volume = buyVolume + sellVolume;
-    return {
-      count: trades.length,
-      buyVolume,
-      sellVolume,
-      vwap: volume > 0 ? notional / volume : null,
-      totalCost,
-      totalFee,
-      firstTime,
-      lastTime,
-    };
+    return tradeAnalytics(await this.peekTrades(symbol, exchange));
   }
 
   /**
@@ -427,10 +223,7 @@ export class TradesCache implements AsyncDisposable {
   async getOverflow(symbol: string, exchange: string): Promise<number> {
     checkName(symbol, 'symbol');
     checkName(exchange, 'exchange');
-    const market = marketFor(symbol, 'symbol');
-    const key = this.#keys.dropped(exchange);
-    const reply = await this.connection.send<string | null>(key, ['HGET', key, market]);
-    return parseCounter(reply, key, market);
+    return readDropped(this.connection, this.#keys.dropped(exchange), marketFor(symbol, 'symbol'));
   }
 
   // ── user trade queues ──────────────────────────────────────────────────────────────────
@@ -448,18 +241,10 @@ export class TradesCache implements AsyncDisposable {
    * @throws {DecodeError} when the queue's drop counter is corrupt; nothing is written.
    * @throws {ConnectionError} when Redis is unreachable.
    */
-  async pushUserTrade(userId: string | number, exchange: string, trade: Trade): Promise<number> {
-    const user = String(validate(Id, userId, 'userId'));
+  async pushUserTrade(userId: Id, exchange: string, trade: Trade): Promise<number> {
+    const user = checkUserId(userId);
     checkName(exchange, 'exchange');
-    const parsed = parseTrade(trade);
-    if (parsed.userId !== undefined && String(parsed.userId) !== user) {
-      throw new ValidationError(
-        'userId',
-        `userId: the trade belongs to user ${JSON.stringify(parsed.userId)}, not to ${JSON.stringify(user)}`,
-      );
-    }
-    const keys = [this.#keys.userTrades(exchange, user), this.#keys.userDropped(exchange)] as const;
-    return this.#push(this.connection, keys, user, [encodeTrade(this.connection.codec, parsed)]);
+    return pushUserQueue(this.connection, this.#keys, user, exchange, trade, this.#options);
   }
 
   /**
@@ -486,27 +271,16 @@ export class TradesCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async popUserTrade(
-    userId: string | number,
+    userId: Id,
     exchange: string,
     options?: PopUserTradeOptions,
   ): Promise<Trade | null> {
-    const user = String(validate(Id, userId, 'userId'));
+    const user = checkUserId(userId);
     checkName(exchange, 'exchange');
     const timeoutMs = waitOption(plainOptions(options).timeoutMs, 0);
-    const key = this.#keys.userTrades(exchange, user);
+    const queue = this.#keys.userTrades(exchange, user);
     const inFlight = this.#keys.userTradesInFlight(exchange, user);
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const wait = Math.max(0, deadline - Date.now());
-      const bytes = await takeQueued(
-        this.connection,
-        { queue: key, inFlight },
-        { timeoutMs: wait },
-      );
-      if (bytes === null) return null;
-      const trade = decodeListed(this.connection, () => this.#decodeUserTrade(bytes, key, user));
-      if (trade !== undefined) return trade;
-    }
+    return takeUserTrade(this.connection, { queue, inFlight }, user, timeoutMs);
   }
 
   /**
@@ -519,12 +293,10 @@ export class TradesCache implements AsyncDisposable {
    * @throws {DecodeError} when the stored counter is not a whole number.
    * @throws {ConnectionError} when Redis is unreachable.
    */
-  async getUserOverflow(userId: string | number, exchange: string): Promise<number> {
-    const user = String(validate(Id, userId, 'userId'));
+  async getUserOverflow(userId: Id, exchange: string): Promise<number> {
+    const user = checkUserId(userId);
     checkName(exchange, 'exchange');
-    const key = this.#keys.userDropped(exchange);
-    const reply = await this.connection.send<string | null>(key, ['HGET', key, user]);
-    return parseCounter(reply, key, user);
+    return readDropped(this.connection, this.#keys.userDropped(exchange), user);
   }
 
   // ── status stamps ──────────────────────────────────────────────────────────────────────
@@ -540,7 +312,7 @@ export class TradesCache implements AsyncDisposable {
   async updateTradeStatus(key: string): Promise<number> {
     checkName(key, 'key');
     const at = Date.now();
-    await this.#stamp(this.connection, this.#keys.statusKeys, key, at);
+    await stamp(this.connection, this.#keys.statusKeys, key, at, this.#options.ttlMs);
     return at;
   }
 
@@ -554,7 +326,7 @@ export class TradesCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   getTradeStatus(key: string): Promise<number | null> {
-    return asPromise(() => this.#readStamp(this.#keys.status, checkName(key, 'key')));
+    return asPromise(() => readStamp(this.connection, this.#keys.status, checkName(key, 'key')));
   }
 
   /**
@@ -564,7 +336,7 @@ export class TradesCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   getAllTradeStatuses(): Promise<Record<string, number>> {
-    return this.#readStamps(this.#keys.status);
+    return readStamps(this.connection, this.#keys.status);
   }
 
   /**
@@ -577,9 +349,9 @@ export class TradesCache implements AsyncDisposable {
    */
   async updateUserTradeStatus(key: string, at?: number): Promise<number> {
     checkName(key, 'key');
-    const stamp = at === undefined ? Date.now() : validate(EpochMs, at, 'at');
-    await this.#stamp(this.connection, this.#keys.userStatusKeys, key, stamp);
-    return stamp;
+    const when = at === undefined ? Date.now() : validate(EpochMs, at, 'at');
+    await stamp(this.connection, this.#keys.userStatusKeys, key, when, this.#options.ttlMs);
+    return when;
   }
 
   /**
@@ -592,7 +364,9 @@ export class TradesCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   getUserTradeStatus(key: string): Promise<number | null> {
-    return asPromise(() => this.#readStamp(this.#keys.userStatus, checkName(key, 'key')));
+    return asPromise(() =>
+      readStamp(this.connection, this.#keys.userStatus, checkName(key, 'key')),
+    );
   }
 
   /**
@@ -602,7 +376,7 @@ export class TradesCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   getAllUserTradeStatuses(): Promise<Record<string, number>> {
-    return this.#readStamps(this.#keys.userStatus);
+    return readStamps(this.connection, this.#keys.userStatus);
   }
 
   /**
@@ -611,124 +385,14 @@ export class TradesCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   deleteUserTradeStatuses(): Promise<number> {
-    return deleteStatuses(this.connection, this.#keys.userStatus);
+    return deleteStatusesScript(this.connection, this.#keys.userStatusKeys);
   }
 
   // ── internals ──────────────────────────────────────────────────────────────────────────
 
-  /** The market and keys of a validated symbol on a validated exchange. */
-  #target(exchange: string, symbol: string, field: string): MarketKeys {
-    const target = this.#keys.market(exchange, symbol);
-    if (target === undefined) throw noMarket(field);
-    return target;
-  }
-
   #listOf(symbol: string, exchange: string): MarketKeys {
     checkName(symbol, 'symbol');
     checkName(exchange, 'exchange');
-    return this.#target(exchange, symbol, 'symbol');
-  }
-
-  async #push(
-    conn: CacheConnectionLike,
-    keys: PushKeys,
-    field: string,
-    items: Buffer[],
-  ): Promise<number> {
-    const length = await pushTrades(conn, keys, {
-      field,
-      cap: this.#maxTrades,
-      ttlMs: this.#ttl,
-      trades: items,
-    });
-    if (length === CORRUPT_COUNTER) throw corruptCounter(keys[1], field);
-    return length;
-  }
-
-  /** Strict decode of a user's trade: it must be a trade of the user its key names. */
-  #decodeUserTrade(bytes: Buffer, key: string, user: string): Trade {
-    const trade = TradeLayout.decode(this.connection.codec, bytes, key);
-    if (trade.userId !== undefined && String(trade.userId) !== user) {
-      throw new DecodeError(
-        key,
-        undefined,
-        `stored trade.userId is ${JSON.stringify(trade.userId)}, not the ${JSON.stringify(user)} its key names`,
-      );
-    }
-    return trade;
-  }
-
-  #decodeList(items: readonly Buffer[], key: string, market: string): Trade[] {
-    const codec = this.connection.codec;
-    const out: Trade[] = [];
-    // A list holds one or two spellings of its symbol: check each spelling once.
-    let checked: string | undefined;
-    items.forEach((bytes, i) => {
-      const trade = decodeListed(this.connection, () => {
-        const decoded = TradeLayout.decode(codec, bytes, key, String(i));
-        if (decoded.symbol === checked) return decoded;
-        if (marketOf(decoded.symbol) === market) checked = decoded.symbol;
-        else {
-          throw new DecodeError(
-            key,
-            String(i),
-            `stored trade.symbol is ${JSON.stringify(decoded.symbol)}, not a symbol of the market ${JSON.stringify(market)} its key names`,
-          );
-        }
-        return decoded;
-      });
-      if (trade !== undefined) out.push(trade);
-    });
-    return out;
-  }
-
-  #stamp(
-    conn: CacheConnectionLike,
-    index: readonly [index: string],
-    key: string,
-    at: number,
-  ): Promise<unknown> {
-    return stampStatus(conn, index, {
-      key,
-      at,
-      cap: MAX_STATUSES,
-      ttlMs: this.#ttl,
-    });
-  }
-
-  /** Stamps an exchange after a push was applied: a corrupt index is reported, not thrown. */
-  #stampPushed(conn: CacheConnectionLike, exchange: string): Promise<void> {
-    return this.#stamp(conn, this.#keys.statusKeys, exchange, Date.now()).then(
-      () => undefined,
-      (error: unknown) => {
-        if (!DecodeError.is(error)) throw error;
-        conn.reportCorrupt(error);
-      },
-    );
-  }
-
-  async #readStamp(index: string, key: string): Promise<number | null> {
-    const reply = await this.connection.send<string | null>(index, ['ZSCORE', index, key]);
-    return reply === null ? null : decodeStoredTime(reply, index, key);
-  }
-
-  async #readStamps(index: string): Promise<Record<string, number>> {
-    const reply = await this.connection.send<Buffer[]>(
-      index,
-      ['ZRANGE', index, '0', '-1', 'WITHSCORES'],
-      BUFFERS,
-    );
-    const entries: [string, number][] = [];
-    for (let i = 0; i + 1 < reply.length; i += 2) {
-      const member = reply[i] as Buffer;
-      const score = (reply[i + 1] as Buffer).toString();
-      const at = decodeListed(this.connection, () => {
-        const key = statusKeyOf(member, index);
-        return [key, decodeStoredTime(score, index, key)] as [string, number];
-      });
-      if (at !== undefined) entries.push(at);
-    }
-    // fromEntries defines own properties: a status key `__proto__` stays a key.
-    return Object.fromEntries(entries);
+    return marketTarget(this.#keys, exchange, symbol, 'symbol');
   }
 }

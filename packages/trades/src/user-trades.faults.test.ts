@@ -10,8 +10,8 @@ import {
   untilBlocked,
 } from '@fullon/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeTrade } from './encode.js';
 import { TradeKeys } from './keys.js';
+import { encodeTrade } from './layouts.js';
 import { makeTrade } from './test-helpers.js';
 import { TradesCache } from './trades-cache.js';
 

@@ -39,37 +39,32 @@ return 0
 `,
 );
 
-/** One list of a checked batch. */
-export interface CheckedList {
-  /** The list's key. */
-  readonly list: string;
-  /** Its field in the drop-counter hash. */
-  readonly field: string;
-  /** How many trades the batch pushes to it. */
-  readonly count: number;
+/** The keys of a checked batch: the exchange's drop-counter hash, then every list. */
+export type CheckPushKeys = readonly [dropped: string, ...lists: string[]];
+
+/** The arguments of a checked batch, one `fields` and `counts` entry per list of the keys. */
+export interface CheckPushArgs {
+  /** The list cap, as a decimal string. */
+  readonly cap: string;
+  /** Each list's field in the drop-counter hash. */
+  readonly fields: readonly string[];
+  /** How many trades the batch pushes to each list. */
+  readonly counts: readonly number[];
 }
 
 /**
  * Runs {@link CHECK_PUSH}.
  * @param conn - The connection.
- * @param dropped - The exchange's drop-counter hash.
- * @param lists - The batch's lists.
- * @param cap - The list cap, as a decimal string.
+ * @param keys - The exchange's drop-counter hash, then the batch's lists.
+ * @param args - The cap, and each list's counter field and trade count (in the keys' order).
  * @throws {DecodeError} naming the spoiled key (and counter field).
  * @internal
  */
-export async function checkPush(
+export async function checkPushScript(
   conn: CacheConnectionLike,
-  dropped: string,
-  lists: readonly CheckedList[],
-  cap: string,
+  keys: CheckPushKeys,
+  args: CheckPushArgs,
 ): Promise<void> {
-  const argv = [cap, ...lists.map((l) => l.field), ...lists.map((l) => String(l.count))];
-  await conn.runScript(
-    CHECK_PUSH,
-    [dropped, ...lists.map((l) => l.list)],
-    argv,
-    undefined,
-    rejectCorrupt,
-  );
+  const argv = [args.cap, ...args.fields, ...args.counts.map(String)];
+  await conn.runScript(CHECK_PUSH, keys, argv, undefined, rejectCorrupt);
 }

@@ -24,10 +24,13 @@ return n
 /**
  * Runs {@link DELETE_STATUSES}.
  * @param conn - The connection.
- * @param index - The status index.
+ * @param keys - `[status index]`. (The script takes no arguments.)
  * @returns How many stamps were deleted.
  * @throws {DecodeError} naming the index when it holds another Redis type.
  */
-export function deleteStatuses(conn: CacheConnectionLike, index: string): Promise<number> {
-  return conn.runScript<number, number>(DELETE_STATUSES, [index], [], undefined, rejectCorrupt);
+export function deleteStatusesScript(
+  conn: CacheConnectionLike,
+  keys: readonly [index: string],
+): Promise<number> {
+  return conn.runScript<number, number>(DELETE_STATUSES, keys, [], undefined, rejectCorrupt);
 }

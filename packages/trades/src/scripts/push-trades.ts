@@ -54,7 +54,7 @@ export interface PushArgs {
   readonly trades: readonly Buffer[];
 }
 
-/** What {@link pushTrades} answers when the drop counter is corrupt. */
+/** What {@link pushTradesScript} answers when the drop counter is corrupt. */
 export const CORRUPT_COUNTER = -1;
 
 /**
@@ -67,7 +67,7 @@ export const CORRUPT_COUNTER = -1;
  * @throws {DecodeError} naming the key when the list or the counter hash holds another Redis
  *   type; nothing is written.
  */
-export function pushTrades(
+export function pushTradesScript(
   conn: CacheConnectionLike,
   keys: PushKeys,
   args: PushArgs,

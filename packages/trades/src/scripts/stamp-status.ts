@@ -40,16 +40,16 @@ export interface StampArgs {
 /**
  * Runs {@link STAMP_STATUS}.
  * @param conn - The connection.
- * @param index - `[status index]` (passed to the script as it is, so a caller can build it once).
+ * @param keys - `[status index]` (passed to the script as it is, so a caller can build it once).
  * @param args - Status key, stamp, cap and TTL.
  * @returns The script's reply (1), once stamped.
  * @throws {DecodeError} naming the index when it holds another Redis type; nothing is written.
  */
-export function stampStatus(
+export function stampStatusScript(
   conn: CacheConnectionLike,
-  index: readonly [index: string],
+  keys: readonly [index: string],
   args: StampArgs,
 ): Promise<unknown> {
   const argv = [args.key, String(args.at), args.cap, args.ttlMs];
-  return conn.runScript(STAMP_STATUS, index, argv, undefined, rejectCorrupt);
+  return conn.runScript(STAMP_STATUS, keys, argv, undefined, rejectCorrupt);
 }
