@@ -7,7 +7,8 @@ import type {
 } from '@fullon/core';
 import type { Id } from '@fullon/core/author';
 import { describe, expectTypeOf, it } from 'vitest';
-import { ExchangeCache, type ExchangeLoaders } from './exchange-cache.js';
+import { ExchangeCache } from './exchange-cache.js';
+import type { ExchangeLoaders } from './options.js';
 import type {
   CachedSymbol,
   CatExchange,

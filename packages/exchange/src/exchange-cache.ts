@@ -1,31 +1,15 @@
+import { type CacheConnectionLike, type ConnectOptions, ValidationError } from '@fullon/core';
 import {
-  type CacheConnectionLike,
-  ConfigurationError,
-  type ConnectOptions,
-  ValidationError,
-} from '@fullon/core';
-import {
-  cacheOptions,
   closeCache,
-  countOption,
   deleteKeys,
   Id,
-  isPlainObject,
   openCache,
   type ReadThroughSource,
   requireConnection,
   SingleFlight,
-  ttlOption,
   validate,
   validateAt,
-  waitOption,
 } from '@fullon/core/author';
-import * as v from 'valibot';
-import {
-  DEFAULT_LOAD_TIMEOUT_MS,
-  DEFAULT_METADATA_TTL_MS,
-  DEFAULT_WS_ERROR_CAP,
-} from './defaults.js';
 import { parseCatExchanges, parseExchange, parseUserExchanges } from './exchange-input.js';
 import {
   readCatalog,
@@ -38,92 +22,14 @@ import {
   storeUserList,
 } from './exchange-store.js';
 import { catExchangesKey, exchangeKey, userExchangesKey } from './keys.js';
+import {
+  type ExchangeCacheOptions,
+  type ExchangeLoaders,
+  resolveExchangeOptions,
+} from './options.js';
 import type { CatExchange, Exchange, ExchangeInput } from './schema.js';
+import { type InvalidateTarget, InvalidateTargetSchema } from './types.js';
 import { type PopWsErrorOptions, popWsError, pushWsError } from './ws-errors.js';
-
-/**
- * Read-through loaders of {@link ExchangeCache}, each optional. Each is called on a miss, its
- * answer validated, stored with the TTL and returned; concurrent misses for one key call it once.
- * A loader that throws rejects every waiter and nothing is cached, so the next call retries.
- */
-export interface ExchangeLoaders {
-  /** One exchange account by id; `null` when it does not exist (not cached). */
-  exchange?: (exId: Id) => Promise<ExchangeInput | null>;
-  /** Every exchange account of a user (`[]` is cached too): the only loader that makes a list complete. */
-  userExchanges?: (userId: Id) => Promise<ExchangeInput[]>;
-  /** The catalog of exchanges the system trades on. */
-  catExchanges?: () => Promise<CatExchange[]>;
-}
-
-/** Options of {@link ExchangeCache}. */
-export interface ExchangeCacheOptions {
-  /** Read-through loaders. Without one, a miss returns `null` / `[]`. */
-  load?: ExchangeLoaders;
-  /** How long cached metadata lives, in ms (at most ten years). Defaults to 86 400 000 (24 h). */
-  ttlMs?: number;
-  /**
-   * How long a loader may take, in ms; past it the callers waiting on it get a `TimeoutError`
-   * and the next call loads again. Defaults to 30 000.
-   */
-  loadTimeoutMs?: number;
-  /** Websocket error messages kept per exchange (newest win). Defaults to 1 000. */
-  wsErrorCap?: number;
-  /** A websocket error list expires this long after its last push, in ms. Defaults to 24 h. */
-  wsErrorTtlMs?: number;
-}
-
-interface ResolvedOptions {
-  load: ExchangeLoaders;
-  ttlMs: number;
-  loadTimeoutMs: number;
-  wsErrorCap: number;
-  wsErrorTtlMs: number;
-}
-
-const LOADERS = ['exchange', 'userExchanges', 'catExchanges'] as const;
-
-/** Checks the `load` option: absent, or a plain object whose loaders are functions. */
-function checkLoaders(load: unknown): ExchangeLoaders {
-  if (load === undefined) return {};
-  if (!isPlainObject(load)) {
-    throw new ConfigurationError('load', 'must be a plain object of loader functions');
-  }
-  for (const name of LOADERS) {
-    const loader = load[name];
-    if (loader !== undefined && typeof loader !== 'function') {
-      throw new ConfigurationError(`load.${name}`, 'must be a function');
-    }
-  }
-  return load as ExchangeLoaders;
-}
-
-/** Checks the constructor options. */
-function resolveOptions(options: ExchangeCacheOptions | undefined): ResolvedOptions {
-  const opts = cacheOptions(options, 'ExchangeCache');
-  return {
-    load: checkLoaders(opts.load),
-    ttlMs: ttlOption(opts.ttlMs, DEFAULT_METADATA_TTL_MS),
-    loadTimeoutMs: waitOption(opts.loadTimeoutMs, DEFAULT_LOAD_TIMEOUT_MS, 'loadTimeoutMs'),
-    wsErrorCap: countOption(opts.wsErrorCap, DEFAULT_WS_ERROR_CAP, 'wsErrorCap'),
-    wsErrorTtlMs: ttlOption(opts.wsErrorTtlMs, DEFAULT_METADATA_TTL_MS, 'wsErrorTtlMs'),
-  };
-}
-
-/** What {@link ExchangeCache.invalidate} drops; give at least one. */
-export interface InvalidateTarget {
-  /** This exchange account's record. */
-  exId?: Id;
-  /** This user's exchange list. */
-  userId?: Id;
-  /** The catalog of exchanges. */
-  catExchanges?: boolean;
-}
-
-const InvalidateTargetSchema = v.object({
-  exId: v.optional(Id),
-  userId: v.optional(Id),
-  catExchanges: v.optional(v.boolean('must be a boolean')),
-});
 
 /**
  * Exchange accounts, users' exchange lists and the exchange catalog, with optional
@@ -170,7 +76,7 @@ export class ExchangeCache implements AsyncDisposable {
    */
   constructor(conn: CacheConnectionLike, options: ExchangeCacheOptions = {}) {
     this.connection = requireConnection(conn, 'ExchangeCache');
-    const resolved = resolveOptions(options);
+    const resolved = resolveExchangeOptions(options);
     this.ttlMs = resolved.ttlMs;
     this.wsErrorCap = resolved.wsErrorCap;
     this.wsErrorTtlMs = resolved.wsErrorTtlMs;
@@ -195,9 +101,24 @@ export class ExchangeCache implements AsyncDisposable {
   ): Promise<ExchangeCache> {
     return openCache(
       config,
-      () => resolveOptions(options),
+      () => resolveExchangeOptions(options),
       (conn) => new ExchangeCache(conn, options),
     );
+  }
+
+  /** Closes the connection if `open()` created it; a connection passed in is left open. */
+  close(): Promise<void> {
+    return closeCache(this);
+  }
+
+  /** Same as `close()`, for containers that call `dispose()` (tsyringe, awilix disposers). */
+  dispose(): Promise<void> {
+    return this.close();
+  }
+
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   /**
@@ -406,21 +327,6 @@ export class ExchangeCache implements AsyncDisposable {
   async popWsError(exId: Id, options: PopWsErrorOptions): Promise<string | null> {
     const id = validate(Id, exId, 'exId');
     return popWsError(this.connection, id, options);
-  }
-
-  /** Closes the connection if `open()` created it; a connection passed in is left open. */
-  close(): Promise<void> {
-    return closeCache(this);
-  }
-
-  /** Same as `close()`, for containers that call `dispose()` (tsyringe, awilix disposers). */
-  dispose(): Promise<void> {
-    return this.close();
-  }
-
-  /** Same as `close()`, for `await using`. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
   }
 
   #storeExchange(exchange: Exchange): Promise<boolean> {

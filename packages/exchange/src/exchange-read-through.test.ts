@@ -2,8 +2,9 @@ import { ValidationError } from '@fullon/core';
 import type { Id } from '@fullon/core/author';
 import { useTestConnection } from '@fullon/core/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ExchangeCache, type ExchangeLoaders } from './exchange-cache.js';
+import { ExchangeCache } from './exchange-cache.js';
 import { catExchangesKey, exchangeKey, userExchangesKey } from './keys.js';
+import type { ExchangeLoaders } from './options.js';
 import type { CatExchange, ExchangeInput } from './schema.js';
 
 class LoaderFailure extends Error {}
