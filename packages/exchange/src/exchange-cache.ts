@@ -21,7 +21,7 @@ import {
   storeExchange,
   storeUserList,
 } from './exchange-store.js';
-import { catExchangesKey, exchangeKey, userExchangesKey } from './keys.js';
+import { ExchangeKeys } from './keys.js';
 import {
   type ExchangeCacheOptions,
   type ExchangeLoaders,
@@ -63,6 +63,7 @@ export class ExchangeCache implements AsyncDisposable {
   /** TTL of a websocket error list after its last push, in ms. */
   readonly wsErrorTtlMs: number;
   readonly #load: ExchangeLoaders;
+  readonly #keys: ExchangeKeys;
   readonly #flights: SingleFlight;
 
   /**
@@ -82,6 +83,7 @@ export class ExchangeCache implements AsyncDisposable {
     this.wsErrorTtlMs = resolved.wsErrorTtlMs;
     this.#flights = new SingleFlight(resolved.loadTimeoutMs);
     this.#load = resolved.load;
+    this.#keys = new ExchangeKeys(this.connection.keys);
   }
 
   /**
@@ -145,8 +147,8 @@ export class ExchangeCache implements AsyncDisposable {
               if (exchange !== null) await this.#storeExchange(exchange);
             },
           };
-    const key = exchangeKey(this.connection.keys, id);
-    const read = () => readExchange(this.connection, id);
+    const key = this.#keys.exchange(id);
+    const read = () => readExchange(this.connection, this.#keys, id);
     return this.#flights.through(key, read, source, (loaded) => loaded, null);
   }
 
@@ -170,10 +172,11 @@ export class ExchangeCache implements AsyncDisposable {
         ? undefined
         : {
             load: async () => parseUserExchanges(await load(id), 'loaded', id),
-            store: (exchanges) => storeUserList(this.connection, this.ttlMs, id, exchanges),
+            store: (exchanges) =>
+              storeUserList(this.connection, this.#keys, this.ttlMs, id, exchanges),
           };
-    const key = userExchangesKey(this.connection.keys, id);
-    const read = () => readUserExchanges(this.connection, id, load !== undefined);
+    const key = this.#keys.userExchanges(id);
+    const read = () => readUserExchanges(this.connection, this.#keys, id, load !== undefined);
     return this.#flights.through(key, read, source, sortExchanges, []);
   }
 
@@ -185,7 +188,7 @@ export class ExchangeCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async getCatExchanges(): Promise<CatExchange[]> {
-    const key = catExchangesKey(this.connection.keys);
+    const key = this.#keys.catExchanges;
     const load = this.#load.catExchanges;
     const source: ReadThroughSource<CatExchange[]> | undefined =
       load === undefined
@@ -215,8 +218,8 @@ export class ExchangeCache implements AsyncDisposable {
    */
   async setExchange(exchange: ExchangeInput): Promise<Exchange> {
     const parsed = parseExchange(exchange, 'exchange');
-    this.#flights.forget(exchangeKey(this.connection.keys, parsed.exId));
-    this.#flights.forget(userExchangesKey(this.connection.keys, parsed.userId));
+    this.#flights.forget(this.#keys.exchange(parsed.exId));
+    this.#flights.forget(this.#keys.userExchanges(parsed.userId));
     await this.#storeExchange(parsed);
     return parsed;
   }
@@ -233,9 +236,9 @@ export class ExchangeCache implements AsyncDisposable {
   async setExchanges(userId: Id, exchanges: readonly ExchangeInput[]): Promise<number> {
     const id = validate(Id, userId, 'userId');
     const parsed = parseUserExchanges(exchanges, 'exchanges', id);
-    this.#flights.forget(userExchangesKey(this.connection.keys, id));
-    for (const e of parsed) this.#flights.forget(exchangeKey(this.connection.keys, e.exId));
-    await storeUserList(this.connection, this.ttlMs, id, parsed);
+    this.#flights.forget(this.#keys.userExchanges(id));
+    for (const e of parsed) this.#flights.forget(this.#keys.exchange(e.exId));
+    await storeUserList(this.connection, this.#keys, this.ttlMs, id, parsed);
     return parsed.length;
   }
 
@@ -248,7 +251,7 @@ export class ExchangeCache implements AsyncDisposable {
    */
   async setCatExchanges(catExchanges: readonly CatExchange[]): Promise<number> {
     const parsed = parseCatExchanges(catExchanges, 'catExchanges');
-    const key = catExchangesKey(this.connection.keys);
+    const key = this.#keys.catExchanges;
     this.#flights.forget(key);
     await storeCatalog(this.connection, this.ttlMs, key, parsed);
     return parsed.length;
@@ -264,7 +267,7 @@ export class ExchangeCache implements AsyncDisposable {
    */
   async deleteExchange(exId: Id): Promise<boolean> {
     const id = validate(Id, exId, 'exId');
-    const key = exchangeKey(this.connection.keys, id);
+    const key = this.#keys.exchange(id);
     this.#flights.forget(key);
     return (await this.connection.send<number>(key, ['DEL', key])) === 1;
   }
@@ -280,11 +283,11 @@ export class ExchangeCache implements AsyncDisposable {
   async invalidate(target: InvalidateTarget): Promise<number> {
     const parsed = validateAt(InvalidateTargetSchema, target, 'target');
     const keys: string[] = [];
-    if (parsed.exId !== undefined) keys.push(exchangeKey(this.connection.keys, parsed.exId));
+    if (parsed.exId !== undefined) keys.push(this.#keys.exchange(parsed.exId));
     if (parsed.userId !== undefined) {
-      keys.push(userExchangesKey(this.connection.keys, parsed.userId));
+      keys.push(this.#keys.userExchanges(parsed.userId));
     }
-    if (parsed.catExchanges === true) keys.push(catExchangesKey(this.connection.keys));
+    if (parsed.catExchanges === true) keys.push(this.#keys.catExchanges);
     if (keys.length === 0) {
       throw new ValidationError('target', 'target: give exId, userId or catExchanges: true');
     }
@@ -306,7 +309,14 @@ export class ExchangeCache implements AsyncDisposable {
    */
   async pushWsError(exId: Id, message: string): Promise<number> {
     const id = validate(Id, exId, 'exId');
-    return pushWsError(this.connection, id, message, this.wsErrorCap, this.wsErrorTtlMs);
+    return pushWsError(
+      this.connection,
+      this.#keys,
+      id,
+      message,
+      this.wsErrorCap,
+      this.wsErrorTtlMs,
+    );
   }
 
   /**
@@ -326,12 +336,12 @@ export class ExchangeCache implements AsyncDisposable {
    */
   async popWsError(exId: Id, options: PopWsErrorOptions): Promise<string | null> {
     const id = validate(Id, exId, 'exId');
-    return popWsError(this.connection, id, options);
+    return popWsError(this.connection, this.#keys, id, options);
   }
 
   #storeExchange(exchange: Exchange): Promise<boolean> {
     // Without a list loader the cache is the source of users' lists, so it creates them.
     const createIndex = this.#load.userExchanges === undefined;
-    return storeExchange(this.connection, this.ttlMs, exchange, createIndex);
+    return storeExchange(this.connection, this.#keys, this.ttlMs, exchange, createIndex);
   }
 }

@@ -14,7 +14,7 @@ import {
   upsertCompleteHashField,
   validate,
 } from '@fullon/core/author';
-import { symbolsKey } from './keys.js';
+import { ExchangeKeys } from './keys.js';
 import { SymbolLayout } from './layouts.js';
 import { resolveSymbolOptions, type SymbolCacheOptions, type SymbolLoader } from './options.js';
 import type { CachedSymbol, StoredSymbol, SymbolInfo } from './schema.js';
@@ -43,6 +43,7 @@ export class SymbolCache implements AsyncDisposable {
   readonly ttlMs: number;
   readonly #load: SymbolLoader | undefined;
   readonly #flights: SingleFlight;
+  readonly #keys: ExchangeKeys;
 
   /**
    * @param conn - An open connection (from `connect()`); the cache does not close it.
@@ -57,6 +58,7 @@ export class SymbolCache implements AsyncDisposable {
     this.ttlMs = resolved.ttlMs;
     this.#flights = new SingleFlight(resolved.loadTimeoutMs);
     this.#load = resolved.load;
+    this.#keys = new ExchangeKeys(this.connection.keys);
   }
 
   /**
@@ -106,7 +108,7 @@ export class SymbolCache implements AsyncDisposable {
    */
   async getSymbols(exchange: string): Promise<CachedSymbol[]> {
     const name = validate(Name, exchange, 'exchange');
-    const key = symbolsKey(this.connection.keys, name);
+    const key = this.#keys.symbols(name);
     const read = async () => {
       const fields = await readCompleteHash(this.connection, key);
       if (fields === undefined) return undefined;
@@ -133,7 +135,7 @@ export class SymbolCache implements AsyncDisposable {
   async getSymbol(symbol: string, exchange: string): Promise<CachedSymbol | null> {
     const wanted = validate(Name, symbol, 'symbol');
     const name = validate(Name, exchange, 'exchange');
-    const key = symbolsKey(this.connection.keys, name);
+    const key = this.#keys.symbols(name);
     const read = async () => {
       const { value, present } = await readCompleteHashField(this.connection, key, wanted);
       if (value !== null) return { ...this.#decode(value, key, wanted), exchange: name };
@@ -154,7 +156,7 @@ export class SymbolCache implements AsyncDisposable {
   async symbolExists(symbol: string, exchange: string): Promise<boolean> {
     const wanted = validate(Name, symbol, 'symbol');
     const name = validate(Name, exchange, 'exchange');
-    const key = symbolsKey(this.connection.keys, name);
+    const key = this.#keys.symbols(name);
     const read = async () => {
       const { value, present } = await readCompleteHashField(this.connection, key, wanted);
       return value !== null ? true : present ? false : undefined;
@@ -175,7 +177,7 @@ export class SymbolCache implements AsyncDisposable {
   async setSymbols(exchange: string, symbols: readonly SymbolInfo[]): Promise<number> {
     const name = validate(Name, exchange, 'exchange');
     const parsed = parseSymbols(name, symbols, 'symbols');
-    const key = symbolsKey(this.connection.keys, name);
+    const key = this.#keys.symbols(name);
     this.#flights.forget(key);
     await this.#store(key, parsed);
     return parsed.length;
@@ -193,7 +195,7 @@ export class SymbolCache implements AsyncDisposable {
   async upsertSymbol(exchange: string, symbol: SymbolInfo): Promise<boolean> {
     const name = validate(Name, exchange, 'exchange');
     const parsed = parseSymbol(name, symbol, 'symbol');
-    const key = symbolsKey(this.connection.keys, name);
+    const key = this.#keys.symbols(name);
     this.#flights.forget(key);
     const bytes = SymbolLayout.encode(this.connection.codec, parsed);
     return upsertCompleteHashField(this.connection, key, parsed.symbol, bytes, {
@@ -213,7 +215,7 @@ export class SymbolCache implements AsyncDisposable {
   async deleteSymbol(symbol: string, exchange: string): Promise<boolean> {
     const wanted = validate(Name, symbol, 'symbol');
     const name = validate(Name, exchange, 'exchange');
-    const key = symbolsKey(this.connection.keys, name);
+    const key = this.#keys.symbols(name);
     this.#flights.forget(key);
     return (await this.connection.send<number>(key, ['HDEL', key, wanted])) === 1;
   }
@@ -227,7 +229,7 @@ export class SymbolCache implements AsyncDisposable {
    */
   async invalidate(exchange: string): Promise<boolean> {
     const name = validate(Name, exchange, 'exchange');
-    const key = symbolsKey(this.connection.keys, name);
+    const key = this.#keys.symbols(name);
     this.#flights.forget(key);
     return (await deleteKeys(this.connection, [key])) === 1;
   }
