@@ -241,9 +241,10 @@ describe('ExchangeCache validation', () => {
 
   it.each([
     ['ttlMs', { ttlMs: 0 }],
-    ['wsErrorCap', { wsErrorCap: 0 }],
-    ['wsErrorCap', { wsErrorCap: 2.5 }],
-    ['wsErrorTtlMs', { wsErrorTtlMs: -1 }],
+    ['timeoutMs', { timeoutMs: -1 }],
+    ['wsErrors.cap', { wsErrors: { cap: 0 } }],
+    ['wsErrors.cap', { wsErrors: { cap: 2.5 } }],
+    ['wsErrors.ttlMs', { wsErrors: { ttlMs: -1 } }],
   ])('rejects option %s', (field, options) => {
     expect(() => new ExchangeCache(conn(), options)).toThrow(
       expect.objectContaining({ name: 'ValidationError', field }),

@@ -26,6 +26,7 @@ import {
   type ExchangeCacheOptions,
   type ExchangeLoaders,
   resolveExchangeOptions,
+  type WsErrorLimits,
 } from './options.js';
 import type { CatExchange, Exchange, ExchangeInput } from './schema.js';
 import { type InvalidateTarget, InvalidateTargetSchema } from './types.js';
@@ -58,10 +59,8 @@ export class ExchangeCache implements AsyncDisposable {
   readonly connection: CacheConnectionLike;
   /** TTL of cached metadata, in ms. */
   readonly ttlMs: number;
-  /** Websocket errors kept per exchange. */
-  readonly wsErrorCap: number;
-  /** TTL of a websocket error list after its last push, in ms. */
-  readonly wsErrorTtlMs: number;
+  /** Websocket errors kept per exchange (`cap`) and the TTL of a list after its last push. */
+  readonly wsErrors: WsErrorLimits;
   readonly #load: ExchangeLoaders;
   readonly #keys: ExchangeKeys;
   readonly #flights: SingleFlight;
@@ -79,9 +78,8 @@ export class ExchangeCache implements AsyncDisposable {
     this.connection = requireConnection(conn, 'ExchangeCache');
     const resolved = resolveExchangeOptions(options);
     this.ttlMs = resolved.ttlMs;
-    this.wsErrorCap = resolved.wsErrorCap;
-    this.wsErrorTtlMs = resolved.wsErrorTtlMs;
-    this.#flights = new SingleFlight(resolved.loadTimeoutMs);
+    this.wsErrors = resolved.wsErrors;
+    this.#flights = new SingleFlight(resolved.timeoutMs);
     this.#load = resolved.load;
     this.#keys = new ExchangeKeys(this.connection.keys);
   }
@@ -297,7 +295,7 @@ export class ExchangeCache implements AsyncDisposable {
 
   /**
    * Appends a websocket error to an exchange's queue. The queue keeps the newest
-   * `wsErrorCap` (default 1 000) and expires `wsErrorTtlMs` (default 24 h) after its last push.
+   * `wsErrors.cap` (default 1 000) and expires `wsErrors.ttlMs` (default 24 h) after its last push.
    * @param exId - Exchange account id.
    * @param message - Error text, 1 to 65 536 characters.
    * @returns The queue length after the push.
@@ -314,8 +312,8 @@ export class ExchangeCache implements AsyncDisposable {
       this.#keys,
       id,
       message,
-      this.wsErrorCap,
-      this.wsErrorTtlMs,
+      this.wsErrors.cap,
+      this.wsErrors.ttlMs,
     );
   }
 

@@ -17,7 +17,7 @@ const META_TAG = 'exchanges';
  * | `exchange:{exchanges}:exId` | string | exchange tuple | TTL `ttlMs` |
  * | `exchange-user:{exchanges}:userId` | set | the user's exchange ids, plus the marker `""` once complete | TTL `ttlMs` |
  * | `exchange-cat:{exchanges}` | hash | catExId → catalog tuple, plus the marker `""` | TTL `ttlMs` |
- * | `exchange-ws-errors:exId` | list | websocket error messages, oldest first | newest `wsErrorCap`; TTL `wsErrorTtlMs` |
+ * | `exchange-ws-errors:exId` | list | websocket error messages, oldest first | newest `wsErrors.cap`; TTL `wsErrors.ttlMs` |
  * | `exchange-ws-errors:exId:in-flight:{<prefix>:exchange-ws-errors:exId}` | zset | `token + message` → lease deadline: messages a pop took and has not confirmed | put back on the next pop once the lease ran out; at most 10 000; TTL at least the list's |
  *
  * Every exchange-metadata key carries the hash tag `{exchanges}` (see `META_TAG`).

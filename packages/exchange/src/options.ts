@@ -38,11 +38,14 @@ export interface ExchangeCacheOptions {
    * How long a loader may take, in ms; past it the callers waiting on it get a `TimeoutError`
    * and the next call loads again. Defaults to 30 000.
    */
-  loadTimeoutMs?: number;
-  /** Websocket error messages kept per exchange (newest win). Defaults to 1 000. */
-  wsErrorCap?: number;
-  /** A websocket error list expires this long after its last push, in ms. Defaults to 24 h. */
-  wsErrorTtlMs?: number;
+  timeoutMs?: number;
+  /** The per-exchange websocket error lists. */
+  wsErrors?: {
+    /** Websocket error messages kept per exchange (newest win). Defaults to 1 000. */
+    cap?: number;
+    /** A websocket error list expires this long after its last push, in ms. Defaults to 24 h. */
+    ttlMs?: number;
+  };
 }
 
 /**
@@ -55,11 +58,17 @@ export interface ResolvedExchangeOptions {
   /** TTL of cached metadata, in ms. */
   ttlMs: number;
   /** How long a loader may take, in ms. */
-  loadTimeoutMs: number;
+  timeoutMs: number;
+  /** The websocket error lists' cap and TTL. */
+  wsErrors: WsErrorLimits;
+}
+
+/** Cap and TTL of the websocket error lists, resolved. */
+export interface WsErrorLimits {
   /** Websocket errors kept per exchange. */
-  wsErrorCap: number;
+  readonly cap: number;
   /** TTL of a websocket error list after its last push, in ms. */
-  wsErrorTtlMs: number;
+  readonly ttlMs: number;
 }
 
 const LOADERS = ['exchange', 'userExchanges', 'catExchanges'] as const;
@@ -79,13 +88,30 @@ function checkLoaders(load: unknown): ExchangeLoaders {
   return load as ExchangeLoaders;
 }
 
+/** Checks the `wsErrors` option: absent, or a plain object of `cap` and `ttlMs`. */
+function checkWsErrors(wsErrors: unknown): WsErrorLimits {
+  let opts: Record<string, unknown> = {};
+  if (wsErrors !== undefined) {
+    if (!isPlainObject(wsErrors)) {
+      throw new ConfigurationError('wsErrors', 'must be a plain object of cap and ttlMs');
+    }
+    opts = wsErrors;
+  }
+  return {
+    cap: countOption(opts.cap, DEFAULT_WS_ERROR_CAP, 'wsErrors.cap'),
+    ttlMs: ttlOption(opts.ttlMs, DEFAULT_METADATA_TTL_MS, 'wsErrors.ttlMs'),
+  };
+}
+
 /**
  * Checks the options of `ExchangeCache`.
  * @internal
  * @param options - Untrusted options.
  * @returns The options with their defaults.
- * @throws {ConfigurationError} naming `options`, `load` or `load.<name>` when malformed.
- * @throws {ValidationError} naming the option when a TTL, the timeout or the cap is out of range.
+ * @throws {ConfigurationError} naming `options`, `load`, `load.<name>` or `wsErrors` when
+ *   malformed.
+ * @throws {ValidationError} naming the option (`ttlMs`, `timeoutMs`, `wsErrors.cap`,
+ *   `wsErrors.ttlMs`) when out of range.
  */
 export function resolveExchangeOptions(
   options: ExchangeCacheOptions | undefined,
@@ -94,9 +120,8 @@ export function resolveExchangeOptions(
   return {
     load: checkLoaders(opts.load),
     ttlMs: ttlOption(opts.ttlMs, DEFAULT_METADATA_TTL_MS),
-    loadTimeoutMs: waitOption(opts.loadTimeoutMs, DEFAULT_LOAD_TIMEOUT_MS, 'loadTimeoutMs'),
-    wsErrorCap: countOption(opts.wsErrorCap, DEFAULT_WS_ERROR_CAP, 'wsErrorCap'),
-    wsErrorTtlMs: ttlOption(opts.wsErrorTtlMs, DEFAULT_METADATA_TTL_MS, 'wsErrorTtlMs'),
+    timeoutMs: waitOption(opts.timeoutMs, DEFAULT_LOAD_TIMEOUT_MS),
+    wsErrors: checkWsErrors(opts.wsErrors),
   };
 }
 
@@ -117,7 +142,7 @@ export interface SymbolCacheOptions {
    * How long a loader may take, in ms; past it the callers waiting on it get a `TimeoutError`
    * and the next call loads again. Defaults to 30 000.
    */
-  loadTimeoutMs?: number;
+  timeoutMs?: number;
 }
 
 /**
@@ -130,7 +155,7 @@ export interface ResolvedSymbolOptions {
   /** TTL of a cached symbol set, in ms. */
   ttlMs: number;
   /** How long a loader may take, in ms. */
-  loadTimeoutMs: number;
+  timeoutMs: number;
 }
 
 /**
@@ -139,7 +164,7 @@ export interface ResolvedSymbolOptions {
  * @param options - Untrusted options.
  * @returns The options with their defaults.
  * @throws {ConfigurationError} naming `options` or `load` when malformed.
- * @throws {ValidationError} naming `ttlMs` or `loadTimeoutMs` when out of range.
+ * @throws {ValidationError} naming `ttlMs` or `timeoutMs` when out of range.
  */
 export function resolveSymbolOptions(
   options: SymbolCacheOptions | undefined,
@@ -151,6 +176,6 @@ export function resolveSymbolOptions(
   return {
     load: opts.load as SymbolLoader | undefined,
     ttlMs: ttlOption(opts.ttlMs, DEFAULT_METADATA_TTL_MS),
-    loadTimeoutMs: waitOption(opts.loadTimeoutMs, DEFAULT_LOAD_TIMEOUT_MS, 'loadTimeoutMs'),
+    timeoutMs: waitOption(opts.timeoutMs, DEFAULT_LOAD_TIMEOUT_MS),
   };
 }

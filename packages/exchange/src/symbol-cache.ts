@@ -50,13 +50,13 @@ export class SymbolCache implements AsyncDisposable {
    * @param options - Loader, TTL, load timeout.
    * @throws {ConfigurationError} (variable `conn`) when `conn` is not a connection; naming
    *   `options` when they are not a plain object, or `load` when it is not a function.
-   * @throws {ValidationError} naming `ttlMs` or `loadTimeoutMs` when out of range.
+   * @throws {ValidationError} naming `ttlMs` or `timeoutMs` when out of range.
    */
   constructor(conn: CacheConnectionLike, options: SymbolCacheOptions = {}) {
     this.connection = requireConnection(conn, 'SymbolCache');
     const resolved = resolveSymbolOptions(options);
     this.ttlMs = resolved.ttlMs;
-    this.#flights = new SingleFlight(resolved.loadTimeoutMs);
+    this.#flights = new SingleFlight(resolved.timeoutMs);
     this.#load = resolved.load;
     this.#keys = new ExchangeKeys(this.connection.keys);
   }

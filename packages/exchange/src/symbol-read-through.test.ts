@@ -116,7 +116,7 @@ describe('SymbolCache read-through', () => {
       calls.push(exchange);
       return hang ? new Promise<SymbolInfo[]>(() => undefined) : Promise.resolve(markets);
     };
-    const cache = new SymbolCache(conn(), { load, loadTimeoutMs: 200 });
+    const cache = new SymbolCache(conn(), { load, timeoutMs: 200 });
     const outcomes = await Promise.allSettled([
       cache.getSymbols('rt-hang'),
       cache.getSymbols('rt-hang'),
@@ -131,9 +131,9 @@ describe('SymbolCache read-through', () => {
     expect(calls).toEqual(['rt-hang', 'rt-hang']);
   });
 
-  it('rejects a loadTimeoutMs a timer cannot hold, naming it', () => {
-    expect(() => new SymbolCache(conn(), { loadTimeoutMs: 2 ** 31 })).toThrow(
-      expect.objectContaining({ field: 'loadTimeoutMs' }),
+  it('rejects a timeoutMs a timer cannot hold, naming it', () => {
+    expect(() => new SymbolCache(conn(), { timeoutMs: 2 ** 31 })).toThrow(
+      expect.objectContaining({ field: 'timeoutMs' }),
     );
   });
 

@@ -49,7 +49,7 @@ describe('websocket errors', () => {
 
   it('keeps the newest 1 000 by default, and a configured cap', async () => {
     const cache = new ExchangeCache(conn());
-    expect(cache.wsErrorCap).toBe(1_000);
+    expect(cache.wsErrors).toEqual({ cap: 1_000, ttlMs: 86_400_000 });
     let length = 0;
     for (let i = 1; i <= 1_003; i++) length = await cache.pushWsError('cap', `e${i}`);
     expect(length).toBe(1_000);
@@ -57,7 +57,7 @@ describe('websocket errors', () => {
     expect(await conn().send<number>(key, ['LLEN', key])).toBe(1_000);
     expect(await cache.popWsError('cap', { timeoutMs: 0 })).toBe('e4');
 
-    const small = new ExchangeCache(conn(), { wsErrorCap: 3 });
+    const small = new ExchangeCache(conn(), { wsErrors: { cap: 3 } });
     for (let i = 1; i <= 5; i++) await small.pushWsError('small', `m${i}`);
     const popped: (string | null)[] = [];
     for (let i = 0; i < 4; i++) popped.push(await small.popWsError('small', { timeoutMs: 0 }));
