@@ -120,9 +120,7 @@ export class OHLCVCache implements AsyncDisposable {
     timeframe: Timeframe,
     bars: readonly Bar[],
   ): Promise<void> {
-    checkName(symbol, 'symbol');
-    checkName(exchange, 'exchange');
-    const tf = checkTimeframe(timeframe);
+    const tf = checkSeries(symbol, exchange, timeframe);
     const sorted = checkBars(bars, tf);
     if (sorted.length === 0) return;
     const names = this.#keys.series(symbol, exchange, tf);
