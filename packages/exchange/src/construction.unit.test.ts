@@ -32,8 +32,8 @@ describe('construction', () => {
   it('open() rejects bad options before connecting', async () => {
     for (const opening of [
       ExchangeCache.open(NOWHERE, { ttlMs: MAX_TTL_MS + 1 }),
-      ExchangeCache.open(NOWHERE, { wsErrorTtlMs: 0 }),
-      ExchangeCache.open(NOWHERE, { loadTimeoutMs: 2 ** 31 }),
+      ExchangeCache.open(NOWHERE, { wsErrors: { ttlMs: 0 } }),
+      ExchangeCache.open(NOWHERE, { timeoutMs: 2 ** 31 }),
       SymbolCache.open(NOWHERE, { ttlMs: MAX_TTL_MS + 1 }),
     ]) {
       const error = await opening.then(
@@ -52,6 +52,8 @@ describe('construction', () => {
       ExchangeCache.open(NOWHERE, { load: 5 as never }),
       ExchangeCache.open(NOWHERE, { load: { exchange: 'db' as never } }),
       ExchangeCache.open(NOWHERE, { load: new Map() as never }),
+      ExchangeCache.open(NOWHERE, { wsErrors: 5 as never }),
+      ExchangeCache.open(NOWHERE, { wsErrors: [] as never }),
       SymbolCache.open(NOWHERE, null as never),
       SymbolCache.open(NOWHERE, [] as never),
       SymbolCache.open(NOWHERE, { load: {} as never }),

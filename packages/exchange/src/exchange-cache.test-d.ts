@@ -7,7 +7,8 @@ import type {
 } from '@fullon/core';
 import type { Id } from '@fullon/core/author';
 import { describe, expectTypeOf, it } from 'vitest';
-import { ExchangeCache, type ExchangeLoaders } from './exchange-cache.js';
+import { ExchangeCache } from './exchange-cache.js';
+import type { ExchangeLoaders } from './options.js';
 import type {
   CachedSymbol,
   CatExchange,
@@ -91,6 +92,16 @@ describe('ExchangeCache and SymbolCache types', () => {
     void new SymbolCache(conn, { symbolTtlMs: 1 });
     // @ts-expect-error the option is ttlMs
     void new ExchangeCache(conn, { metadataTtlMs: 1 });
+    void new ExchangeCache(conn, { timeoutMs: 1, wsErrors: { cap: 1, ttlMs: 1 } });
+    void new SymbolCache(conn, { timeoutMs: 1 });
+    // @ts-expect-error renamed to timeoutMs
+    void new ExchangeCache(conn, { loadTimeoutMs: 1 });
+    // @ts-expect-error renamed to wsErrors.cap
+    void new ExchangeCache(conn, { wsErrorCap: 1 });
+    // @ts-expect-error renamed to wsErrors.ttlMs
+    void new ExchangeCache(conn, { wsErrorTtlMs: 1 });
+    // @ts-expect-error renamed to timeoutMs
+    void new SymbolCache(conn, { loadTimeoutMs: 1 });
     expectTypeOf<PrecisionMode>().toEqualTypeOf<'decimals' | 'tickSize'>();
     expectTypeOf<CachedSymbol['pricePrecision']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<CachedSymbol['exchange']>().toEqualTypeOf<string>();

@@ -2,7 +2,7 @@ import { DecodeError, ValidationError } from '@fullon/core';
 import { useTestConnection } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { ExchangeCache } from './exchange-cache.js';
-import { catExchangesKey, exchangeKey, userExchangesKey } from './keys.js';
+import { ExchangeKeys } from './keys.js';
 import { ExchangeLayout } from './layouts.js';
 import type { CatExchange, ExchangeInput } from './schema.js';
 import { rawTuple } from './test-helpers.js';
@@ -97,9 +97,9 @@ describe('ExchangeCache without loaders', () => {
     await cache.setExchange({ ...kraken, exId: 50, userId: 51 });
     await cache.setCatExchanges(catalog);
     for (const key of [
-      exchangeKey(conn().keys, 50),
-      userExchangesKey(conn().keys, 51),
-      catExchangesKey(conn().keys),
+      new ExchangeKeys(conn().keys).exchange(50),
+      new ExchangeKeys(conn().keys).userExchanges(51),
+      new ExchangeKeys(conn().keys).catExchanges,
     ]) {
       const ttl = await pttl(conn(), key);
       expect(ttl).toBeGreaterThan(DAY - 60_000);
@@ -107,7 +107,7 @@ describe('ExchangeCache without loaders', () => {
     }
     const short = new ExchangeCache(conn(), { ttlMs: 90_000 });
     await short.setExchange({ ...kraken, exId: 52, userId: 51 });
-    const ttl = await pttl(conn(), exchangeKey(conn().keys, 52));
+    const ttl = await pttl(conn(), new ExchangeKeys(conn().keys).exchange(52));
     expect(ttl).toBeGreaterThan(30_000);
     expect(ttl).toBeLessThanOrEqual(90_000);
   });
@@ -148,7 +148,7 @@ describe('ExchangeCache corrupt values', () => {
     const cache = new ExchangeCache(conn());
     await cache.setExchange({ ...kraken, exId: 1, userId: 5 });
     await cache.setExchange({ ...binance, exId: 2, userId: 5 });
-    const key = exchangeKey(conn().keys, 2);
+    const key = new ExchangeKeys(conn().keys).exchange(2);
     await conn().send(key, ['SET', key, garbage]);
     await expect(cache.getExchange(2)).rejects.toSatisfy(
       (e: unknown) => DecodeError.is(e) && e.key === key,
@@ -160,7 +160,7 @@ describe('ExchangeCache corrupt values', () => {
 
   it('rejects a well-formed tuple whose id breaks the schema', async () => {
     const cache = new ExchangeCache(conn());
-    const key = exchangeKey(conn().keys, 3);
+    const key = new ExchangeKeys(conn().keys).exchange(3);
     // A tuple of the current layout whose exId is negative.
     await conn().send(key, ['SET', key, rawTuple(ExchangeLayout, { ...kraken, exId: -3 })]);
     await expect(cache.getExchange(3)).rejects.toSatisfy(
@@ -171,7 +171,7 @@ describe('ExchangeCache corrupt values', () => {
   it('skips + reports a corrupt catalog entry', async () => {
     const cache = new ExchangeCache(conn());
     await cache.setCatExchanges(catalog);
-    const key = catExchangesKey(conn().keys);
+    const key = new ExchangeKeys(conn().keys).catExchanges;
     await conn().send(key, ['HSET', key, '10', garbage]);
     corrupt.length = 0;
     expect((await cache.getCatExchanges()).map((c) => c.name)).toEqual(['binance', 'kraken']);
@@ -205,7 +205,10 @@ describe('ExchangeCache validation', () => {
     async (_, bad, field) => {
       const cache = new ExchangeCache(conn());
       await expect(cache.setExchange(bad as ExchangeInput)).rejects.toSatisfy(named(field));
-      for (const key of [exchangeKey(conn().keys, 1), userExchangesKey(conn().keys, 10)]) {
+      for (const key of [
+        new ExchangeKeys(conn().keys).exchange(1),
+        new ExchangeKeys(conn().keys).userExchanges(10),
+      ]) {
         expect(await conn().send<number>(key, ['EXISTS', key])).toBe(0);
       }
     },
@@ -238,9 +241,10 @@ describe('ExchangeCache validation', () => {
 
   it.each([
     ['ttlMs', { ttlMs: 0 }],
-    ['wsErrorCap', { wsErrorCap: 0 }],
-    ['wsErrorCap', { wsErrorCap: 2.5 }],
-    ['wsErrorTtlMs', { wsErrorTtlMs: -1 }],
+    ['timeoutMs', { timeoutMs: -1 }],
+    ['wsErrors.cap', { wsErrors: { cap: 0 } }],
+    ['wsErrors.cap', { wsErrors: { cap: 2.5 } }],
+    ['wsErrors.ttlMs', { wsErrors: { ttlMs: -1 } }],
   ])('rejects option %s', (field, options) => {
     expect(() => new ExchangeCache(conn(), options)).toThrow(
       expect.objectContaining({ name: 'ValidationError', field }),

@@ -1,31 +1,15 @@
+import { type CacheConnectionLike, type ConnectOptions, ValidationError } from '@fullon/core';
 import {
-  type CacheConnectionLike,
-  ConfigurationError,
-  type ConnectOptions,
-  ValidationError,
-} from '@fullon/core';
-import {
-  cacheOptions,
   closeCache,
-  countOption,
   deleteKeys,
   Id,
-  isPlainObject,
   openCache,
   type ReadThroughSource,
   requireConnection,
   SingleFlight,
-  ttlOption,
   validate,
   validateAt,
-  waitOption,
 } from '@fullon/core/author';
-import * as v from 'valibot';
-import {
-  DEFAULT_LOAD_TIMEOUT_MS,
-  DEFAULT_METADATA_TTL_MS,
-  DEFAULT_WS_ERROR_CAP,
-} from './defaults.js';
 import { parseCatExchanges, parseExchange, parseUserExchanges } from './exchange-input.js';
 import {
   readCatalog,
@@ -37,93 +21,16 @@ import {
   storeExchange,
   storeUserList,
 } from './exchange-store.js';
-import { catExchangesKey, exchangeKey, userExchangesKey } from './keys.js';
+import { ExchangeKeys } from './keys.js';
+import {
+  type ExchangeCacheOptions,
+  type ExchangeLoaders,
+  resolveExchangeOptions,
+  type WsErrorLimits,
+} from './options.js';
 import type { CatExchange, Exchange, ExchangeInput } from './schema.js';
+import { type InvalidateTarget, InvalidateTargetSchema } from './types.js';
 import { type PopWsErrorOptions, popWsError, pushWsError } from './ws-errors.js';
-
-/**
- * Read-through loaders of {@link ExchangeCache}, each optional. Each is called on a miss, its
- * answer validated, stored with the TTL and returned; concurrent misses for one key call it once.
- * A loader that throws rejects every waiter and nothing is cached, so the next call retries.
- */
-export interface ExchangeLoaders {
-  /** One exchange account by id; `null` when it does not exist (not cached). */
-  exchange?: (exId: Id) => Promise<ExchangeInput | null>;
-  /** Every exchange account of a user (`[]` is cached too): the only loader that makes a list complete. */
-  userExchanges?: (userId: Id) => Promise<ExchangeInput[]>;
-  /** The catalog of exchanges the system trades on. */
-  catExchanges?: () => Promise<CatExchange[]>;
-}
-
-/** Options of {@link ExchangeCache}. */
-export interface ExchangeCacheOptions {
-  /** Read-through loaders. Without one, a miss returns `null` / `[]`. */
-  load?: ExchangeLoaders;
-  /** How long cached metadata lives, in ms (at most ten years). Defaults to 86 400 000 (24 h). */
-  ttlMs?: number;
-  /**
-   * How long a loader may take, in ms; past it the callers waiting on it get a `TimeoutError`
-   * and the next call loads again. Defaults to 30 000.
-   */
-  loadTimeoutMs?: number;
-  /** Websocket error messages kept per exchange (newest win). Defaults to 1 000. */
-  wsErrorCap?: number;
-  /** A websocket error list expires this long after its last push, in ms. Defaults to 24 h. */
-  wsErrorTtlMs?: number;
-}
-
-interface ResolvedOptions {
-  load: ExchangeLoaders;
-  ttlMs: number;
-  loadTimeoutMs: number;
-  wsErrorCap: number;
-  wsErrorTtlMs: number;
-}
-
-const LOADERS = ['exchange', 'userExchanges', 'catExchanges'] as const;
-
-/** Checks the `load` option: absent, or a plain object whose loaders are functions. */
-function checkLoaders(load: unknown): ExchangeLoaders {
-  if (load === undefined) return {};
-  if (!isPlainObject(load)) {
-    throw new ConfigurationError('load', 'must be a plain object of loader functions');
-  }
-  for (const name of LOADERS) {
-    const loader = load[name];
-    if (loader !== undefined && typeof loader !== 'function') {
-      throw new ConfigurationError(`load.${name}`, 'must be a function');
-    }
-  }
-  return load as ExchangeLoaders;
-}
-
-/** Checks the constructor options. */
-function resolveOptions(options: ExchangeCacheOptions | undefined): ResolvedOptions {
-  const opts = cacheOptions(options, 'ExchangeCache');
-  return {
-    load: checkLoaders(opts.load),
-    ttlMs: ttlOption(opts.ttlMs, DEFAULT_METADATA_TTL_MS),
-    loadTimeoutMs: waitOption(opts.loadTimeoutMs, DEFAULT_LOAD_TIMEOUT_MS, 'loadTimeoutMs'),
-    wsErrorCap: countOption(opts.wsErrorCap, DEFAULT_WS_ERROR_CAP, 'wsErrorCap'),
-    wsErrorTtlMs: ttlOption(opts.wsErrorTtlMs, DEFAULT_METADATA_TTL_MS, 'wsErrorTtlMs'),
-  };
-}
-
-/** What {@link ExchangeCache.invalidate} drops; give at least one. */
-export interface InvalidateTarget {
-  /** This exchange account's record. */
-  exId?: Id;
-  /** This user's exchange list. */
-  userId?: Id;
-  /** The catalog of exchanges. */
-  catExchanges?: boolean;
-}
-
-const InvalidateTargetSchema = v.object({
-  exId: v.optional(Id),
-  userId: v.optional(Id),
-  catExchanges: v.optional(v.boolean('must be a boolean')),
-});
 
 /**
  * Exchange accounts, users' exchange lists and the exchange catalog, with optional
@@ -152,11 +59,10 @@ export class ExchangeCache implements AsyncDisposable {
   readonly connection: CacheConnectionLike;
   /** TTL of cached metadata, in ms. */
   readonly ttlMs: number;
-  /** Websocket errors kept per exchange. */
-  readonly wsErrorCap: number;
-  /** TTL of a websocket error list after its last push, in ms. */
-  readonly wsErrorTtlMs: number;
+  /** Websocket errors kept per exchange (`cap`) and the TTL of a list after its last push. */
+  readonly wsErrors: WsErrorLimits;
   readonly #load: ExchangeLoaders;
+  readonly #keys: ExchangeKeys;
   readonly #flights: SingleFlight;
 
   /**
@@ -170,12 +76,12 @@ export class ExchangeCache implements AsyncDisposable {
    */
   constructor(conn: CacheConnectionLike, options: ExchangeCacheOptions = {}) {
     this.connection = requireConnection(conn, 'ExchangeCache');
-    const resolved = resolveOptions(options);
+    const resolved = resolveExchangeOptions(options);
     this.ttlMs = resolved.ttlMs;
-    this.wsErrorCap = resolved.wsErrorCap;
-    this.wsErrorTtlMs = resolved.wsErrorTtlMs;
-    this.#flights = new SingleFlight(resolved.loadTimeoutMs);
+    this.wsErrors = resolved.wsErrors;
+    this.#flights = new SingleFlight(resolved.timeoutMs);
     this.#load = resolved.load;
+    this.#keys = new ExchangeKeys(this.connection.keys);
   }
 
   /**
@@ -195,9 +101,24 @@ export class ExchangeCache implements AsyncDisposable {
   ): Promise<ExchangeCache> {
     return openCache(
       config,
-      () => resolveOptions(options),
+      () => resolveExchangeOptions(options),
       (conn) => new ExchangeCache(conn, options),
     );
+  }
+
+  /** Closes the connection if `open()` created it; a connection passed in is left open. */
+  close(): Promise<void> {
+    return closeCache(this);
+  }
+
+  /** Same as `close()`, for containers that call `dispose()` (tsyringe, awilix disposers). */
+  dispose(): Promise<void> {
+    return this.close();
+  }
+
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   /**
@@ -224,8 +145,8 @@ export class ExchangeCache implements AsyncDisposable {
               if (exchange !== null) await this.#storeExchange(exchange);
             },
           };
-    const key = exchangeKey(this.connection.keys, id);
-    const read = () => readExchange(this.connection, id);
+    const key = this.#keys.exchange(id);
+    const read = () => readExchange(this.connection, this.#keys, id);
     return this.#flights.through(key, read, source, (loaded) => loaded, null);
   }
 
@@ -249,10 +170,11 @@ export class ExchangeCache implements AsyncDisposable {
         ? undefined
         : {
             load: async () => parseUserExchanges(await load(id), 'loaded', id),
-            store: (exchanges) => storeUserList(this.connection, this.ttlMs, id, exchanges),
+            store: (exchanges) =>
+              storeUserList(this.connection, this.#keys, this.ttlMs, id, exchanges),
           };
-    const key = userExchangesKey(this.connection.keys, id);
-    const read = () => readUserExchanges(this.connection, id, load !== undefined);
+    const key = this.#keys.userExchanges(id);
+    const read = () => readUserExchanges(this.connection, this.#keys, id, load !== undefined);
     return this.#flights.through(key, read, source, sortExchanges, []);
   }
 
@@ -264,7 +186,7 @@ export class ExchangeCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async getCatExchanges(): Promise<CatExchange[]> {
-    const key = catExchangesKey(this.connection.keys);
+    const key = this.#keys.catExchanges;
     const load = this.#load.catExchanges;
     const source: ReadThroughSource<CatExchange[]> | undefined =
       load === undefined
@@ -294,8 +216,8 @@ export class ExchangeCache implements AsyncDisposable {
    */
   async setExchange(exchange: ExchangeInput): Promise<Exchange> {
     const parsed = parseExchange(exchange, 'exchange');
-    this.#flights.forget(exchangeKey(this.connection.keys, parsed.exId));
-    this.#flights.forget(userExchangesKey(this.connection.keys, parsed.userId));
+    this.#flights.forget(this.#keys.exchange(parsed.exId));
+    this.#flights.forget(this.#keys.userExchanges(parsed.userId));
     await this.#storeExchange(parsed);
     return parsed;
   }
@@ -312,9 +234,9 @@ export class ExchangeCache implements AsyncDisposable {
   async setExchanges(userId: Id, exchanges: readonly ExchangeInput[]): Promise<number> {
     const id = validate(Id, userId, 'userId');
     const parsed = parseUserExchanges(exchanges, 'exchanges', id);
-    this.#flights.forget(userExchangesKey(this.connection.keys, id));
-    for (const e of parsed) this.#flights.forget(exchangeKey(this.connection.keys, e.exId));
-    await storeUserList(this.connection, this.ttlMs, id, parsed);
+    this.#flights.forget(this.#keys.userExchanges(id));
+    for (const e of parsed) this.#flights.forget(this.#keys.exchange(e.exId));
+    await storeUserList(this.connection, this.#keys, this.ttlMs, id, parsed);
     return parsed.length;
   }
 
@@ -327,7 +249,7 @@ export class ExchangeCache implements AsyncDisposable {
    */
   async setCatExchanges(catExchanges: readonly CatExchange[]): Promise<number> {
     const parsed = parseCatExchanges(catExchanges, 'catExchanges');
-    const key = catExchangesKey(this.connection.keys);
+    const key = this.#keys.catExchanges;
     this.#flights.forget(key);
     await storeCatalog(this.connection, this.ttlMs, key, parsed);
     return parsed.length;
@@ -343,7 +265,7 @@ export class ExchangeCache implements AsyncDisposable {
    */
   async deleteExchange(exId: Id): Promise<boolean> {
     const id = validate(Id, exId, 'exId');
-    const key = exchangeKey(this.connection.keys, id);
+    const key = this.#keys.exchange(id);
     this.#flights.forget(key);
     return (await this.connection.send<number>(key, ['DEL', key])) === 1;
   }
@@ -359,11 +281,11 @@ export class ExchangeCache implements AsyncDisposable {
   async invalidate(target: InvalidateTarget): Promise<number> {
     const parsed = validateAt(InvalidateTargetSchema, target, 'target');
     const keys: string[] = [];
-    if (parsed.exId !== undefined) keys.push(exchangeKey(this.connection.keys, parsed.exId));
+    if (parsed.exId !== undefined) keys.push(this.#keys.exchange(parsed.exId));
     if (parsed.userId !== undefined) {
-      keys.push(userExchangesKey(this.connection.keys, parsed.userId));
+      keys.push(this.#keys.userExchanges(parsed.userId));
     }
-    if (parsed.catExchanges === true) keys.push(catExchangesKey(this.connection.keys));
+    if (parsed.catExchanges === true) keys.push(this.#keys.catExchanges);
     if (keys.length === 0) {
       throw new ValidationError('target', 'target: give exId, userId or catExchanges: true');
     }
@@ -373,7 +295,7 @@ export class ExchangeCache implements AsyncDisposable {
 
   /**
    * Appends a websocket error to an exchange's queue. The queue keeps the newest
-   * `wsErrorCap` (default 1 000) and expires `wsErrorTtlMs` (default 24 h) after its last push.
+   * `wsErrors.cap` (default 1 000) and expires `wsErrors.ttlMs` (default 24 h) after its last push.
    * @param exId - Exchange account id.
    * @param message - Error text, 1 to 65 536 characters.
    * @returns The queue length after the push.
@@ -385,7 +307,14 @@ export class ExchangeCache implements AsyncDisposable {
    */
   async pushWsError(exId: Id, message: string): Promise<number> {
     const id = validate(Id, exId, 'exId');
-    return pushWsError(this.connection, id, message, this.wsErrorCap, this.wsErrorTtlMs);
+    return pushWsError(
+      this.connection,
+      this.#keys,
+      id,
+      message,
+      this.wsErrors.cap,
+      this.wsErrors.ttlMs,
+    );
   }
 
   /**
@@ -405,27 +334,12 @@ export class ExchangeCache implements AsyncDisposable {
    */
   async popWsError(exId: Id, options: PopWsErrorOptions): Promise<string | null> {
     const id = validate(Id, exId, 'exId');
-    return popWsError(this.connection, id, options);
-  }
-
-  /** Closes the connection if `open()` created it; a connection passed in is left open. */
-  close(): Promise<void> {
-    return closeCache(this);
-  }
-
-  /** Same as `close()`, for containers that call `dispose()` (tsyringe, awilix disposers). */
-  dispose(): Promise<void> {
-    return this.close();
-  }
-
-  /** Same as `close()`, for `await using`. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
+    return popWsError(this.connection, this.#keys, id, options);
   }
 
   #storeExchange(exchange: Exchange): Promise<boolean> {
     // Without a list loader the cache is the source of users' lists, so it creates them.
     const createIndex = this.#load.userExchanges === undefined;
-    return storeExchange(this.connection, this.ttlMs, exchange, createIndex);
+    return storeExchange(this.connection, this.#keys, this.ttlMs, exchange, createIndex);
   }
 }

@@ -2,8 +2,9 @@ import { ValidationError } from '@fullon/core';
 import type { Id } from '@fullon/core/author';
 import { useTestConnection } from '@fullon/core/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ExchangeCache, type ExchangeLoaders } from './exchange-cache.js';
-import { catExchangesKey, exchangeKey, userExchangesKey } from './keys.js';
+import { ExchangeCache } from './exchange-cache.js';
+import { ExchangeKeys } from './keys.js';
+import type { ExchangeLoaders } from './options.js';
 import type { CatExchange, ExchangeInput } from './schema.js';
 
 class LoaderFailure extends Error {}
@@ -70,7 +71,7 @@ describe('ExchangeCache read-through', () => {
     const cache = new ExchangeCache(conn(), { load: db.load, ttlMs: 120_000 });
     const kraken = full(db.accounts.get('1') as ExchangeInput);
     expect(await cache.getExchange(1)).toEqual(kraken);
-    const key = exchangeKey(conn().keys, 1);
+    const key = new ExchangeKeys(conn().keys).exchange(1);
     const pttl = await conn().send<number>(key, ['PTTL', key]);
     expect(pttl).toBeGreaterThan(60_000);
     expect(pttl).toBeLessThanOrEqual(120_000);
@@ -94,7 +95,7 @@ describe('ExchangeCache read-through', () => {
     expect(await cache.getExchanges(7)).toEqual(expected);
     expect(await cache.getExchange(2)).toEqual(expected[1]);
     expect(db.calls).toEqual(['user:7']);
-    const key = userExchangesKey(conn().keys, 7);
+    const key = new ExchangeKeys(conn().keys).userExchanges(7);
     expect(await conn().send<number>(key, ['PTTL', key])).toBeGreaterThan(86_000_000);
   });
 
@@ -144,7 +145,7 @@ describe('ExchangeCache read-through', () => {
       expect(o.status).toBe('rejected');
       if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(LoaderFailure);
     }
-    const key = userExchangesKey(conn().keys, 7);
+    const key = new ExchangeKeys(conn().keys).userExchanges(7);
     expect(await conn().send<number>(key, ['EXISTS', key])).toBe(0);
     expect(await cache.getExchanges(7)).toHaveLength(2);
     expect(db.calls).toEqual(['user:7', 'user:7']);
@@ -156,7 +157,10 @@ describe('ExchangeCache read-through', () => {
     db.failNext(2);
     await expect(cache.getExchange(1)).rejects.toBeInstanceOf(LoaderFailure);
     await expect(cache.getCatExchanges()).rejects.toBeInstanceOf(LoaderFailure);
-    for (const key of [exchangeKey(conn().keys, 1), catExchangesKey(conn().keys)]) {
+    for (const key of [
+      new ExchangeKeys(conn().keys).exchange(1),
+      new ExchangeKeys(conn().keys).catExchanges,
+    ]) {
       expect(await conn().send<number>(key, ['EXISTS', key])).toBe(0);
     }
     expect(await cache.getExchange(1)).not.toBeNull();
@@ -186,9 +190,9 @@ describe('ExchangeCache read-through', () => {
       );
     }
     for (const key of [
-      exchangeKey(conn().keys, 5),
-      userExchangesKey(conn().keys, 50),
-      catExchangesKey(conn().keys),
+      new ExchangeKeys(conn().keys).exchange(5),
+      new ExchangeKeys(conn().keys).userExchanges(50),
+      new ExchangeKeys(conn().keys).catExchanges,
     ]) {
       expect(await conn().send<number>(key, ['EXISTS', key])).toBe(0);
     }
@@ -236,7 +240,7 @@ describe('ExchangeCache read-through', () => {
     const db = fakeDatabase();
     const cache = new ExchangeCache(conn(), { load: db.load });
     await cache.setExchange({ exId: 9, userId: 8, name: 'new' });
-    const key = userExchangesKey(conn().keys, 8);
+    const key = new ExchangeKeys(conn().keys).userExchanges(8);
     expect(await conn().send<number>(key, ['EXISTS', key])).toBe(0);
     db.accounts.set('9', { exId: 9, userId: 8, name: 'new' });
     expect((await cache.getExchanges(8)).map((e) => e.exId)).toEqual([3, 9]);

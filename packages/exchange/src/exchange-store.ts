@@ -7,7 +7,7 @@ import {
   replaceCompleteHash,
 } from '@fullon/core/author';
 import { sameId } from './exchange-input.js';
-import { exchangeKey, userExchangesKey } from './keys.js';
+import type { ExchangeKeys } from './keys.js';
 import { CatExchangeLayout, ExchangeLayout, withId } from './layouts.js';
 import type { CatExchange, Exchange } from './schema.js';
 import { SetExchangeReply, setExchangeScript } from './scripts/set-exchange.js';
@@ -44,9 +44,10 @@ export function sortCatalog(catalog: CatExchange[]): CatExchange[] {
  */
 export async function readExchange(
   conn: CacheConnectionLike,
+  keys: ExchangeKeys,
   exId: Id,
 ): Promise<Exchange | undefined> {
-  const key = exchangeKey(conn.keys, exId);
+  const key = keys.exchange(exId);
   const bytes = await conn.send<Buffer | null>(key, ['GET', key], BUFFERS);
   return bytes === null
     ? undefined
@@ -63,24 +64,26 @@ export async function readExchange(
  * that is a miss (the loader answers), without one those known accounts are the answer.
  * @internal
  * @param conn - Connection.
+ * @param keys - The package's keys.
  * @param userId - The user.
  * @param hasLoader - A list loader is configured: an incomplete or stale list is a miss.
  * @returns The accounts, or `undefined` on a miss.
  */
 export async function readUserExchanges(
   conn: CacheConnectionLike,
+  keys: ExchangeKeys,
   userId: Id,
   hasLoader: boolean,
 ): Promise<Exchange[] | undefined> {
-  const index = userExchangesKey(conn.keys, userId);
+  const index = keys.userExchanges(userId);
   const members = await conn.send<string[]>(index, ['SMEMBERS', index]);
   const complete = members.includes(COMPLETE_MARKER);
   if (!complete && hasLoader) return undefined;
   const ids = members.filter((m) => m !== COMPLETE_MARKER);
   if (ids.length === 0) return [];
-  const keys = ids.map((id) => exchangeKey(conn.keys, id));
+  const records = ids.map((id) => keys.exchange(id));
   // Same hash tag as the index, so one MGET serves a cluster too.
-  const values = await conn.send<(Buffer | null)[]>(index, ['MGET', ...keys], BUFFERS);
+  const values = await conn.send<(Buffer | null)[]>(index, ['MGET', ...records], BUFFERS);
   const exchanges: Exchange[] = [];
   for (const [i, bytes] of values.entries()) {
     // A listed record that is gone was deleted or expired: the list is stale.
@@ -88,7 +91,7 @@ export async function readUserExchanges(
       if (hasLoader) return undefined;
       continue;
     }
-    const key = keys[i] ?? index;
+    const key = records[i] ?? index;
     const id = ids[i] ?? '';
     const exchange = decodeListed(conn, () =>
       withId(ExchangeLayout.decode(conn.codec, bytes, key), 'exId', id, key),
@@ -131,22 +134,27 @@ export async function readCatalog(
  */
 export async function storeExchange(
   conn: CacheConnectionLike,
+  keys: ExchangeKeys,
   ttlMs: number,
   exchange: Exchange,
   createIndex: boolean,
 ): Promise<boolean> {
-  const keys = {
-    record: exchangeKey(conn.keys, exchange.exId),
-    index: userExchangesKey(conn.keys, exchange.userId),
+  const scriptKeys = {
+    record: keys.exchange(exchange.exId),
+    index: keys.userExchanges(exchange.userId),
   };
-  const reply = await setExchangeScript(conn, keys, {
+  const reply = await setExchangeScript(conn, scriptKeys, {
     ttlMs,
     createIndex,
     exId: String(exchange.exId),
     bytes: ExchangeLayout.encode(conn.codec, exchange),
   });
   if (reply === SetExchangeReply.wrongType) {
-    throw new DecodeError(keys.index, undefined, 'not a set of exchange ids; nothing was written');
+    throw new DecodeError(
+      scriptKeys.index,
+      undefined,
+      'not a set of exchange ids; nothing was written',
+    );
   }
   return reply === SetExchangeReply.listed;
 }
@@ -158,6 +166,7 @@ export async function storeExchange(
  */
 export async function storeUserList(
   conn: CacheConnectionLike,
+  keys: ExchangeKeys,
   ttlMs: number,
   userId: Id,
   exchanges: readonly Exchange[],
@@ -165,8 +174,8 @@ export async function storeUserList(
   await storeUserExchangesScript(
     conn,
     {
-      index: userExchangesKey(conn.keys, userId),
-      records: exchanges.map((e) => exchangeKey(conn.keys, e.exId)),
+      index: keys.userExchanges(userId),
+      records: exchanges.map((e) => keys.exchange(e.exId)),
     },
     {
       ttlMs,

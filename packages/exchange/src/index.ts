@@ -1,10 +1,10 @@
 export type { Id } from '@fullon/core/author';
 export { DEFAULT_METADATA_TTL_MS, DEFAULT_WS_ERROR_CAP } from './defaults.js';
-export type { ExchangeCacheOptions, ExchangeLoaders, InvalidateTarget } from './exchange-cache.js';
 export { ExchangeCache } from './exchange-cache.js';
+export type { ExchangeCacheOptions, ExchangeLoaders, SymbolCacheOptions } from './options.js';
 export type { CachedSymbol, ExchangeInput } from './schema.js';
 export { CatExchange, Exchange, PrecisionMode, SymbolInfo, UpdateFrame } from './schema.js';
-export type { SymbolCacheOptions } from './symbol-cache.js';
 export { SymbolCache } from './symbol-cache.js';
+export type { InvalidateTarget } from './types.js';
 export type { PopWsErrorOptions } from './ws-errors.js';
 export { WsErrorMessage } from './ws-errors.js';

@@ -1,5 +1,12 @@
 import type { KeyBuilderLike } from '@fullon/core';
-import type { Id } from '@fullon/core/author';
+import { type Id, inFlightKey } from '@fullon/core/author';
+
+/**
+ * The hash tag of every exchange-metadata key: one script may then write an exchange record
+ * together with its owner's index (and `invalidate` may drop several at once) on a cluster
+ * too. This is low-volume metadata; one slot serves it comfortably.
+ */
+const META_TAG = 'exchanges';
 
 /**
  * Every key of `@fullon/exchange`; the only place this package names keys.
@@ -10,60 +17,62 @@ import type { Id } from '@fullon/core/author';
  * | `exchange:{exchanges}:exId` | string | exchange tuple | TTL `ttlMs` |
  * | `exchange-user:{exchanges}:userId` | set | the user's exchange ids, plus the marker `""` once complete | TTL `ttlMs` |
  * | `exchange-cat:{exchanges}` | hash | catExId → catalog tuple, plus the marker `""` | TTL `ttlMs` |
- * | `exchange-ws-errors:exId` | list | websocket error messages, oldest first | newest `wsErrorCap`; TTL `wsErrorTtlMs` |
+ * | `exchange-ws-errors:exId` | list | websocket error messages, oldest first | newest `wsErrors.cap`; TTL `wsErrors.ttlMs` |
  * | `exchange-ws-errors:exId:in-flight:{<prefix>:exchange-ws-errors:exId}` | zset | `token + message` → lease deadline: messages a pop took and has not confirmed | put back on the next pop once the lease ran out; at most 10 000; TTL at least the list's |
  *
- * Every exchange-metadata key carries the hash tag `{exchanges}`, so one script may write an
- * exchange record together with its owner's index (and `invalidate` may drop several at once)
- * on a cluster too. This is low-volume metadata; one slot serves it comfortably.
+ * Every exchange-metadata key carries the hash tag `{exchanges}` (see `META_TAG`).
+ * @internal Imported by the caches and the tests by relative path.
  */
-const META_TAG = 'exchanges';
+export class ExchangeKeys {
+  readonly #kb: KeyBuilderLike;
+  /** `<prefix>:exchange-cat:{exchanges}`: the exchange catalog. */
+  readonly catExchanges: string;
 
-/**
- * @internal
- * @param keys - The connection's key builder.
- * @param exchange - Exchange name; the hash tag.
- * @returns `<prefix>:symbols:{<exchange>}`.
- */
-export function symbolsKey(keys: KeyBuilderLike, exchange: string): string {
-  return keys.tagged('symbols', exchange);
-}
+  /** @param kb - The connection's key builder. */
+  constructor(kb: KeyBuilderLike) {
+    this.#kb = kb;
+    this.catExchanges = kb.tagged('exchange-cat', META_TAG);
+  }
 
-/**
- * @internal
- * @param keys - The connection's key builder.
- * @param exId - Exchange account id.
- * @returns `<prefix>:exchange:{exchanges}:<exId>`.
- */
-export function exchangeKey(keys: KeyBuilderLike, exId: Id): string {
-  return keys.tagged('exchange', META_TAG, String(exId));
-}
+  /**
+   * @param exchange - Exchange name; the hash tag.
+   * @returns `<prefix>:symbols:{<exchange>}`.
+   */
+  symbols(exchange: string): string {
+    return this.#kb.tagged('symbols', exchange);
+  }
 
-/**
- * @internal
- * @param keys - The connection's key builder.
- * @param userId - User id.
- * @returns `<prefix>:exchange-user:{exchanges}:<userId>`.
- */
-export function userExchangesKey(keys: KeyBuilderLike, userId: Id): string {
-  return keys.tagged('exchange-user', META_TAG, String(userId));
-}
+  /**
+   * @param exId - Exchange account id.
+   * @returns `<prefix>:exchange:{exchanges}:<exId>`.
+   */
+  exchange(exId: Id): string {
+    return this.#kb.tagged('exchange', META_TAG, String(exId));
+  }
 
-/**
- * @internal
- * @param keys - The connection's key builder.
- * @returns `<prefix>:exchange-cat:{exchanges}`.
- */
-export function catExchangesKey(keys: KeyBuilderLike): string {
-  return keys.tagged('exchange-cat', META_TAG);
-}
+  /**
+   * @param userId - User id.
+   * @returns `<prefix>:exchange-user:{exchanges}:<userId>`.
+   */
+  userExchanges(userId: Id): string {
+    return this.#kb.tagged('exchange-user', META_TAG, String(userId));
+  }
 
-/**
- * @internal
- * @param keys - The connection's key builder.
- * @param exId - Exchange account id.
- * @returns `<prefix>:exchange-ws-errors:<exId>`.
- */
-export function wsErrorsKey(keys: KeyBuilderLike, exId: Id): string {
-  return keys.key('exchange-ws-errors', String(exId));
+  /**
+   * @param exId - Exchange account id.
+   * @returns `<prefix>:exchange-ws-errors:<exId>`.
+   */
+  wsErrors(exId: Id): string {
+    return this.#kb.key('exchange-ws-errors', String(exId));
+  }
+
+  /**
+   * @param exId - Exchange account id.
+   * @returns The websocket error list and its in-flight set (core's `inFlightKey`), as
+   *   `takeQueued` takes them.
+   */
+  wsErrorQueue(exId: Id): { queue: string; inFlight: string } {
+    const queue = this.wsErrors(exId);
+    return { queue, inFlight: inFlightKey(queue) };
+  }
 }

@@ -2,7 +2,7 @@ import { type DecodeError, msgpackCodec } from '@fullon/core';
 import { rejection, useTestConnection } from '@fullon/core/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ExchangeCache } from './exchange-cache.js';
-import { catExchangesKey, exchangeKey, symbolsKey, userExchangesKey } from './keys.js';
+import { ExchangeKeys } from './keys.js';
 import { CatExchangeLayout, ExchangeLayout, SymbolLayout } from './layouts.js';
 import { SymbolCache } from './symbol-cache.js';
 import { rawTuple } from './test-helpers.js';
@@ -21,7 +21,7 @@ describe('strict decode of stored records', () => {
   it('a symbol stored under another symbol’s field: getSymbol throws, getSymbols skips and reports', async () => {
     const cache = new SymbolCache(conn());
     await cache.setSymbols('strict', [btc, eth]);
-    const key = symbolsKey(conn().keys, 'strict');
+    const key = new ExchangeKeys(conn().keys).symbols('strict');
     await conn().send(key, ['HSET', key, 'ETH/USDT', rawTuple(SymbolLayout, btc)]);
     const error = await rejection(cache.getSymbol('ETH/USDT', 'strict'));
     expect(error).toMatchObject({ name: 'DecodeError', key, field: 'ETH/USDT' });
@@ -33,7 +33,7 @@ describe('strict decode of stored records', () => {
   it('a stored symbol that breaks the precision rule is corrupt', async () => {
     const cache = new SymbolCache(conn());
     await cache.setSymbols('strict', [btc]);
-    const key = symbolsKey(conn().keys, 'strict');
+    const key = new ExchangeKeys(conn().keys).symbols('strict');
     const bad = { ...btc, precisionMode: 'tickSize', pricePrecision: 0 };
     await conn().send(key, ['HSET', key, 'BTC/USDT', rawTuple(SymbolLayout, bad)]);
     const error = await rejection(cache.getSymbol('BTC/USDT', 'strict'));
@@ -47,7 +47,7 @@ describe('strict decode of stored records', () => {
     const cache = new ExchangeCache(conn());
     await cache.setExchange({ exId: 1, userId: 7, name: 'kraken' });
     await cache.setExchange({ exId: 2, userId: 7, name: 'binance' });
-    const key = exchangeKey(conn().keys, 2);
+    const key = new ExchangeKeys(conn().keys).exchange(2);
     const foreign = { exId: 1, userId: 7, name: 'kraken', active: true, test: false };
     await conn().send(key, ['SET', key, rawTuple(ExchangeLayout, foreign)]);
     const error = await rejection(cache.getExchange(2));
@@ -73,7 +73,7 @@ describe('strict decode of stored records', () => {
       { catExId: 1, name: 'binance' },
       { catExId: 2, name: 'kraken' },
     ]);
-    const key = catExchangesKey(conn().keys);
+    const key = new ExchangeKeys(conn().keys).catExchanges;
     await conn().send(key, [
       'HSET',
       key,
@@ -86,7 +86,7 @@ describe('strict decode of stored records', () => {
 
   it('a layout v1 exchange tuple (with uid) is corrupt after the v2 rename to userId', async () => {
     const cache = new ExchangeCache(conn());
-    const key = exchangeKey(conn().keys, 5);
+    const key = new ExchangeKeys(conn().keys).exchange(5);
     await conn().send(key, [
       'SET',
       key,
@@ -97,11 +97,11 @@ describe('strict decode of stored records', () => {
 
   it('setExchange writes nothing when the owner list key holds another type', async () => {
     const cache = new ExchangeCache(conn());
-    const index = userExchangesKey(conn().keys, 9);
+    const index = new ExchangeKeys(conn().keys).userExchanges(9);
     await conn().send(index, ['SET', index, 'not a set']);
     const error = await rejection(cache.setExchange({ exId: 90, userId: 9, name: 'x' }));
     expect(error).toMatchObject({ name: 'DecodeError', key: index });
-    const record = exchangeKey(conn().keys, 90);
+    const record = new ExchangeKeys(conn().keys).exchange(90);
     expect(await conn().send<number>(record, ['EXISTS', record])).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 import { DecodeError, ValidationError } from '@fullon/core';
 import { useTestConnection } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
-import { symbolsKey } from './keys.js';
+import { ExchangeKeys } from './keys.js';
 import { SymbolLayout } from './layouts.js';
 import type { SymbolInfo } from './schema.js';
 import { SymbolCache } from './symbol-cache.js';
@@ -84,13 +84,13 @@ describe('SymbolCache without a loader', () => {
   });
 
   it('applies the default 24 h TTL, and a configured one', async () => {
-    const key = symbolsKey(conn().keys, 'ttl-default');
+    const key = new ExchangeKeys(conn().keys).symbols('ttl-default');
     await new SymbolCache(conn()).setSymbols('ttl-default', [btc]);
     const pttl = await conn().send<number>(key, ['PTTL', key]);
     expect(pttl).toBeGreaterThan(DAY - 60_000);
     expect(pttl).toBeLessThanOrEqual(DAY);
 
-    const short = symbolsKey(conn().keys, 'ttl-short');
+    const short = new ExchangeKeys(conn().keys).symbols('ttl-short');
     await new SymbolCache(conn(), { ttlMs: 300_000 }).setSymbols('ttl-short', []);
     const shortTtl = await conn().send<number>(short, ['PTTL', short]);
     expect(shortTtl).toBeGreaterThan(240_000);
@@ -107,7 +107,7 @@ describe('SymbolCache without a loader', () => {
       ['BTC/USDT', 4],
       ['ETH/USDT', undefined],
     ]);
-    const key = symbolsKey(conn().keys, 'upsert');
+    const key = new ExchangeKeys(conn().keys).symbols('upsert');
     expect(await conn().send<number>(key, ['PTTL', key])).toBeGreaterThan(500_000);
   });
 
@@ -123,7 +123,7 @@ describe('SymbolCache without a loader', () => {
   it('stores an empty set as empty, and invalidate drops it', async () => {
     const cache = new SymbolCache(conn());
     expect(await cache.setSymbols('empty', [])).toBe(0);
-    const key = symbolsKey(conn().keys, 'empty');
+    const key = new ExchangeKeys(conn().keys).symbols('empty');
     expect(await conn().send<number>(key, ['EXISTS', key])).toBe(1);
     expect(await cache.getSymbols('empty')).toEqual([]);
     expect(await cache.invalidate('empty')).toBe(true);
@@ -154,7 +154,7 @@ describe('SymbolCache corrupt values', () => {
   it('throws DecodeError on a single read and skips + reports on a listing', async () => {
     const cache = new SymbolCache(conn());
     await cache.setSymbols('corrupt', [btc, eth]);
-    const key = symbolsKey(conn().keys, 'corrupt');
+    const key = new ExchangeKeys(conn().keys).symbols('corrupt');
     await conn().send(key, ['HSET', key, 'ETH/USDT', Buffer.from([0xc1, 0xff, 0x00])]);
     await expect(cache.getSymbol('ETH/USDT', 'corrupt')).rejects.toSatisfy(
       (e: unknown) => DecodeError.is(e) && e.key === key && e.field === 'ETH/USDT',
@@ -167,7 +167,7 @@ describe('SymbolCache corrupt values', () => {
   it('rejects a well-formed tuple that breaks a schema rule', async () => {
     const cache = new SymbolCache(conn());
     await cache.setSymbols('rule', [btc]);
-    const key = symbolsKey(conn().keys, 'rule');
+    const key = new ExchangeKeys(conn().keys).symbols('rule');
     // A tuple of the current layout with decimals = -1.
     const bad = rawTuple(SymbolLayout, { ...btc, decimals: -1 });
     await conn().send(key, ['HSET', key, 'BTC/USDT', bad]);
@@ -233,7 +233,7 @@ describe('SymbolCache validation', () => {
   it.each(rules)('%s -> ValidationError naming %s, nothing written', async (_, bad, field) => {
     const cache = new SymbolCache(conn());
     await cache.setSymbols('valid', [btc]);
-    const key = symbolsKey(conn().keys, 'valid');
+    const key = new ExchangeKeys(conn().keys).symbols('valid');
     const before = await conn().send<Buffer[]>(key, ['HGETALL', key], { buffers: true });
     const attempt = cache.setSymbols('valid', [bad as SymbolInfo]);
     await expect(attempt).rejects.toSatisfy(
@@ -247,7 +247,7 @@ describe('SymbolCache validation', () => {
 
   it('rejects a duplicate symbol and a non-array set, writing nothing', async () => {
     const cache = new SymbolCache(conn());
-    const key = symbolsKey(conn().keys, 'dup');
+    const key = new ExchangeKeys(conn().keys).symbols('dup');
     await expect(cache.setSymbols('dup', [btc, eth, btc])).rejects.toSatisfy(
       (e: unknown) => ValidationError.is(e) && e.field === 'symbols[2].symbol',
     );

@@ -1,6 +1,5 @@
-import { type CacheConnectionLike, ConfigurationError, type ConnectOptions } from '@fullon/core';
+import type { CacheConnectionLike, ConnectOptions } from '@fullon/core';
 import {
-  cacheOptions,
   closeCache,
   decodeListed,
   deleteKeys,
@@ -12,52 +11,14 @@ import {
   replaceCompleteHash,
   requireConnection,
   SingleFlight,
-  ttlOption,
   upsertCompleteHashField,
   validate,
-  waitOption,
 } from '@fullon/core/author';
-import { DEFAULT_LOAD_TIMEOUT_MS, DEFAULT_METADATA_TTL_MS } from './defaults.js';
-import { symbolsKey } from './keys.js';
+import { ExchangeKeys } from './keys.js';
 import { SymbolLayout } from './layouts.js';
+import { resolveSymbolOptions, type SymbolCacheOptions, type SymbolLoader } from './options.js';
 import type { CachedSymbol, StoredSymbol, SymbolInfo } from './schema.js';
 import { parseSymbol, parseSymbols, sortSymbols } from './symbol-input.js';
-
-/** Options of {@link SymbolCache}. */
-export interface SymbolCacheOptions {
-  /**
-   * Read-through loader: called on a miss with the exchange name, its result stored with the
-   * TTL and returned. Concurrent misses for one exchange call it once. Without it a miss
-   * returns `[]` / `null` / `false`.
-   */
-  load?: (exchange: string) => Promise<SymbolInfo[]>;
-  /** How long a cached symbol set lives, in ms (at most ten years). Defaults to 86 400 000 (24 h). */
-  ttlMs?: number;
-  /**
-   * How long a loader may take, in ms; past it the callers waiting on it get a `TimeoutError`
-   * and the next call loads again. Defaults to 30 000.
-   */
-  loadTimeoutMs?: number;
-}
-
-type Loader = (exchange: string) => Promise<SymbolInfo[]>;
-
-/** Checks the constructor options. */
-function resolveOptions(options: SymbolCacheOptions | undefined): {
-  load: Loader | undefined;
-  ttlMs: number;
-  loadTimeoutMs: number;
-} {
-  const opts = cacheOptions(options, 'SymbolCache');
-  if (opts.load !== undefined && typeof opts.load !== 'function') {
-    throw new ConfigurationError('load', 'must be a function');
-  }
-  return {
-    load: opts.load as Loader | undefined,
-    ttlMs: ttlOption(opts.ttlMs, DEFAULT_METADATA_TTL_MS),
-    loadTimeoutMs: waitOption(opts.loadTimeoutMs, DEFAULT_LOAD_TIMEOUT_MS, 'loadTimeoutMs'),
-  };
-}
 
 /**
  * Symbol metadata per exchange, with optional read-through loading from your database or an
@@ -80,22 +41,24 @@ export class SymbolCache implements AsyncDisposable {
   readonly connection: CacheConnectionLike;
   /** TTL of a cached symbol set, in ms. */
   readonly ttlMs: number;
-  readonly #load: Loader | undefined;
+  readonly #load: SymbolLoader | undefined;
   readonly #flights: SingleFlight;
+  readonly #keys: ExchangeKeys;
 
   /**
    * @param conn - An open connection (from `connect()`); the cache does not close it.
    * @param options - Loader, TTL, load timeout.
    * @throws {ConfigurationError} (variable `conn`) when `conn` is not a connection; naming
    *   `options` when they are not a plain object, or `load` when it is not a function.
-   * @throws {ValidationError} naming `ttlMs` or `loadTimeoutMs` when out of range.
+   * @throws {ValidationError} naming `ttlMs` or `timeoutMs` when out of range.
    */
   constructor(conn: CacheConnectionLike, options: SymbolCacheOptions = {}) {
     this.connection = requireConnection(conn, 'SymbolCache');
-    const resolved = resolveOptions(options);
+    const resolved = resolveSymbolOptions(options);
     this.ttlMs = resolved.ttlMs;
-    this.#flights = new SingleFlight(resolved.loadTimeoutMs);
+    this.#flights = new SingleFlight(resolved.timeoutMs);
     this.#load = resolved.load;
+    this.#keys = new ExchangeKeys(this.connection.keys);
   }
 
   /**
@@ -115,9 +78,24 @@ export class SymbolCache implements AsyncDisposable {
   ): Promise<SymbolCache> {
     return openCache(
       config,
-      () => resolveOptions(options),
+      () => resolveSymbolOptions(options),
       (conn) => new SymbolCache(conn, options),
     );
+  }
+
+  /** Closes the connection if `open()` created it; a connection passed in is left open. */
+  close(): Promise<void> {
+    return closeCache(this);
+  }
+
+  /** Same as `close()`, for containers that call `dispose()` (tsyringe, awilix disposers). */
+  dispose(): Promise<void> {
+    return this.close();
+  }
+
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   /**
@@ -130,7 +108,7 @@ export class SymbolCache implements AsyncDisposable {
    */
   async getSymbols(exchange: string): Promise<CachedSymbol[]> {
     const name = validate(Name, exchange, 'exchange');
-    const key = symbolsKey(this.connection.keys, name);
+    const key = this.#keys.symbols(name);
     const read = async () => {
       const fields = await readCompleteHash(this.connection, key);
       if (fields === undefined) return undefined;
@@ -157,7 +135,7 @@ export class SymbolCache implements AsyncDisposable {
   async getSymbol(symbol: string, exchange: string): Promise<CachedSymbol | null> {
     const wanted = validate(Name, symbol, 'symbol');
     const name = validate(Name, exchange, 'exchange');
-    const key = symbolsKey(this.connection.keys, name);
+    const key = this.#keys.symbols(name);
     const read = async () => {
       const { value, present } = await readCompleteHashField(this.connection, key, wanted);
       if (value !== null) return { ...this.#decode(value, key, wanted), exchange: name };
@@ -178,7 +156,7 @@ export class SymbolCache implements AsyncDisposable {
   async symbolExists(symbol: string, exchange: string): Promise<boolean> {
     const wanted = validate(Name, symbol, 'symbol');
     const name = validate(Name, exchange, 'exchange');
-    const key = symbolsKey(this.connection.keys, name);
+    const key = this.#keys.symbols(name);
     const read = async () => {
       const { value, present } = await readCompleteHashField(this.connection, key, wanted);
       return value !== null ? true : present ? false : undefined;
@@ -199,7 +177,7 @@ export class SymbolCache implements AsyncDisposable {
   async setSymbols(exchange: string, symbols: readonly SymbolInfo[]): Promise<number> {
     const name = validate(Name, exchange, 'exchange');
     const parsed = parseSymbols(name, symbols, 'symbols');
-    const key = symbolsKey(this.connection.keys, name);
+    const key = this.#keys.symbols(name);
     this.#flights.forget(key);
     await this.#store(key, parsed);
     return parsed.length;
@@ -217,7 +195,7 @@ export class SymbolCache implements AsyncDisposable {
   async upsertSymbol(exchange: string, symbol: SymbolInfo): Promise<boolean> {
     const name = validate(Name, exchange, 'exchange');
     const parsed = parseSymbol(name, symbol, 'symbol');
-    const key = symbolsKey(this.connection.keys, name);
+    const key = this.#keys.symbols(name);
     this.#flights.forget(key);
     const bytes = SymbolLayout.encode(this.connection.codec, parsed);
     return upsertCompleteHashField(this.connection, key, parsed.symbol, bytes, {
@@ -237,7 +215,7 @@ export class SymbolCache implements AsyncDisposable {
   async deleteSymbol(symbol: string, exchange: string): Promise<boolean> {
     const wanted = validate(Name, symbol, 'symbol');
     const name = validate(Name, exchange, 'exchange');
-    const key = symbolsKey(this.connection.keys, name);
+    const key = this.#keys.symbols(name);
     this.#flights.forget(key);
     return (await this.connection.send<number>(key, ['HDEL', key, wanted])) === 1;
   }
@@ -251,24 +229,9 @@ export class SymbolCache implements AsyncDisposable {
    */
   async invalidate(exchange: string): Promise<boolean> {
     const name = validate(Name, exchange, 'exchange');
-    const key = symbolsKey(this.connection.keys, name);
+    const key = this.#keys.symbols(name);
     this.#flights.forget(key);
     return (await deleteKeys(this.connection, [key])) === 1;
-  }
-
-  /** Closes the connection if `open()` created it; a connection passed in is left open. */
-  close(): Promise<void> {
-    return closeCache(this);
-  }
-
-  /** Same as `close()`, for containers that call `dispose()` (tsyringe, awilix disposers). */
-  dispose(): Promise<void> {
-    return this.close();
-  }
-
-  /** Same as `close()`, for `await using`. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
   }
 
   /** Strict decode: the stored symbol must be the one its hash field names. */

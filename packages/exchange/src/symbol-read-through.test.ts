@@ -1,7 +1,7 @@
 import { TimeoutError, ValidationError } from '@fullon/core';
 import { useTestConnection } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
-import { symbolsKey } from './keys.js';
+import { ExchangeKeys } from './keys.js';
 import type { SymbolInfo } from './schema.js';
 import { SymbolCache } from './symbol-cache.js';
 
@@ -34,7 +34,7 @@ describe('SymbolCache read-through', () => {
     ];
     expect(await cache.getSymbols('rt-basic')).toEqual(expected);
     expect(calls).toEqual(['rt-basic']);
-    const key = symbolsKey(conn().keys, 'rt-basic');
+    const key = new ExchangeKeys(conn().keys).symbols('rt-basic');
     const pttl = await conn().send<number>(key, ['PTTL', key]);
     expect(pttl).toBeGreaterThan(60_000);
     expect(pttl).toBeLessThanOrEqual(120_000);
@@ -102,7 +102,7 @@ describe('SymbolCache read-through', () => {
       expect(outcome.status).toBe('rejected');
       if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(LoaderFailure);
     }
-    const key = symbolsKey(conn().keys, 'rt-fail');
+    const key = new ExchangeKeys(conn().keys).symbols('rt-fail');
     expect(await conn().send<number>(key, ['EXISTS', key])).toBe(0);
     fail = false;
     expect(await cache.getSymbols('rt-fail')).toHaveLength(2);
@@ -116,7 +116,7 @@ describe('SymbolCache read-through', () => {
       calls.push(exchange);
       return hang ? new Promise<SymbolInfo[]>(() => undefined) : Promise.resolve(markets);
     };
-    const cache = new SymbolCache(conn(), { load, loadTimeoutMs: 200 });
+    const cache = new SymbolCache(conn(), { load, timeoutMs: 200 });
     const outcomes = await Promise.allSettled([
       cache.getSymbols('rt-hang'),
       cache.getSymbols('rt-hang'),
@@ -131,9 +131,9 @@ describe('SymbolCache read-through', () => {
     expect(calls).toEqual(['rt-hang', 'rt-hang']);
   });
 
-  it('rejects a loadTimeoutMs a timer cannot hold, naming it', () => {
-    expect(() => new SymbolCache(conn(), { loadTimeoutMs: 2 ** 31 })).toThrow(
-      expect.objectContaining({ field: 'loadTimeoutMs' }),
+  it('rejects a timeoutMs a timer cannot hold, naming it', () => {
+    expect(() => new SymbolCache(conn(), { timeoutMs: 2 ** 31 })).toThrow(
+      expect.objectContaining({ field: 'timeoutMs' }),
     );
   });
 
@@ -150,7 +150,7 @@ describe('SymbolCache read-through', () => {
     await expect(wrongExchange.getSymbols('rt-invalid')).rejects.toSatisfy(
       (e: unknown) => ValidationError.is(e) && e.field === 'loaded[0].exchange',
     );
-    const key = symbolsKey(conn().keys, 'rt-invalid');
+    const key = new ExchangeKeys(conn().keys).symbols('rt-invalid');
     expect(await conn().send<number>(key, ['EXISTS', key])).toBe(0);
   });
 
@@ -189,7 +189,7 @@ describe('SymbolCache read-through', () => {
     await cache.invalidate('rt-stale');
     release();
     expect(await pending).toHaveLength(2);
-    const key = symbolsKey(conn().keys, 'rt-stale');
+    const key = new ExchangeKeys(conn().keys).symbols('rt-stale');
     expect(await conn().send<number>(key, ['EXISTS', key])).toBe(0);
   });
 

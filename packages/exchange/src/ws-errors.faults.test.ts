@@ -8,7 +8,7 @@ import {
 } from '@fullon/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExchangeCache } from './exchange-cache.js';
-import { wsErrorsKey } from './keys.js';
+import { ExchangeKeys } from './keys.js';
 
 describe('popWsError across a server stall (own server)', () => {
   let server: RedisServerHandle;
@@ -30,7 +30,7 @@ describe('popWsError across a server stall (own server)', () => {
 
   it('a message pushed while an abandoned pop waits is delivered to a later pop (defect 3)', async () => {
     const errors = new ExchangeCache(conn);
-    const key = wsErrorsKey(conn.keys, 7);
+    const key = new ExchangeKeys(conn.keys).wsErrors(7);
     // Load the push script, so the push during the stall is one command.
     await new ExchangeCache(pusher).pushWsError(7, 'warm');
     expect(await errors.popWsError(7, { timeoutMs: 0 })).toBe('warm');

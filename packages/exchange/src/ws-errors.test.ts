@@ -2,7 +2,7 @@ import { ValidationError } from '@fullon/core';
 import { medianDurationMs, untilBlocked, useTestConnection } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { ExchangeCache } from './exchange-cache.js';
-import { wsErrorsKey } from './keys.js';
+import { ExchangeKeys } from './keys.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -24,7 +24,7 @@ describe('websocket errors', () => {
   it('returns a message pushed after the pop started waiting', async () => {
     const cache = new ExchangeCache(conn());
     const pending = cache.popWsError('late', { timeoutMs: 10_000 });
-    await untilBlocked(conn(), wsErrorsKey(conn().keys, 'late'));
+    await untilBlocked(conn(), new ExchangeKeys(conn().keys).wsErrors('late'));
     await cache.pushWsError('late', 'socket closed: 1006');
     expect(await pending).toBe('socket closed: 1006');
   });
@@ -36,7 +36,7 @@ describe('websocket errors', () => {
 
   it('waits longer than the socket timeout (1 s) on its dedicated connection', async () => {
     const cache = new ExchangeCache(conn());
-    const key = wsErrorsKey(conn().keys, 'long');
+    const key = new ExchangeKeys(conn().keys).wsErrors('long');
     const pending = cache.popWsError('long', { timeoutMs: 4_000 });
     await untilBlocked(conn(), key);
     await sleep(1_500);
@@ -49,15 +49,15 @@ describe('websocket errors', () => {
 
   it('keeps the newest 1 000 by default, and a configured cap', async () => {
     const cache = new ExchangeCache(conn());
-    expect(cache.wsErrorCap).toBe(1_000);
+    expect(cache.wsErrors).toEqual({ cap: 1_000, ttlMs: 86_400_000 });
     let length = 0;
     for (let i = 1; i <= 1_003; i++) length = await cache.pushWsError('cap', `e${i}`);
     expect(length).toBe(1_000);
-    const key = wsErrorsKey(conn().keys, 'cap');
+    const key = new ExchangeKeys(conn().keys).wsErrors('cap');
     expect(await conn().send<number>(key, ['LLEN', key])).toBe(1_000);
     expect(await cache.popWsError('cap', { timeoutMs: 0 })).toBe('e4');
 
-    const small = new ExchangeCache(conn(), { wsErrorCap: 3 });
+    const small = new ExchangeCache(conn(), { wsErrors: { cap: 3 } });
     for (let i = 1; i <= 5; i++) await small.pushWsError('small', `m${i}`);
     const popped: (string | null)[] = [];
     for (let i = 0; i < 4; i++) popped.push(await small.popWsError('small', { timeoutMs: 0 }));
@@ -67,7 +67,7 @@ describe('websocket errors', () => {
   it('expires a list 24 h after its last push by default', async () => {
     const cache = new ExchangeCache(conn());
     await cache.pushWsError('ttl', 'x');
-    const key = wsErrorsKey(conn().keys, 'ttl');
+    const key = new ExchangeKeys(conn().keys).wsErrors('ttl');
     const pttl = await conn().send<number>(key, ['PTTL', key]);
     expect(pttl).toBeGreaterThan(86_400_000 - 60_000);
     expect(pttl).toBeLessThanOrEqual(86_400_000);
@@ -94,7 +94,7 @@ describe('websocket errors', () => {
     await expect(call()).rejects.toSatisfy(
       (e: unknown) => ValidationError.is(e) && e.field === field && e.message.includes(field),
     );
-    const key = wsErrorsKey(conn().keys, 1);
+    const key = new ExchangeKeys(conn().keys).wsErrors(1);
     expect(await conn().send<number>(key, ['EXISTS', key])).toBe(0);
   });
 

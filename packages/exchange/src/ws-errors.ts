@@ -1,7 +1,6 @@
 import type { CacheConnectionLike } from '@fullon/core';
 import {
   type Id,
-  inFlightKey,
   isWellFormed,
   plainRecord,
   takeQueued,
@@ -9,7 +8,7 @@ import {
   WaitMs,
 } from '@fullon/core/author';
 import * as v from 'valibot';
-import { wsErrorsKey } from './keys.js';
+import type { ExchangeKeys } from './keys.js';
 import { pushWsErrorScript } from './scripts/push-ws-error.js';
 
 /**
@@ -42,17 +41,14 @@ export interface PopWsErrorOptions {
  */
 export function pushWsError(
   conn: CacheConnectionLike,
+  keys: ExchangeKeys,
   id: Id,
   message: string,
   cap: number,
   ttlMs: number,
 ): Promise<number> {
   const text = validate(WsErrorMessage, message, 'message');
-  return pushWsErrorScript(
-    conn,
-    { list: wsErrorsKey(conn.keys, id) },
-    { message: text, cap, ttlMs },
-  );
+  return pushWsErrorScript(conn, { list: keys.wsErrors(id) }, { message: text, cap, ttlMs });
 }
 
 /**
@@ -66,11 +62,11 @@ export function pushWsError(
  */
 export async function popWsError(
   conn: CacheConnectionLike,
+  keys: ExchangeKeys,
   id: Id,
   options: PopWsErrorOptions,
 ): Promise<string | null> {
   const timeoutMs = validate(WaitMs, plainRecord(options, 'options').timeoutMs, 'timeoutMs');
-  const queue = wsErrorsKey(conn.keys, id);
-  const bytes = await takeQueued(conn, { queue, inFlight: inFlightKey(queue) }, { timeoutMs });
+  const bytes = await takeQueued(conn, keys.wsErrorQueue(id), { timeoutMs });
   return bytes === null ? null : bytes.toString('utf8');
 }

@@ -1,11 +1,7 @@
 // Public API of @fullon/ohlcv.
 export type { BarSubscription } from './bar-subscription.js';
-export type {
-  GetOhlcvBarsOptions,
-  OHLCVCacheOptions,
-  OhlcvSubscribeOptions,
-} from './ohlcv-cache.js';
 export { OHLCVCache } from './ohlcv-cache.js';
+export type { OHLCVCacheOptions } from './options.js';
 export {
   alignTime,
   Bar,
@@ -15,3 +11,4 @@ export {
   Timeframe,
   WEEK_ORIGIN_MS,
 } from './schema.js';
+export type { GetOhlcvBarsOptions, OhlcvSubscribeOptions } from './types.js';

@@ -1,106 +1,23 @@
-import {
-  type CacheConnectionLike,
-  type ConnectOptions,
-  DecodeError,
-  type SendOptions,
-  ValidationError,
-} from '@fullon/core';
+import { type CacheConnectionLike, type ConnectOptions, ValidationError } from '@fullon/core';
 import {
   Count,
   checkName,
   closeCache,
   countOption,
-  DecodedSubscription,
-  decodeListed,
-  EpochMs,
   openCache,
   optionsObject,
   requireConnection,
   signalOption,
-  ttlOption,
   validate,
-  validateAt,
 } from '@fullon/core/author';
-import * as v from 'valibot';
-import { encodeBars } from './bar-bytes.js';
-import type { BarSubscription } from './bar-subscription.js';
+import { checkBars, checkRange, checkSeries, checkTimeframe } from './bar-input.js';
+import { readBarRange, readLastBar, readLatestBars } from './bar-reads.js';
+import { type BarSubscription, subscribeBars } from './bar-subscription.js';
+import { writeBars } from './bar-write.js';
 import { OhlcvKeys } from './keys.js';
-import { BarLayout, barTuple } from './layouts.js';
-import { Bar, isAligned, isValidBar, TIMEFRAME_MS, Timeframe } from './schema.js';
-import { upsertBars } from './scripts/upsert-bars.js';
-
-/** Default cap per series: the newest 10 000 bars. */
-const DEFAULT_MAX_BARS = 10_000;
-/** Default lifetime of a series after its last write: 7 days. */
-const DEFAULT_TTL_MS = 7 * 86_400_000;
-const BUFFERS: SendOptions = { buffers: true };
-
-/** Options of the {@link OHLCVCache} constructor and {@link OHLCVCache.open}. */
-export interface OHLCVCacheOptions {
-  /** Bars kept per series (market and timeframe); older ones are dropped. Defaults to 10 000. */
-  maxBars?: number;
-  /**
-   * How long a series lives after its last write, in ms: a market nobody updates any more
-   * disappears instead of staying forever. Defaults to 604 800 000 (7 days).
-   */
-  ttlMs?: number;
-}
-
-/** Options of {@link OHLCVCache.getOhlcvBars}. */
-export interface GetOhlcvBarsOptions {
-  /** First open time included (epoch ms). Defaults to the oldest bar. */
-  from?: number;
-  /** Last open time included (epoch ms). Defaults to the newest bar. */
-  to?: number;
-  /**
-   * Most bars returned: the oldest `limit` from `from` when `from` is given, otherwise the
-   * newest `limit` up to `to`. Defaults to no limit.
-   */
-  limit?: number;
-}
-
-/** Options of {@link OHLCVCache.subscribe}. */
-export interface OhlcvSubscribeOptions {
-  /** Symbol of the market. */
-  symbol: string;
-  /** Exchange of the market. */
-  exchange: string;
-  /** Timeframe of the series. */
-  timeframe: Timeframe;
-  /** Ends the subscription when aborted. */
-  signal?: AbortSignal;
-  /**
-   * Upserts buffered for a slow consumer before the oldest are dropped: a whole number from 1
-   * to 10 000 000. Defaults to 10 000.
-   */
-  bufferSize?: number;
-}
-
-interface ResolvedOptions {
-  maxBars: number;
-  ttlMs: number;
-}
-
-function resolveOptions(options: unknown): ResolvedOptions {
-  const opts = optionsObject(options);
-  return {
-    maxBars: countOption(opts.maxBars, DEFAULT_MAX_BARS, 'maxBars'),
-    ttlMs: ttlOption(opts.ttlMs, DEFAULT_TTL_MS),
-  };
-}
-
-function checkTimeframe(timeframe: unknown): Timeframe {
-  if (typeof timeframe === 'string' && Object.hasOwn(TIMEFRAME_MS, timeframe)) {
-    return timeframe as Timeframe;
-  }
-  return validate(Timeframe, timeframe, 'timeframe');
-}
-
-const RangeOptions = v.object({
-  from: v.optional(EpochMs),
-  to: v.optional(EpochMs),
-  limit: v.optional(Count),
-});
+import { type OHLCVCacheOptions, resolveOptions } from './options.js';
+import type { Bar, Timeframe } from './schema.js';
+import type { GetOhlcvBarsOptions, OhlcvSubscribeOptions } from './types.js';
 
 /**
  * Candles per market and timeframe: merged by open time (the forming candle updates in place,
@@ -203,23 +120,11 @@ export class OHLCVCache implements AsyncDisposable {
     timeframe: Timeframe,
     bars: readonly Bar[],
   ): Promise<void> {
-    checkName(symbol, 'symbol');
-    checkName(exchange, 'exchange');
-    const tf = checkTimeframe(timeframe);
+    const tf = checkSeries(symbol, exchange, timeframe);
     const sorted = checkBars(bars, tf);
     if (sorted.length === 0) return;
-    const { members, message } = encodeBars(this.connection.codec, sorted);
-    const times: string[] = new Array<string>(sorted.length);
-    for (let i = 0; i < sorted.length; i++) times[i] = String((sorted[i] as Bar)[0]);
     const names = this.#keys.series(symbol, exchange, tf);
-    await upsertBars(this.connection, names.bars, {
-      ttlMs: this.#ttl,
-      maxBars: this.#maxBars,
-      channel: names.channel,
-      message,
-      times,
-      members,
-    });
+    await writeBars(this.connection, names, sorted, { ttlMs: this.#ttl, maxBars: this.#maxBars });
   }
 
   /**
@@ -239,15 +144,10 @@ export class OHLCVCache implements AsyncDisposable {
     timeframe: Timeframe,
     count: number,
   ): Promise<Bar[]> {
-    const tf = this.#checkSeries(symbol, exchange, timeframe);
+    const tf = checkSeries(symbol, exchange, timeframe);
     const n = validate(Count, count, 'count');
     const key = this.#keys.series(symbol, exchange, tf).bars;
-    const members = await this.connection.send<Buffer[]>(
-      key,
-      ['ZRANGE', key, String(-n), '-1'],
-      BUFFERS,
-    );
-    return this.#decodeList(members, key, tf);
+    return readLatestBars(this.connection, key, n, tf);
   }
 
   /**
@@ -267,43 +167,10 @@ export class OHLCVCache implements AsyncDisposable {
     timeframe: Timeframe,
     options: GetOhlcvBarsOptions = {},
   ): Promise<Bar[]> {
-    const tf = this.#checkSeries(symbol, exchange, timeframe);
-    const { from, to, limit } = validateAt(RangeOptions, optionsObject(options), 'options');
-    if (from !== undefined && to !== undefined && from > to) {
-      throw new ValidationError('options.from', 'options.from: must be ≤ options.to');
-    }
+    const tf = checkSeries(symbol, exchange, timeframe);
+    const range = checkRange(options);
     const key = this.#keys.series(symbol, exchange, tf).bars;
-    const low = from === undefined ? '-inf' : String(from);
-    const high = to === undefined ? '+inf' : String(to);
-    const newestFirst = from === undefined && limit !== undefined;
-    const args = newestFirst
-      ? ['ZRANGE', key, high, low, 'BYSCORE', 'REV', 'LIMIT', '0', String(limit)]
-      : ['ZRANGE', key, low, high, 'BYSCORE'];
-    if (!newestFirst && limit !== undefined) args.push('LIMIT', '0', String(limit));
-    // A bar stored under a score that is not its time falls outside the range it belongs to.
-    // The bars just outside the range are read with their scores too, so such a bar next to
-    // the range is reported (onCorrupt) instead of silently missing from the answer.
-    const [members, below, above] = await Promise.all([
-      this.connection.send<Buffer[]>(key, args, BUFFERS),
-      from === undefined ? NONE : this.#neighbour(key, [`(${from}`, '-inf', 'BYSCORE', 'REV']),
-      to === undefined ? NONE : this.#neighbour(key, [`(${to}`, '+inf', 'BYSCORE']),
-    ]);
-    for (const [member, score] of [below, above]) {
-      if (member !== undefined && score !== undefined) {
-        decodeListed(this.connection, () => this.#decodeScored(member, score, key, tf));
-      }
-    }
-    if (newestFirst) members.reverse();
-    return this.#decodeList(members, key, tf);
-  }
-
-  /** The first member (and its score) of a `ZRANGE key <range> LIMIT 0 1`. */
-  #neighbour(key: string, range: readonly string[]): Promise<Buffer[]> {
-    return this.connection.send<Buffer[]>(
-      key,
-      ['ZRANGE', key, ...range, 'LIMIT', '0', '1', 'WITHSCORES'],
-      BUFFERS,
-    );
+    return readBarRange(this.connection, key, range, tf);
   }
 
   /**
@@ -317,15 +184,8 @@ export class OHLCVCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async getLastBar(symbol: string, exchange: string, timeframe: Timeframe): Promise<Bar | null> {
-    const tf = this.#checkSeries(symbol, exchange, timeframe);
-    const key = this.#keys.series(symbol, exchange, tf).bars;
-    const [member, score] = await this.connection.send<Buffer[]>(
-      key,
-      ['ZRANGE', key, '-1', '-1', 'WITHSCORES'],
-      BUFFERS,
-    );
-    if (member === undefined) return null;
-    return this.#decodeScored(member, score, key, tf);
+    const tf = checkSeries(symbol, exchange, timeframe);
+    return readLastBar(this.connection, this.#keys.series(symbol, exchange, tf).bars, tf);
   }
 
   /**
@@ -349,123 +209,6 @@ export class OHLCVCache implements AsyncDisposable {
     const bufferSize =
       opts.bufferSize === undefined ? undefined : countOption(opts.bufferSize, 0, 'bufferSize');
     const { channel } = this.#keys.series(symbol, exchange, tf);
-    const codec = this.connection.codec;
-    const pending = this.connection.subscribe({
-      channels: [channel],
-      ...(signal === undefined ? {} : { signal }),
-      ...(bufferSize === undefined ? {} : { bufferSize }),
-    });
-    return new DecodedSubscription<Bar>(this.connection, pending, (message, from) => {
-      let tuples: unknown;
-      try {
-        tuples = codec.decode(message);
-      } catch (cause) {
-        throw new DecodeError(from, undefined, 'corrupt bar message', { cause });
-      }
-      if (!Array.isArray(tuples)) throw new DecodeError(from, undefined, 'not a list of bars');
-      const out: Bar[] = [];
-      for (const tuple of tuples) {
-        const bar = decodeListed(this.connection, () =>
-          checkAligned(
-            barTuple(BarLayout.verify(BarLayout.fromTuple(tuple, from), from)),
-            tf,
-            from,
-          ),
-        );
-        if (bar !== undefined) out.push(bar);
-      }
-      return out;
-    });
+    return subscribeBars(this.connection, channel, tf, { signal, bufferSize });
   }
-
-  #checkSeries(symbol: unknown, exchange: unknown, timeframe: unknown): Timeframe {
-    checkName(symbol, 'symbol');
-    checkName(exchange, 'exchange');
-    return checkTimeframe(timeframe);
-  }
-
-  #decodeBar(member: Buffer, key: string, tf: Timeframe): Bar {
-    return checkAligned(barTuple(BarLayout.decode(this.connection.codec, member, key)), tf, key);
-  }
-
-  /** Decodes a member read with its score: the bar's time must be the score. */
-  #decodeScored(member: Buffer, score: Buffer | undefined, key: string, tf: Timeframe): Bar {
-    const bar = this.#decodeBar(member, key, tf);
-    if (String(bar[0]) !== score?.toString()) {
-      throw new DecodeError(key, undefined, `stored bar time ${bar[0]} is not its score ${score}`);
-    }
-    return bar;
-  }
-
-  /** Decodes members read in score order, skipping and reporting corrupt bars. */
-  #decodeList(members: readonly Buffer[], key: string, tf: Timeframe): Bar[] {
-    const out: Bar[] = [];
-    let previous = Number.NEGATIVE_INFINITY;
-    for (const member of members) {
-      const bar = decodeListed(this.connection, () => {
-        const decoded = this.#decodeBar(member, key, tf);
-        // Members sort by score; a time out of order means a member stored under a score
-        // that is not its own time.
-        if (decoded[0] <= previous) {
-          throw new DecodeError(key, undefined, `stored bar time ${decoded[0]} is out of order`);
-        }
-        return decoded;
-      });
-      if (bar === undefined) continue;
-      previous = bar[0];
-      out.push(bar);
-    }
-    return out;
-  }
-}
-
-const NONE: Promise<Buffer[]> = Promise.resolve([]);
-
-function checkAligned(bar: Bar, tf: Timeframe, key: string): Bar {
-  if (!isAligned(bar[0], tf)) {
-    throw new DecodeError(key, undefined, `stored bar time ${bar[0]} is not aligned to ${tf}`);
-  }
-  return bar;
-}
-
-/**
- * Validates every bar (fast path first; valibot only words the error), checks alignment, and
- * returns the bars sorted by time with duplicates resolved (the later one in the input wins).
- */
-function checkBars(bars: unknown, tf: Timeframe): readonly Bar[] {
-  if (!Array.isArray(bars)) throw new ValidationError('bars', 'bars: must be an array of bars');
-  let ordered = true;
-  let last = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < bars.length; i++) {
-    const input: unknown = bars[i];
-    const bar = isValidBar(input) ? input : validateBar(input, i);
-    const time = bar[0];
-    if (!isAligned(time, tf)) {
-      throw new ValidationError(
-        `bars[${i}].time`,
-        `bars[${i}].time: ${time} is not the open time of a ${tf} candle (a multiple of ${TIMEFRAME_MS[tf]} ms${tf === '1w' ? ' from a Monday 00:00 UTC' : ' since 00:00 UTC'})`,
-      );
-    }
-    if (time <= last) ordered = false;
-    else last = time;
-  }
-  // The common case (a feed sends bars in order, each time once) is used as it is: the bars
-  // are encoded before this call returns, so the caller's arrays are never kept.
-  if (ordered) return bars as Bar[];
-  const byTime = new Map<number, Bar>();
-  for (const bar of bars as Bar[]) byTime.set(bar[0], bar);
-  return [...byTime.values()].sort((a, b) => a[0] - b[0]);
-}
-
-const FIELD_NAMES = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
-
-/** Words valibot's first issue; the slot comes from the issue's path, never from its message. */
-function validateBar(input: unknown, i: number): Bar {
-  const result = v.safeParse(Bar, input);
-  if (result.success) return result.output;
-  const [issue] = result.issues;
-  const path = issue === undefined ? null : v.getDotPath(issue);
-  const name = path === null || path === '' ? undefined : FIELD_NAMES[Number(path)];
-  const field = name === undefined ? `bars[${i}]` : `bars[${i}].${name}`;
-  throw new ValidationError(field, `${field}: ${issue?.message ?? 'invalid'}`, result.issues);
 }

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { alignTime, Bar, isAligned, isValidBar, TIMEFRAME_MS, TIMEFRAMES } from './schema.js';
+import { isValidBar } from './fast-check.js';
+import { alignTime, Bar, isAligned, TIMEFRAME_MS, TIMEFRAMES } from './schema.js';
 
 describe('timeframes and bars', () => {
   const monday = Date.UTC(2024, 5, 3);

@@ -67,7 +67,7 @@ return n
 `,
 );
 
-/** Arguments of {@link upsertBars}. */
+/** Arguments of {@link upsertBarsScript}. */
 export interface UpsertBarsArgs {
   /** TTL of the series after this write, in ms. */
   ttlMs: string;
@@ -86,15 +86,15 @@ export interface UpsertBarsArgs {
 /**
  * Runs {@link UPSERT_BARS}.
  * @param conn - Connection.
- * @param key - The series key.
+ * @param keys - The series key.
  * @param args - TTL, cap, channel, message and bars.
  * @returns The series' length afterwards.
  * @throws {DecodeError} naming the key when it holds another Redis type (nothing written).
  * @internal
  */
-export function upsertBars(
+export function upsertBarsScript(
   conn: CacheConnectionLike,
-  key: string,
+  keys: { series: string },
   args: UpsertBarsArgs,
 ): Promise<number> {
   const argv: RedisArg[] = new Array<RedisArg>(4 + args.times.length * 2);
@@ -106,5 +106,5 @@ export function upsertBars(
     argv[4 + 2 * i] = args.times[i] ?? '';
     argv[5 + 2 * i] = args.members[i] ?? '';
   }
-  return conn.runScript<number, number>(UPSERT_BARS, [key], argv, undefined, rejectCorrupt);
+  return conn.runScript<number, number>(UPSERT_BARS, [keys.series], argv, undefined, rejectCorrupt);
 }
