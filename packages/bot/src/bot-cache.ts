@@ -31,10 +31,10 @@ import {
   type LeaseInfo,
   type LeaseResult,
 } from './schema.js';
-import { deleteBotStatuses } from './scripts/delete-bots.js';
-import { listIndex } from './scripts/list-index.js';
+import { deleteBotsScript } from './scripts/delete-bots.js';
+import { listIndexScript } from './scripts/list-index.js';
 import { RenewStatus } from './scripts/renew.js';
-import { updateBotStatus } from './scripts/update-bot.js';
+import { updateBotScript } from './scripts/update-bot.js';
 
 /** Default lease TTL of blocks and opening markers: 60 s. */
 const DEFAULT_LEASE_MS = 60_000;
@@ -443,7 +443,7 @@ export class BotCache implements AsyncDisposable {
     const entries = Object.entries(copy).map(
       ([key, value]) => [key, StatusEntryLayout.encode(codec, { key, botId: bot, value })] as const,
     );
-    return updateBotStatus(
+    return updateBotScript(
       this.connection,
       { status: this.#keys.status(bot), index: this.#keys.statusIndex },
       { botId: bot, ttl: this.#ttl, replace, entries },
@@ -505,9 +505,11 @@ export class BotCache implements AsyncDisposable {
    */
   async deleteBot(botId: Id): Promise<boolean> {
     const bot = idKey(botId, 'botId');
-    const removed = await deleteBotStatuses(this.connection, this.#keys.statusIndex, [
-      { botId: bot, status: this.#keys.status(bot) },
-    ]);
+    const removed = await deleteBotsScript(
+      this.connection,
+      { index: this.#keys.statusIndex, statuses: [this.#keys.status(bot)] },
+      { botIds: [bot] },
+    );
     return removed === 1;
   }
 
@@ -523,10 +525,13 @@ export class BotCache implements AsyncDisposable {
       const bots = await this.#statusIds(conn);
       let removed = 0;
       for (let start = 0; start < bots.length; start += DELETE_CHUNK) {
-        const batch = bots
-          .slice(start, start + DELETE_CHUNK)
-          .map((bot) => ({ botId: bot, status: this.#keys.status(bot) }));
-        removed += await deleteBotStatuses(conn, this.#keys.statusIndex, batch);
+        const botIds = bots.slice(start, start + DELETE_CHUNK);
+        const statuses = botIds.map((bot) => this.#keys.status(bot));
+        removed += await deleteBotsScript(
+          conn,
+          { index: this.#keys.statusIndex, statuses },
+          { botIds },
+        );
       }
       return removed;
     });
@@ -607,6 +612,6 @@ export class BotCache implements AsyncDisposable {
   }
 
   async #statusIds(conn: CacheConnectionLike = this.connection): Promise<string[]> {
-    return (await listIndex(conn, this.#keys.statusIndex)).sort(byName);
+    return (await listIndexScript(conn, { index: this.#keys.statusIndex })).sort(byName);
   }
 }
