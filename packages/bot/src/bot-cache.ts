@@ -120,7 +120,10 @@ export class BotCache implements AsyncDisposable {
     botId: Id,
     options: LeaseOptions = {},
   ): Promise<LeaseResult> {
-    return this.#acquire(this.#blocks, exId, symbol, botId, options);
+    return asPromise(() => {
+      const a = acquireArgs(exId, symbol, botId, options);
+      return this.#blocks.acquire(a.exId, a.symbol, a.botId, a.ttl, a.force);
+    });
   }
 
   /**
@@ -147,25 +150,43 @@ export class BotCache implements AsyncDisposable {
   }
 
   /**
-   * Releases a block. Only its holder can (`botId`, and `token` when given); without a botId,
-   * `{ force: true }` releases whoever holds it.
+   * Releases any holder's block: `options` must say `{ force: true }`.
    * @param exId - Exchange account id.
    * @param symbol - Symbol.
-   * @param botId - The holder; or the options, `{ force: true }`, to release any holder.
+   * @param options - `force` (required here; without a botId nothing else may release).
+   * @returns `true` when a block was released; `false` when there was none.
+   * @throws {ValidationError} when `force: true` is not given; nothing is written.
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  unblockExchange(exId: Id, symbol: string, options?: ReleaseOptions): Promise<boolean>;
+  /**
+   * Releases a block. Only its holder can (`botId`, and `token` when given); `force: true`
+   * releases whoever holds it.
+   * @param exId - Exchange account id.
+   * @param symbol - Symbol.
+   * @param botId - The holder (`undefined`: give `{ force: true }`).
    * @param options - `force`, `token`.
    * @returns `true` when a block was released; `false` when there was none or another bot
    *   (or another token) holds it.
-   * @throws {ValidationError} when neither botId nor `force: true` is given; nothing is written.
+   * @throws {ValidationError} naming the argument, or `botId` when neither it nor `force: true`
+   *   is given; nothing is written.
    * @throws {DecodeError} when the stored block is malformed (`force` removes it).
    * @throws {ConnectionError} when Redis is unreachable.
    */
   unblockExchange(
     exId: Id,
     symbol: string,
-    botId?: Id | ReleaseOptions,
+    botId: Id | undefined,
+    options?: ReleaseOptions,
+  ): Promise<boolean>;
+  async unblockExchange(
+    exId: Id,
+    symbol: string,
+    botIdOrOptions?: Id | ReleaseOptions,
     options?: ReleaseOptions,
   ): Promise<boolean> {
-    return this.#release(this.#blocks, exId, symbol, botId, options);
+    const a = releaseArgs(exId, symbol, botIdOrOptions, options);
+    return this.#blocks.release(a.exId, a.symbol, a.holder, a.token);
   }
 
   /**
@@ -236,14 +257,27 @@ export class BotCache implements AsyncDisposable {
     botId: Id,
     options: LeaseOptions = {},
   ): Promise<LeaseResult> {
-    return this.#acquire(this.#openings, exId, symbol, botId, options);
+    return asPromise(() => {
+      const a = acquireArgs(exId, symbol, botId, options);
+      return this.#openings.acquire(a.exId, a.symbol, a.botId, a.ttl, a.force);
+    });
   }
 
+  /**
+   * Removes any holder's opening-position marker: `options` must say `{ force: true }`.
+   * @param exId - Exchange account id.
+   * @param symbol - Symbol.
+   * @param options - `force` (required here).
+   * @returns `true` when a marker was removed.
+   * @throws {ValidationError} when `force: true` is not given; nothing is written.
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  unmarkOpeningPosition(exId: Id, symbol: string, options?: ReleaseOptions): Promise<boolean>;
   /**
    * Removes an opening-position marker; the same rules as {@link BotCache.unblockExchange}.
    * @param exId - Exchange account id.
    * @param symbol - Symbol.
-   * @param botId - The holder; or the options, `{ force: true }`, to remove any holder's.
+   * @param botId - The holder (`undefined`: give `{ force: true }`).
    * @param options - `force`, `token`.
    * @returns `true` when a marker was removed.
    * @throws {ValidationError} when neither botId nor `force: true` is given; nothing is written.
@@ -252,10 +286,17 @@ export class BotCache implements AsyncDisposable {
   unmarkOpeningPosition(
     exId: Id,
     symbol: string,
-    botId?: Id | ReleaseOptions,
+    botId: Id | undefined,
+    options?: ReleaseOptions,
+  ): Promise<boolean>;
+  async unmarkOpeningPosition(
+    exId: Id,
+    symbol: string,
+    botIdOrOptions?: Id | ReleaseOptions,
     options?: ReleaseOptions,
   ): Promise<boolean> {
-    return this.#release(this.#openings, exId, symbol, botId, options);
+    const a = releaseArgs(exId, symbol, botIdOrOptions, options);
+    return this.#openings.release(a.exId, a.symbol, a.holder, a.token);
   }
 
   /**
@@ -347,31 +388,5 @@ export class BotCache implements AsyncDisposable {
    */
   deleteBots(): Promise<number> {
     return this.#status.deleteAll();
-  }
-
-  // ---------------------------------------------------------------- internals
-
-  #acquire(
-    store: LeaseStore,
-    exId: Id,
-    symbol: string,
-    botId: Id,
-    options: LeaseOptions,
-  ): Promise<LeaseResult> {
-    return asPromise(() => {
-      const a = acquireArgs(exId, symbol, botId, options);
-      return store.acquire(a.exId, a.symbol, a.botId, a.ttl, a.force);
-    });
-  }
-
-  async #release(
-    store: LeaseStore,
-    exId: Id,
-    symbol: string,
-    botIdOrOptions: Id | ReleaseOptions | undefined,
-    options: ReleaseOptions | undefined,
-  ): Promise<boolean> {
-    const a = releaseArgs(exId, symbol, botIdOrOptions, options);
-    return store.release(a.exId, a.symbol, a.holder, a.token);
   }
 }
