@@ -1,5 +1,6 @@
 import { DecodeError, LockError } from '@fullon/core';
 import { onAbort } from '@fullon/core/author';
+import type { HoldArgs } from './args.js';
 import type { LeaseStore } from './leases.js';
 import { RenewStatus } from './scripts/renew.js';
 
@@ -240,4 +241,34 @@ export class BlockHold implements AsyncDisposable {
     this.#stopListening?.();
     this.#controller.abort(reason);
   }
+}
+
+/**
+ * Takes a block and starts holding it: the work of `BotCache.holdBlock`, on checked arguments.
+ * @internal
+ * @param store - The block store.
+ * @param args - The checked arguments (`holdArgs`).
+ * @returns The hold, or `null` when another bot holds the block or `signal` is already aborted
+ *   (nothing is taken then).
+ * @throws {DecodeError} when the stored block is malformed.
+ */
+export async function startHold(store: LeaseStore, args: HoldArgs): Promise<BlockHold | null> {
+  const { exId, symbol, botId, ttlMs, signal, onLost } = args;
+  if (aborted(signal)) return null;
+  const sentAt = performance.now();
+  const result = await store.acquire(exId, symbol, botId, String(ttlMs), false);
+  if (!result.acquired) return null;
+  const hold = new BlockHold(
+    { store, exId, symbol, botId, ttlMs, token: result.token, expiresAt: result.expiresAt, sentAt },
+    onLost,
+    signal,
+  );
+  // Aborted while acquiring: give the block back at once.
+  if (aborted(signal)) await hold.release();
+  return hold;
+}
+
+/** Whether `signal` has aborted; a call, so TypeScript does not narrow it across an `await`. */
+function aborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
 }

@@ -1,122 +1,22 @@
-import {
-  type CacheConnectionLike,
-  type ConnectOptions,
-  DecodeError,
-  type SendOptions,
-  ValidationError,
-} from '@fullon/core';
+import type { CacheConnectionLike, ConnectOptions } from '@fullon/core';
 import {
   asPromise,
   checkName,
   closeCache,
-  decodeListed,
   type Id,
   idKey,
-  isPlainObject,
   openCache,
-  optionsObject,
   requireConnection,
-  runOperation,
-  signalOption,
-  ttlOption,
 } from '@fullon/core/author';
-import { BlockHold, type HoldBlockOptions, type LeaseLost } from './block-hold.js';
+import { acquireArgs, holdArgs, releaseArgs, renewArgs, updateBotArgs } from './args.js';
+import { type BlockHold, type HoldBlockOptions, startHold } from './block-hold.js';
 import { BotKeys } from './keys.js';
-import { StatusEntryLayout } from './layouts.js';
 import { LeaseStore } from './leases.js';
-import {
-  type BotStatus,
-  copyBotData,
-  type JsonValue,
-  type LeaseInfo,
-  type LeaseResult,
-} from './schema.js';
-import { deleteBotStatuses } from './scripts/delete-bots.js';
-import { listIndex } from './scripts/list-index.js';
+import { type BotCacheOptions, resolveOptions } from './options.js';
+import type { BotStatus, JsonValue, LeaseInfo, LeaseResult } from './schema.js';
 import { RenewStatus } from './scripts/renew.js';
-import { updateBotStatus } from './scripts/update-bot.js';
-
-/** Default lease TTL of blocks and opening markers: 60 s. */
-const DEFAULT_LEASE_MS = 60_000;
-const DEFAULT_LEASE = String(DEFAULT_LEASE_MS);
-/** Default lifetime of a bot status record after its last update: 24 h. */
-const DEFAULT_STATUS_TTL_MS = 86_400_000;
-/** Most bots one delete script call carries. */
-const DELETE_CHUNK = 500;
-/** The hash field holding a status record's update time (never a feed name: those are non-empty). */
-const UPDATED_FIELD = '';
-const BUFFERS: SendOptions = { buffers: true };
-const WHOLE = /^(0|[1-9][0-9]{0,15})$/;
-
-/** Options of the {@link BotCache} constructor and {@link BotCache.open}. */
-export interface BotCacheOptions {
-  /**
-   * How long a bot status record lives after its last `updateBot`, in ms, so a bot that stops
-   * reporting disappears. Whole ms from 1 to ten years. Defaults to 86 400 000 (24 h). Leases
-   * take their TTL per call.
-   */
-  ttlMs?: number;
-}
-
-/** Options of {@link BotCache.blockExchange} and {@link BotCache.markOpeningPosition}. */
-export interface LeaseOptions {
-  /** Lease TTL in ms (server clock). Whole ms from 1 to ten years. Defaults to 60 000. */
-  ttlMs?: number;
-  /**
-   * Take the lease even from another holder (Python's overwrite behaviour); the previous
-   * holder's token is then stale. Defaults to `false`.
-   */
-  force?: boolean;
-}
-
-/** Options of {@link BotCache.renewBlock}. */
-export interface RenewOptions {
-  /** New TTL from now, in ms. Defaults to 60 000. */
-  ttlMs?: number;
-  /** Renew only if the lease still carries this token (it was not taken again meanwhile). */
-  token?: number;
-}
-
-/** Options of {@link BotCache.unblockExchange} and {@link BotCache.unmarkOpeningPosition}. */
-export interface ReleaseOptions {
-  /** Release whoever holds the lease; needed when no botId is given. Defaults to `false`. */
-  force?: boolean;
-  /** Release only if the lease still carries this token. */
-  token?: number;
-}
-
-/** Options of {@link BotCache.updateBot}. */
-export interface UpdateBotOptions {
-  /** Replace the whole record instead of merging into it (Python's behaviour). Defaults to `false`. */
-  replace?: boolean;
-}
-
-function resolveOptions(options: unknown): { ttlMs: number } {
-  const opts = optionsObject(options);
-  return { ttlMs: ttlOption(opts.ttlMs, DEFAULT_STATUS_TTL_MS) };
-}
-
-function flag(value: unknown, field: string): boolean {
-  if (value === undefined) return false;
-  if (typeof value !== 'boolean') throw new ValidationError(field, `${field}: must be a boolean`);
-  return value;
-}
-
-function tokenOption(value: unknown, field: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new ValidationError(field, `${field}: must be a token from a lease (a whole number ≥ 1)`);
-  }
-  return value;
-}
-
-function aborted(signal: AbortSignal | undefined): boolean {
-  return signal?.aborted === true;
-}
-
-function byName(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+import { StatusStore } from './status-store.js';
+import type { LeaseOptions, ReleaseOptions, RenewOptions, UpdateBotOptions } from './types.js';
 
 /**
  * Exclusive leases on symbols for trading bots, opening-position markers, and bot status
@@ -145,10 +45,9 @@ function byName(a: string, b: string): number {
 export class BotCache implements AsyncDisposable {
   /** The connection this cache uses. */
   readonly connection: CacheConnectionLike;
-  readonly #keys: BotKeys;
-  readonly #ttl: string;
   readonly #blocks: LeaseStore;
   readonly #openings: LeaseStore;
+  readonly #status: StatusStore;
 
   /**
    * @param conn - An open connection (from `connect()` of `@fullon/core`); the cache does not
@@ -160,10 +59,11 @@ export class BotCache implements AsyncDisposable {
    */
   constructor(conn: CacheConnectionLike, options: BotCacheOptions = {}) {
     this.connection = requireConnection(conn, 'BotCache');
-    this.#ttl = String(resolveOptions(options).ttlMs);
-    this.#keys = new BotKeys(this.connection.keys);
-    this.#blocks = new LeaseStore(this.connection, this.#keys.block, 'block');
-    this.#openings = new LeaseStore(this.connection, this.#keys.opening, 'opening marker');
+    const { ttlMs } = resolveOptions(options);
+    const keys = new BotKeys(this.connection.keys);
+    this.#blocks = new LeaseStore(this.connection, keys.block, 'block');
+    this.#openings = new LeaseStore(this.connection, keys.opening, 'opening marker');
+    this.#status = new StatusStore(this.connection, keys, ttlMs);
   }
 
   /**
@@ -220,7 +120,10 @@ export class BotCache implements AsyncDisposable {
     botId: Id,
     options: LeaseOptions = {},
   ): Promise<LeaseResult> {
-    return this.#acquire(this.#blocks, exId, symbol, botId, options);
+    return asPromise(() => {
+      const a = acquireArgs(exId, symbol, botId, options);
+      return this.#blocks.acquire(a.exId, a.symbol, a.botId, a.ttl, a.force);
+    });
   }
 
   /**
@@ -241,36 +144,49 @@ export class BotCache implements AsyncDisposable {
     botId: Id,
     options: RenewOptions = {},
   ): Promise<boolean> {
-    const ex = idKey(exId, 'exId');
-    const sym = checkName(symbol, 'symbol');
-    const bot = idKey(botId, 'botId');
-    const opts = optionsObject(options);
-    const ttl = String(ttlOption(opts.ttlMs, DEFAULT_LEASE_MS));
-    const token = tokenOption(opts.token, 'token');
-    const [status] = await this.#blocks.renew(ex, sym, bot, ttl, token);
+    const a = renewArgs(exId, symbol, botId, options);
+    const [status] = await this.#blocks.renew(a.exId, a.symbol, a.botId, a.ttl, a.token);
     return status === RenewStatus.renewed;
   }
 
   /**
-   * Releases a block. Only its holder can (`botId`, and `token` when given); without a botId,
-   * `{ force: true }` releases whoever holds it.
+   * Releases any holder's block: `options` must say `{ force: true }`.
    * @param exId - Exchange account id.
    * @param symbol - Symbol.
-   * @param botId - The holder; or the options, `{ force: true }`, to release any holder.
+   * @param options - `force` (required here; without a botId nothing else may release).
+   * @returns `true` when a block was released; `false` when there was none.
+   * @throws {ValidationError} when `force: true` is not given; nothing is written.
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  unblockExchange(exId: Id, symbol: string, options?: ReleaseOptions): Promise<boolean>;
+  /**
+   * Releases a block. Only its holder can (`botId`, and `token` when given); `force: true`
+   * releases whoever holds it.
+   * @param exId - Exchange account id.
+   * @param symbol - Symbol.
+   * @param botId - The holder (`undefined`: give `{ force: true }`).
    * @param options - `force`, `token`.
    * @returns `true` when a block was released; `false` when there was none or another bot
    *   (or another token) holds it.
-   * @throws {ValidationError} when neither botId nor `force: true` is given; nothing is written.
+   * @throws {ValidationError} naming the argument, or `botId` when neither it nor `force: true`
+   *   is given; nothing is written.
    * @throws {DecodeError} when the stored block is malformed (`force` removes it).
    * @throws {ConnectionError} when Redis is unreachable.
    */
   unblockExchange(
     exId: Id,
     symbol: string,
-    botId?: Id | ReleaseOptions,
+    botId: Id | undefined,
+    options?: ReleaseOptions,
+  ): Promise<boolean>;
+  async unblockExchange(
+    exId: Id,
+    symbol: string,
+    botIdOrOptions?: Id | ReleaseOptions,
     options?: ReleaseOptions,
   ): Promise<boolean> {
-    return this.#release(this.#blocks, exId, symbol, botId, options);
+    const a = releaseArgs(exId, symbol, botIdOrOptions, options);
+    return this.#blocks.release(a.exId, a.symbol, a.holder, a.token);
   }
 
   /**
@@ -318,37 +234,7 @@ export class BotCache implements AsyncDisposable {
     botId: Id,
     options: HoldBlockOptions = {},
   ): Promise<BlockHold | null> {
-    const ex = idKey(exId, 'exId');
-    const sym = checkName(symbol, 'symbol');
-    const bot = idKey(botId, 'botId');
-    const opts = optionsObject(options);
-    const ttlMs = ttlOption(opts.ttlMs, DEFAULT_LEASE_MS);
-    const { onLost } = opts;
-    const signal = signalOption(opts.signal);
-    if (onLost !== undefined && typeof onLost !== 'function') {
-      throw new ValidationError('onLost', 'onLost: must be a function');
-    }
-    if (aborted(signal)) return null;
-    const sentAt = performance.now();
-    const result = await this.#blocks.acquire(ex, sym, bot, String(ttlMs), false);
-    if (!result.acquired) return null;
-    const hold = new BlockHold(
-      {
-        store: this.#blocks,
-        exId: ex,
-        symbol: sym,
-        botId: bot,
-        ttlMs,
-        token: result.token,
-        expiresAt: result.expiresAt,
-        sentAt,
-      },
-      onLost as ((lost: LeaseLost) => void) | undefined,
-      signal,
-    );
-    // Aborted while acquiring: give the block back at once.
-    if (aborted(signal)) await hold.release();
-    return hold;
+    return startHold(this.#blocks, holdArgs(exId, symbol, botId, options));
   }
 
   // ----------------------------------------------------------------- openings
@@ -371,14 +257,27 @@ export class BotCache implements AsyncDisposable {
     botId: Id,
     options: LeaseOptions = {},
   ): Promise<LeaseResult> {
-    return this.#acquire(this.#openings, exId, symbol, botId, options);
+    return asPromise(() => {
+      const a = acquireArgs(exId, symbol, botId, options);
+      return this.#openings.acquire(a.exId, a.symbol, a.botId, a.ttl, a.force);
+    });
   }
 
+  /**
+   * Removes any holder's opening-position marker: `options` must say `{ force: true }`.
+   * @param exId - Exchange account id.
+   * @param symbol - Symbol.
+   * @param options - `force` (required here).
+   * @returns `true` when a marker was removed.
+   * @throws {ValidationError} when `force: true` is not given; nothing is written.
+   * @throws {ConnectionError} when Redis is unreachable.
+   */
+  unmarkOpeningPosition(exId: Id, symbol: string, options?: ReleaseOptions): Promise<boolean>;
   /**
    * Removes an opening-position marker; the same rules as {@link BotCache.unblockExchange}.
    * @param exId - Exchange account id.
    * @param symbol - Symbol.
-   * @param botId - The holder; or the options, `{ force: true }`, to remove any holder's.
+   * @param botId - The holder (`undefined`: give `{ force: true }`).
    * @param options - `force`, `token`.
    * @returns `true` when a marker was removed.
    * @throws {ValidationError} when neither botId nor `force: true` is given; nothing is written.
@@ -387,10 +286,17 @@ export class BotCache implements AsyncDisposable {
   unmarkOpeningPosition(
     exId: Id,
     symbol: string,
-    botId?: Id | ReleaseOptions,
+    botId: Id | undefined,
+    options?: ReleaseOptions,
+  ): Promise<boolean>;
+  async unmarkOpeningPosition(
+    exId: Id,
+    symbol: string,
+    botIdOrOptions?: Id | ReleaseOptions,
     options?: ReleaseOptions,
   ): Promise<boolean> {
-    return this.#release(this.#openings, exId, symbol, botId, options);
+    const a = releaseArgs(exId, symbol, botIdOrOptions, options);
+    return this.#openings.release(a.exId, a.symbol, a.holder, a.token);
   }
 
   /**
@@ -436,18 +342,7 @@ export class BotCache implements AsyncDisposable {
     data: Record<string, JsonValue>,
     options: UpdateBotOptions = {},
   ): Promise<number> {
-    const bot = idKey(botId, 'botId');
-    const copy = copyBotData(data);
-    const replace = flag(optionsObject(options).replace, 'replace');
-    const codec = this.connection.codec;
-    const entries = Object.entries(copy).map(
-      ([key, value]) => [key, StatusEntryLayout.encode(codec, { key, botId: bot, value })] as const,
-    );
-    return updateBotStatus(
-      this.connection,
-      { status: this.#keys.status(bot), index: this.#keys.statusIndex },
-      { botId: bot, ttl: this.#ttl, replace, entries },
-    );
+    return this.#status.update(updateBotArgs(botId, data, options));
   }
 
   /**
@@ -459,10 +354,7 @@ export class BotCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async getBot(botId: Id): Promise<BotStatus | null> {
-    const bot = idKey(botId, 'botId');
-    const key = this.#keys.status(bot);
-    const flat = await this.connection.send<Buffer[]>(key, ['HGETALL', key], BUFFERS);
-    return flat.length === 0 ? null : this.#decodeStatus(bot, key, flat);
+    return this.#status.get(idKey(botId, 'botId'));
   }
 
   /**
@@ -474,26 +366,7 @@ export class BotCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async getBots(): Promise<Record<string, BotStatus>> {
-    const bots = await this.#statusIds();
-    const reads = await Promise.all(
-      bots.map((bot) => {
-        const key = this.#keys.status(bot);
-        // A record key of a foreign Redis type is stored garbage: reported and skipped.
-        return this.connection
-          .send<Buffer[]>(key, ['HGETALL', key], BUFFERS)
-          .catch((error: unknown) => this.#skipCorrupt(error));
-      }),
-    );
-    const out: [string, BotStatus][] = [];
-    bots.forEach((bot, i) => {
-      const flat = reads[i] ?? [];
-      if (flat.length === 0) return; // expired since the index was read
-      const status = decodeListed(this.connection, () =>
-        this.#decodeStatus(bot, this.#keys.status(bot), flat),
-      );
-      if (status !== undefined) out.push([bot, status]);
-    });
-    return Object.fromEntries(out);
+    return this.#status.list();
   }
 
   /**
@@ -504,11 +377,7 @@ export class BotCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   async deleteBot(botId: Id): Promise<boolean> {
-    const bot = idKey(botId, 'botId');
-    const removed = await deleteBotStatuses(this.connection, this.#keys.statusIndex, [
-      { botId: bot, status: this.#keys.status(bot) },
-    ]);
-    return removed === 1;
+    return this.#status.delete(idKey(botId, 'botId'));
   }
 
   /**
@@ -518,95 +387,6 @@ export class BotCache implements AsyncDisposable {
    * @throws {ConnectionError} when Redis is unreachable.
    */
   deleteBots(): Promise<number> {
-    // One operation, the listing included: close() lets it run whole, every batch too.
-    return runOperation(this.connection, async (conn) => {
-      const bots = await this.#statusIds(conn);
-      let removed = 0;
-      for (let start = 0; start < bots.length; start += DELETE_CHUNK) {
-        const batch = bots
-          .slice(start, start + DELETE_CHUNK)
-          .map((bot) => ({ botId: bot, status: this.#keys.status(bot) }));
-        removed += await deleteBotStatuses(conn, this.#keys.statusIndex, batch);
-      }
-      return removed;
-    });
-  }
-
-  // ---------------------------------------------------------------- internals
-
-  #acquire(
-    store: LeaseStore,
-    exId: Id,
-    symbol: string,
-    botId: Id,
-    options: LeaseOptions,
-  ): Promise<LeaseResult> {
-    return asPromise(() => {
-      const ex = idKey(exId, 'exId');
-      const sym = checkName(symbol, 'symbol');
-      const bot = idKey(botId, 'botId');
-      const opts = optionsObject(options);
-      const ttl = opts.ttlMs === undefined ? DEFAULT_LEASE : String(ttlOption(opts.ttlMs, 0));
-      return store.acquire(ex, sym, bot, ttl, flag(opts.force, 'force'));
-    });
-  }
-
-  async #release(
-    store: LeaseStore,
-    exId: Id,
-    symbol: string,
-    botIdOrOptions: Id | ReleaseOptions | undefined,
-    options: ReleaseOptions | undefined,
-  ): Promise<boolean> {
-    const ex = idKey(exId, 'exId');
-    const sym = checkName(symbol, 'symbol');
-    // Only a plain object in the botId place is the options; an array, Map or Date is a botId
-    // of the wrong type and is named as such.
-    const givenOptions = isPlainObject(botIdOrOptions);
-    const bot =
-      givenOptions || botIdOrOptions === undefined ? undefined : idKey(botIdOrOptions, 'botId');
-    const opts = optionsObject(givenOptions ? botIdOrOptions : options);
-    const force = flag(opts.force, 'force');
-    const token = tokenOption(opts.token, 'token');
-    if (bot === undefined && !force) {
-      throw new ValidationError(
-        'botId',
-        'botId: give the holder, or { force: true } to release whoever holds it',
-      );
-    }
-    return store.release(ex, sym, force ? undefined : bot, force ? undefined : token);
-  }
-
-  #skipCorrupt(error: unknown): Buffer[] {
-    if (!DecodeError.is(error)) throw error;
-    this.connection.reportCorrupt(error);
-    return [];
-  }
-
-  #decodeStatus(bot: string, key: string, flat: Buffer[]): BotStatus {
-    let updatedAt: number | undefined;
-    const data: [string, JsonValue][] = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      const field = (flat[i] as Buffer).toString('utf8');
-      const bytes = flat[i + 1] as Buffer;
-      if (field === UPDATED_FIELD) {
-        const text = bytes.toString('utf8');
-        if (!WHOLE.test(text)) throw new DecodeError(key, field, 'malformed update time');
-        updatedAt = Number(text);
-      } else {
-        const entry = StatusEntryLayout.decode(this.connection.codec, bytes, key, field, {
-          key: field,
-          botId: bot,
-        });
-        data.push([field, entry.value ?? null]);
-      }
-    }
-    if (updatedAt === undefined) throw new DecodeError(key, undefined, 'update time missing');
-    data.sort(([a], [b]) => byName(a, b));
-    return { botId: bot, updatedAt, data: Object.fromEntries(data) };
-  }
-
-  async #statusIds(conn: CacheConnectionLike = this.connection): Promise<string[]> {
-    return (await listIndex(conn, this.#keys.statusIndex)).sort(byName);
+    return this.#status.deleteAll();
   }
 }

@@ -7,7 +7,12 @@ const TTL = 60_000;
 const exId: ParamSpec = { name: 'exId', kind: 'id' };
 const symbol: ParamSpec = { name: 'symbol', kind: 'name' };
 const botId: ParamSpec = { name: 'botId', kind: 'id' };
-/** `unblockExchange`'s third argument: the holder, or the options in its place. */
+/**
+ * `unblockExchange`'s and `unmarkOpeningPosition`'s third argument in their
+ * `(exId, symbol, botId, options?)` overload: the holder. Their `(exId, symbol, options?)`
+ * overload (the options in its place, `{ force: true }`) is checked in `leases.test.ts` and
+ * `lease-identity.test.ts`; the kit describes one parameter list per method.
+ */
 const holder: ParamSpec = { name: 'botId', kind: 'id', optional: true };
 /**
  * A fencing token is a whole number ≥ 1 (a server time in µs, beyond `count`'s cap); `count`'s

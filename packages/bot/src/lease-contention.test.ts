@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { redisTarget, useTestConnection } from '@fullon/core/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { Section, WorkerSettings } from './lease-worker.fixture.js';
+import type { Section, WorkerSettings } from '../test/lease-worker.js';
 
 const WORKERS = 8;
 const SYMBOLS = ['S0', 'S1', 'S2', 'S3', 'S4'];
@@ -11,7 +11,7 @@ const DURATION_MS = 10_000;
 /** A section that ended this long after its acquisition was sent certainly ran inside its lease. */
 const SAFE_MS = TTL_MS - 25;
 
-const workerFile = fileURLToPath(new URL('./lease-worker.fixture.ts', import.meta.url));
+const workerFile = fileURLToPath(new URL('../test/lease-worker.ts', import.meta.url));
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
 /** A worker process: ready once connected; `go()` starts its contention; `done` has its sections. */

@@ -2,10 +2,10 @@ import type { CacheConnectionLike } from '@fullon/core';
 import { DecodeError } from '@fullon/core';
 import { type LeaseKeys, leaseMember, parseLeaseMember } from './keys.js';
 import type { LeaseInfo, LeaseResult } from './schema.js';
-import { type AcquireReply, AcquireStatus, acquireLease } from './scripts/acquire.js';
-import { listIndex } from './scripts/list-index.js';
-import { ReleaseStatus, releaseLease } from './scripts/release.js';
-import { RenewStatus, renewLease } from './scripts/renew.js';
+import { type AcquireReply, AcquireStatus, acquireLeaseScript } from './scripts/acquire.js';
+import { listIndexScript } from './scripts/list-index.js';
+import { ReleaseStatus, releaseLeaseScript } from './scripts/release.js';
+import { RenewStatus, renewLeaseScript } from './scripts/renew.js';
 
 /** A lease as read from its hash. */
 interface StoredLease {
@@ -96,7 +96,7 @@ export class LeaseStore {
     force: boolean,
   ): Promise<LeaseResult> {
     const { lease, member } = this.#name(exId, symbol);
-    return acquireLease(
+    return acquireLeaseScript(
       this.#conn,
       { lease, index: this.#keys.index, fence: this.#keys.fence },
       { holder, ttl, force, member },
@@ -135,7 +135,7 @@ export class LeaseStore {
     token: number | undefined,
   ): Promise<[RenewStatus, number?]> {
     const { lease, member } = this.#name(exId, symbol);
-    const reply = await renewLease(
+    const reply = await renewLeaseScript(
       this.#conn,
       { lease, index: this.#keys.index },
       { holder, ttl, token, member },
@@ -158,7 +158,7 @@ export class LeaseStore {
     token: number | undefined,
   ): Promise<boolean> {
     const { lease, member } = this.#name(exId, symbol);
-    const status = await releaseLease(
+    const status = await releaseLeaseScript(
       this.#conn,
       { lease, index: this.#keys.index },
       { holder, token, member },
@@ -189,7 +189,7 @@ export class LeaseStore {
    */
   async list(): Promise<LeaseInfo[]> {
     const index = this.#keys.index;
-    const members = await listIndex(this.#conn, index);
+    const members = await listIndexScript(this.#conn, { index });
     const named: [string, string][] = [];
     for (const member of members) {
       const parsed = parseLeaseMember(member);

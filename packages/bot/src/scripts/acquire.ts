@@ -66,7 +66,7 @@ return {1, ARGV[1], token, expires}
 `,
 );
 
-/** Status of {@link acquireLease}'s reply. */
+/** Status of {@link acquireLeaseScript}'s reply. */
 export const AcquireStatus = {
   taken: 1,
   renewed: 2,
@@ -76,7 +76,7 @@ export const AcquireStatus = {
 /** One of {@link AcquireStatus}. */
 export type AcquireStatus = (typeof AcquireStatus)[keyof typeof AcquireStatus];
 
-/** What {@link acquireLease} answers: status, then holder, token and expiry when known. */
+/** What {@link acquireLeaseScript} answers: status, then holder, token and expiry when known. */
 export type AcquireReply = [AcquireStatus, string?, number?, number?];
 
 /**
@@ -88,7 +88,7 @@ export type AcquireReply = [AcquireStatus, string?, number?, number?];
  * @throws {DecodeError} naming the index or the counter when either is stored garbage, or the
  *   lease when it names another key and `force` is not set.
  */
-export function acquireLease(
+export function acquireLeaseScript(
   conn: CacheConnectionLike,
   keys: { lease: string; index: string; fence: string },
   args: { holder: string; ttl: string; force: boolean; member: string },

@@ -27,20 +27,20 @@ return removed
 /**
  * Runs {@link DELETE_BOTS}.
  * @param conn - Connection.
- * @param index - The status index.
- * @param bots - Each bot's id and status hash.
+ * @param keys - The status index and the status hashes, in the order of `args.botIds`.
+ * @param args - The botIds, one per status hash.
  * @returns How many records existed.
  * @throws {DecodeError} naming the index when it holds a foreign Redis type (nothing written).
  */
-export function deleteBotStatuses(
+export function deleteBotsScript(
   conn: CacheConnectionLike,
-  index: string,
-  bots: readonly { botId: string; status: string }[],
+  keys: { index: string; statuses: readonly string[] },
+  args: { botIds: readonly string[] },
 ): Promise<number> {
   return conn.runScript(
     DELETE_BOTS,
-    [index, ...bots.map((b) => b.status)],
-    bots.map((b) => b.botId),
+    [keys.index, ...keys.statuses],
+    [...args.botIds],
     undefined,
     (reply: number) => rejectCorrupt(reply),
   );

@@ -24,14 +24,17 @@ return {'members', redis.call('ZRANGE', KEYS[1], 0, -1)}
 /**
  * Runs {@link LIST_INDEX}.
  * @param conn - Connection.
- * @param index - The index.
+ * @param keys - The index. The script takes no arguments, so there is no `args`.
  * @returns The live members.
  * @throws {DecodeError} naming the index when it holds a foreign Redis type.
  */
-export function listIndex(conn: CacheConnectionLike, index: string): Promise<string[]> {
+export function listIndexScript(
+  conn: CacheConnectionLike,
+  keys: { index: string },
+): Promise<string[]> {
   return conn.runScript(
     LIST_INDEX,
-    [index],
+    [keys.index],
     [],
     undefined,
     (reply: [string, string[]]) => rejectCorrupt(reply)[1],

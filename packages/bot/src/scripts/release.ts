@@ -39,7 +39,7 @@ return 1
 `,
 );
 
-/** What {@link releaseLease} answers. */
+/** What {@link releaseLeaseScript} answers. */
 export const ReleaseStatus = { released: 1, absent: 0, notHolder: 3, corrupt: -1 } as const;
 /** One of {@link ReleaseStatus}. */
 export type ReleaseStatus = (typeof ReleaseStatus)[keyof typeof ReleaseStatus];
@@ -53,7 +53,7 @@ export type ReleaseStatus = (typeof ReleaseStatus)[keyof typeof ReleaseStatus];
  * @throws {DecodeError} naming the index when it holds a foreign Redis type, or the lease when
  *   it names another key and `holder` is given (nothing written).
  */
-export function releaseLease(
+export function releaseLeaseScript(
   conn: CacheConnectionLike,
   keys: { lease: string; index: string },
   args: { holder: string | undefined; token: number | undefined; member: string },

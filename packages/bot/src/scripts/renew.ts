@@ -34,7 +34,7 @@ return {1, renewed}
 `,
 );
 
-/** Status of {@link renewLease}'s reply. */
+/** Status of {@link renewLeaseScript}'s reply. */
 export const RenewStatus = { renewed: 1, absent: 0, stolen: 3, corrupt: -1 } as const;
 /** One of {@link RenewStatus}. */
 export type RenewStatus = (typeof RenewStatus)[keyof typeof RenewStatus];
@@ -48,7 +48,7 @@ export type RenewStatus = (typeof RenewStatus)[keyof typeof RenewStatus];
  * @throws {DecodeError} naming a key of a foreign Redis type, or the lease when it names
  *   another key (nothing written).
  */
-export function renewLease(
+export function renewLeaseScript(
   conn: CacheConnectionLike,
   keys: { lease: string; index: string },
   args: { holder: string; ttl: string; token: number | undefined; member: string },

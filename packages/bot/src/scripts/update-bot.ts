@@ -37,7 +37,7 @@ return now
  * @returns The update time (server ms).
  * @throws {DecodeError} naming a key of a foreign Redis type (nothing written).
  */
-export function updateBotStatus(
+export function updateBotScript(
   conn: CacheConnectionLike,
   keys: { status: string; index: string },
   args: {

@@ -1,12 +1,12 @@
-// A contender of the multi-process lease test (lease-contention.test.ts), run as its own
+// A contender of the multi-process lease test (src/lease-contention.test.ts), run as its own
 // process: takes blocks on random symbols, and inside each block makes two fenced writes
 // (start, end) to a resource that refuses a token lower than the highest it has seen. Pauses
 // are often longer than the lease, so leases expire under the worker's feet. Prints what it
-// saw as one JSON line. Excluded from the build (tsconfig.build.json, package.json "files").
+// saw as one JSON line.
 import { performance } from 'node:perf_hooks';
+import { BotCache } from '@fullon/bot';
 import { type CacheConnectionLike, type ConnectOptions, connect } from '@fullon/core';
 import { defineScript } from '@fullon/core/author';
-import { BotCache } from './bot-cache.js';
 
 /** One block taken, and what the resource said about its two writes. */
 export interface Section {
