@@ -40,3 +40,26 @@ export function groupPositions<T>(
   });
   return groups;
 }
+
+/**
+ * Runs `work` over consecutive slices of `items`, one slice after another (the next starts when
+ * the previous settled), and joins the results in input order. Use it where slices must not
+ * overlap (each is one atomic script call on shared keys) or where a failure should stop the
+ * rest; {@link inChunks} runs them concurrently.
+ * @param items - The items to split.
+ * @param work - Handles one slice; `start` is the slice's offset in `items`.
+ * @param size - Slice length. Defaults to 500.
+ * @returns Every slice's results, flattened in order.
+ * @throws whatever `work` throws; later slices are not run.
+ */
+export async function inChunksSequentially<T, R>(
+  items: readonly T[],
+  work: (slice: T[], start: number) => Promise<R[]>,
+  size = DEFAULT_CHUNK_SIZE,
+): Promise<R[]> {
+  const results: R[] = [];
+  for (let start = 0; start < items.length; start += size) {
+    for (const result of await work(items.slice(start, start + size), start)) results.push(result);
+  }
+  return results;
+}

@@ -1,16 +1,17 @@
 import type { CacheConnectionLike, RedisArg } from './connection-like.js';
 import { rejectCorrupt } from './lua-snippets.js';
+import { hashEntries } from './pairs.js';
+import { ScriptReply } from './script-reply.js';
 import { DELETE_KEYS } from './scripts/delete-keys.js';
 import { REPLACE_HASH } from './scripts/replace-hash.js';
 import { UPSERT_HASH_FIELD } from './scripts/upsert-hash-field.js';
+import { BUFFERS } from './send-options.js';
 
 /**
  * Field that marks a hash as a complete copy of its source, so "known to be empty" and "never
  * loaded" differ. Never a real field: every name is non-empty.
  */
 export const COMPLETE_MARKER = '';
-
-const BUFFERS = { buffers: true } as const;
 
 /**
  * Reads a whole complete-copy hash.
@@ -25,9 +26,8 @@ export async function readCompleteHash(
   const flat = await conn.send<Buffer[]>(key, ['HGETALL', key], BUFFERS);
   if (flat.length === 0) return undefined;
   const fields = new Map<string, Buffer>();
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    const field = (flat[i] as Buffer).toString('utf8');
-    if (field !== COMPLETE_MARKER) fields.set(field, flat[i + 1] as Buffer);
+  for (const [field, value] of hashEntries(flat)) {
+    if (field !== COMPLETE_MARKER) fields.set(field, value);
   }
   return fields;
 }
@@ -115,7 +115,7 @@ export async function upsertCompleteHashField(
     undefined,
     rejectCorrupt,
   );
-  return written === 1;
+  return written === ScriptReply.ok;
 }
 
 /**

@@ -9,6 +9,9 @@ import { DecodeError } from './errors.js';
  *   batches of 100 pairs (Lua's `unpack` has a stack limit).
  * - `check_types(checks)` and `corrupt(key, field, what)`: see {@link LUA_CHECK_TYPES}, the check
  *   new scripts use (it names the offending key; `wrong_type` only says there is one).
+ * - `now_ms()`, `now_us()`: the server clock, see {@link LUA_NOW_MS}.
+ * - `keep_index(index, ttl_ms)`: see {@link LUA_KEEP_INDEX}.
+ * - the `ScriptReply` table of reply codes: see `LUA_SCRIPT_REPLY`.
  */
 export const LUA_WRONG_TYPE = `
 local function wrong_type(key, kind)
@@ -29,6 +32,36 @@ local function hset_pairs(key, from)
     end
   end
   if #batch > 0 then redis.call('HSET', key, unpack(batch)) end
+end
+`;
+
+/**
+ * Defines `now_ms()` and `now_us()`: the server clock (`TIME`) in whole milliseconds and in
+ * microseconds. Deadlines and stamps use it, so the clients' clocks never matter. Reading `TIME`
+ * makes a script non-deterministic, which Redis 7 replicates by effects (the default).
+ */
+export const LUA_NOW_MS = `
+local function now_ms()
+  local clock = redis.call('TIME')
+  return tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+end
+local function now_us()
+  local clock = redis.call('TIME')
+  return tonumber(clock[1]) * 1000000 + tonumber(clock[2])
+end
+`;
+
+/**
+ * Defines `keep_index(index, ttl_ms)`: keeps an index key alive at least as long as its
+ * latest-living member (`PEXPIRE … GT` never shortens it), and gives a key without a TTL (a fresh
+ * one: `GT` treats no TTL as infinite and refuses) its first one. Call it after writing a member
+ * whose own TTL is `ttl_ms`.
+ */
+export const LUA_KEEP_INDEX = `
+local function keep_index(index, ttl_ms)
+  if redis.call('PEXPIRE', index, ttl_ms, 'GT') == 0 and redis.call('PTTL', index) == -1 then
+    redis.call('PEXPIRE', index, ttl_ms)
+  end
 end
 `;
 

@@ -28,7 +28,9 @@ export function plainRecord(value: unknown, field: string): Record<string, unkno
 }
 
 /**
- * Checks a method's options argument: absent, or a plain object.
+ * Checks a method's options argument: absent, or a plain object. The same check as
+ * `optionsObject` (`@fullon/core/author`), which is the documented one.
+ * @deprecated Use `optionsObject`; this name stays until every package has switched.
  * @param value - Untrusted input.
  * @param field - Name for the error. Defaults to `options`.
  * @returns The options (`{}` when absent).

@@ -12,6 +12,7 @@ import {
   redisCliTlsArgs,
   tlsServerArgs,
 } from './redis-server-tls.js';
+import { sleep } from './sleep.js';
 
 const run = promisify(execFile);
 
@@ -86,7 +87,7 @@ async function waitFor(
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   }
   throw new TimeoutError(`${what} not ready after ${timeoutMs} ms`);
 }

@@ -1,3 +1,5 @@
+import { sleep } from './sleep.js';
+
 /** Lateness of a timer that is normal scheduling jitter, not a starved process. */
 const LATE_TIMER_SLACK_MS = 20;
 
@@ -57,7 +59,7 @@ export function startStallWatchdog(
           continue;
         }
         const due = performance.now() + wait;
-        await Promise.race([reply, new Promise((resolve) => setTimeout(resolve, wait))]);
+        await Promise.race([reply, sleep(wait)]);
         deadline += Math.max(0, performance.now() - due - LATE_TIMER_SLACK_MS);
       }
       if (!answered) await new Promise((resolve) => setImmediate(resolve));

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { CacheConnectionLike } from './connection-like.js';
 import { DecodeError, FullonCacheError } from './errors.js';
+import { ScriptReply } from './script-reply.js';
 import { TAKE_QUEUED, TAKE_TOKEN_LENGTH } from './scripts/take-queued.js';
+import { BUFFERS } from './send-options.js';
 
 /**
  * How long a taken item stays in flight before a later take puts it back at the head of its
@@ -49,7 +51,11 @@ export function inFlightKey(queue: string): string {
   throw new FullonCacheError(`queue key ${queue} has a "{" but no hash tag`);
 }
 
-type TakeReply = [1, Buffer] | [0, number] | [-1, number] | [-2];
+type TakeReply =
+  | [typeof ScriptReply.ok, Buffer]
+  | [typeof ScriptReply.none, number]
+  | [typeof ScriptReply.wrongType, number]
+  | [typeof ScriptReply.corrupt];
 
 /**
  * Takes the oldest item of a queue, at least once: an item is never lost by a call that is
@@ -82,10 +88,8 @@ export async function takeQueued(
   argv.push(String(MAX_IN_FLIGHT));
   const scriptKeys = [keys.queue, keys.inFlight];
   for (;;) {
-    const reply = await conn.runScript<TakeReply>(TAKE_QUEUED, scriptKeys, argv, {
-      buffers: true,
-    });
-    if (reply[0] === 1) {
+    const reply = await conn.runScript<TakeReply>(TAKE_QUEUED, scriptKeys, argv, BUFFERS);
+    if (reply[0] === ScriptReply.ok) {
       const item = reply[1];
       // The caller holds the item: a failed removal means a possible second delivery, never
       // a loss, so the item is returned either way.
@@ -94,11 +98,11 @@ export async function takeQueued(
         .catch(() => undefined);
       return item;
     }
-    if (reply[0] === -1) {
+    if (reply[0] === ScriptReply.wrongType) {
       const key = reply[1] === 1 ? keys.queue : keys.inFlight;
       throw new DecodeError(key, undefined, 'the key holds another Redis type');
     }
-    if (reply[0] === -2) {
+    if (reply[0] === ScriptReply.corrupt) {
       throw new DecodeError(keys.inFlight, undefined, 'an in-flight entry is malformed');
     }
     const remaining = deadline - Date.now();

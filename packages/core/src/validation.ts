@@ -229,7 +229,10 @@ export function idKey(value: unknown, field: string): string {
 }
 
 /**
- * Checks that an options argument is an object (or absent).
+ * Checks a method's options argument: absent, or a plain object (a `Map`, array, `Date`, class
+ * instance or primitive is refused). The one check every method that takes an options object
+ * runs before reading an option; a cache constructor uses `cacheOptions` instead, which reports
+ * a `ConfigurationError`.
  * @param value - Untrusted input.
  * @param field - Name for the error. Defaults to `options`.
  * @returns The options as a record (`{}` when absent).

@@ -3,8 +3,9 @@
 // do not need this entry.
 export { onAbort } from '../abort-listener.js';
 export { asPromise } from '../as-promise.js';
-export { DEFAULT_CHUNK_SIZE, groupPositions, inChunks } from '../chunks.js';
+export { DEFAULT_CHUNK_SIZE, groupPositions, inChunks, inChunksSequentially } from '../chunks.js';
 export { asBuffer } from '../codec.js';
+export { byName } from '../compare.js';
 export type { CompleteFieldRead, UpsertFieldOptions } from '../complete-hash.js';
 export {
   COMPLETE_MARKER,
@@ -18,8 +19,10 @@ export { requireConnection } from '../connection-like.js';
 export { decodeListed } from '../decode-listed.js';
 export { DecodedSubscription } from '../decoded-subscription.js';
 export { flatTupleEncoder } from '../flat-encoder.js';
+export type { JsonValue } from '../json.js';
 export type { PatternPart } from '../key-builder.js';
 export { escapeKeyPart, KeyBuilder, unescapeKeyPart, WILDCARD } from '../key-builder.js';
+export { KeyMemo } from '../key-memo.js';
 export type { LayoutDefinition, RecordLayout } from '../layout.js';
 export { defineLayout } from '../layout.js';
 export { closeCache, openCache } from '../lifecycle.js';
@@ -27,6 +30,8 @@ export {
   CORRUPT_REPLY_TAG,
   LUA_CHECK_TYPES,
   LUA_HSET_PAIRS,
+  LUA_KEEP_INDEX,
+  LUA_NOW_MS,
   LUA_WRONG_TYPE,
   rejectCorrupt,
 } from '../lua-snippets.js';
@@ -38,6 +43,7 @@ export {
 } from '../msgpack-writer.js';
 export { NameRegistry } from '../name-registry.js';
 export { runOperation } from '../operation.js';
+export { flatPairs, hashEntries } from '../pairs.js';
 export {
   cacheOptions,
   isPlainObject,
@@ -66,6 +72,8 @@ export {
 } from '../schemas.js';
 export type { LuaScript } from '../script.js';
 export { defineScript } from '../script.js';
+export { LUA_SCRIPT_REPLY, ScriptReply } from '../script-reply.js';
+export { BUFFERS } from '../send-options.js';
 export type { ReadThroughSource } from '../single-flight.js';
 export { SingleFlight } from '../single-flight.js';
 export { decodeStoredTime, isEpochMs } from '../stored-time.js';

@@ -1,4 +1,5 @@
 import type { CacheConfig } from '../config.js';
+import { sleep } from '../sleep.js';
 import { OutcomeConnectionError } from './outcome.js';
 
 /** Shared by a client and the pooled connections node-redis duplicates from it. */
@@ -166,7 +167,7 @@ export function retryOffline(
 ): Promise<unknown> {
   const wait = Math.min(RETRY_OFFLINE_MS, until - Date.now());
   if (wait <= 0) return Promise.reject(error);
-  return new Promise((resolve) => setTimeout(resolve, wait)).then(again);
+  return sleep(wait).then(again);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { LUA_HSET_PAIRS } from '../lua-snippets.js';
 import { defineScript } from '../script.js';
 
 /**
@@ -11,18 +12,10 @@ import { defineScript } from '../script.js';
 export const REPLACE_HASH = defineScript(
   'core.replace-hash',
   `-- KEYS[1] hash | ARGV[1] ttl ms, ARGV[2] marker, ARGV[3..] field/value pairs
+${LUA_HSET_PAIRS}
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], ARGV[2], '')
-local batch = {}
-for i = 3, #ARGV, 2 do
-  batch[#batch + 1] = ARGV[i]
-  batch[#batch + 1] = ARGV[i + 1]
-  if #batch >= 1000 then
-    redis.call('HSET', KEYS[1], unpack(batch))
-    batch = {}
-  end
-end
-if #batch > 0 then redis.call('HSET', KEYS[1], unpack(batch)) end
+hset_pairs(KEYS[1], 3)
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
 return (#ARGV - 2) / 2
 `,

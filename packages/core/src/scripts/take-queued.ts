@@ -1,5 +1,6 @@
-import { LUA_WRONG_TYPE } from '../lua-snippets.js';
+import { LUA_NOW_MS, LUA_WRONG_TYPE } from '../lua-snippets.js';
 import { defineScript } from '../script.js';
+import { LUA_SCRIPT_REPLY } from '../script-reply.js';
 
 /** Length of the token that prefixes each in-flight entry (hex of 8 random bytes). */
 export const TAKE_TOKEN_LENGTH = 16;
@@ -20,25 +21,25 @@ export const TAKE_TOKEN_LENGTH = 16;
  * KEYS[1] the queue (list); KEYS[2] its in-flight set (zset), same hash slot.
  * ARGV[1] token (TAKE_TOKEN_LENGTH characters); ARGV[2] lease (ms); ARGV[3] most entries put
  * back per call; ARGV[4] in-flight cap.
- * Returns `{1, item}`; `{0, ms}` when the queue is empty, `ms` until the next lease runs out
- * (`-1`: none in flight); `{-1, n}` when KEYS[n] holds another type; `{-2}` when an in-flight
- * entry is malformed. Nothing is written unless the reply is `{1, item}` or `{0, ms}`.
+ * Returns (codes of `ScriptReply`) `{ok, item}`; `{none, ms}` when the queue is empty, `ms` until
+ * the next lease runs out (`-1`: none in flight); `{wrongType, n}` when KEYS[n] holds another
+ * type; `{corrupt}` when an in-flight entry is malformed. Nothing is written unless the reply is
+ * `{ok, item}` or `{none, ms}`.
  */
 export const TAKE_QUEUED = defineScript(
   'core.take-queued',
   `-- KEYS[1] queue, KEYS[2] in-flight | ARGV[1] token, ARGV[2] lease ms, ARGV[3] put-back limit, ARGV[4] cap
-${LUA_WRONG_TYPE}
-if wrong_type(KEYS[1], 'list') then return {-1, 1} end
-if wrong_type(KEYS[2], 'zset') then return {-1, 2} end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+${LUA_WRONG_TYPE}${LUA_NOW_MS}${LUA_SCRIPT_REPLY}
+if wrong_type(KEYS[1], 'list') then return {ScriptReply.wrongType, 1} end
+if wrong_type(KEYS[2], 'zset') then return {ScriptReply.wrongType, 2} end
+local now = now_ms()
 local lease = tonumber(ARGV[2])
 local limit = tonumber(ARGV[3])
 local back = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, limit)
 local over = math.min(redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[4]) + 1, limit)
 if over > #back then back = redis.call('ZRANGE', KEYS[2], 0, over - 1) end
 for i = 1, #back do
-  if #back[i] < ${TAKE_TOKEN_LENGTH} then return {-2} end
+  if #back[i] < ${TAKE_TOKEN_LENGTH} then return {ScriptReply.corrupt} end
 end
 if #back > 0 then
   local existed = redis.call('EXISTS', KEYS[1]) == 1
@@ -53,8 +54,8 @@ local ttl = redis.call('PTTL', KEYS[1])
 local item = redis.call('LPOP', KEYS[1])
 if not item then
   local first = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-  if first[2] == nil then return {0, -1} end
-  return {0, math.max(tonumber(first[2]) - now, 0)}
+  if first[2] == nil then return {ScriptReply.none, -1} end
+  return {ScriptReply.none, math.max(tonumber(first[2]) - now, 0)}
 end
 local kept = redis.call('PTTL', KEYS[2])
 redis.call('ZADD', KEYS[2], now + lease, ARGV[1] .. item)
@@ -63,6 +64,6 @@ if ttl == -1 then
 else
   redis.call('PEXPIRE', KEYS[2], math.max(ttl, lease, kept))
 end
-return {1, item}
+return {ScriptReply.ok, item}
 `,
 );

@@ -1,5 +1,6 @@
 import type { CacheConnectionLike } from '../connection-like.js';
 import { FullonCacheError } from '../errors.js';
+import { sleep } from '../sleep.js';
 
 /** Options of {@link untilBlocked}. */
 export interface UntilBlockedOptions {
@@ -31,6 +32,6 @@ export async function untilBlocked(
     if (Date.now() > deadline) {
       throw new FullonCacheError(`no ${atLeast} blocked client(s) on the node of ${key} in time`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await sleep(5);
   }
 }

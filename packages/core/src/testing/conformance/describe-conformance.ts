@@ -131,70 +131,86 @@ export function describeConformance<C extends object>(table: ConformanceTable<C>
     });
 
     for (const [name, spec] of entries) {
-      it(`${name}: hostile arguments reject with a ValidationError naming them, nothing written`, async () => {
-        await reset();
-        const valid = spec.args(0);
-        const cases = hostileCases(spec.params, valid);
-        const before = await snapshotKeyspace(conn);
-        const problems: string[] = [];
-        for (const c of cases) {
-          const problem = hostileRejectionProblem(
-            await invokeMethod(cache, name, spec, c.args),
-            c.names,
-            spec.kind === 'subscription',
-          );
-          if (problem !== null) problems.push(`${c.label}: ${problem}`);
-        }
-        const changed = keyspaceDiff(before, await snapshotKeyspace(conn));
-        if (changed !== null) problems.push(`the keyspace changed: ${changed}`);
-        // Names that need escaping or are prototype members are valid: typed settlement only.
-        for (const c of awkwardNameCases(spec.params, valid)) {
-          const problem = untypedProblem(await invokeMethod(cache, name, spec, c.args));
-          if (problem !== null) problems.push(`${c.label} (a valid name): ${problem}`);
-        }
-        expect(Object.prototype).not.toHaveProperty('polluted');
-        (counts.get(name) as Counts).hostile += cases.length;
-        expect(problems).toEqual([]);
-      }, KIT_TEST_TIMEOUT_MS);
+      it(
+        `${name}: hostile arguments reject with a ValidationError naming them, nothing written`,
+        async () => {
+          await reset();
+          const valid = spec.args(0);
+          const cases = hostileCases(spec.params, valid);
+          const before = await snapshotKeyspace(conn);
+          const problems: string[] = [];
+          for (const c of cases) {
+            const problem = hostileRejectionProblem(
+              await invokeMethod(cache, name, spec, c.args),
+              c.names,
+              spec.kind === 'subscription',
+            );
+            if (problem !== null) problems.push(`${c.label}: ${problem}`);
+          }
+          const changed = keyspaceDiff(before, await snapshotKeyspace(conn));
+          if (changed !== null) problems.push(`the keyspace changed: ${changed}`);
+          // Names that need escaping or are prototype members are valid: typed settlement only.
+          for (const c of awkwardNameCases(spec.params, valid)) {
+            const problem = untypedProblem(await invokeMethod(cache, name, spec, c.args));
+            if (problem !== null) problems.push(`${c.label} (a valid name): ${problem}`);
+          }
+          expect(Object.prototype).not.toHaveProperty('polluted');
+          (counts.get(name) as Counts).hostile += cases.length;
+          expect(problems).toEqual([]);
+        },
+        KIT_TEST_TIMEOUT_MS,
+      );
 
       if (spec.kind !== 'subscription') {
-        it(`${name}: garbage in every key family gives a typed error and changes nothing`, async () => {
-          const problems = (await sharedGarbage()).get(name) ?? [];
-          expect(problems).toEqual([]);
-        }, KIT_TEST_TIMEOUT_MS);
+        it(
+          `${name}: garbage in every key family gives a typed error and changes nothing`,
+          async () => {
+            const problems = (await sharedGarbage()).get(name) ?? [];
+            expect(problems).toEqual([]);
+          },
+          KIT_TEST_TIMEOUT_MS,
+        );
       }
 
       if (spec.kind === 'write') {
-        it(`${name}: close() under load drains every call (fresh and warm server)`, async () => {
-          const want = await referenceCounts(name, spec);
-          for (const fresh of [true, false]) {
-            const problems = await closeUnderLoad(name, spec, fresh, want);
-            (counts.get(name) as Counts).close += CLOSE_LOAD_CALLS + 1;
-            expect(problems, fresh ? 'scripts not loaded' : 'scripts loaded').toEqual([]);
-          }
-        }, KIT_TEST_TIMEOUT_MS);
+        it(
+          `${name}: close() under load drains every call (fresh and warm server)`,
+          async () => {
+            const want = await referenceCounts(name, spec);
+            for (const fresh of [true, false]) {
+              const problems = await closeUnderLoad(name, spec, fresh, want);
+              (counts.get(name) as Counts).close += CLOSE_LOAD_CALLS + 1;
+              expect(problems, fresh ? 'scripts not loaded' : 'scripts loaded').toEqual([]);
+            }
+          },
+          KIT_TEST_TIMEOUT_MS,
+        );
       }
     }
 
-    it('names that are object-prototype members round-trip and are counted', async () => {
-      for (const [label, roundTrip] of Object.entries(table.prototypeNames)) {
-        for (const name of PROTOTYPE_NAMES) {
-          await reset();
-          try {
-            await roundTrip(cache, name);
-          } catch (error) {
-            throw new FullonCacheError(
-              `${label} with the name ${JSON.stringify(name)}`,
-              'FULLON_CACHE_ERROR',
-              {
-                cause: error,
-              },
-            );
+    it(
+      'names that are object-prototype members round-trip and are counted',
+      async () => {
+        for (const [label, roundTrip] of Object.entries(table.prototypeNames)) {
+          for (const name of PROTOTYPE_NAMES) {
+            await reset();
+            try {
+              await roundTrip(cache, name);
+            } catch (error) {
+              throw new FullonCacheError(
+                `${label} with the name ${JSON.stringify(name)}`,
+                'FULLON_CACHE_ERROR',
+                {
+                  cause: error,
+                },
+              );
+            }
           }
         }
-      }
-      expect(Object.keys(table.prototypeNames).length).toBeGreaterThan(0);
-    }, KIT_TEST_TIMEOUT_MS);
+        expect(Object.keys(table.prototypeNames).length).toBeGreaterThan(0);
+      },
+      KIT_TEST_TIMEOUT_MS,
+    );
   });
 
   let garbagePass: Promise<Map<string, string[]>> | undefined;

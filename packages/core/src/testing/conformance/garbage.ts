@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { encode } from '@msgpack/msgpack';
 import type { CacheConnection } from '../../connection.js';
 import type { RedisArg } from '../../connection-like.js';
+import { flatPairs } from '../../pairs.js';
+import { BUFFERS } from '../../send-options.js';
 
 /** A way to spoil a key family's stored data. */
 export type GarbageKind =
@@ -53,23 +55,21 @@ async function rewriteValues(
   type: string,
   make: (n: number, old: Buffer) => Buffer,
 ): Promise<void> {
-  const opts = { buffers: true };
   switch (type) {
     case 'string': {
-      const old = await conn.send<Buffer>(key, ['GET', key], opts);
+      const old = await conn.send<Buffer>(key, ['GET', key], BUFFERS);
       await send(key, ['SET', key, make(0, old), 'KEEPTTL']);
       return;
     }
     case 'hash': {
-      const flat = await conn.send<Buffer[]>(key, ['HGETALL', key], opts);
-      for (let i = 0; i + 1 < flat.length; i += 2) {
-        const field = flat[i] as Buffer;
-        await send(key, ['HSET', key, field, make(i / 2, flat[i + 1] as Buffer)]);
+      const flat = await conn.send<Buffer[]>(key, ['HGETALL', key], BUFFERS);
+      for (const [n, [field, value]] of flatPairs(flat).entries()) {
+        await send(key, ['HSET', key, field, make(n, value)]);
       }
       return;
     }
     case 'list': {
-      const items = await conn.send<Buffer[]>(key, ['LRANGE', key, '0', '-1'], opts);
+      const items = await conn.send<Buffer[]>(key, ['LRANGE', key, '0', '-1'], BUFFERS);
       for (const [i, item] of items.entries())
         await send(key, ['LSET', key, String(i), make(i, item)]);
       return;
@@ -83,7 +83,7 @@ async function rewriteValues(
       const [, score] = await conn.send<Buffer[]>(
         key,
         ['ZRANGE', key, '0', '0', 'WITHSCORES'],
-        opts,
+        BUFFERS,
       );
       await send(key, [
         'ZADD',
@@ -127,7 +127,7 @@ export async function spoil(
   const score = SCORES[kind];
   for (const { key, type } of keys) {
     if (score !== undefined) {
-      const members = await conn.send<Buffer[]>(key, ['ZRANGE', key, '0', '-1'], { buffers: true });
+      const members = await conn.send<Buffer[]>(key, ['ZRANGE', key, '0', '-1'], BUFFERS);
       for (const m of members) await send(key, ['ZADD', key, score, m]);
     } else {
       await rewriteValues(send, conn, key, type, kind === 'random-bytes' ? random : wrongShape);
@@ -143,7 +143,7 @@ async function swapWholeHashes(
 ): Promise<boolean> {
   const hashes = keys.filter((k) => k.type === 'hash');
   const contents = await Promise.all(
-    hashes.map(({ key }) => conn.send<Buffer[]>(key, ['HGETALL', key], { buffers: true })),
+    hashes.map(({ key }) => conn.send<Buffer[]>(key, ['HGETALL', key], BUFFERS)),
   );
   if (hashes.length < 2) return false;
   for (const [i, { key }] of hashes.entries()) {
@@ -166,14 +166,11 @@ async function sameFieldFromOtherKey(
   conn: CacheConnection,
   hashes: readonly { key: string }[],
 ): Promise<boolean> {
-  const opts = { buffers: true };
   const contents = await Promise.all(
     hashes.map(async ({ key }) => {
-      const flat = await conn.send<Buffer[]>(key, ['HGETALL', key], opts);
+      const flat = await conn.send<Buffer[]>(key, ['HGETALL', key], BUFFERS);
       const fields = new Map<string, Buffer>();
-      for (let i = 0; i + 1 < flat.length; i += 2) {
-        fields.set((flat[i] as Buffer).toString('latin1'), flat[i + 1] as Buffer);
-      }
+      for (const [field, value] of flatPairs(flat)) fields.set(field.toString('latin1'), value);
       return { key, fields };
     }),
   );
@@ -202,16 +199,15 @@ async function swapValues(
   conn: CacheConnection,
   keys: readonly { key: string; type: string }[],
 ): Promise<boolean> {
-  const opts = { buffers: true };
   const send: Cmd = (k, a) => conn.send(k, a);
   const values: Buffer[] = [];
   const lists: { key: string; first: Buffer }[] = [];
   for (const { key, type } of keys) {
-    if (type === 'string') values.push(await conn.send<Buffer>(key, ['GET', key], opts));
+    if (type === 'string') values.push(await conn.send<Buffer>(key, ['GET', key], BUFFERS));
     else if (type === 'hash')
-      values.push(...(await conn.send<Buffer[]>(key, ['HVALS', key], opts)));
+      values.push(...(await conn.send<Buffer[]>(key, ['HVALS', key], BUFFERS)));
     else if (type === 'list') {
-      const [first] = await conn.send<Buffer[]>(key, ['LRANGE', key, '0', '0'], opts);
+      const [first] = await conn.send<Buffer[]>(key, ['LRANGE', key, '0', '0'], BUFFERS);
       if (first !== undefined) lists.push({ key, first });
     }
   }

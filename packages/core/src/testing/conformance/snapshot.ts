@@ -1,4 +1,5 @@
 import type { CacheConnection } from '../../connection.js';
+import { BUFFERS } from '../../send-options.js';
 import { listKeys } from '../keyspace.js';
 
 /** Every key under a prefix with its DUMP (hex) and whether it has a TTL. */
@@ -6,7 +7,10 @@ export type KeyspaceSnapshot = ReadonlyMap<string, string>;
 
 /**
  * Takes a snapshot of everything under the connection's prefix: SCAN on every master, then
- * DUMP and PTTL of each key.
+ * DUMP and PTTL of each key (DUMP carries the Redis type and content). The one keyspace
+ * snapshot of the suites: take one before a call that must write nothing and compare
+ * (`expect(await snapshotKeyspace(conn)).toEqual(before)`, or {@link keyspaceDiff} for a short
+ * description).
  * @param conn - The connection whose prefix to read.
  * @returns Key → DUMP bytes (hex) and TTL presence.
  */
@@ -15,7 +19,7 @@ export async function snapshotKeyspace(conn: CacheConnection): Promise<KeyspaceS
   const entries = await Promise.all(
     keys.map(async (key) => {
       const [dump, ttl] = await Promise.all([
-        conn.send<Buffer | null>(key, ['DUMP', key], { buffers: true }),
+        conn.send<Buffer | null>(key, ['DUMP', key], BUFFERS),
         conn.send<number>(key, ['PTTL', key]),
       ]);
       return [key, `${dump?.toString('hex') ?? 'gone'} ttl:${ttl >= 0}`] as const;
