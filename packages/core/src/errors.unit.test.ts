@@ -11,7 +11,7 @@ import {
   TimeoutError,
   ValidationError,
 } from './errors.js';
-import { validate } from './validation.js';
+import { validate } from './validation/validation.js';
 
 const MARKER = Symbol.for('@fullon/core.FullonCacheError');
 const cause = new RangeError('underlying');

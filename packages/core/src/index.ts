@@ -1,19 +1,17 @@
 // The user API of @fullon/core: open a connection, configure it, catch its errors, pick a
 // codec. Tools for writing a cache package are in `@fullon/core/author`; Redis servers for
 // tests and examples in `@fullon/core/server` and `@fullon/core/testing`.
-export type { Codec } from './codec.js';
-export { createMsgpackCodec, jsonCodec, msgpackCodec } from './codec.js';
-export type { CacheConfig, ClusterNode, ConnectOptions, LoadConfigOptions } from './config.js';
-export { CONFIG_VARIABLES, hasConfiguredRedis, loadConfig } from './config.js';
-export type { Pem, TlsOptions } from './config-tls.js';
-export { connect } from './connect.js';
+
 export type {
-  ConnectionEvents,
-  ConnectionLogger,
-  HealthReport,
-  ReconnectAttempt,
-} from './connection/types.js';
-export { CacheConnection } from './connection.js';
+  CacheConfig,
+  ClusterNode,
+  ConnectOptions,
+  LoadConfigOptions,
+} from './config/config.js';
+export { CONFIG_VARIABLES, hasConfiguredRedis, loadConfig } from './config/config.js';
+export type { Pem, TlsOptions } from './config/config-tls.js';
+export { connect } from './connection/connect.js';
+export { CacheConnection } from './connection/connection.js';
 export type {
   CacheConnectionLike,
   InvalidationHandlers,
@@ -23,7 +21,16 @@ export type {
   RedisArg,
   RedisReply,
   SendOptions,
-} from './connection-like.js';
+} from './connection/connection-like.js';
+export type { PubSubMessage, SubscribeOptions } from './connection/subscription.js';
+export type {
+  ConnectionEvents,
+  ConnectionLogger,
+  HealthReport,
+  ReconnectAttempt,
+} from './connection/types.js';
+export type { Codec } from './encoding/codec.js';
+export { createMsgpackCodec, jsonCodec, msgpackCodec } from './encoding/codec.js';
 export type {
   CommandOutcome,
   ConnectionErrorOptions,
@@ -40,5 +47,4 @@ export {
   TimeoutError,
   ValidationError,
 } from './errors.js';
-export type { PatternPart } from './key-builder.js';
-export type { PubSubMessage, SubscribeOptions } from './subscription.js';
+export type { PatternPart } from './keys/key-builder.js';

@@ -1,12 +1,24 @@
 // @fullon/core/author — the tools for writing a cache package on @fullon/core: keys, record
 // layouts, Lua scripts, validation, the cache lifecycle, read-through, registries. Cache users
 // do not need this entry.
-export { onAbort } from '../abort-listener.js';
-export { asPromise } from '../as-promise.js';
-export { DEFAULT_CHUNK_SIZE, groupPositions, inChunks, inChunksSequentially } from '../chunks.js';
-export { asBuffer } from '../codec.js';
-export { byName } from '../compare.js';
-export type { CompleteFieldRead, UpsertFieldOptions } from '../complete-hash.js';
+export { onAbort } from '../connection/abort-listener.js';
+export { requireConnection } from '../connection/connection-like.js';
+export { DecodedSubscription } from '../connection/decoded-subscription.js';
+export { asBuffer } from '../encoding/codec.js';
+export { flatTupleEncoder } from '../encoding/flat-encoder.js';
+export type { LayoutDefinition, RecordLayout } from '../encoding/layout.js';
+export { defineLayout } from '../encoding/layout.js';
+export {
+  MSGPACK_NUMBER_MAX_BYTES,
+  msgpackStringMaxBytes,
+  writeMsgpackNumber,
+  writeMsgpackString,
+} from '../encoding/msgpack-writer.js';
+export { decodeStoredTime, isEpochMs } from '../encoding/stored-time.js';
+export type { PatternPart } from '../keys/key-builder.js';
+export { escapeKeyPart, KeyBuilder, unescapeKeyPart, WILDCARD } from '../keys/key-builder.js';
+export { KeyMemo } from '../keys/key-memo.js';
+export type { CompleteFieldRead, UpsertFieldOptions } from '../patterns/complete-hash.js';
 export {
   COMPLETE_MARKER,
   deleteKeys,
@@ -14,18 +26,20 @@ export {
   readCompleteHashField,
   replaceCompleteHash,
   upsertCompleteHashField,
-} from '../complete-hash.js';
-export { requireConnection } from '../connection-like.js';
-export { decodeListed } from '../decode-listed.js';
-export { DecodedSubscription } from '../decoded-subscription.js';
-export { flatTupleEncoder } from '../flat-encoder.js';
-export type { JsonValue } from '../json.js';
-export type { PatternPart } from '../key-builder.js';
-export { escapeKeyPart, KeyBuilder, unescapeKeyPart, WILDCARD } from '../key-builder.js';
-export { KeyMemo } from '../key-memo.js';
-export type { LayoutDefinition, RecordLayout } from '../layout.js';
-export { defineLayout } from '../layout.js';
-export { closeCache, openCache } from '../lifecycle.js';
+} from '../patterns/complete-hash.js';
+export { decodeListed } from '../patterns/decode-listed.js';
+export { closeCache, openCache } from '../patterns/lifecycle.js';
+export { NameRegistry } from '../patterns/name-registry.js';
+export { runOperation } from '../patterns/operation.js';
+export type { ReadThroughSource } from '../patterns/single-flight.js';
+export { SingleFlight } from '../patterns/single-flight.js';
+export type { TakeQueuedKeys, TakeQueuedOptions } from '../patterns/take-queued.js';
+export {
+  DEFAULT_TAKE_LEASE_MS,
+  inFlightKey,
+  MAX_IN_FLIGHT,
+  takeQueued,
+} from '../patterns/take-queued.js';
 export {
   CORRUPT_REPLY_TAG,
   LUA_CHECK_TYPES,
@@ -34,16 +48,21 @@ export {
   LUA_NOW_MS,
   LUA_WRONG_TYPE,
   rejectCorrupt,
-} from '../lua-snippets.js';
+} from '../scripts/lua-snippets.js';
+export type { LuaScript } from '../scripts/script.js';
+export { defineScript } from '../scripts/script.js';
+export { LUA_SCRIPT_REPLY, ScriptReply } from '../scripts/script-reply.js';
+export { asPromise } from '../util/as-promise.js';
 export {
-  MSGPACK_NUMBER_MAX_BYTES,
-  msgpackStringMaxBytes,
-  writeMsgpackNumber,
-  writeMsgpackString,
-} from '../msgpack-writer.js';
-export { NameRegistry } from '../name-registry.js';
-export { runOperation } from '../operation.js';
-export { flatPairs, hashEntries } from '../pairs.js';
+  DEFAULT_CHUNK_SIZE,
+  groupPositions,
+  inChunks,
+  inChunksSequentially,
+} from '../util/chunks.js';
+export { byName } from '../util/compare.js';
+export type { JsonValue } from '../util/json.js';
+export { flatPairs, hashEntries } from '../util/pairs.js';
+export { BUFFERS } from '../util/send-options.js';
 export {
   cacheOptions,
   isPlainObject,
@@ -51,7 +70,7 @@ export {
   plainOptions,
   plainRecord,
   setOwn,
-} from '../plain-object.js';
+} from '../validation/plain-object.js';
 export {
   Count,
   EpochMs,
@@ -69,21 +88,7 @@ export {
   PositiveMs,
   TtlMs,
   WaitMs,
-} from '../schemas.js';
-export type { LuaScript } from '../script.js';
-export { defineScript } from '../script.js';
-export { LUA_SCRIPT_REPLY, ScriptReply } from '../script-reply.js';
-export { BUFFERS } from '../send-options.js';
-export type { ReadThroughSource } from '../single-flight.js';
-export { SingleFlight } from '../single-flight.js';
-export { decodeStoredTime, isEpochMs } from '../stored-time.js';
-export type { TakeQueuedKeys, TakeQueuedOptions } from '../take-queued.js';
-export {
-  DEFAULT_TAKE_LEASE_MS,
-  inFlightKey,
-  MAX_IN_FLIGHT,
-  takeQueued,
-} from '../take-queued.js';
+} from '../validation/schemas.js';
 export {
   checkName,
   countOption,
@@ -98,4 +103,4 @@ export {
   validateList,
   validateStored,
   waitOption,
-} from '../validation.js';
+} from '../validation/validation.js';

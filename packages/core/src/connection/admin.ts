@@ -1,5 +1,5 @@
-import type { Codec } from '../codec.js';
-import type { KeyBuilder } from '../key-builder.js';
+import type { Codec } from '../encoding/codec.js';
+import type { KeyBuilder } from '../keys/key-builder.js';
 import { connectFailureReason } from './connect-failure.js';
 import { OutcomeConnectionError } from './outcome.js';
 import { translateError } from './translate.js';

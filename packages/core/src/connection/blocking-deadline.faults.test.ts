@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect } from '../connect.js';
-import type { CacheConnection } from '../connection.js';
 import { ConnectionError } from '../errors.js';
 import {
   type RedisServerHandle,
@@ -8,6 +6,8 @@ import {
   startRedisServer,
   untilAnswering,
 } from '../testing/index.js';
+import { connect } from './connect.js';
+import type { CacheConnection } from './connection.js';
 import { blockingTimeoutMs } from './isolated.js';
 
 const SOCKET_TIMEOUT_MS = 1000;

@@ -1,5 +1,5 @@
-import type { RedisArg } from '../connection-like.js';
-import type { LuaScript } from '../script.js';
+import type { LuaScript } from '../scripts/script.js';
+import type { RedisArg } from './connection-like.js';
 import { isServerReply } from './node-redis.js';
 import { translateError } from './translate.js';
 import type { Transport } from './transport.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect } from '../connect.js';
 import { ConnectionError } from '../errors.js';
 import { type RedisServerHandle, rejection, startRedisServer } from '../testing/index.js';
+import { connect } from './connect.js';
 
 describe('close() drains, destroy() does not (defect 5)', () => {
   let server: RedisServerHandle;

@@ -1,8 +1,7 @@
-import type { CacheConfig, ClusterNode } from '../config.js';
-import type { RedisArg } from '../connection-like.js';
+import type { CacheConfig, ClusterNode } from '../config/config.js';
 import { ConnectionError } from '../errors.js';
-import { keySlot } from '../slot.js';
-import { startStallWatchdog } from '../stall-watchdog.js';
+import { keySlot } from '../keys/slot.js';
+import type { RedisArg } from './connection-like.js';
 import type { TrackingNode } from './invalidation.js';
 import { IsolatedCalls } from './isolated.js';
 import {
@@ -27,6 +26,7 @@ import {
 import { clientOptions } from './options.js';
 import { nodePort, pubSubPort } from './ports.js';
 import { SlotMapRefresher } from './slot-map.js';
+import { startStallWatchdog } from './stall-watchdog.js';
 import type { NodePort, PubSubPort, Transport, TransportHooks } from './transport.js';
 
 /** While a master is down, how often a waiting call looks up its slot's owner again. */

@@ -1,6 +1,6 @@
-import type { RedisArg, SendOptions } from '../connection-like.js';
-import type { LuaScript } from '../script.js';
+import type { LuaScript } from '../scripts/script.js';
 import { callScript, type ScriptCallScope } from './calls.js';
+import type { RedisArg, SendOptions } from './connection-like.js';
 import { closedError } from './link.js';
 import type { ConnectionMonitor } from './monitor.js';
 import { Operations } from './operations.js';

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect } from '../connect.js';
-import type { CacheConnection } from '../connection.js';
 import { ConfigurationError, DecodeError } from '../errors.js';
 import { type RedisServerHandle, rejection, startRedisServer } from '../testing/index.js';
+import { connect } from './connect.js';
+import type { CacheConnection } from './connection.js';
 import type { ConnectionLogger, ReconnectAttempt } from './types.js';
 
 /** Resolves at the next `event` (unlike `events.once`, an `error` meanwhile does not reject). */

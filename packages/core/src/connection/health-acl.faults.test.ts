@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect } from '../connect.js';
-import type { CacheConnection } from '../connection.js';
 import { type RedisServerHandle, startRedisServer } from '../testing/index.js';
+import { connect } from './connect.js';
+import type { CacheConnection } from './connection.js';
 
 // A least-privilege user without +info: health() degrades (says what it could not read) instead
 // of failing, so a dashboard still shows latency and mode.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CacheConnection } from '../connection.js';
 import { testConnection, trackingClients } from '../testing/index.js';
+import type { CacheConnection } from './connection.js';
 
 /** Collects what a tracker reports. */
 function recorder() {

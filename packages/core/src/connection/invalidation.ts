@@ -1,4 +1,4 @@
-import type { InvalidationHandlers, InvalidationTracking } from '../connection-like.js';
+import type { InvalidationHandlers, InvalidationTracking } from './connection-like.js';
 import type { StandaloneClient } from './node-redis.js';
 
 /** The channel RESP2 tracking redirects invalidations to. */

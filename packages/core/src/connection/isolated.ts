@@ -1,4 +1,4 @@
-import type { RedisArg } from '../connection-like.js';
+import type { RedisArg } from './connection-like.js';
 import type { LinkContext } from './link.js';
 import type { StandaloneClient } from './node-redis.js';
 import { OutcomeConnectionError } from './outcome.js';

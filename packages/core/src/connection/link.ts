@@ -1,5 +1,5 @@
-import type { CacheConfig } from '../config.js';
-import { sleep } from '../sleep.js';
+import type { CacheConfig } from '../config/config.js';
+import { sleep } from '../util/sleep.js';
 import { OutcomeConnectionError } from './outcome.js';
 
 /** Shared by a client and the pooled connections node-redis duplicates from it. */

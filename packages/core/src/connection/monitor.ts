@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { ConnectOptions } from '../config.js';
+import type { ConnectOptions } from '../config/config.js';
 import { ConfigurationError, type DecodeError } from '../errors.js';
 import { warnCorrupt } from './corrupt.js';
 import type { ConnectionEvents, ConnectionLogger } from './types.js';

@@ -1,4 +1,7 @@
-import type { Codec } from '../codec.js';
+import type { Codec } from '../encoding/codec.js';
+import type { DecodeError } from '../errors.js';
+import type { LuaScript } from '../scripts/script.js';
+import type { Commands } from './commands.js';
 import type {
   CacheConnectionLike,
   KeyBuilderLike,
@@ -6,11 +9,8 @@ import type {
   RedisArg,
   RedisReply,
   SendOptions,
-} from '../connection-like.js';
-import type { DecodeError } from '../errors.js';
-import type { LuaScript } from '../script.js';
-import type { SubscribeOptions } from '../subscription.js';
-import type { Commands } from './commands.js';
+} from './connection-like.js';
+import type { SubscribeOptions } from './subscription.js';
 
 /**
  * The connection as an operation's body sees it: its commands and scripts are admitted while

@@ -1,5 +1,5 @@
-import type { CacheConfig } from '../config.js';
-import { tlsSocketOptions } from '../config-tls.js';
+import type { CacheConfig } from '../config/config.js';
+import { tlsSocketOptions } from '../config/config-tls.js';
 import { type LinkState, reconnectStrategy } from './link.js';
 
 /**

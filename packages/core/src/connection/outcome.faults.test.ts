@@ -1,16 +1,16 @@
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect } from '../connect.js';
-import type { CacheConnection } from '../connection.js';
 import { ConnectionError } from '../errors.js';
-import { findFreePort } from '../redis-server.js';
+import { findFreePort } from '../server/redis-server.js';
 import {
   type RedisServerHandle,
   rejection,
   startRedisServer,
   untilAnswering,
 } from '../testing/index.js';
+import { connect } from './connect.js';
+import type { CacheConnection } from './connection.js';
 
 const MARGIN_MS = 1500;
 

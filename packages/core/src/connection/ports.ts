@@ -1,7 +1,7 @@
-import type { RedisArg } from '../connection-like.js';
-import type { RawListener } from '../subscription.js';
+import type { RedisArg } from './connection-like.js';
 import { closedError, type LinkContext, type ReadyWaiter } from './link.js';
 import type { ClusterClient, StandaloneClient } from './node-redis.js';
+import type { RawListener } from './subscription.js';
 import type { NodePort, PubSubPort } from './transport.js';
 
 /**

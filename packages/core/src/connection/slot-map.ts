@@ -1,5 +1,5 @@
-import type { RedisReply } from '../connection-like.js';
-import { keySlot } from '../slot.js';
+import { keySlot } from '../keys/slot.js';
+import type { RedisReply } from './connection-like.js';
 import { settledWithin } from './link.js';
 import type { ClusterClient, StandaloneClient } from './node-redis.js';
 

@@ -1,7 +1,6 @@
-import type { CacheConfig } from '../config.js';
-import type { RedisArg } from '../connection-like.js';
+import type { CacheConfig } from '../config/config.js';
 import { ConnectionError } from '../errors.js';
-import { startStallWatchdog } from '../stall-watchdog.js';
+import type { RedisArg } from './connection-like.js';
 import type { TrackingNode } from './invalidation.js';
 import { IsolatedCalls } from './isolated.js';
 import {
@@ -17,6 +16,7 @@ import {
 import { createClient, isOffline, type StandaloneClient } from './node-redis.js';
 import { clientOptions } from './options.js';
 import { nodePort, pubSubPort } from './ports.js';
+import { startStallWatchdog } from './stall-watchdog.js';
 import type { NodePort, PubSubPort, Transport, TransportHooks } from './transport.js';
 
 /** Options object reused by every buffer read, so the hot path allocates none. */

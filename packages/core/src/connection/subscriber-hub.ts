@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors.js';
-import { type SubscribeOptions, Subscription } from '../subscription.js';
-import { signalOption } from '../validation.js';
+import { signalOption } from '../validation/validation.js';
 import { bounded, closedError } from './link.js';
+import { type SubscribeOptions, Subscription } from './subscription.js';
 import { translateError } from './translate.js';
 import type { PubSubPort, Transport } from './transport.js';
 

@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConnectOptions, loadConfig } from '../config.js';
-import { connect } from '../connect.js';
-import type { CacheConnection } from '../connection.js';
+import { type ConnectOptions, loadConfig } from '../config/config.js';
 import { ConnectionError } from '../errors.js';
 import {
   createTestCertificates,
@@ -13,6 +11,8 @@ import {
   startRedisServer,
   type TestCertificates,
 } from '../testing/index.js';
+import { connect } from './connect.js';
+import type { CacheConnection } from './connection.js';
 
 // Every TLS server here listens on its TLS port only (`--port 0`): a call that works went over
 // TLS, on whichever connection it used (shared, pooled blocking, subscriber, tracking).

@@ -1,4 +1,4 @@
-import type { InvalidationHandlers, InvalidationTracking } from '../connection-like.js';
+import type { InvalidationHandlers, InvalidationTracking } from './connection-like.js';
 import { InvalidationTracker } from './invalidation.js';
 import { closedError } from './link.js';
 import type { Transport } from './transport.js';

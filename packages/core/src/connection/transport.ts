@@ -1,10 +1,10 @@
-import type { CacheConfig } from '../config.js';
-import type { RedisArg } from '../connection-like.js';
-import type { RawListener } from '../subscription.js';
+import type { CacheConfig } from '../config/config.js';
 import { ClusterTransport } from './cluster.js';
+import type { RedisArg } from './connection-like.js';
 import type { TrackingNode } from './invalidation.js';
 import type { LinkContext } from './link.js';
 import { StandaloneTransport } from './standalone.js';
+import type { RawListener } from './subscription.js';
 
 /** A subscriber connection, as the subscriber hub uses it. @internal */
 export interface PubSubPort {

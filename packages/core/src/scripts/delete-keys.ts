@@ -1,4 +1,4 @@
-import { defineScript } from '../script.js';
+import { defineScript } from './script.js';
 
 /**
  * Deletes several keys in one step (they share a hash tag).

@@ -1,5 +1,5 @@
-import { LUA_HSET_PAIRS } from '../lua-snippets.js';
-import { defineScript } from '../script.js';
+import { LUA_HSET_PAIRS } from './lua-snippets.js';
+import { defineScript } from './script.js';
 
 /**
  * Replaces a whole hash: the old fields go, the new ones and the completeness marker are

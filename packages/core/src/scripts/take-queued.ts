@@ -1,6 +1,6 @@
-import { LUA_NOW_MS, LUA_WRONG_TYPE } from '../lua-snippets.js';
-import { defineScript } from '../script.js';
-import { LUA_SCRIPT_REPLY } from '../script-reply.js';
+import { LUA_NOW_MS, LUA_WRONG_TYPE } from './lua-snippets.js';
+import { defineScript } from './script.js';
+import { LUA_SCRIPT_REPLY } from './script-reply.js';
 
 /** Length of the token that prefixes each in-flight entry (hex of 8 random bytes). */
 export const TAKE_TOKEN_LENGTH = 16;

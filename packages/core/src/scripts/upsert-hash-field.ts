@@ -1,6 +1,6 @@
-import { LUA_CHECK_TYPES } from '../lua-snippets.js';
-import { defineScript } from '../script.js';
-import { LUA_SCRIPT_REPLY } from '../script-reply.js';
+import { LUA_CHECK_TYPES } from './lua-snippets.js';
+import { defineScript } from './script.js';
+import { LUA_SCRIPT_REPLY } from './script-reply.js';
 
 /**
  * Writes one field of a complete-copy hash and renews its TTL. When the hash is absent it is

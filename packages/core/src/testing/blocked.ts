@@ -1,6 +1,6 @@
-import type { CacheConnectionLike } from '../connection-like.js';
+import type { CacheConnectionLike } from '../connection/connection-like.js';
 import { FullonCacheError } from '../errors.js';
-import { sleep } from '../sleep.js';
+import { sleep } from '../util/sleep.js';
 
 /** Options of {@link untilBlocked}. */
 export interface UntilBlockedOptions {

@@ -1,4 +1,4 @@
-import type { CacheConnection } from '../connection.js';
+import type { CacheConnection } from '../connection/connection.js';
 import type { DecodeError } from '../errors.js';
 import { testConnection } from './test-connection.js';
 

@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
-import { parseClusterNodes } from '../config.js';
-import { startRedisCluster, startRedisServer } from '../redis-server.js';
+import { parseClusterNodes } from '../config/config.js';
+import { startRedisCluster, startRedisServer } from '../server/redis-server.js';
 import type { RedisTarget } from './target.js';
 
 /**

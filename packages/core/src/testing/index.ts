@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { CacheConnection } from '../connection.js';
+import type { CacheConnection } from '../connection/connection.js';
 import { FullonCacheError } from '../errors.js';
 
 export type {
@@ -7,10 +7,10 @@ export type {
   RedisServerHandle,
   StartClusterOptions,
   StartRedisOptions,
-} from '../redis-server.js';
-export { REDIS_INSTALL_HINT, startRedisCluster, startRedisServer } from '../redis-server.js';
-export type { RedisServerTls } from '../redis-server-tls.js';
-export { sleep } from '../sleep.js';
+} from '../server/redis-server.js';
+export { REDIS_INSTALL_HINT, startRedisCluster, startRedisServer } from '../server/redis-server.js';
+export type { RedisServerTls } from '../server/redis-server-tls.js';
+export { sleep } from '../util/sleep.js';
 export { type UntilBlockedOptions, untilBlocked } from './blocked.js';
 export { createTestCertificates, type TestCertificates } from './certificates.js';
 export {

@@ -1,6 +1,6 @@
+import type { CacheConnection } from '../connection/connection.js';
+import type { RedisReply } from '../connection/connection-like.js';
 import { createClient } from '../connection/node-redis.js';
-import type { CacheConnection } from '../connection.js';
-import type { RedisReply } from '../connection-like.js';
 import { redisTarget } from './index.js';
 
 /** A plain node-redis client to one node. */

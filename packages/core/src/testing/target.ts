@@ -1,4 +1,4 @@
-import type { ClusterNode } from '../config.js';
+import type { ClusterNode } from '../config/config.js';
 
 /** Where the test suite's Redis is, as provided by the global setup. */
 export type RedisTarget =

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, inject } from 'vitest';
-import type { ConnectOptions } from '../config.js';
-import { connect } from '../connect.js';
-import type { CacheConnection } from '../connection.js';
+import type { ConnectOptions } from '../config/config.js';
+import { connect } from '../connection/connect.js';
+import type { CacheConnection } from '../connection/connection.js';
 import { FullonCacheError } from '../errors.js';
 import type { RedisTarget } from './target.js';
 

@@ -1,5 +1,5 @@
 import { FullonCacheError } from '../errors.js';
-import { sleep } from '../sleep.js';
+import { sleep } from '../util/sleep.js';
 
 /** Options of {@link until} and {@link eventually}. */
 export interface PollOptions {

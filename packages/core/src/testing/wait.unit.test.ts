@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FullonCacheError } from '../errors.js';
-import { sleep } from '../sleep.js';
+import { sleep } from '../util/sleep.js';
 import { eventually, until } from './wait.js';
 
 describe('until', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CacheConnection } from '../../connection.js';
+import type { CacheConnection } from '../../connection/connection.js';
 import { DecodeError, FullonCacheError } from '../../errors.js';
 import { testConnection } from '../index.js';
 import { listKeys, nodeClients } from '../keyspace.js';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect } from '../../connect.js';
-import type { CacheConnection } from '../../connection.js';
+import { connect } from '../../connection/connect.js';
+import type { CacheConnection } from '../../connection/connection.js';
 import { ConnectionError } from '../../errors.js';
-import { type RedisServerHandle, startRedisServer } from '../../redis-server.js';
+import { type RedisServerHandle, startRedisServer } from '../../server/redis-server.js';
 import { describeOutcome, invokeMethod } from './invoke.js';
 import type { ConformanceTable, MethodSpec } from './table.js';
 

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { encode } from '@msgpack/msgpack';
-import type { CacheConnection } from '../../connection.js';
-import type { RedisArg } from '../../connection-like.js';
-import { flatPairs } from '../../pairs.js';
-import { BUFFERS } from '../../send-options.js';
+import type { CacheConnection } from '../../connection/connection.js';
+import type { RedisArg } from '../../connection/connection-like.js';
+import { flatPairs } from '../../util/pairs.js';
+import { BUFFERS } from '../../util/send-options.js';
 
 /** A way to spoil a key family's stored data. */
 export type GarbageKind =

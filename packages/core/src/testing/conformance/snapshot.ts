@@ -1,5 +1,5 @@
-import type { CacheConnection } from '../../connection.js';
-import { BUFFERS } from '../../send-options.js';
+import type { CacheConnection } from '../../connection/connection.js';
+import { BUFFERS } from '../../util/send-options.js';
 import { listKeys } from '../keyspace.js';
 
 /** Every key under a prefix with its DUMP (hex) and whether it has a TTL. */

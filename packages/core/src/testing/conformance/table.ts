@@ -1,4 +1,4 @@
-import type { CacheConnection } from '../../connection.js';
+import type { CacheConnection } from '../../connection/connection.js';
 
 /**
  * What a parameter is, which decides the hostile values the kit tries on it:
