@@ -105,6 +105,7 @@ describe('@fullon/core entry points', () => {
       'readCompleteHash',
       'readCompleteHashField',
       'rejectCorrupt',
+      'rejectRenamedOptions',
       'replaceCompleteHash',
       'requireConnection',
       'runOperation',

@@ -44,6 +44,24 @@ describe('construction', () => {
     }
   });
 
+  it('names an option of the old name (0.1) and its new name instead of ignoring it', async () => {
+    const renamed: [Promise<unknown>, string, string][] = [
+      [ExchangeCache.open(NOWHERE, { loadTimeoutMs: 5 } as never), 'loadTimeoutMs', 'timeoutMs'],
+      [ExchangeCache.open(NOWHERE, { wsErrorCap: 5 } as never), 'wsErrorCap', 'wsErrors.cap'],
+      [ExchangeCache.open(NOWHERE, { wsErrorTtlMs: 5 } as never), 'wsErrorTtlMs', 'wsErrors.ttlMs'],
+      [SymbolCache.open(NOWHERE, { loadTimeoutMs: 5 } as never), 'loadTimeoutMs', 'timeoutMs'],
+    ];
+    for (const [opening, old, now] of renamed) {
+      const error = await opening.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(ValidationError.is(error), String(error)).toBe(true);
+      expect((error as ValidationError).field).toBe(`options.${old}`);
+      expect((error as ValidationError).message).toContain(now);
+    }
+  });
+
   it('open() rejects options that are not a plain object, or loaders that are not functions, as a ConfigurationError', async () => {
     for (const opening of [
       ExchangeCache.open(NOWHERE, null as never),

@@ -4,6 +4,7 @@ import {
   countOption,
   type Id,
   isPlainObject,
+  rejectRenamedOptions,
   ttlOption,
   waitOption,
 } from '@fullon/core/author';
@@ -117,6 +118,11 @@ export function resolveExchangeOptions(
   options: ExchangeCacheOptions | undefined,
 ): ResolvedExchangeOptions {
   const opts = cacheOptions(options, 'ExchangeCache');
+  rejectRenamedOptions(opts, {
+    loadTimeoutMs: 'timeoutMs',
+    wsErrorCap: 'wsErrors.cap',
+    wsErrorTtlMs: 'wsErrors.ttlMs',
+  });
   return {
     load: checkLoaders(opts.load),
     ttlMs: ttlOption(opts.ttlMs, DEFAULT_METADATA_TTL_MS),
@@ -170,6 +176,7 @@ export function resolveSymbolOptions(
   options: SymbolCacheOptions | undefined,
 ): ResolvedSymbolOptions {
   const opts = cacheOptions(options, 'SymbolCache');
+  rejectRenamedOptions(opts, { loadTimeoutMs: 'timeoutMs' });
   if (opts.load !== undefined && typeof opts.load !== 'function') {
     throw new ConfigurationError('load', 'must be a function');
   }

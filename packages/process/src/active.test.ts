@@ -1,4 +1,5 @@
-import { useTestConnection } from '@fullon/core/testing';
+import { ValidationError } from '@fullon/core';
+import { rejection, useTestConnection } from '@fullon/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ProcessKeys } from './keys.js';
 import { ProcessCache } from './process-cache.js';
@@ -73,5 +74,22 @@ describe('getActiveProcesses among a long history', () => {
       components: 10,
       activeByType: { ohlcv: 50, tick: 50 },
     });
+  });
+});
+
+describe('renamed options', () => {
+  const conn = useTestConnection();
+
+  it('getActiveProcesses({ sinceMs }) and getSystemHealth({ windowMs }) name the new maxAgeMs instead of ignoring the old name', async () => {
+    const processes = new ProcessCache(conn());
+    for (const [call, old] of [
+      [() => processes.getActiveProcesses({ sinceMs: 1 } as never), 'sinceMs'],
+      [() => processes.getSystemHealth({ windowMs: 1 } as never), 'windowMs'],
+    ] as const) {
+      const error = await rejection(call());
+      expect(ValidationError.is(error), String(error)).toBe(true);
+      expect((error as ValidationError).field).toBe(`options.${old}`);
+      expect((error as ValidationError).message).toContain('maxAgeMs');
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { NonNegative, option, plainOptions } from '@fullon/core/author';
+import { NonNegative, option, plainOptions, rejectRenamedOptions } from '@fullon/core/author';
 import type { ProcessContext } from './context.js';
 import { countNames } from './names.js';
 import { DEFAULT_ACTIVE_MS, seenSince } from './reads.js';
@@ -22,6 +22,7 @@ export async function systemHealth(
   options: SystemHealthOptions,
 ): Promise<SystemHealth> {
   const opts = plainOptions(options);
+  rejectRenamedOptions(opts, { windowMs: 'maxAgeMs' });
   const maxAgeMs = option(NonNegative, opts.maxAgeMs, DEFAULT_HEALTH_WINDOW_MS, 'maxAgeMs');
   const staleMs = option(NonNegative, opts.staleMs, DEFAULT_HEALTH_STALE_MS, 'staleMs');
   const now = Date.now();

@@ -6,6 +6,7 @@ import {
   inChunks,
   NonNegative,
   plainOptions,
+  rejectRenamedOptions,
   validateAt,
 } from '@fullon/core/author';
 import * as v from 'valibot';
@@ -60,7 +61,9 @@ export async function listActive(
   ctx: ProcessContext,
   options: ActiveProcessesOptions,
 ): Promise<ProcessRecord[]> {
-  const { type, component, maxAgeMs } = validateAt(ActiveOptions, plainOptions(options), 'options');
+  const opts = plainOptions(options);
+  rejectRenamedOptions(opts, { sinceMs: 'maxAgeMs' });
+  const { type, component, maxAgeMs } = validateAt(ActiveOptions, opts, 'options');
   if (type !== undefined) checkName(type, 'options.type');
   if (component !== undefined) checkName(component, 'options.component');
   const records = await seenSince(ctx, Date.now() - (maxAgeMs ?? DEFAULT_ACTIVE_MS));

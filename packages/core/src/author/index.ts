@@ -96,6 +96,7 @@ export {
   option,
   optionalAge,
   optionsObject,
+  rejectRenamedOptions,
   signalOption,
   ttlOption,
   validate,

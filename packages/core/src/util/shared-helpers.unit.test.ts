@@ -5,7 +5,7 @@ import { KeyMemo } from '../keys/key-memo.js';
 import { LUA_SCRIPT_REPLY, ScriptReply } from '../scripts/script-reply.js';
 import { plainOptions } from '../validation/plain-object.js';
 import { Id } from '../validation/schemas.js';
-import { idKey, optionsObject } from '../validation/validation.js';
+import { idKey, optionsObject, rejectRenamedOptions } from '../validation/validation.js';
 import { inChunks, inChunksSequentially } from './chunks.js';
 import { byName } from './compare.js';
 import { flatPairs, hashEntries } from './pairs.js';
@@ -163,5 +163,26 @@ describe('ScriptReply', () => {
     for (const [name, code] of Object.entries(ScriptReply)) {
       expect(LUA_SCRIPT_REPLY).toContain(`${name} = ${code}`);
     }
+  });
+});
+
+describe('rejectRenamedOptions', () => {
+  it('names the old option and its new name, and passes options without it', () => {
+    const renamed = { sinceMs: 'maxAgeMs' };
+    expect(() => rejectRenamedOptions({ maxAgeMs: 5 }, renamed)).not.toThrow();
+    const error = (() => {
+      try {
+        rejectRenamedOptions({ sinceMs: 5 }, renamed);
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(ValidationError.is(error)).toBe(true);
+    expect((error as ValidationError).field).toBe('options.sinceMs');
+    expect((error as ValidationError).message).toContain('maxAgeMs');
+  });
+  it('counts only own properties (a prototype member is not an option)', () => {
+    expect(() => rejectRenamedOptions({}, { toString: 'x' })).not.toThrow();
   });
 });

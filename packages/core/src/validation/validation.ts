@@ -247,6 +247,26 @@ export function optionsObject(value: unknown, field = 'options'): Record<string,
 }
 
 /**
+ * Refuses options that were renamed: an old name would otherwise be ignored without a word
+ * and the default used in its place. Call it on an options object before reading it.
+ * @param options - The options object (already checked to be a plain object).
+ * @param renamed - Old name → new name, e.g. `{ sinceMs: 'maxAgeMs' }`.
+ * @param field - Name of the options argument for the error. Defaults to `options`.
+ * @throws {ValidationError} naming `field.oldName` and its new name.
+ */
+export function rejectRenamedOptions(
+  options: object,
+  renamed: Readonly<Record<string, string>>,
+  field = 'options',
+): void {
+  for (const [old, now] of Object.entries(renamed)) {
+    if (Object.hasOwn(options, old)) {
+      throw new ValidationError(`${field}.${old}`, `${field}.${old}: was renamed to ${now}`);
+    }
+  }
+}
+
+/**
  * Checks a `signal` option: an `AbortSignal`, or absent. Anything else is a programming error,
  * reported before any connection is touched (a caller that retries connection errors must not
  * retry it).
