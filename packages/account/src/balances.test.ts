@@ -1,11 +1,17 @@
 import { DecodeError, ValidationError } from '@fullon/core';
-import { rejection, testConnection, useTestConnection } from '@fullon/core/testing';
+import {
+  corruptWatcher,
+  rejection,
+  snapshotKeyspace,
+  testConnection,
+  until,
+  useTestConnection,
+} from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { AccountCache } from './account-cache.js';
 import { AccountKeys } from './keys.js';
 import { BalanceLayout } from './layouts.js';
 import type { Balance } from './schema.js';
-import { corruptWatcher, snapshot } from './test-helpers.js';
 
 const btc: Balance = { total: 1.5, free: 1.2, used: 0.3 };
 const eth: Balance = { total: 10, free: 10, used: 0 };
@@ -105,10 +111,10 @@ describe('AccountCache balances', () => {
     try {
       const accounts = new AccountCache(own, { ttlMs: 50 });
       await accounts.setUserBalances(12, { BTC: btc });
-      const deadline = Date.now() + 5_000;
-      while (Object.keys(await accounts.getAllAccounts()).length > 0 && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await until(async () => Object.keys(await accounts.getAllAccounts()).length === 0, {
+        timeoutMs: 5_000,
+        intervalMs: 20,
+      });
       expect(await accounts.getAllAccounts()).toEqual({});
       expect(await accounts.getUserBalances(12)).toEqual({});
     } finally {
@@ -120,7 +126,7 @@ describe('AccountCache balances', () => {
   it('rejects invalid input naming the field, and writes nothing', async () => {
     const accounts = new AccountCache(conn());
     await accounts.setUserBalances(6, { BTC: btc });
-    const before = await snapshot(conn());
+    const before = await snapshotKeyspace(conn());
     const cases: [() => Promise<unknown>, string][] = [
       [() => accounts.updateUserBalance(6, 'BTC', { ...btc, free: Number.NaN }), 'balance.free'],
       [() => accounts.updateUserBalance(6, '', btc), 'currency'],
@@ -144,7 +150,7 @@ describe('AccountCache balances', () => {
       expect((error as ValidationError).field).toBe(field);
       expect((error as ValidationError).message).toContain(field);
     }
-    expect(await snapshot(conn())).toBe(before);
+    expect(await snapshotKeyspace(conn())).toEqual(before);
     expect(await accounts.getUserBalances(6)).toEqual({ BTC: btc });
   });
 
@@ -203,9 +209,9 @@ describe('AccountCache balances', () => {
     const accounts = new AccountCache(conn());
     const key = new AccountKeys(conn().keys).balances('8');
     await conn().send(key, ['SET', key, 'not a hash']);
-    const before = await snapshot(conn());
+    const before = await snapshotKeyspace(conn());
     const error = await rejection(accounts.updateUserBalance(8, 'BTC', btc));
     expect(DecodeError.is(error)).toBe(true);
-    expect(await snapshot(conn())).toBe(before);
+    expect(await snapshotKeyspace(conn())).toEqual(before);
   });
 });

@@ -1,9 +1,8 @@
 import { ConfigurationError, ValidationError } from '@fullon/core';
-import { rejection, useTestConnection } from '@fullon/core/testing';
+import { rejection, snapshotKeyspace, useTestConnection } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { AccountCache } from './account-cache.js';
 import type { Balance, Balances } from './schema.js';
-import { snapshot } from './test-helpers.js';
 import type { PortfolioOptions } from './types.js';
 
 const btc: Balance = { total: 1.5, free: 1.2, used: 0.3 };
@@ -55,7 +54,7 @@ describe('AccountCache: prototype names and wrong-type arguments', () => {
   it('refuses a Map, Set, Date, array, number, string or null as balances; writes nothing', async () => {
     const accounts = new AccountCache(conn());
     await accounts.setUserBalances(2, { BTC: btc, ETH: eth });
-    const before = await snapshot(conn());
+    const before = await snapshotKeyspace(conn());
     const hostile: unknown[] = [
       new Map([['BTC', btc]]),
       new Map(),
@@ -72,7 +71,7 @@ describe('AccountCache: prototype names and wrong-type arguments', () => {
       const error = await rejection(accounts.setUserBalances(2, value as Balances));
       expect(ValidationError.is(error) && error.field, String(value)).toBe('balances');
     }
-    expect(await snapshot(conn())).toBe(before);
+    expect(await snapshotKeyspace(conn())).toEqual(before);
     expect(await accounts.getUserBalances(2)).toEqual({ BTC: btc, ETH: eth });
   });
 
@@ -114,7 +113,7 @@ describe('AccountCache: prototype names and wrong-type arguments', () => {
 
   it('refuses a position time past the year 9999 (2**64, 1e308); writes nothing', async () => {
     const accounts = new AccountCache(conn());
-    const before = await snapshot(conn());
+    const before = await snapshotKeyspace(conn());
     for (const time of [2 ** 64, 1e308, 253_402_300_800_000]) {
       const position = { symbol: 'BTC/USDT', volume: 1, price: 1, time };
       const one = await rejection(accounts.setPosition(3, position));
@@ -122,6 +121,6 @@ describe('AccountCache: prototype names and wrong-type arguments', () => {
       const many = await rejection(accounts.upsertPositions(3, [position]));
       expect(ValidationError.is(many) && many.field, String(time)).toBe('positions[0].time');
     }
-    expect(await snapshot(conn())).toBe(before);
+    expect(await snapshotKeyspace(conn())).toEqual(before);
   });
 });

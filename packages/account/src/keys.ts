@@ -1,4 +1,5 @@
 import type { KeyBuilderLike } from '@fullon/core';
+import { KeyMemo } from '@fullon/core/author';
 
 /**
  * The hash tag every account key carries. One tag for the whole package: the account index
@@ -7,6 +8,9 @@ import type { KeyBuilderLike } from '@fullon/core';
  * rates, so one slot carries it comfortably.
  */
 const TAG = 'accounts';
+
+/** Most keys of one family the memo keeps before starting over (it must not grow with hostile input). */
+const MAX_REMEMBERED = 10_000;
 
 /**
  * Every key of `@fullon/account`. The only place this package names keys.
@@ -23,9 +27,11 @@ const TAG = 'accounts';
  */
 export class AccountKeys {
   readonly #kb: KeyBuilderLike;
-  /** Keys built so far, by exId: escaping names on every hot call costs; bounded below. */
-  readonly #balances = new Map<string, string>();
-  readonly #positions = new Map<string, string>();
+  /**
+   * Keys built so far, by family then exId: escaping names on every hot call costs. Bounded
+   * (10 000 keys per family), so hostile ids cannot grow it.
+   */
+  readonly #memo = new KeyMemo<string>(2 * MAX_REMEMBERED);
   /** The index of accounts that have data. */
   readonly index: string;
 
@@ -40,7 +46,10 @@ export class AccountKeys {
    * @returns The hash of that account's balances.
    */
   balances(exId: string): string {
-    return remember(this.#balances, exId, () => this.#kb.tagged('account-balances', TAG, exId));
+    return (
+      this.#memo.get('balances', exId) ??
+      this.#memo.set('balances', exId, this.#kb.tagged('account-balances', TAG, exId))
+    );
   }
 
   /**
@@ -48,19 +57,9 @@ export class AccountKeys {
    * @returns The hash of that account's positions.
    */
   positions(exId: string): string {
-    return remember(this.#positions, exId, () => this.#kb.tagged('account-positions', TAG, exId));
+    return (
+      this.#memo.get('positions', exId) ??
+      this.#memo.set('positions', exId, this.#kb.tagged('account-positions', TAG, exId))
+    );
   }
-}
-
-/** Most keys a memo keeps before starting over (it must not grow with hostile input). */
-const MAX_REMEMBERED = 10_000;
-
-function remember(memo: Map<string, string>, name: string, build: () => string): string {
-  let key = memo.get(name);
-  if (key === undefined) {
-    if (memo.size >= MAX_REMEMBERED) memo.clear();
-    key = build();
-    memo.set(name, key);
-  }
-  return key;
 }

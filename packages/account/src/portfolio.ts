@@ -1,17 +1,23 @@
+import { type CacheConnectionLike, DecodeError, ValidationError } from '@fullon/core';
 import {
-  type CacheConnectionLike,
-  DecodeError,
-  type SendOptions,
-  ValidationError,
-} from '@fullon/core';
-import { checkName, decodeListed, type Id, plainOptions, runOperation } from '@fullon/core/author';
+  BUFFERS,
+  byName,
+  checkName,
+  decodeListed,
+  hashEntries,
+  type Id,
+  inChunksSequentially,
+  plainOptions,
+  runOperation,
+  ScriptReply,
+} from '@fullon/core/author';
 import type { AccountKeys } from './keys.js';
 import { BalanceLayout, PositionLayout } from './layouts.js';
 import type { Balance, Balances, Position, PositionInput } from './schema.js';
 import { cleanPositionsScript } from './scripts/clean-positions.js';
 import { deleteFieldScript } from './scripts/delete-field.js';
 import { listAccountsScript } from './scripts/list-accounts.js';
-import { PutReply, putFieldScript } from './scripts/put-field.js';
+import { putFieldScript } from './scripts/put-field.js';
 import { replaceHashScript } from './scripts/replace-hash.js';
 import type { PortfolioOptions, PortfolioSummary, PriceSource } from './types.js';
 
@@ -20,26 +26,6 @@ import type { PortfolioOptions, PortfolioSummary, PriceSource } from './types.js
 
 /** Most accounts one clean-up script call carries. */
 const CLEAN_CHUNK = 250;
-
-// Package-local copies of helpers core is being given (`BUFFERS`, the HGETALL pair loop,
-// `byName`): kept together here so phase 2 can switch them to core's in one place.
-
-/** Send options that read replies as bytes. */
-const BUFFERS: SendOptions = { buffers: true };
-
-/** A hash read as field → bytes. */
-function pairs(flat: Buffer[]): [string, Buffer][] {
-  const out: [string, Buffer][] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    out.push([(flat[i] as Buffer).toString('utf8'), flat[i + 1] as Buffer]);
-  }
-  return out;
-}
-
-/** Orders names by UTF-16 code unit: no locale, so the order is the same on every machine. */
-function byName(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /**
  * What the portfolio functions work on: the cache's connection, its keys and the lifetime of
@@ -104,7 +90,7 @@ export function putBalance(
     conn,
     { hash: keys.balances(id), index: keys.index },
     { exId: id, ttl: store.ttl, field: currency, bytes },
-  ).then((reply) => reply === PutReply.added);
+  ).then((reply) => reply === ScriptReply.added);
 }
 
 /**
@@ -146,7 +132,7 @@ export async function readBalances(
   const key = store.keys.balances(id);
   const flat = await conn.send<Buffer[]>(key, ['HGETALL', key], BUFFERS);
   const out: [string, Balance][] = [];
-  for (const [currency, bytes] of pairs(flat).sort(([a], [b]) => byName(a, b))) {
+  for (const [currency, bytes] of hashEntries(flat).sort(([a], [b]) => byName(a, b))) {
     const stored = decodeListed(conn, () =>
       BalanceLayout.decode(conn.codec, bytes, key, currency, { currency, exId: id }),
     );
@@ -218,7 +204,7 @@ export function putPosition(store: AccountStore, id: string, position: Position)
     conn,
     { hash: keys.positions(id), index: keys.index },
     { exId: id, ttl: store.ttl, field: position.symbol, bytes },
-  ).then((reply) => reply === PutReply.added);
+  ).then((reply) => reply === ScriptReply.added);
 }
 
 /**
@@ -276,7 +262,7 @@ export async function readPositions(store: AccountStore, id: string): Promise<Po
   const key = store.keys.positions(id);
   const flat = await conn.send<Buffer[]>(key, ['HGETALL', key], BUFFERS);
   const out: Position[] = [];
-  for (const [symbol, bytes] of pairs(flat).sort(([a], [b]) => byName(a, b))) {
+  for (const [symbol, bytes] of hashEntries(flat).sort(([a], [b]) => byName(a, b))) {
     const position = decodeListed(conn, () => decodePosition(conn, id, key, symbol, bytes));
     if (position !== undefined) out.push(position);
   }
@@ -317,7 +303,7 @@ export async function removePosition(
     { hash: keys.positions(id), other: keys.balances(id), index: keys.index },
     { exId: id, field: symbol },
   );
-  return reply === 1;
+  return reply === ScriptReply.ok;
 }
 
 /**
@@ -332,20 +318,22 @@ export function cleanAllPositions(store: AccountStore): Promise<number> {
   // One operation, the listing included: close() lets it run whole, every batch too.
   return runOperation(store.conn, async (conn) => {
     const ids = await listAccounts(conn, keys);
-    let removed = 0;
-    for (let start = 0; start < ids.length; start += CLEAN_CHUNK) {
-      const batch = ids.slice(start, start + CLEAN_CHUNK);
-      removed += await cleanPositionsScript(
-        conn,
-        {
-          index: keys.index,
-          positions: batch.map((id) => keys.positions(id)),
-          balances: batch.map((id) => keys.balances(id)),
-        },
-        { exIds: batch },
-      );
-    }
-    return removed;
+    const removed = await inChunksSequentially(
+      ids,
+      async (batch) => [
+        await cleanPositionsScript(
+          conn,
+          {
+            index: keys.index,
+            positions: batch.map((id) => keys.positions(id)),
+            balances: batch.map((id) => keys.balances(id)),
+          },
+          { exIds: batch },
+        ),
+      ],
+      CLEAN_CHUNK,
+    );
+    return removed.reduce((sum, n) => sum + n, 0);
   });
 }
 

@@ -1,11 +1,16 @@
 import { DecodeError, ValidationError } from '@fullon/core';
-import { rejection, testConnection, useTestConnection } from '@fullon/core/testing';
+import {
+  corruptWatcher,
+  rejection,
+  snapshotKeyspace,
+  testConnection,
+  useTestConnection,
+} from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { AccountCache } from './account-cache.js';
 import { AccountKeys } from './keys.js';
 import { PositionLayout } from './layouts.js';
 import type { PositionInput } from './schema.js';
-import { corruptWatcher, snapshot } from './test-helpers.js';
 
 const NOW = Date.now();
 const btc: PositionInput = {
@@ -126,7 +131,7 @@ describe('AccountCache positions', () => {
   it('rejects invalid positions naming the field, and writes nothing', async () => {
     const accounts = new AccountCache(conn());
     await accounts.setPosition(8, btc);
-    const before = await snapshot(conn());
+    const before = await snapshotKeyspace(conn());
     const cases: [() => Promise<unknown>, string][] = [
       [
         () => accounts.setPosition(8, { ...btc, volume: Number.POSITIVE_INFINITY }),
@@ -153,7 +158,7 @@ describe('AccountCache positions', () => {
     expect(
       String(await rejection(accounts.setPosition(8, { ...btc, time: 1_700_000_000 }))),
     ).toMatch(/seconds/);
-    expect(await snapshot(conn())).toBe(before);
+    expect(await snapshotKeyspace(conn())).toEqual(before);
   });
 
   it('throws DecodeError on a corrupt single read; listings skip and report', async () => {

@@ -1,8 +1,7 @@
 import { DecodeError, LockError } from '@fullon/core';
-import { onAbort } from '@fullon/core/author';
+import { onAbort, ScriptReply } from '@fullon/core/author';
 import type { HoldArgs } from './args.js';
 import type { LeaseStore } from './leases.js';
-import { RenewStatus } from './scripts/renew.js';
 
 /** Why a held lease ended without being released. */
 export type LeaseLostReason =
@@ -205,7 +204,7 @@ export class BlockHold implements AsyncDisposable {
     try {
       const [status, expiresAt] = await store.renew(exId, symbol, botId, this.#ttl, token);
       if (this.#ended) return;
-      if (status === RenewStatus.renewed) {
+      if (status === ScriptReply.ok) {
         this.#failure = undefined;
         this.#deadline = sentAt + this.#target.ttlMs;
         if (expiresAt !== undefined) this.#expiresAt = expiresAt;
@@ -217,7 +216,7 @@ export class BlockHold implements AsyncDisposable {
       // answered (a reply before our deadline); past it, the lease expired and was then taken.
       this.#checkDeadline();
       if (this.#ended) return;
-      this.#lose({ reason: status === RenewStatus.absent ? 'expired' : 'stolen' });
+      this.#lose({ reason: status === ScriptReply.none ? 'expired' : 'stolen' });
     } catch (error) {
       if (this.#ended) return;
       this.#failure = { error };

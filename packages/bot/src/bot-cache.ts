@@ -7,6 +7,7 @@ import {
   idKey,
   openCache,
   requireConnection,
+  ScriptReply,
 } from '@fullon/core/author';
 import { acquireArgs, holdArgs, releaseArgs, renewArgs, updateBotArgs } from './args.js';
 import { type BlockHold, type HoldBlockOptions, startHold } from './block-hold.js';
@@ -14,7 +15,6 @@ import { BotKeys } from './keys.js';
 import { LeaseStore } from './leases.js';
 import { type BotCacheOptions, resolveOptions } from './options.js';
 import type { BotStatus, JsonValue, LeaseInfo, LeaseResult } from './schema.js';
-import { RenewStatus } from './scripts/renew.js';
 import { StatusStore } from './status-store.js';
 import type { LeaseOptions, ReleaseOptions, RenewOptions, UpdateBotOptions } from './types.js';
 
@@ -146,7 +146,7 @@ export class BotCache implements AsyncDisposable {
   ): Promise<boolean> {
     const a = renewArgs(exId, symbol, botId, options);
     const [status] = await this.#blocks.renew(a.exId, a.symbol, a.botId, a.ttl, a.token);
-    return status === RenewStatus.renewed;
+    return status === ScriptReply.ok;
   }
 
   /**

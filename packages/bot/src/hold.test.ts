@@ -1,10 +1,9 @@
 import { LockError, ValidationError } from '@fullon/core';
-import { testConnection, useTestConnection } from '@fullon/core/testing';
+import { sleep, testConnection, until, useTestConnection } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import type { LeaseLost } from './block-hold.js';
 import { BotCache } from './bot-cache.js';
 import { BotKeys } from './keys.js';
-import { until } from './test-helpers.js';
 
 /** A promise of the next `onLost` call, and the callback to pass. */
 function lostProbe(): { onLost: (lost: LeaseLost) => void; next: Promise<LeaseLost> } {
@@ -40,7 +39,7 @@ describe('BotCache.holdBlock', () => {
     if (hold === null) return expect.unreachable('not acquired');
     const first = hold.expiresAt;
     // Three TTLs later the block is still ours, under the same token.
-    await new Promise((resolve) => setTimeout(resolve, 4_500));
+    await sleep(4_500);
     expect(hold.active).toBe(true);
     expect(await bots.isBlocked(1, 'BTC/USDT')).toBe('bot-a');
     expect(hold.expiresAt).toBeGreaterThan(first);
@@ -109,7 +108,7 @@ describe('BotCache.holdBlock', () => {
       const key = new BotKeys(own.keys).block.lease('9', 'BTC/USDT');
       const waited = own.send(key, ['WAIT', '99', '1000']);
       const theft = new BotCache(own).blockExchange(9, 'BTC/USDT', 'bot-b');
-      await new Promise((resolve) => setTimeout(resolve, 50)); // both commands are on the wire
+      await sleep(50); // both commands are on the wire
       expect(hold.active).toBe(true);
       // The holder stalls (a long GC, a blocked event loop) for 4 times its TTL: the thread
       // sleeps without burning a core, and no timer, renewal or I/O callback can run meanwhile.

@@ -1,9 +1,13 @@
 import { DecodeError } from '@fullon/core';
-import { rejection, useTestConnection } from '@fullon/core/testing';
+import {
+  corruptWatcher,
+  rejection,
+  snapshotKeyspace,
+  useTestConnection,
+} from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { BotCache } from './bot-cache.js';
 import { BotKeys } from './keys.js';
-import { corruptWatcher, snapshot } from './test-helpers.js';
 
 describe('BotCache lease identity', () => {
   const conn = useTestConnection();
@@ -28,7 +32,7 @@ describe('BotCache lease identity', () => {
     // Another symbol's block onto this block; the block of the same symbol onto its marker.
     await copyHash(keys.block.lease('10', 'B/USDT'), block);
     await copyHash(keys.block.lease('10', 'B/USDT'), opening);
-    const before = await snapshot(conn());
+    const before = await snapshotKeyspace(conn());
     const calls: [string, () => Promise<unknown>][] = [
       [block, () => bots.isBlocked(10, 'A/USDT')],
       [block, () => bots.blockExchange(10, 'A/USDT', 'bot-b')],
@@ -45,7 +49,7 @@ describe('BotCache lease identity', () => {
       expect(DecodeError.is(error), String(error)).toBe(true);
       expect((error as DecodeError).key).toBe(key);
     }
-    expect(await snapshot(conn())).toBe(before);
+    expect(await snapshotKeyspace(conn())).toEqual(before);
 
     const watcher = await corruptWatcher(conn());
     try {

@@ -1,9 +1,15 @@
 import { DecodeError, ValidationError } from '@fullon/core';
-import { rejection, testConnection, useTestConnection } from '@fullon/core/testing';
+import {
+  corruptWatcher,
+  rejection,
+  snapshotKeyspace,
+  testConnection,
+  until,
+  useTestConnection,
+} from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { BotCache } from './bot-cache.js';
 import { BotKeys, leaseMember } from './keys.js';
-import { corruptWatcher, snapshot, until } from './test-helpers.js';
 
 describe('BotCache blocks', () => {
   const conn = useTestConnection();
@@ -75,7 +81,7 @@ describe('BotCache blocks', () => {
       await bots.unblockExchange(5, 'BTC/USDT', 'bot-a', { token: (held.token ?? 0) + 1 }),
     ).toBe(false);
     expect(await bots.isBlocked(5, 'BTC/USDT')).toBe('bot-a');
-    const before = await snapshot(conn());
+    const before = await snapshotKeyspace(conn());
     for (const call of [
       () => bots.unblockExchange(5, 'BTC/USDT', {}),
       () => bots.unblockExchange(5, 'BTC/USDT'),
@@ -85,7 +91,7 @@ describe('BotCache blocks', () => {
       expect((error as ValidationError).field).toBe('botId');
       expect(String(error)).toContain('force');
     }
-    expect(await snapshot(conn())).toBe(before);
+    expect(await snapshotKeyspace(conn())).toEqual(before);
     expect(await bots.unblockExchange(5, 'BTC/USDT', 'bot-a', { token: held.token ?? 0 })).toBe(
       true,
     );
@@ -166,7 +172,7 @@ describe('BotCache blocks', () => {
   it('rejects invalid arguments naming them, and writes nothing', async () => {
     const bots = new BotCache(conn());
     await bots.blockExchange(8, 'BTC/USDT', 'bot-a');
-    const before = await snapshot(conn());
+    const before = await snapshotKeyspace(conn());
     const cases: [() => Promise<unknown>, string][] = [
       [() => bots.blockExchange(-1, 'BTC/USDT', 'bot-a'), 'exId'],
       [() => bots.blockExchange(8, '', 'bot-a'), 'symbol'],
@@ -188,7 +194,7 @@ describe('BotCache blocks', () => {
       expect(ValidationError.is(error), String(error)).toBe(true);
       expect((error as ValidationError).field).toBe(field);
     }
-    expect(await snapshot(conn())).toBe(before);
+    expect(await snapshotKeyspace(conn())).toEqual(before);
   });
 
   it('a malformed block is a DecodeError; a listing skips and reports it; force replaces it', async () => {

@@ -1,11 +1,12 @@
 import type { CacheConnectionLike } from '@fullon/core';
 import { DecodeError } from '@fullon/core';
+import { byName, ScriptReply } from '@fullon/core/author';
 import { type LeaseKeys, leaseMember, parseLeaseMember } from './keys.js';
 import type { LeaseInfo, LeaseResult } from './schema.js';
-import { type AcquireReply, AcquireStatus, acquireLeaseScript } from './scripts/acquire.js';
+import { type AcquireReply, acquireLeaseScript } from './scripts/acquire.js';
 import { listIndexScript } from './scripts/list-index.js';
-import { ReleaseStatus, releaseLeaseScript } from './scripts/release.js';
-import { RenewStatus, renewLeaseScript } from './scripts/renew.js';
+import { releaseLeaseScript } from './scripts/release.js';
+import { type RenewStatus, renewLeaseScript } from './scripts/renew.js';
 
 /** A lease as read from its hash. */
 interface StoredLease {
@@ -106,12 +107,13 @@ export class LeaseStore {
   #acquired(reply: AcquireReply, holder: string, lease: string): LeaseResult {
     const [status, current = '', token = 0, expiresAt = 0] = reply;
     switch (status) {
-      case AcquireStatus.taken:
-      case AcquireStatus.renewed:
+      case ScriptReply.added:
+      case ScriptReply.ok:
         return { acquired: true, holder, token, expiresAt };
-      case AcquireStatus.held:
+      case ScriptReply.conflict:
         return { acquired: false, holder: current, token: null, expiresAt };
-      case AcquireStatus.corruptLease:
+      case ScriptReply.wrongType:
+      case ScriptReply.corrupt:
         throw new DecodeError(
           lease,
           undefined,
@@ -140,7 +142,7 @@ export class LeaseStore {
       { lease, index: this.#keys.index },
       { holder, ttl, token, member },
     );
-    if (reply[0] === RenewStatus.corrupt) {
+    if (reply[0] === ScriptReply.corrupt) {
       throw new DecodeError(lease, undefined, `malformed ${this.#what}`);
     }
     return reply;
@@ -163,10 +165,10 @@ export class LeaseStore {
       { lease, index: this.#keys.index },
       { holder, token, member },
     );
-    if (status === ReleaseStatus.corrupt) {
+    if (status === ScriptReply.wrongType || status === ScriptReply.corrupt) {
       throw new DecodeError(lease, undefined, `malformed ${this.#what} (force releases it)`);
     }
-    return status === ReleaseStatus.released;
+    return status === ScriptReply.ok;
   }
 
   /**
@@ -236,8 +238,4 @@ export class LeaseStore {
     });
     return out.sort((a, b) => byName(a.exId, b.exId) || byName(a.symbol, b.symbol));
   }
-}
-
-function byName(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

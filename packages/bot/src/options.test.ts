@@ -1,8 +1,7 @@
 import { ValidationError } from '@fullon/core';
-import { redisTarget, useTestConnection } from '@fullon/core/testing';
+import { redisTarget, snapshotKeyspace, useTestConnection } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { BotCache } from './bot-cache.js';
-import { snapshot } from './test-helpers.js';
 
 /** Options arguments of the wrong type: each must be refused, naming `options`. */
 const BAD_OPTIONS: readonly unknown[] = [null, 5, 'ttlMs', [], [{ ttlMs: 1_000 }]];
@@ -43,7 +42,7 @@ describe('BotCache options arguments', () => {
 
   it('every method refuses an options argument that is not an object, writing nothing', async () => {
     const bots = new BotCache(conn());
-    const before = await snapshot(conn());
+    const before = await snapshotKeyspace(conn());
     const methods: [string, (options: never) => Promise<unknown>][] = [
       ['blockExchange', (o) => bots.blockExchange(1, 'BTC/USDT', 'bot-a', o)],
       ['renewBlock', (o) => bots.renewBlock(1, 'BTC/USDT', 'bot-a', o)],
@@ -60,6 +59,6 @@ describe('BotCache options arguments', () => {
         expect(error, `${name}(${JSON.stringify(bad)})`).toMatchObject({ field: 'options' });
       }
     }
-    expect(await snapshot(conn())).toBe(before);
+    expect(await snapshotKeyspace(conn())).toEqual(before);
   });
 });

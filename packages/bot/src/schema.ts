@@ -1,15 +1,16 @@
 import { ValidationError } from '@fullon/core';
-import { checkName, isPlainObject, isWellFormed, Name, setOwn } from '@fullon/core/author';
+import {
+  checkName,
+  isPlainObject,
+  isWellFormed,
+  type JsonValue,
+  Name,
+  setOwn,
+} from '@fullon/core/author';
 import * as v from 'valibot';
 
-/** Plain data that survives every codec: what a bot status entry may hold. */
-export type JsonValue =
-  | string
-  | number
-  | boolean
-  | null
-  | JsonValue[]
-  | { [key: string]: JsonValue };
+/** Plain data that survives every codec: what a bot status entry may hold (core's `JsonValue`). */
+export type { JsonValue };
 
 /** Deepest nesting accepted in a status entry. */
 const MAX_DEPTH = 32;

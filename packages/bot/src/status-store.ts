@@ -1,8 +1,16 @@
-import { type CacheConnectionLike, DecodeError, type SendOptions } from '@fullon/core';
-import { decodeListed, runOperation } from '@fullon/core/author';
+import { type CacheConnectionLike, DecodeError } from '@fullon/core';
+import {
+  BUFFERS,
+  byName,
+  decodeListed,
+  hashEntries,
+  inChunksSequentially,
+  type JsonValue,
+  runOperation,
+} from '@fullon/core/author';
 import type { BotKeys } from './keys.js';
 import { StatusEntryLayout } from './layouts.js';
-import type { BotStatus, JsonValue } from './schema.js';
+import type { BotStatus } from './schema.js';
 import { deleteBotsScript } from './scripts/delete-bots.js';
 import { listIndexScript } from './scripts/list-index.js';
 import { updateBotScript } from './scripts/update-bot.js';
@@ -11,12 +19,8 @@ import { updateBotScript } from './scripts/update-bot.js';
 const DELETE_CHUNK = 500;
 /** The hash field holding a status record's update time (never a feed name: those are non-empty). */
 const UPDATED_FIELD = '';
-const BUFFERS: SendOptions = { buffers: true };
+/** A stored update time: a whole number of ms, no sign or leading zero. */
 const WHOLE = /^(0|[1-9][0-9]{0,15})$/;
-
-function byName(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /**
  * Bot status records: one hash per bot (feed → entry, plus its update time) and an index of the
@@ -114,17 +118,21 @@ export class StatusStore {
     // One operation, the listing included: close() lets it run whole, every batch too.
     return runOperation(this.#conn, async (conn) => {
       const bots = await this.#ids(conn);
-      let removed = 0;
-      for (let start = 0; start < bots.length; start += DELETE_CHUNK) {
-        const botIds = bots.slice(start, start + DELETE_CHUNK);
-        const statuses = botIds.map((bot) => this.#keys.status(bot));
-        removed += await deleteBotsScript(
-          conn,
-          { index: this.#keys.statusIndex, statuses },
-          { botIds },
-        );
-      }
-      return removed;
+      const removed = await inChunksSequentially(
+        bots,
+        async (botIds) => [
+          await deleteBotsScript(
+            conn,
+            {
+              index: this.#keys.statusIndex,
+              statuses: botIds.map((bot) => this.#keys.status(bot)),
+            },
+            { botIds },
+          ),
+        ],
+        DELETE_CHUNK,
+      );
+      return removed.reduce((sum, n) => sum + n, 0);
     });
   }
 
@@ -137,9 +145,7 @@ export class StatusStore {
   #decode(bot: string, key: string, flat: Buffer[]): BotStatus {
     let updatedAt: number | undefined;
     const data: [string, JsonValue][] = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      const field = (flat[i] as Buffer).toString('utf8');
-      const bytes = flat[i + 1] as Buffer;
+    for (const [field, bytes] of hashEntries(flat)) {
       if (field === UPDATED_FIELD) {
         const text = bytes.toString('utf8');
         if (!WHOLE.test(text)) throw new DecodeError(key, field, 'malformed update time');

@@ -1,12 +1,18 @@
 import { ConfigurationError, DecodeError, ValidationError } from '@fullon/core';
 import { MIN_EPOCH_MS } from '@fullon/core/author';
-import { rejection, testConnection, useTestConnection } from '@fullon/core/testing';
+import {
+  corruptWatcher,
+  rejection,
+  snapshotKeyspace,
+  testConnection,
+  until,
+  useTestConnection,
+} from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { BotCache } from './bot-cache.js';
 import { BotKeys } from './keys.js';
 import { StatusEntryLayout } from './layouts.js';
 import type { JsonValue } from './schema.js';
-import { corruptWatcher, snapshot } from './test-helpers.js';
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null) {
@@ -100,10 +106,10 @@ describe('BotCache status records', () => {
     try {
       const bots = new BotCache(own, { ttlMs: 50 });
       await bots.updateBot('short', { feed: 1 });
-      const deadline = Date.now() + 5_000;
-      while ((await bots.getBot('short')) !== null && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await until(async () => (await bots.getBot('short')) === null, {
+        timeoutMs: 5_000,
+        intervalMs: 20,
+      });
       expect(await bots.getBot('short')).toBeNull();
       expect(await bots.getBots()).toEqual({});
     } finally {
@@ -115,7 +121,7 @@ describe('BotCache status records', () => {
   it('rejects data that is not plain, naming the path, and writes nothing', async () => {
     const bots = new BotCache(conn());
     await bots.updateBot('bot-4', { feed: 1 });
-    const before = await snapshot(conn());
+    const before = await snapshotKeyspace(conn());
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     const cases: [() => Promise<unknown>, string][] = [
@@ -136,7 +142,7 @@ describe('BotCache status records', () => {
       expect(ValidationError.is(error), String(error)).toBe(true);
       expect((error as ValidationError).field.startsWith(field), String(error)).toBe(true);
     }
-    expect(await snapshot(conn())).toBe(before);
+    expect(await snapshotKeyspace(conn())).toEqual(before);
   });
 
   it('a corrupt entry fails getBot; getBots skips that bot and reports it', async () => {

@@ -4,9 +4,10 @@
 // are often longer than the lease, so leases expire under the worker's feet. Prints what it
 // saw as one JSON line.
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { BotCache } from '@fullon/bot';
 import { type CacheConnectionLike, type ConnectOptions, connect } from '@fullon/core';
-import { defineScript } from '@fullon/core/author';
+import { defineScript, LUA_NOW_MS, LUA_SCRIPT_REPLY, ScriptReply } from '@fullon/core/author';
 
 /** One block taken, and what the resource said about its two writes. */
 export interface Section {
@@ -38,12 +39,12 @@ export interface WorkerSettings {
 const FENCED_WRITE = defineScript(
   'test.fenced-write',
   `-- KEYS[1] the resource | ARGV[1] token, ARGV[2] writer
+${LUA_NOW_MS}${LUA_SCRIPT_REPLY}
 local highest = tonumber(redis.call('HGET', KEYS[1], 'highest') or '0')
-local clock = redis.call('TIME')
-local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
-if tonumber(ARGV[1]) < highest then return {0, now} end
+local now = now_us()
+if tonumber(ARGV[1]) < highest then return {ScriptReply.stale, now} end
 redis.call('HSET', KEYS[1], 'highest', ARGV[1], 'writer', ARGV[2])
-return {1, now}
+return {ScriptReply.ok, now}
 `,
 );
 
@@ -59,10 +60,8 @@ async function fencedWrite(
     [key],
     [String(token), writer],
   );
-  return [ok === 1, at];
+  return [ok === ScriptReply.ok, at];
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function run(settings: WorkerSettings): Promise<Section[]> {
   const conn = await connect(settings.connect);

@@ -1,6 +1,6 @@
 import { ValidationError } from '@fullon/core';
 import type { Id } from '@fullon/core/author';
-import { useTestConnection } from '@fullon/core/testing';
+import { sleep, useTestConnection } from '@fullon/core/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ExchangeCache } from './exchange-cache.js';
 import { ExchangeKeys } from './keys.js';
@@ -22,10 +22,9 @@ function fakeDatabase() {
   ];
   const calls: string[] = [];
   let failures = 0;
-  const pause = () => new Promise((resolve) => setTimeout(resolve, 25));
   const step = async (call: string) => {
     calls.push(call);
-    await pause();
+    await sleep(25);
     if (failures > 0) {
       failures -= 1;
       throw new LoaderFailure(`database down during ${call}`);

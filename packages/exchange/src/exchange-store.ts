@@ -1,19 +1,19 @@
 import { type CacheConnectionLike, DecodeError } from '@fullon/core';
 import {
+  BUFFERS,
   COMPLETE_MARKER,
   decodeListed,
   type Id,
   readCompleteHash,
   replaceCompleteHash,
+  ScriptReply,
 } from '@fullon/core/author';
 import { sameId } from './exchange-input.js';
 import type { ExchangeKeys } from './keys.js';
 import { CatExchangeLayout, ExchangeLayout, withId } from './layouts.js';
 import type { CatExchange, Exchange } from './schema.js';
-import { SetExchangeReply, setExchangeScript } from './scripts/set-exchange.js';
+import { setExchangeScript } from './scripts/set-exchange.js';
 import { storeUserExchangesScript } from './scripts/store-user-exchanges.js';
-
-const BUFFERS = { buffers: true } as const;
 
 /** Orders ids as people expect: numerically where both look like numbers, else by text. */
 function compareIds(a: Id, b: Id): number {
@@ -149,14 +149,14 @@ export async function storeExchange(
     exId: String(exchange.exId),
     bytes: ExchangeLayout.encode(conn.codec, exchange),
   });
-  if (reply === SetExchangeReply.wrongType) {
+  if (reply === ScriptReply.wrongType) {
     throw new DecodeError(
       scriptKeys.index,
       undefined,
       'not a set of exchange ids; nothing was written',
     );
   }
-  return reply === SetExchangeReply.listed;
+  return reply === ScriptReply.added;
 }
 
 /**

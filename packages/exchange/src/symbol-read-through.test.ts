@@ -1,5 +1,5 @@
 import { TimeoutError, ValidationError } from '@fullon/core';
-import { useTestConnection } from '@fullon/core/testing';
+import { sleep, useTestConnection } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { ExchangeKeys } from './keys.js';
 import type { SymbolInfo } from './schema.js';
@@ -16,7 +16,7 @@ function countingLoader(answer: (exchange: string) => SymbolInfo[] = () => marke
   const calls: string[] = [];
   const load = async (exchange: string) => {
     calls.push(exchange);
-    await new Promise((resolve) => setTimeout(resolve, 25));
+    await sleep(25);
     return answer(exchange);
   };
   return { calls, load };

@@ -1,10 +1,8 @@
 import { ValidationError } from '@fullon/core';
-import { medianDurationMs, untilBlocked, useTestConnection } from '@fullon/core/testing';
+import { medianDurationMs, sleep, untilBlocked, useTestConnection } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { ExchangeCache } from './exchange-cache.js';
 import { ExchangeKeys } from './keys.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('websocket errors', () => {
   const conn = useTestConnection({ socketTimeoutMs: 1_000 });

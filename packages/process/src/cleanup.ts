@@ -1,5 +1,12 @@
 import { type CacheConnectionLike, DecodeError } from '@fullon/core';
-import { inChunks, option, PositiveMs, plainOptions, runOperation } from '@fullon/core/author';
+import {
+  flatPairs,
+  inChunks,
+  option,
+  PositiveMs,
+  plainOptions,
+  runOperation,
+} from '@fullon/core/author';
 import { PAGE, type ProcessContext } from './context.js';
 import { cleanupScript } from './scripts/cleanup.js';
 import { pruneComponentsScript } from './scripts/prune-components.js';
@@ -85,10 +92,7 @@ async function pruneComponents(ctx: ProcessContext, conn: CacheConnectionLike): 
   const { keys } = ctx;
   const { components } = keys;
   const flat = await conn.send<string[]>(components, ['HGETALL', components]);
-  const pairs: [component: string, processId: string][] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    pairs.push([flat[i] as string, flat[i + 1] as string]);
-  }
+  const pairs: [component: string, processId: string][] = flatPairs(flat);
   await inChunks(
     pairs,
     async (slice) => [

@@ -1,4 +1,4 @@
-import type { CacheConnectionLike, SendOptions } from '@fullon/core';
+import type { CacheConnectionLike } from '@fullon/core';
 import type { ProcessKeys } from './keys.js';
 
 /**
@@ -21,9 +21,3 @@ export interface ProcessContext {
  * @internal
  */
 export const PAGE = 500;
-
-/**
- * Send options of a read whose reply is raw record bytes.
- * @internal
- */
-export const BUFFERS: SendOptions = { buffers: true };

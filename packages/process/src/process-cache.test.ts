@@ -6,7 +6,7 @@ import {
   msgpackCodec,
   ValidationError,
 } from '@fullon/core';
-import { rejection, testConnection, useTestConnection } from '@fullon/core/testing';
+import { rejection, sleep, testConnection, useTestConnection } from '@fullon/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProcessKeys } from './keys.js';
 import { ProcessCache } from './process-cache.js';
@@ -71,7 +71,7 @@ describe('ProcessCache', () => {
       params: { exchange: 'kraken', symbols: ['BTC/USD'], limits: { max: 3 } },
     });
     const registered = await processes.getProcess(id);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await sleep(5);
     const updated = await processes.updateProcess(id, {
       status: 'running',
       params: { symbols: ['BTC/USD', 'ETH/USD'], started: true },
@@ -132,7 +132,7 @@ describe('ProcessCache', () => {
     const processes = new ProcessCache(conn());
     const id = await processes.registerProcess('tick', 'hb');
     const first = await processes.getProcess(id);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await sleep(5);
     expect(await processes.heartbeat(id)).toBe(true);
     const second = await processes.getProcess(id);
     expect(second?.lastSeen).toBeGreaterThan(first?.lastSeen ?? Number.POSITIVE_INFINITY);

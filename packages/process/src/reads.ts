@@ -1,8 +1,10 @@
 import { DecodeError } from '@fullon/core';
 import {
+  BUFFERS,
   checkName,
   decodeListed,
   decodeStoredTime,
+  flatPairs,
   inChunks,
   NonNegative,
   plainOptions,
@@ -10,7 +12,7 @@ import {
   validateAt,
 } from '@fullon/core/author';
 import * as v from 'valibot';
-import { BUFFERS, PAGE, type ProcessContext } from './context.js';
+import { PAGE, type ProcessContext } from './context.js';
 import { decodeProcess } from './layouts.js';
 import type { ProcessRecord } from './schema.js';
 import type { ActiveProcessesOptions } from './types.js';
@@ -133,9 +135,7 @@ export async function seenSince(ctx: ProcessContext, since: number): Promise<Pro
   // A score is the heartbeat time: one outside the epoch-ms range (inf, -1, 1e300) is
   // garbage in the index, skipped and reported rather than read as "seen just now".
   const ids: string[] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    const id = flat[i] as string;
-    const score = flat[i + 1] as string;
+  for (const [id, score] of flatPairs(flat)) {
     if (decodeListed(connection, () => decodeStoredTime(score, keys.live, id)) !== undefined) {
       ids.push(id);
     }

@@ -1,4 +1,11 @@
-import { EpochMs, isPlainObject, isWellFormed, Name, ownRecord } from '@fullon/core/author';
+import {
+  type JsonValue as CoreJsonValue,
+  EpochMs,
+  isPlainObject,
+  isWellFormed,
+  Name,
+  ownRecord,
+} from '@fullon/core/author';
 import * as v from 'valibot';
 
 /** The process types the fullon services use; any other non-empty string is accepted too. */
@@ -32,14 +39,8 @@ export const PROCESS_STATUSES = [
  */
 export type ProcessStatus = (typeof PROCESS_STATUSES)[number] | (string & {});
 
-/** A JSON value: what `params` and broadcast `data` may hold. */
-export type JsonValue =
-  | null
-  | boolean
-  | number
-  | string
-  | JsonValue[]
-  | { [key: string]: JsonValue };
+/** A JSON value: what `params` and broadcast `data` may hold (core's `JsonValue`). */
+export type JsonValue = CoreJsonValue;
 
 /** Deepest nesting accepted in a JSON value. */
 const MAX_DEPTH = 32;

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { ConfigurationError, DecodeError } from '@fullon/core';
-import { checkName, plainOptions, plainRecord, validate, validateAt } from '@fullon/core/author';
+import {
+  checkName,
+  plainOptions,
+  plainRecord,
+  ScriptReply,
+  validate,
+  validateAt,
+} from '@fullon/core/author';
 import type { ProcessContext } from './context.js';
 import { decodeProcess, ProcessLayout, storeParams } from './layouts.js';
 import {
@@ -10,7 +17,7 @@ import {
   type ProcessType,
   RegisterOptions,
 } from './schema.js';
-import { CORRUPT, MISSING, REWRITABLE_CODECS } from './scripts/record-lua.js';
+import { REWRITABLE_CODECS } from './scripts/record-lua.js';
 import { registerScript } from './scripts/register.js';
 import { updateScript } from './scripts/update.js';
 import type { ProcessUpdate, RegisterProcessOptions } from './types.js';
@@ -190,8 +197,8 @@ async function rewrite(
     { record, live: keys.live, stopped: keys.stopped, components: keys.components },
     { codec, processId, now: Date.now(), ttlMs: ctx.ttl, ...change },
   );
-  if (status === MISSING) return null;
-  if (status === CORRUPT) {
+  if (status === ScriptReply.none) return null;
+  if (status === ScriptReply.corrupt) {
     throw new DecodeError(record, undefined, 'not a process record of layout version 1');
   }
   return bytes ?? Buffer.alloc(0);

@@ -1,9 +1,18 @@
-import { LUA_CHECK_TYPES, LUA_HSET_PAIRS } from '@fullon/core/author';
+import {
+  LUA_CHECK_TYPES,
+  LUA_HSET_PAIRS,
+  LUA_KEEP_INDEX,
+  LUA_NOW_MS,
+  LUA_SCRIPT_REPLY,
+} from '@fullon/core/author';
 
 /**
  * Lua shared by the account scripts.
  *
- * - `now_ms()`: the server clock in ms (deadlines use it, so client clocks never matter).
+ * - `now_ms()` (core's `LUA_NOW_MS`): the server clock in ms (deadlines use it, so client clocks
+ *   never matter).
+ * - `keep_index(index, ttl_ms)` (core's `LUA_KEEP_INDEX`) and the `ScriptReply` table of reply
+ *   codes (core's `LUA_SCRIPT_REPLY`).
  * - `check_types({key, kind, …})`: `false`, or core's corrupt reply naming the first key of
  *   another Redis type. Scripts check every key before their first write and return that reply
  *   unchanged, so a foreign key fails the call without a half write; the invokers pass the
@@ -16,17 +25,11 @@ import { LUA_CHECK_TYPES, LUA_HSET_PAIRS } from '@fullon/core/author';
  *   batches (Lua's `unpack` has a stack limit).
  * @internal
  */
-export const ACCOUNT_LUA = `${LUA_CHECK_TYPES}${LUA_HSET_PAIRS}
-local function now_ms()
-  local clock = redis.call('TIME')
-  return tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
-end
+export const ACCOUNT_LUA = `${LUA_CHECK_TYPES}${LUA_HSET_PAIRS}${LUA_NOW_MS}${LUA_KEEP_INDEX}${LUA_SCRIPT_REPLY}
 local function index_touch(index, ex_id, ttl_ms)
   local deadline = string.format('%.0f', now_ms() + tonumber(ttl_ms))
   redis.call('ZADD', index, 'GT', deadline, ex_id)
-  if redis.call('PEXPIRE', index, ttl_ms, 'GT') == 0 and redis.call('PTTL', index) == -1 then
-    redis.call('PEXPIRE', index, ttl_ms)
-  end
+  keep_index(index, ttl_ms)
 end
 local function index_leave(index, ex_id, other)
   if redis.call('EXISTS', other) == 0 then redis.call('ZREM', index, ex_id) end

@@ -1,5 +1,5 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript, rejectCorrupt } from '@fullon/core/author';
+import { defineScript, rejectCorrupt, type ScriptReply } from '@fullon/core/author';
 import { ACCOUNT_LUA } from './lua.js';
 
 /**
@@ -8,8 +8,8 @@ import { ACCOUNT_LUA } from './lua.js';
  *
  * KEYS[1] the hash; KEYS[2] the account index.
  * ARGV[1] exId; ARGV[2] TTL (ms); ARGV[3] field; ARGV[4] value bytes.
- * Returns 1 when the field is new, 0 when it replaced a value, or the corrupt reply naming a
- * key of a foreign type (nothing written).
+ * Returns `ScriptReply.added` when the field is new, `ScriptReply.ok` when it replaced a value,
+ * or the corrupt reply naming a key of a foreign type (nothing written).
  * @internal Imported by `bench/` by relative path, to run the very same script raw.
  */
 export const PUT_FIELD = defineScript(
@@ -20,14 +20,13 @@ if bad then return bad end
 local added = redis.call('HSET', KEYS[1], ARGV[3], ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 index_touch(KEYS[2], ARGV[1], ARGV[2])
-return added
+if added == 1 then return ScriptReply.added end
+return ScriptReply.ok
 `,
 );
 
-/** What {@link putFieldScript} answers. */
-export const PutReply = { added: 1, replaced: 0 } as const;
-/** One of {@link PutReply}. */
-export type PutReply = (typeof PutReply)[keyof typeof PutReply];
+/** What {@link putFieldScript} answers: `added` (a new field) or `ok` (a replaced value). */
+export type PutReply = typeof ScriptReply.added | typeof ScriptReply.ok;
 
 /**
  * Runs {@link PUT_FIELD}.

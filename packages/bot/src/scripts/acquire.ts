@@ -1,5 +1,5 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript, rejectCorrupt } from '@fullon/core/author';
+import { defineScript, rejectCorrupt, type ScriptReply } from '@fullon/core/author';
 import { BOT_LUA } from './lua.js';
 
 /**
@@ -15,9 +15,10 @@ import { BOT_LUA } from './lua.js';
  * token issued before a restart or failover that lost the counter (while the servers' clocks
  * agree to within the outage).
  *
- * Returns `{status, holder, token, expiresAt}`: status 1 taken, 2 renewed by its holder, 0 held
- * by another holder (its holder, token and expiry), -1 the lease is malformed (`force`
- * overwrites it); or the corrupt reply naming the index or the counter when either holds a
+ * Returns `{status, holder, token, expiresAt}`: status `ScriptReply.added` taken (a new
+ * holder), `ok` renewed by its holder, `conflict` held by another holder (its holder, token and
+ * expiry), `wrongType` the lease is not a hash or `corrupt` its fields are malformed (`force`
+ * overwrites either); or the corrupt reply naming the index or the counter when either holds a
  * foreign type or value, or naming the lease when it names another key (`k`; `force`
  * overwrites it) — nothing written in either case. Every write stores the lease's own key
  * name in `k` (a renewal stamps it into a lease written before leases carried it).
@@ -39,18 +40,18 @@ if stored then
 end
 local lease_type = redis.call('TYPE', KEYS[1]).ok
 if lease_type ~= 'none' and not force then
-  if lease_type ~= 'hash' then return {-1} end
+  if lease_type ~= 'hash' then return {ScriptReply.wrongType} end
   local foreign = lease_foreign(KEYS[1])
   if foreign then return foreign end
   local holder, token, expires = lease_read(KEYS[1])
-  if not holder then return {-1} end
-  if holder ~= ARGV[1] then return {0, holder, token, expires} end
+  if not holder then return {ScriptReply.corrupt} end
+  if holder ~= ARGV[1] then return {ScriptReply.conflict, holder, token, expires} end
   local renewed = now_ms() + tonumber(ARGV[2])
   redis.call('HSET', KEYS[1], 'e', num(renewed), 'k', KEYS[1])
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
   redis.call('ZADD', KEYS[2], num(renewed), ARGV[4])
   keep_index(KEYS[2], ARGV[2])
-  return {2, holder, token, renewed}
+  return {ScriptReply.ok, holder, token, renewed}
 end
 local now = now_us()
 local token = math.max(last + 1, now)
@@ -62,19 +63,20 @@ redis.call('PEXPIRE', KEYS[1], ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. num(math.floor(now / 1000)))
 redis.call('ZADD', KEYS[2], num(expires), ARGV[4])
 keep_index(KEYS[2], ARGV[2])
-return {1, ARGV[1], token, expires}
+return {ScriptReply.added, ARGV[1], token, expires}
 `,
 );
 
-/** Status of {@link acquireLeaseScript}'s reply. */
-export const AcquireStatus = {
-  taken: 1,
-  renewed: 2,
-  held: 0,
-  corruptLease: -1,
-} as const;
-/** One of {@link AcquireStatus}. */
-export type AcquireStatus = (typeof AcquireStatus)[keyof typeof AcquireStatus];
+/**
+ * Status of {@link acquireLeaseScript}'s reply: `added` taken, `ok` renewed by its holder,
+ * `conflict` held by another, `wrongType` / `corrupt` a malformed lease.
+ */
+export type AcquireStatus =
+  | typeof ScriptReply.added
+  | typeof ScriptReply.ok
+  | typeof ScriptReply.conflict
+  | typeof ScriptReply.wrongType
+  | typeof ScriptReply.corrupt;
 
 /** What {@link acquireLeaseScript} answers: status, then holder, token and expiry when known. */
 export type AcquireReply = [AcquireStatus, string?, number?, number?];

@@ -1,15 +1,23 @@
-import { LUA_CHECK_TYPES, LUA_HSET_PAIRS } from '@fullon/core/author';
+import {
+  LUA_CHECK_TYPES,
+  LUA_HSET_PAIRS,
+  LUA_KEEP_INDEX,
+  LUA_NOW_MS,
+  LUA_SCRIPT_REPLY,
+} from '@fullon/core/author';
 
 /**
  * Lua shared by the bot scripts. Every deadline and token comes from the server clock
  * (`TIME`), so the clocks of the bots never matter.
  *
- * - `now_ms()`, `now_us()`: the server clock.
+ * - `now_ms()`, `now_us()`: the server clock (core's `LUA_NOW_MS`).
+ * - the `ScriptReply` table of reply codes (core's `LUA_SCRIPT_REPLY`).
  * - `check_types({key, kind, …})`, `corrupt(key, field, what)`: core's check; scripts check
  *   every key before their first write and return the corrupt reply unchanged, so a foreign key
  *   fails a call without a half write, and the invokers' `rejectCorrupt` makes it a
  *   `DecodeError` naming the key.
- * - `keep_index(index, ttl_ms)`: keeps an index key alive at least as long as its latest member.
+ * - `keep_index(index, ttl_ms)` (core's `LUA_KEEP_INDEX`): keeps an index key alive at least as
+ *   long as its latest member.
  * - `lease_read(key)`: holder, token and expiry of a lease hash, or `false` when it is malformed.
  * - `lease_foreign(key)`: the corrupt reply naming `key` when its hash carries another key's
  *   name in its identity field `k` (another lease's whole hash copied onto it), else `false`.
@@ -19,21 +27,9 @@ import { LUA_CHECK_TYPES, LUA_HSET_PAIRS } from '@fullon/core/author';
  *   batches (Lua's `unpack` has a stack limit).
  * @internal
  */
-export const BOT_LUA = `${LUA_CHECK_TYPES}${LUA_HSET_PAIRS}
-local function now_us()
-  local clock = redis.call('TIME')
-  return tonumber(clock[1]) * 1000000 + tonumber(clock[2])
-end
-local function now_ms()
-  return math.floor(now_us() / 1000)
-end
+export const BOT_LUA = `${LUA_CHECK_TYPES}${LUA_HSET_PAIRS}${LUA_NOW_MS}${LUA_KEEP_INDEX}${LUA_SCRIPT_REPLY}
 local function num(n)
   return string.format('%.0f', n)
-end
-local function keep_index(index, ttl_ms)
-  if redis.call('PEXPIRE', index, ttl_ms, 'GT') == 0 and redis.call('PTTL', index) == -1 then
-    redis.call('PEXPIRE', index, ttl_ms)
-  end
 end
 local function lease_read(key)
   local cur = redis.call('HMGET', key, 'h', 't', 'e')

@@ -1,5 +1,5 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript, rejectCorrupt } from '@fullon/core/author';
+import { defineScript, rejectCorrupt, type ScriptReply } from '@fullon/core/author';
 import { BOT_LUA } from './lua.js';
 
 /**
@@ -9,8 +9,9 @@ import { BOT_LUA } from './lua.js';
  * KEYS[1] the lease hash; KEYS[2] its kind's index.
  * ARGV[1] holder, or `''` to release whoever holds it (force); ARGV[2] the token the lease must
  * carry, or `''`; ARGV[3] the index member.
- * Returns 1 released, 0 no lease, 3 held by another holder or token (nothing written), -1
- * malformed (nothing written; a forced release deletes it); or the corrupt reply naming the
+ * Returns `ScriptReply.ok` released, `none` no lease, `stale` held by another holder or token
+ * (nothing written), `wrongType` (not a hash) or `corrupt` (malformed fields) for a malformed
+ * lease (nothing written; a forced release deletes it); or the corrupt reply naming the
  * index when it holds a foreign type, or the lease when it names another key (`k`) — nothing
  * written; a forced release deletes such a lease too.
  * @internal
@@ -23,26 +24,32 @@ if bad then return bad end
 local lease_type = redis.call('TYPE', KEYS[1]).ok
 if lease_type == 'none' then
   redis.call('ZREM', KEYS[2], ARGV[3])
-  return 0
+  return ScriptReply.none
 end
 if ARGV[1] ~= '' then
-  if lease_type ~= 'hash' then return -1 end
+  if lease_type ~= 'hash' then return ScriptReply.wrongType end
   local foreign = lease_foreign(KEYS[1])
   if foreign then return foreign end
   local holder, token, expires, token_text = lease_read(KEYS[1])
-  if not holder then return -1 end
-  if holder ~= ARGV[1] or (ARGV[2] ~= '' and token_text ~= ARGV[2]) then return 3 end
+  if not holder then return ScriptReply.corrupt end
+  if holder ~= ARGV[1] or (ARGV[2] ~= '' and token_text ~= ARGV[2]) then return ScriptReply.stale end
 end
 redis.call('DEL', KEYS[1])
 redis.call('ZREM', KEYS[2], ARGV[3])
-return 1
+return ScriptReply.ok
 `,
 );
 
-/** What {@link releaseLeaseScript} answers. */
-export const ReleaseStatus = { released: 1, absent: 0, notHolder: 3, corrupt: -1 } as const;
-/** One of {@link ReleaseStatus}. */
-export type ReleaseStatus = (typeof ReleaseStatus)[keyof typeof ReleaseStatus];
+/**
+ * What {@link releaseLeaseScript} answers: `ok` released, `none` no lease, `stale` held by
+ * another holder or token, `wrongType` / `corrupt` a malformed lease.
+ */
+export type ReleaseStatus =
+  | typeof ScriptReply.ok
+  | typeof ScriptReply.none
+  | typeof ScriptReply.stale
+  | typeof ScriptReply.wrongType
+  | typeof ScriptReply.corrupt;
 
 /**
  * Runs {@link RELEASE}.

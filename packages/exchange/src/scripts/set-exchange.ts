@@ -1,5 +1,10 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript } from '@fullon/core/author';
+import {
+  defineScript,
+  LUA_SCRIPT_REPLY,
+  LUA_WRONG_TYPE,
+  type ScriptReply,
+} from '@fullon/core/author';
 
 /**
  * Stores an exchange record and lists its id in its owner's index, in one step. An absent index
@@ -10,34 +15,34 @@ import { defineScript } from '@fullon/core/author';
  *
  * KEYS[1] the exchange record; KEYS[2] the owner's index set.
  * ARGV[1] TTL (ms); ARGV[2] `1` to create an absent index; ARGV[3] exchange id; ARGV[4] record bytes.
- * Returns a {@link SetExchangeReply}.
+ * Returns a {@link SetExchangeReply}: `ScriptReply.added` stored and listed in the index, `ok`
+ * stored only (the index was absent), `wrongType` nothing written.
  */
 const SET_EXCHANGE = defineScript(
   'exchange.set',
   `-- KEYS[1] record, KEYS[2] index | ARGV[1] ttl ms, ARGV[2] create flag, ARGV[3] id, ARGV[4] bytes
-local kind = redis.call('TYPE', KEYS[2]).ok
-if kind ~= 'none' and kind ~= 'set' then return -1 end
+${LUA_WRONG_TYPE}${LUA_SCRIPT_REPLY}
+if wrong_type(KEYS[2], 'set') then return ScriptReply.wrongType end
+local indexed = redis.call('EXISTS', KEYS[2]) == 1
 redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[1])
-if kind == 'set' or ARGV[2] == '1' then
+if indexed or ARGV[2] == '1' then
   redis.call('SADD', KEYS[2], ARGV[3])
   redis.call('PEXPIRE', KEYS[2], ARGV[1])
-  return 1
+  return ScriptReply.added
 end
-return 0
+return ScriptReply.ok
 `,
 );
 
-/** What {@link setExchangeScript} answers. */
-export const SetExchangeReply = {
-  /** Stored, and its owner's index lists it. */
-  listed: 1,
-  /** Stored; the owner's index was absent and left to the list loader. */
-  unlisted: 0,
-  /** Nothing written: the owner's index key holds another Redis type. */
-  wrongType: -1,
-} as const;
-/** One of {@link SetExchangeReply}. */
-export type SetExchangeReply = (typeof SetExchangeReply)[keyof typeof SetExchangeReply];
+/**
+ * What {@link setExchangeScript} answers: `added` stored, and its owner's index lists it; `ok`
+ * stored, the owner's index was absent and left to the list loader; `wrongType` nothing
+ * written, the owner's index key holds another Redis type.
+ */
+export type SetExchangeReply =
+  | typeof ScriptReply.added
+  | typeof ScriptReply.ok
+  | typeof ScriptReply.wrongType;
 
 /**
  * Runs {@link SET_EXCHANGE}.

@@ -1,4 +1,4 @@
-import { LUA_CHECK_TYPES, MAX_EPOCH_MS, MIN_EPOCH_MS } from '@fullon/core/author';
+import { LUA_CHECK_TYPES, LUA_SCRIPT_REPLY, MAX_EPOCH_MS, MIN_EPOCH_MS } from '@fullon/core/author';
 
 /** Slots of the stored tuple, 1-based as Lua sees them (slot 1 is the layout version). */
 export const SLOT = {
@@ -29,6 +29,7 @@ const WIDTH = 10;
  */
 export const RECORD_LUA = `
 ${LUA_CHECK_TYPES}
+${LUA_SCRIPT_REPLY}
 local JSON = ARGV[1] == 'json'
 local function decode(raw, id)
   local ok, t = pcall(JSON and cjson.decode or cmsgpack.unpack, raw)
@@ -88,8 +89,3 @@ end
 
 /** Codecs whose bytes the record scripts can read and write. */
 export const REWRITABLE_CODECS: readonly string[] = ['msgpack', 'json'];
-
-/** Reply of a script that found the record corrupt (nothing written). */
-export const CORRUPT = -1;
-/** Reply of a script that found no record. */
-export const MISSING = 0;

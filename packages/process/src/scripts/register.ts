@@ -1,5 +1,5 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript, rejectCorrupt } from '@fullon/core/author';
+import { defineScript, rejectCorrupt, type ScriptReply } from '@fullon/core/author';
 import { PRUNE_LUA, RECORD_LUA } from './record-lua.js';
 
 /**
@@ -10,7 +10,7 @@ import { PRUNE_LUA, RECORD_LUA } from './record-lua.js';
  * KEYS[1] record, KEYS[2] live index, KEYS[3] stopped index, KEYS[4] components.
  * ARGV[1] codec (unused: the bytes come encoded), ARGV[2] processId, ARGV[3] bytes, ARGV[4]
  * now (ms), ARGV[5] TTL (ms), ARGV[6] component, ARGV[7] '1' when the status is `stopped`.
- * Returns 1, or core's corrupt reply naming the first key of another Redis type (nothing written).
+ * Returns `ScriptReply.ok`, or core's corrupt reply naming the first key of another Redis type (nothing written).
  * @internal
  */
 const REGISTER = defineScript(
@@ -27,7 +27,7 @@ redis.call('HSET', KEYS[4], ARGV[6], ARGV[2])
 prune(KEYS[2], now - tonumber(ttl))
 prune(KEYS[3], now - tonumber(ttl))
 refresh(ttl)
-return 1
+return ScriptReply.ok
 `,
 );
 
@@ -66,7 +66,7 @@ export interface RegisterArgs {
  * @param conn - Connection.
  * @param keys - Record and shared keys.
  * @param args - The record and its context.
- * @returns 1.
+ * @returns `ScriptReply.ok`.
  * @throws {DecodeError} naming a key that holds another Redis type (nothing written).
  * @internal
  */
@@ -74,8 +74,8 @@ export function registerScript(
   conn: CacheConnectionLike,
   keys: RegisterKeys,
   args: RegisterArgs,
-): Promise<number> {
-  return conn.runScript<number, number>(
+): Promise<typeof ScriptReply.ok> {
+  return conn.runScript<typeof ScriptReply.ok, typeof ScriptReply.ok>(
     REGISTER,
     [keys.record, keys.live, keys.stopped, keys.components],
     [

@@ -1,5 +1,5 @@
-import type { CacheConnectionLike, RedisArg, SendOptions } from '@fullon/core';
-import { defineScript, rejectCorrupt } from '@fullon/core/author';
+import type { CacheConnectionLike, RedisArg } from '@fullon/core';
+import { BUFFERS, defineScript, rejectCorrupt, type ScriptReply } from '@fullon/core/author';
 import { PRUNE_LUA, RECORD_LUA } from './record-lua.js';
 
 /**
@@ -16,7 +16,8 @@ import { PRUNE_LUA, RECORD_LUA } from './record-lua.js';
  * ARGV[1] codec (`msgpack` or `json`), ARGV[2] processId, ARGV[3] now (ms), ARGV[4] TTL (ms),
  * ARGV[5] '1' for a heartbeat, ARGV[6] new status or '', ARGV[7] '1' when ARGV[8] is the new
  * message, ARGV[9] '1' to return the bytes, then pairs (param name, JSON text).
- * Returns `{status, bytes?}`: 1 written, 0 no record, -1 corrupt; or core's corrupt reply naming
+ * Returns `{status, bytes?}`: `ScriptReply.ok` written, `none` no record, `corrupt` a record that
+ * does not decode; or core's corrupt reply naming
  * the first key of another Redis type (nothing written).
  * @internal
  */
@@ -28,9 +29,9 @@ ${PRUNE_LUA}
 local bad = check_types({KEYS[1], 'string', KEYS[2], 'zset', KEYS[3], 'zset', KEYS[4], 'hash'})
 if bad then return bad end
 local raw = redis.call('GET', KEYS[1])
-if not raw then return {0} end
+if not raw then return {ScriptReply.none} end
 local t = decode(raw, ARGV[2])
-if not t then return {-1} end
+if not t then return {ScriptReply.corrupt} end
 local now, ttl, beat = tonumber(ARGV[3]), ARGV[4], ARGV[5] == '1'
 if ARGV[6] ~= '' then t[5] = ARGV[6] end
 if ARGV[7] == '1' then t[6] = ARGV[8] end
@@ -56,14 +57,18 @@ else
   redis.call('ZADD', KEYS[2], t[10], ARGV[2])
 end
 refresh(ttl)
-if ARGV[9] == '1' then return {1, bytes} end
-return {1}
+if ARGV[9] == '1' then return {ScriptReply.ok, bytes} end
+return {ScriptReply.ok}
 `,
 );
 
-const BUFFERS: SendOptions = { buffers: true };
-
 /** Keys of {@link updateScript}: the record and the three shared keys. */
+/** Status of {@link updateScript}'s reply: `ok` written, `none` no record, `corrupt` a bad record. */
+export type UpdateStatus =
+  | typeof ScriptReply.ok
+  | typeof ScriptReply.none
+  | typeof ScriptReply.corrupt;
+
 export interface UpdateKeys {
   /** The record. */
   record: string;
@@ -102,7 +107,7 @@ export interface UpdateArgs {
  * @param conn - Connection.
  * @param keys - Record and shared keys.
  * @param args - The change.
- * @returns `[status]` or `[1, bytes]` (see the script).
+ * @returns `[status]` or `[ScriptReply.ok, bytes]` (see the script).
  * @throws {DecodeError} naming a key that holds another Redis type (nothing written).
  * @internal
  */
@@ -110,7 +115,7 @@ export function updateScript(
   conn: CacheConnectionLike,
   keys: UpdateKeys,
   args: UpdateArgs,
-): Promise<[number, Buffer?]> {
+): Promise<[UpdateStatus, Buffer?]> {
   const argv: RedisArg[] = [
     args.codec,
     args.processId,
@@ -125,7 +130,7 @@ export function updateScript(
   if (args.params !== undefined) {
     for (const [name, text] of Object.entries(args.params)) argv.push(name, text);
   }
-  return conn.runScript<[number, Buffer?], [number, Buffer?]>(
+  return conn.runScript<[UpdateStatus, Buffer?], [UpdateStatus, Buffer?]>(
     UPDATE_PROCESS,
     [keys.record, keys.live, keys.stopped, keys.components],
     argv,
