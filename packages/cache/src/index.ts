@@ -3,10 +3,12 @@
 // name added to two packages later is a compile error here, not a silent shadowing.
 //
 // Name clashes, resolved here:
-// - `JsonValue`: `@fullon/bot` exports a type and `@fullon/process` a schema and a type of the
-//   same name and the same shape (null, boolean, number, string, arrays, plain objects). The
-//   process one (schema + type) is exported as `JsonValue`; the bot type as `BotJsonValue`.
+// - `JsonValue`: `@fullon/bot` and `@fullon/process` both export core's one `JsonValue` type;
+//   process adds a schema of the same name. The process export (schema + type) is `JsonValue`;
+//   `BotJsonValue` stays as a deprecated alias of the same type.
 // - `Id`: only `@fullon/exchange` re-exports it (the `Id` type of `@fullon/core/author`).
+
+import type { JsonValue as ProcessJsonValue } from '@fullon/process';
 
 export type {
   AccountCacheOptions,
@@ -20,7 +22,6 @@ export type {
   BotCacheOptions,
   BotStatus,
   HoldBlockOptions,
-  JsonValue as BotJsonValue,
   LeaseInfo,
   LeaseLost,
   LeaseLostReason,
@@ -145,6 +146,11 @@ export type {
   SystemHealth,
   SystemHealthOptions,
 } from '@fullon/process';
+/**
+ * The same type as {@link JsonValue}: bot and process both use `@fullon/core`'s one JSON type.
+ * @deprecated Use `JsonValue`; this alias goes in the next minor version.
+ */
+export type BotJsonValue = ProcessJsonValue;
 export {
   isJsonValue,
   JsonObject,
