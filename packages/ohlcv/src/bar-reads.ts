@@ -1,10 +1,9 @@
-import { type CacheConnectionLike, DecodeError, type SendOptions } from '@fullon/core';
-import { decodeListed } from '@fullon/core/author';
+import { type CacheConnectionLike, DecodeError } from '@fullon/core';
+import { BUFFERS, decodeListed } from '@fullon/core/author';
 import type { BarRange } from './bar-input.js';
 import { BarLayout, barTuple } from './layouts.js';
 import { type Bar, isAligned, type Timeframe } from './schema.js';
 
-const BUFFERS: SendOptions = { buffers: true };
 const NONE: Promise<Buffer[]> = Promise.resolve([]);
 
 /**

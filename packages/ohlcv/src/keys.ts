@@ -1,5 +1,5 @@
 import type { KeyBuilderLike } from '@fullon/core';
-import { escapeKeyPart } from '@fullon/core/author';
+import { escapeKeyPart, KeyMemo } from '@fullon/core/author';
 import type { Timeframe } from './schema.js';
 
 /** Most series whose names an {@link OhlcvKeys} remembers (about 300 bytes each). */
@@ -28,7 +28,7 @@ export interface SeriesNames {
  */
 export class OhlcvKeys {
   readonly #kb: KeyBuilderLike;
-  readonly #built = new Map<string, SeriesNames>();
+  readonly #built = new KeyMemo<SeriesNames>(MAX_CACHED);
 
   /** @param kb - The connection's key builder. */
   constructor(kb: KeyBuilderLike) {
@@ -44,9 +44,9 @@ export class OhlcvKeys {
    * @returns The series' key and channel.
    */
   series(symbol: string, exchange: string, timeframe: Timeframe): SeriesNames {
-    // Length-prefixed, so two different series never share a memo entry.
-    const memo = `${exchange.length}:${exchange}${symbol.length}:${symbol}${timeframe}`;
-    const cached = this.#built.get(memo);
+    // A timeframe holds no ':', so `timeframe:symbol` names one (symbol, timeframe) pair.
+    const inner = `${timeframe}:${symbol}`;
+    const cached = this.#built.get(exchange, inner);
     if (cached !== undefined) return cached;
     // Escaped parts hold no ':', so the joined tag is injective.
     const tag = `${escapeKeyPart(exchange)}:${escapeKeyPart(symbol)}:${timeframe}`;
@@ -54,8 +54,7 @@ export class OhlcvKeys {
       bars: this.#kb.tagged('ohlcv', tag),
       channel: this.#kb.channel('ohlcv', exchange, symbol, timeframe),
     };
-    if (this.#built.size >= MAX_CACHED) this.#built.clear();
-    this.#built.set(memo, names);
+    this.#built.set(exchange, inner, names);
     return names;
   }
 }

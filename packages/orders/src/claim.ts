@@ -1,10 +1,10 @@
 // A claim on an order (`claimOpenOrder`'s answer) and the settle call that ends a lease.
 import { type CacheConnectionLike, LockError } from '@fullon/core';
-import { isWellFormed, validate } from '@fullon/core/author';
+import { isWellFormed, ScriptReply, validate } from '@fullon/core/author';
 import * as v from 'valibot';
 import type { QueueKeys } from './keys.js';
 import type { Order } from './schema.js';
-import { SettleReply, settleClaimScript } from './scripts/settle-claim.js';
+import { type SettleReply, settleClaimScript } from './scripts/settle-claim.js';
 import type { TakeSettings } from './scripts/take-order.js';
 import type { OrderClaim, ReleaseOutcome } from './types.js';
 
@@ -92,15 +92,15 @@ export class Claim implements OrderClaim {
 
   ack(): Promise<void> {
     return this.#settle(this.#keys, 'ack', this.orderId, this.token, '').then((reply) => {
-      if (reply === SettleReply.stale) throw this.#stale('ack');
+      if (reply === ScriptReply.stale) throw this.#stale('ack');
     });
   }
 
   async release(reason?: string): Promise<ReleaseOutcome> {
     const why = reason === undefined ? 'released' : validate(ReleaseReason, reason, 'reason');
     const reply = await this.#settle(this.#keys, 'release', this.orderId, this.token, why);
-    if (reply === SettleReply.stale) throw this.#stale('release');
-    return reply === SettleReply.deadLettered ? 'dead-lettered' : 'requeued';
+    if (reply === ScriptReply.stale) throw this.#stale('release');
+    return reply === ScriptReply.added ? 'dead-lettered' : 'requeued';
   }
 
   #stale(what: string): LockError {

@@ -1,7 +1,10 @@
 import type { KeyBuilderLike } from '@fullon/core';
+import { KeyMemo } from '@fullon/core/author';
 
 /** Most queues whose key names an {@link OrderKeys} remembers. */
 const MAX_CACHED_QUEUES = 10_000;
+/** The memo's one outer name: queue keys are remembered by queue name alone. */
+const QUEUES = 'queue';
 
 /**
  * Every key of `@fullon/orders`. The only place this package names keys.
@@ -28,7 +31,7 @@ const MAX_CACHED_QUEUES = 10_000;
 export class OrderKeys {
   readonly #kb: KeyBuilderLike;
   /** Queue keys built so far: escaping seven names on every push and pop is avoidable work. */
-  readonly #queues = new Map<string, QueueKeys>();
+  readonly #queues = new KeyMemo<QueueKeys>(MAX_CACHED_QUEUES);
 
   /** @param kb - The connection's key builder. */
   constructor(kb: KeyBuilderLike) {
@@ -40,7 +43,7 @@ export class OrderKeys {
    * @returns Every key of one queue, in the order the queue scripts take them.
    */
   queue(queue: string): QueueKeys {
-    const known = this.#queues.get(queue);
+    const known = this.#queues.get(QUEUES, queue);
     if (known !== undefined) return known;
     const kb = this.#kb;
     const pending = kb.tagged('orders-pending', queue);
@@ -61,9 +64,7 @@ export class OrderKeys {
       all: [pending, jobs, leases, meta, signal, dead, deadIndex],
     };
     // Bounded: past MAX_CACHED_QUEUES names the memo starts over rather than grow.
-    if (this.#queues.size >= MAX_CACHED_QUEUES) this.#queues.clear();
-    this.#queues.set(queue, keys);
-    return keys;
+    return this.#queues.set(QUEUES, queue, keys);
   }
 
   /**

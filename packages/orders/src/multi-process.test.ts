@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { redisTarget, useTestConnection } from '@fullon/core/testing';
+import { inChunksSequentially } from '@fullon/core/author';
+import { redisTarget, sleep, useTestConnection } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { OrdersCache } from './orders-cache.js';
 import { order, queueKeys } from './test-helpers.js';
@@ -27,9 +28,9 @@ describe('OrdersCache across processes', () => {
   it('3 consumer processes claim 5 000 orders while 2 are SIGKILLed: every order acked exactly once or dead-lettered', async () => {
     const cache = new OrdersCache(conn());
     const ids = Array.from({ length: ORDERS }, (_, i) => `mp-${i}`);
-    for (let i = 0; i < ids.length; i += 500) {
-      await Promise.all(ids.slice(i, i + 500).map((id) => cache.pushOpenOrder(QUEUE, order(id))));
-    }
+    await inChunksSequentially(ids, (slice) =>
+      Promise.all(slice.map((id) => cache.pushOpenOrder(QUEUE, order(id)))),
+    );
     expect(await cache.getQueueLength(QUEUE)).toBe(ORDERS);
 
     let totalAcked = 0;
@@ -110,7 +111,7 @@ describe('OrdersCache across processes', () => {
             `not drained in time: ${pending} pending, ${leased} leased, ${jobs} jobs`,
           );
         }
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await sleep(20);
       }
       // Drained. Stop the live workers gracefully and wait until each has exited: its stdout is
       // then read to the end, so an ack it made is an ack we counted (SIGKILLing them here

@@ -1,8 +1,8 @@
 import { ValidationError } from '@fullon/core';
-import { rejection, useTestConnection } from '@fullon/core/testing';
+import { rejection, snapshotKeyspace, useTestConnection } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { OrdersCache } from './orders-cache.js';
-import { keyspaceSnapshot, order } from './test-helpers.js';
+import { order } from './test-helpers.js';
 
 // Options arguments that are not objects, and free text holding a lone surrogate: a typed
 // ValidationError naming the parameter (a rejected promise for methods), nothing written.
@@ -35,7 +35,7 @@ describe('OrdersCache options and free-text arguments', () => {
     const cache = new OrdersCache(conn());
     await cache.pushOpenOrder('q-opts', order(1));
     await cache.saveOrder('ex-opts', order(1, { status: 'open' }));
-    const before = await keyspaceSnapshot(conn());
+    const before = await snapshotKeyspace(conn());
     for (const bad of NOT_OBJECTS) {
       const calls = [
         () => cache.getOrders('ex-opts', bad as never),
@@ -50,14 +50,14 @@ describe('OrdersCache options and free-text arguments', () => {
         expectValidation(await rejection(result ?? Promise.resolve()), 'options');
       }
     }
-    expect(await keyspaceSnapshot(conn())).toEqual(before);
+    expect(await snapshotKeyspace(conn())).toEqual(before);
   });
 
   it('release(reason) and an order reason holding a lone surrogate reject naming `reason`, and write nothing', async () => {
     const cache = new OrdersCache(conn());
     await cache.pushOpenOrder('q-text', order(2));
     const claim = await cache.claimOpenOrder('q-text', { timeoutMs: 0 });
-    const before = await keyspaceSnapshot(conn());
+    const before = await snapshotKeyspace(conn());
     expectValidation(await rejection(claim?.release(LONE) ?? Promise.resolve()), 'reason');
     expectValidation(
       await rejection(cache.pushOpenOrder('q-text', order(3, { reason: LONE }))),
@@ -71,6 +71,6 @@ describe('OrdersCache options and free-text arguments', () => {
       await rejection(cache.updateOrder('ex-text', { orderId: 3, reason: LONE })),
       'reason',
     );
-    expect(await keyspaceSnapshot(conn())).toEqual(before);
+    expect(await snapshotKeyspace(conn())).toEqual(before);
   });
 });

@@ -1,10 +1,10 @@
 import { type DecodeError, jsonCodec, msgpackCodec, ValidationError } from '@fullon/core';
-import { rejection, testConnection, useTestConnection } from '@fullon/core/testing';
+import { rejection, sleep, testConnection, useTestConnection } from '@fullon/core/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { OrderKeys } from './keys.js';
 import { OrdersCache } from './orders-cache.js';
 import type { Order } from './schema.js';
-import { delay, order } from './test-helpers.js';
+import { order } from './test-helpers.js';
 
 describe('OrdersCache order state', () => {
   const corrupt: DecodeError[] = [];
@@ -191,7 +191,7 @@ describe('OrdersCache order state', () => {
     const openKey = keys().order('kraken', 'open-1');
     expect(await conn().send(openKey, ['PTTL', openKey])).toBe(-1);
 
-    await delay(400);
+    await sleep(400);
     expect(await orders.getOrder('kraken', 'gone-1')).toBeNull();
     expect(await orders.getOrder('kraken', 'live')).toBeNull();
     const left = await orders.getOrders('kraken');

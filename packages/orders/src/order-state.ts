@@ -8,6 +8,7 @@ import {
   ValidationError,
 } from '@fullon/core';
 import {
+  BUFFERS,
   checkName,
   decodeListed,
   inChunks,
@@ -120,7 +121,7 @@ export async function updateOrder(
  */
 export async function getOrder(ctx: StateContext, name: string, id: string): Promise<Order | null> {
   const key = ctx.keys.order(name, id);
-  const bytes = await ctx.conn.send<Buffer | null>(key, ['GET', key], { buffers: true });
+  const bytes = await ctx.conn.send<Buffer | null>(key, ['GET', key], BUFFERS);
   return bytes === null ? null : decodeOrder(ctx.conn.codec, bytes, key, undefined, id, name);
 }
 
@@ -149,9 +150,7 @@ export function getOrders(
     const seen = { expired: false };
     const batches = await inChunks(ids, async (slice) => {
       const keys = slice.map((id) => ctx.keys.order(name, id));
-      const values = await conn.send<(Buffer | null)[]>(keys[0], ['MGET', ...keys], {
-        buffers: true,
-      });
+      const values = await conn.send<(Buffer | null)[]>(keys[0], ['MGET', ...keys], BUFFERS);
       const listed: Order[] = [];
       for (const [i, id] of slice.entries()) {
         const key = keys[i] ?? '';
@@ -275,7 +274,7 @@ function merge(
   const keys = { ...ctx.keys.state(exchange), order: key };
   return runOperation(ctx.conn, async (conn) => {
     for (;;) {
-      const stored = await conn.send<Buffer | null>(key, ['GET', key], { buffers: true });
+      const stored = await conn.send<Buffer | null>(key, ['GET', key], BUFFERS);
       if (stored !== null) decodeOrder(conn.codec, stored, key, undefined, id, exchange);
       const reply = await updateOrderScript(conn, keys, {
         orderId: id,

@@ -6,6 +6,7 @@ import {
   Id,
   openCache,
   requireConnection,
+  ScriptReply,
   validate,
 } from '@fullon/core/author';
 import { settler } from './claim.js';
@@ -263,7 +264,9 @@ export class OrdersCache implements AsyncDisposable {
   async replayDeadLetter(queue: string, orderId: Id): Promise<boolean> {
     const keys = this.#keys.queue(checkName(queue, 'queue'));
     const id = String(validate(Id, orderId, 'orderId'));
-    return (await replayDeadLetterScript(this.connection, keys, { orderId: id })) === 1;
+    return (
+      (await replayDeadLetterScript(this.connection, keys, { orderId: id })) === ScriptReply.ok
+    );
   }
 
   // ---------------------------------------------------------------- order state

@@ -2,13 +2,14 @@ import { type DecodeError, LockError, msgpackCodec, ValidationError } from '@ful
 import {
   medianDurationMs,
   rejection,
+  sleep,
   testConnection,
   untilBlocked,
   useTestConnection,
 } from '@fullon/core/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { OrdersCache } from './orders-cache.js';
-import { delay, order, queueKeys, queueSnapshot } from './test-helpers.js';
+import { order, queueKeys, queueSnapshot } from './test-helpers.js';
 
 describe('OrdersCache queue', () => {
   const corrupt: DecodeError[] = [];
@@ -69,7 +70,7 @@ describe('OrdersCache queue', () => {
     const started = Date.now();
     const pending = new OrdersCache(waiter).popOpenOrder('slow', { timeoutMs: 8_000 });
     await untilBlocked(conn(), queueKeys(conn(), 'slow').signal);
-    await delay(7_000 - (Date.now() - started));
+    await sleep(7_000 - (Date.now() - started));
     expect((await cache().pushOpenOrder('slow', order('late'))).queued).toBe(true);
     expect((await pending)?.orderId).toBe('late');
     // The wait ended with the push, within its deadline (plus a margin).
@@ -174,7 +175,7 @@ describe('OrdersCache queue', () => {
     const b = await cache().claimOpenOrder('rec', { timeoutMs: 0, visibilityMs: 1_100 });
     expect([a?.orderId, b?.orderId]).toEqual(['r1', 'r2']);
     expect(await cache().recoverStalled('rec')).toEqual({ requeued: 0, deadLettered: 0 });
-    await delay(1_200);
+    await sleep(1_200);
     expect(await cache().recoverStalled('rec')).toEqual({ requeued: 2, deadLettered: 0 });
     expect(await cache().getQueueLength('rec')).toBe(3);
     const order1 = await cache().popOpenOrder('rec', { timeoutMs: 0 });
@@ -236,7 +237,7 @@ describe('OrdersCache queue', () => {
     await orders.claimOpenOrder('exp', { timeoutMs: 0, visibilityMs: 30 });
     const second = await orders.claimOpenOrder('exp', { timeoutMs: 2_000, visibilityMs: 30 });
     expect(second?.attempts).toBe(2);
-    await delay(60);
+    await sleep(60);
     expect(await orders.claimOpenOrder('exp', { timeoutMs: 0 })).toBeNull();
     const [letter] = await orders.getDeadLetters('exp');
     expect(letter?.attempts).toBe(2);

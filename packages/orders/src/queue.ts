@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { type CacheConnectionLike, DecodeError, ValidationError } from '@fullon/core';
 import {
+  BUFFERS,
   decodeListed,
   decodeStoredTime,
   inChunks,
@@ -233,9 +234,11 @@ export async function getDeadLetters(
   const ids = await conn.send<string[]>(keys.deadIndex, ['ZRANGE', keys.deadIndex, '0', '-1']);
   const batches = await inChunks(ids, async (slice) => {
     const fields = slice.flatMap((id) => [`o:${id}`, `r:${id}`, `n:${id}`, `t:${id}`]);
-    const values = await conn.send<(Buffer | null)[]>(keys.dead, ['HMGET', keys.dead, ...fields], {
-      buffers: true,
-    });
+    const values = await conn.send<(Buffer | null)[]>(
+      keys.dead,
+      ['HMGET', keys.dead, ...fields],
+      BUFFERS,
+    );
     return [
       slice.flatMap((id, i) => {
         const [bytes, reason, attempts, at] = values.slice(i * 4, i * 4 + 4);

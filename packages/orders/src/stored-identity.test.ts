@@ -1,9 +1,9 @@
 import { type CacheConnection, DecodeError, jsonCodec, msgpackCodec } from '@fullon/core';
-import { rejection, testConnection } from '@fullon/core/testing';
+import { rejection, snapshotKeyspace, testConnection } from '@fullon/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrderKeys } from './keys.js';
 import { OrdersCache } from './orders-cache.js';
-import { keyspaceSnapshot, order } from './test-helpers.js';
+import { order } from './test-helpers.js';
 
 // Writes check the identity of the stored record as reads do: a record stored under another
 // order's key (or another exchange's) is corrupt, and updateOrder / setOrderStatus write nothing.
@@ -40,7 +40,7 @@ describe.each([
       const exchange = `ex-${source.length}`;
       const key = await foreignUnder1(exchange, source);
       const orders = new OrdersCache(conn);
-      const before = await keyspaceSnapshot(conn);
+      const before = await snapshotKeyspace(conn);
       for (const call of [
         () => orders.getOrder(exchange, 1),
         () => orders.setOrderStatus(exchange, 1, 'filled'),
@@ -50,7 +50,7 @@ describe.each([
         const error = await rejection(call());
         expect(DecodeError.is(error), String(error)).toBe(true);
         expect((error as DecodeError).key).toBe(key);
-        expect(await keyspaceSnapshot(conn)).toEqual(before);
+        expect(await snapshotKeyspace(conn)).toEqual(before);
       }
     });
   }
@@ -63,7 +63,7 @@ describe.each([
     // [version, orderId, exOrderId, exchange, symbol, side, status, volume, …]: volume -1, side 'up'.
     const tuple = [1, 1, null, exchange, 'BTC/USDT', 'up', 'open', -1, ...Array(13).fill(null)];
     await conn.send(key, ['SET', key, Buffer.from(codec.encode(tuple))]);
-    const before = await keyspaceSnapshot(conn);
+    const before = await snapshotKeyspace(conn);
     for (const call of [
       () => orders.setOrderStatus(exchange, 1, 'filled'),
       () => orders.updateOrder(exchange, { orderId: 1, price: 11 }),
@@ -72,7 +72,7 @@ describe.each([
       const error = await rejection(call());
       expect(DecodeError.is(error), String(error)).toBe(true);
       expect((error as DecodeError).key).toBe(key);
-      expect(await keyspaceSnapshot(conn)).toEqual(before);
+      expect(await snapshotKeyspace(conn)).toEqual(before);
     }
   });
 

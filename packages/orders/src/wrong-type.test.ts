@@ -1,10 +1,10 @@
 import { DecodeError } from '@fullon/core';
-import { rejection, useTestConnection } from '@fullon/core/testing';
+import { rejection, snapshotKeyspace, useTestConnection } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { OrderKeys, type QueueKeys, type StateKeys } from './keys.js';
 import { OrdersCache } from './orders-cache.js';
 import { pruneOrdersScript } from './scripts/prune-orders.js';
-import { keyspaceSnapshot, order } from './test-helpers.js';
+import { order } from './test-helpers.js';
 import type { OrderClaim } from './types.js';
 
 // Every orders script checks the Redis type of every key it touches before its first write: a
@@ -64,7 +64,7 @@ describe('OrdersCache scripts on a key of the wrong Redis type', () => {
         const claim = await busyQueue(queue);
         const key = new OrderKeys(conn().keys).queue(queue)[which];
         await spoil(key, false);
-        const before = await keyspaceSnapshot(conn());
+        const before = await snapshotKeyspace(conn());
         const c = cache();
         const calls: Record<string, () => Promise<unknown>> = {
           pushOpenOrder: () => c.pushOpenOrder(queue, order('e')),
@@ -80,7 +80,7 @@ describe('OrdersCache scripts on a key of the wrong Redis type', () => {
         const error = await rejection(call());
         expect(DecodeError.is(error), String(error)).toBe(true);
         expect((error as DecodeError).key).toBe(key);
-        expect(await keyspaceSnapshot(conn())).toEqual(before);
+        expect(await snapshotKeyspace(conn())).toEqual(before);
       });
     }
   }
@@ -96,7 +96,7 @@ describe('OrdersCache scripts on a key of the wrong Redis type', () => {
         const state = orderKeys.state(exchange);
         const key = which === 'order' ? orderKeys.order(exchange, '1') : state[which];
         await spoil(key, which === 'order');
-        const before = await keyspaceSnapshot(conn());
+        const before = await snapshotKeyspace(conn());
         const calls: Record<string, () => Promise<unknown>> = {
           saveOrder: () => c.saveOrder(exchange, order(1, { status: 'canceled' })),
           updateOrder: () => c.updateOrder(exchange, { orderId: 1, price: 11 }),
@@ -109,7 +109,7 @@ describe('OrdersCache scripts on a key of the wrong Redis type', () => {
         const error = await rejection(call());
         expect(DecodeError.is(error), String(error)).toBe(true);
         expect((error as DecodeError).key).toBe(key);
-        expect(await keyspaceSnapshot(conn())).toEqual(before);
+        expect(await snapshotKeyspace(conn())).toEqual(before);
       });
     }
   }
@@ -119,7 +119,7 @@ describe('OrdersCache scripts on a key of the wrong Redis type', () => {
     const claim = await busyQueue(queue);
     const keys = new OrderKeys(conn().keys).queue(queue);
     await conn().send(keys.meta, ['HSET', keys.meta, 'a:a', 'garbage', 'a:b', 'x1']);
-    const before = await keyspaceSnapshot(conn());
+    const before = await snapshotKeyspace(conn());
     for (const call of [
       () => cache().claimOpenOrder(queue, { timeoutMs: 0 }),
       () => claim.release('why'),
@@ -127,7 +127,7 @@ describe('OrdersCache scripts on a key of the wrong Redis type', () => {
       const error = await rejection(call());
       expect(DecodeError.is(error), String(error)).toBe(true);
       expect((error as DecodeError).key).toBe(keys.meta);
-      expect(await keyspaceSnapshot(conn())).toEqual(before);
+      expect(await snapshotKeyspace(conn())).toEqual(before);
     }
   });
   it('claimOpenOrder with a stale id (no order) ahead of an order whose claim count is garbage: DecodeError naming the meta key, the stale id not dropped first', async () => {
@@ -138,10 +138,10 @@ describe('OrdersCache scripts on a key of the wrong Redis type', () => {
     const keys = new OrderKeys(conn().keys).queue(queue);
     await conn().send(keys.jobs, ['HDEL', keys.jobs, 'gone']);
     await conn().send(keys.meta, ['HSET', keys.meta, 'a:gone', '1', 'a:next', 'garbage']);
-    const before = await keyspaceSnapshot(conn());
+    const before = await snapshotKeyspace(conn());
     const error = await rejection(c.claimOpenOrder(queue, { timeoutMs: 0 }));
     expect(DecodeError.is(error), String(error)).toBe(true);
     expect((error as DecodeError).key).toBe(keys.meta);
-    expect(await keyspaceSnapshot(conn())).toEqual(before);
+    expect(await snapshotKeyspace(conn())).toEqual(before);
   });
 });

@@ -1,5 +1,5 @@
 import type { KeyBuilderLike } from '@fullon/core';
-import { type PatternPart, WILDCARD } from '@fullon/core/author';
+import { KeyMemo, type PatternPart, WILDCARD } from '@fullon/core/author';
 
 /** Most tickers whose names a {@link TickKeys} remembers (about 250 bytes each). */
 const MAX_CACHED_KEYS = 50_000;
@@ -32,8 +32,7 @@ export interface TickerNames {
 export class TickKeys {
   readonly #kb: KeyBuilderLike;
   /** Names built so far, by exchange then symbol: escaping names on every hot call showed in profiles. */
-  readonly #built = new Map<string, Map<string, TickerNames>>();
-  #builtCount = 0;
+  readonly #built = new KeyMemo<TickerNames>(MAX_CACHED_KEYS);
   /** The registry of exchanges (one key, its own slot). */
   readonly registry: string;
   /** What every ticker key (and no other key) starts with: the near cache tracks it. */
@@ -63,8 +62,7 @@ export class TickKeys {
    * @returns The ticker key, its exchange's index and its channel.
    */
   names(exchange: string, symbol: string): TickerNames {
-    let bySymbol = this.#built.get(exchange);
-    const cached = bySymbol?.get(symbol);
+    const cached = this.#built.get(exchange, symbol);
     if (cached !== undefined) return cached;
     const names: TickerNames = {
       ticker: this.#kb.tagged('tick', exchange, symbol),
@@ -72,17 +70,7 @@ export class TickKeys {
       channel: this.#kb.channel('tick', exchange, symbol),
       identity: { symbol, exchange },
     };
-    if (this.#builtCount >= MAX_CACHED_KEYS) {
-      this.#built.clear();
-      this.#builtCount = 0;
-      bySymbol = undefined;
-    }
-    if (bySymbol === undefined) {
-      bySymbol = new Map();
-      this.#built.set(exchange, bySymbol);
-    }
-    bySymbol.set(symbol, names);
-    this.#builtCount++;
+    this.#built.set(exchange, symbol, names);
     return names;
   }
 

@@ -1,10 +1,10 @@
 import { type CacheConnectionLike, DecodeError } from '@fullon/core';
-import { decodeListed, inChunks } from '@fullon/core/author';
+import { decodeListed, inChunks, ScriptReply } from '@fullon/core/author';
 import type { TickerNames, TickKeys } from './keys.js';
 import { TickLayout } from './layouts.js';
 import type { Tick } from './schema.js';
 import { indexMembersScript } from './scripts/index-members.js';
-import { listTickersScript, WRONG_TYPE } from './scripts/list-tickers.js';
+import { listTickersScript } from './scripts/list-tickers.js';
 
 /**
  * Lists one exchange's tickers, sorted by symbol (`getTickers`). Symbols whose ticker expired
@@ -23,7 +23,7 @@ export async function listTickers(
 ): Promise<Tick[]> {
   const index = keys.index(exchange);
   const symbols = await indexMembersScript(conn, { index });
-  if (symbols === WRONG_TYPE) {
+  if (symbols === ScriptReply.wrongType) {
     conn.reportCorrupt(new DecodeError(index, undefined, 'not a ticker index'));
     return [];
   }
@@ -75,13 +75,14 @@ export async function findTicker(
 /** Decodes a listed value; a corrupt one, or a key of another type, is reported and skipped. */
 function decodeTicker(
   conn: CacheConnectionLike,
-  bytes: Buffer | null | typeof WRONG_TYPE,
+  bytes: Buffer | null | typeof ScriptReply.wrongType,
   names: TickerNames,
 ): Tick | undefined {
   if (bytes === null) return undefined;
   const codec = conn.codec;
   return decodeListed(conn, () => {
-    if (bytes === WRONG_TYPE) throw new DecodeError(names.ticker, 'v', 'not a ticker hash');
+    if (bytes === ScriptReply.wrongType)
+      throw new DecodeError(names.ticker, 'v', 'not a ticker hash');
     return TickLayout.decode(codec, bytes, names.ticker, 'v', names.identity);
   });
 }

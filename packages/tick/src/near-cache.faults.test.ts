@@ -4,6 +4,7 @@ import {
   type RedisServerHandle,
   startRedisCluster,
   startRedisServer,
+  until,
 } from '@fullon/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TickKeys } from './keys.js';
@@ -163,11 +164,14 @@ describe('TickCache near cache on a cluster the test owns: a master failover', (
     expect(near.size).toBe(0);
     // Reads go to Redis (and fail while the slot has no master) until the replica takes over
     // and tracking is confirmed on the new set of masters.
-    const deadline = Date.now() + 30_000;
-    while (!near.live && Date.now() < deadline) {
-      await ticks.getPrice('FO/USDT', 'binance').catch(() => null);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await until(
+      async () => {
+        if (near.live) return true;
+        await ticks.getPrice('FO/USDT', 'binance').catch(() => null);
+        return false;
+      },
+      { timeoutMs: 30_000, intervalMs: 50 },
+    );
     expect(near.live).toBe(true);
     expect(await ticks.getPrice('FO/USDT', 'binance')).toBe(1);
     const seen = invalidated(near, key);

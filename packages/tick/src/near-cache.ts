@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
-import type { CacheConnectionLike, InvalidationTracking, SendOptions } from '@fullon/core';
+import type { CacheConnectionLike, InvalidationTracking } from '@fullon/core';
 import { ConfigurationError } from '@fullon/core';
+import { BUFFERS } from '@fullon/core/author';
 import type { TickerNames } from './keys.js';
 import { TickLayout } from './layouts.js';
 import type { Tick } from './schema.js';
@@ -289,8 +290,6 @@ export class NearCache {
     this.events.removeAllListeners();
   }
 }
-
-const BUFFERS: SendOptions = { buffers: true };
 
 /**
  * Applies a `maxAgeMs` limit.

@@ -1,5 +1,5 @@
 import { type DecodeError, ValidationError } from '@fullon/core';
-import { useTestConnection } from '@fullon/core/testing';
+import { until, useTestConnection } from '@fullon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { TickKeys } from './keys.js';
 import { TickLayout } from './layouts.js';
@@ -229,8 +229,10 @@ describe('TickCache pub/sub', () => {
       timeoutMs: 10_000,
       maxAgeMs: 1_000,
     });
-    while ((await subscriberCount(conn(), channel)) === 0)
-      await new Promise((r) => setImmediate(r));
+    await until(async () => (await subscriberCount(conn(), channel)) > 0, {
+      timeoutMs: 10_000,
+      intervalMs: 1,
+    });
     // What a cluster may deliver: the stale tick's publication arriving after the subscription.
     await conn().publish(channel, TickLayout.encode(conn().codec, stale));
     await conn().publish(channel, TickLayout.encode(conn().codec, current));

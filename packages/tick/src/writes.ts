@@ -10,6 +10,7 @@ import {
   inChunks,
   type NameRegistry,
   runOperation,
+  ScriptReply,
 } from '@fullon/core/author';
 import type { TickerNames, TickKeys } from './keys.js';
 import { TickLayout } from './layouts.js';
@@ -17,12 +18,10 @@ import { forgetWritten, type NearCache } from './near-cache.js';
 import type { Tick, TickUpdate } from './schema.js';
 import { checkTickerKeysScript } from './scripts/check-keys.js';
 import { deleteTickersScript } from './scripts/delete-tickers.js';
-import { WriteStatus } from './scripts/index-lua.js';
 import { indexMembersScript } from './scripts/index-members.js';
-import { WRONG_TYPE } from './scripts/list-tickers.js';
 import { setTickerScript } from './scripts/set-ticker.js';
 import { setTickersScript } from './scripts/set-tickers.js';
-import { MERGEABLE_CODECS, UpdateStatus, updateTickerScript } from './scripts/update-ticker.js';
+import { BID_ABOVE_ASK, MERGEABLE_CODECS, updateTickerScript } from './scripts/update-ticker.js';
 
 /**
  * Every write of a `TickCache` (set, merge, delete), on checked input. Each write drops the keys
@@ -82,8 +81,8 @@ export class TickWrites {
     return runOperation(this.#conn, (conn) =>
       forgetWritten(this.#near, [names.ticker], setTickerScript(conn, names, args)).then(
         (status) => {
-          if (status === WriteStatus.stale) return false;
-          const added = status === WriteStatus.added;
+          if (status === ScriptReply.stale) return false;
+          const added = status === ScriptReply.added;
           if (!added && !this.#exchanges.isDue(exchange)) return true;
           return this.#touch(exchange, added, conn).then(() => true);
         },
@@ -134,10 +133,10 @@ export class TickWrites {
               setTickersScript(conn, { index, tickers }, { ticks: batch, force, ttlMs: this.#ttl }),
             );
             chunk.forEach((position, j) => {
-              written[position] = (statuses[j] ?? WriteStatus.stale) !== WriteStatus.stale;
+              written[position] = (statuses[j] ?? ScriptReply.stale) !== ScriptReply.stale;
             });
-            if (statuses.some((status) => status !== WriteStatus.stale)) {
-              await this.#touch(exchange, statuses.includes(WriteStatus.added), conn);
+            if (statuses.some((status) => status !== ScriptReply.stale)) {
+              await this.#touch(exchange, statuses.includes(ScriptReply.added), conn);
             }
             return [];
           }),
@@ -179,21 +178,21 @@ export class TickWrites {
           patch,
         }),
       );
-      if (status === UpdateStatus.missing) return null;
-      if (status === UpdateStatus.corrupt) {
+      if (status === ScriptReply.none) return null;
+      if (status === ScriptReply.corrupt) {
         throw new DecodeError(
           names.ticker,
           'v',
           `stored value is not a valid tick of ${symbol}@${exchange} (layout version ${TickLayout.version})`,
         );
       }
-      if (status === UpdateStatus.bidAboveAsk || bytes === undefined) {
+      if (status === BID_ABOVE_ASK || bytes === undefined) {
         throw new ValidationError(
           'bid',
           'bid: must be ≤ ask (the merged tick would have bid above ask)',
         );
       }
-      await this.#touch(exchange, status === UpdateStatus.added, conn);
+      await this.#touch(exchange, status === ScriptReply.added, conn);
       return TickLayout.decode(this.#conn.codec, bytes, names.ticker, 'v', names.identity);
     });
   }
@@ -229,7 +228,7 @@ export class TickWrites {
       await this.#exchanges.remove(exchange, conn);
       const index = this.#keys.index(exchange);
       const symbols = await indexMembersScript(conn, { index });
-      if (symbols === WRONG_TYPE) return 0;
+      if (symbols === ScriptReply.wrongType) return 0;
       const counts = await inChunks(symbols, async (chunk) => {
         const tickers = chunk.map((symbol) => this.#keys.ticker(exchange, symbol));
         const deleted = deleteTickersScript(conn, { index, tickers }, { symbols: chunk });

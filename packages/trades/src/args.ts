@@ -1,5 +1,5 @@
 import { ValidationError } from '@fullon/core';
-import { Count, Id, plainOptions, validate, validateAt } from '@fullon/core/author';
+import { Count, Id, optionsObject, validate, validateAt } from '@fullon/core/author';
 import { isValidTrade } from './fast-check.js';
 import { marketOf } from './keys.js';
 import { Trade } from './schema.js';
@@ -60,7 +60,7 @@ export function marketFor(symbol: string, field: string): string {
  * @internal
  */
 export function checkLimit(options: ReadTradesOptions | undefined): number | undefined {
-  const limit = plainOptions(options).limit;
+  const limit = optionsObject(options).limit;
   return limit === undefined ? undefined : validate(Count, limit, 'limit');
 }
 

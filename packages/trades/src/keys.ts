@@ -1,5 +1,5 @@
 import type { KeyBuilderLike } from '@fullon/core';
-import { inFlightKey } from '@fullon/core/author';
+import { inFlightKey, KeyMemo } from '@fullon/core/author';
 
 /** Most markets whose key names a {@link TradeKeys} remembers (about 200 bytes each). */
 const MAX_CACHED_MARKETS = 50_000;
@@ -38,8 +38,7 @@ export interface MarketKeys {
 export class TradeKeys {
   readonly #kb: KeyBuilderLike;
   /** Keys built so far, by exchange then symbol: escaping names on every push showed in profiles. */
-  readonly #built = new Map<string, Map<string, MarketKeys>>();
-  #builtCount = 0;
+  readonly #built = new KeyMemo<MarketKeys>(MAX_CACHED_MARKETS);
   /** The index of trade status stamps. */
   readonly status: string;
   /** `[status]`: the KEYS of the stamp script on {@link TradeKeys.status}, built once. */
@@ -79,25 +78,14 @@ export class TradeKeys {
    *   (it names no market).
    */
   market(exchange: string, symbol: string): MarketKeys | undefined {
-    let bySymbol = this.#built.get(exchange);
-    const cached = bySymbol?.get(symbol);
+    const cached = this.#built.get(exchange, symbol);
     if (cached !== undefined) return cached;
     const market = marketOf(symbol);
     if (market === '') return undefined;
     const list = this.#kb.tagged('trades', exchange, market);
     const dropped = this.dropped(exchange);
     const keys: MarketKeys = { market, list, dropped, pushKeys: [list, dropped] };
-    if (this.#builtCount >= MAX_CACHED_MARKETS) {
-      this.#built.clear();
-      this.#builtCount = 0;
-      bySymbol = undefined;
-    }
-    if (bySymbol === undefined) {
-      bySymbol = new Map();
-      this.#built.set(exchange, bySymbol);
-    }
-    bySymbol.set(symbol, keys);
-    this.#builtCount++;
+    this.#built.set(exchange, symbol, keys);
     return keys;
   }
 

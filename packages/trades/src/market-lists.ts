@@ -1,10 +1,12 @@
-import { type CacheConnectionLike, DecodeError, type SendOptions } from '@fullon/core';
+import { type CacheConnectionLike, DecodeError } from '@fullon/core';
 import {
+  BUFFERS,
   DEFAULT_CHUNK_SIZE,
   decodeListed,
   inChunks,
   MAX_COUNT,
   runOperation,
+  ScriptReply,
 } from '@fullon/core/author';
 import { checkTradeArray, noMarket, parseTrade } from './args.js';
 import { type MarketKeys, marketOf, type TradeKeys } from './keys.js';
@@ -13,13 +15,11 @@ import type { ResolvedOptions } from './options.js';
 import { corruptCounter, pushList } from './push.js';
 import type { Trade } from './schema.js';
 import { checkPushScript } from './scripts/check-push.js';
-import { CORRUPT_COUNTER, pushTradesScript } from './scripts/push-trades.js';
+import { pushTradesScript } from './scripts/push-trades.js';
 import { stampPushed } from './status-stamps.js';
 
 // Market trade lists: pushing one trade or a batch (then stamping the exchange), draining and
 // reading a list.
-
-const BUFFERS: SendOptions = { buffers: true };
 
 /** The trades of one batch that go to one market's list. */
 export interface MarketBatch {
@@ -83,7 +83,7 @@ export function pushMarketTrade(
       ttlMs,
       trades: [bytes],
     }).then((length) => {
-      if (length === CORRUPT_COUNTER) throw corruptCounter(target.dropped, target.market);
+      if (length === ScriptReply.corrupt) throw corruptCounter(target.dropped, target.market);
       return stampPushed(op, keys.statusKeys, exchange, ttlMs).then(() => length);
     }),
   );

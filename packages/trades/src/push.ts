@@ -1,6 +1,7 @@
 import { type CacheConnectionLike, DecodeError } from '@fullon/core';
+import { ScriptReply } from '@fullon/core/author';
 import type { ResolvedOptions } from './options.js';
-import { CORRUPT_COUNTER, type PushKeys, pushTradesScript } from './scripts/push-trades.js';
+import { type PushKeys, pushTradesScript } from './scripts/push-trades.js';
 
 // The pushes both kinds of list share (a market's pending trades, a user's queue): a capped
 // push that counts what the cap drops, and the read of that drop counter.
@@ -47,7 +48,7 @@ export async function pushList(
     ttlMs: options.ttlMs,
     trades: items,
   });
-  if (length === CORRUPT_COUNTER) throw corruptCounter(keys[1], field);
+  if (length === ScriptReply.corrupt) throw corruptCounter(keys[1], field);
   return length;
 }
 

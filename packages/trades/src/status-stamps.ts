@@ -1,12 +1,18 @@
 import { isUtf8 } from 'node:buffer';
-import { type CacheConnectionLike, DecodeError, type SendOptions } from '@fullon/core';
-import { decodeListed, decodeStoredTime, isNameText, MAX_NAME_LENGTH } from '@fullon/core/author';
+import { type CacheConnectionLike, DecodeError } from '@fullon/core';
+import {
+  BUFFERS,
+  decodeListed,
+  decodeStoredTime,
+  flatPairs,
+  isNameText,
+  MAX_NAME_LENGTH,
+} from '@fullon/core/author';
 import { stampStatusScript } from './scripts/stamp-status.js';
 
 // Status stamps: two sorted-set indexes (trade and user-trade statuses), member = status key,
 // score = epoch ms. The cache picks the index; these functions read and write one of them.
 
-const BUFFERS: SendOptions = { buffers: true };
 /** Most stamps a status index keeps; past it, the oldest stamps are dropped. */
 const MAX_STATUSES = '10000';
 
@@ -91,9 +97,8 @@ export async function readStamps(
     BUFFERS,
   );
   const entries: [string, number][] = [];
-  for (let i = 0; i + 1 < reply.length; i += 2) {
-    const member = reply[i] as Buffer;
-    const score = (reply[i + 1] as Buffer).toString();
+  for (const [member, scoreBytes] of flatPairs(reply)) {
+    const score = scoreBytes.toString();
     const at = decodeListed(conn, () => {
       const key = statusKeyOf(member, index);
       return [key, decodeStoredTime(score, index, key)] as [string, number];

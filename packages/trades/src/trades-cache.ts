@@ -6,7 +6,7 @@ import {
   EpochMs,
   type Id,
   openCache,
-  plainOptions,
+  optionsObject,
   requireConnection,
   validate,
   waitOption,
@@ -277,7 +277,7 @@ export class TradesCache implements AsyncDisposable {
   ): Promise<Trade | null> {
     const user = checkUserId(userId);
     checkName(exchange, 'exchange');
-    const timeoutMs = waitOption(plainOptions(options).timeoutMs, 0);
+    const timeoutMs = waitOption(optionsObject(options).timeoutMs, 0);
     const queue = this.#keys.userTrades(exchange, user);
     const inFlight = this.#keys.userTradesInFlight(exchange, user);
     return takeUserTrade(this.connection, { queue, inFlight }, user, timeoutMs);

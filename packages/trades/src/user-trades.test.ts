@@ -3,6 +3,7 @@ import { inFlightKey } from '@fullon/core/author';
 import {
   medianDurationMs,
   rejection,
+  sleep,
   testConnection,
   untilBlocked,
   useTestConnection,
@@ -16,9 +17,6 @@ import { TradesCache } from './trades-cache.js';
 
 // Every blocking pop of the package is in this file: `untilBlocked` counts the blocked clients
 // of the whole server, so no other file of this suite may block at the same time.
-
-/** Resolves after `ms`; used only to let a wait run past the socket timeout. */
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('TradesCache user trade queues', () => {
   const corrupt: DecodeError[] = [];
@@ -77,7 +75,7 @@ describe('TradesCache user trade queues', () => {
     });
     await untilBlocked(conn(), key);
     // Past the 1 s socket timeout: the waiting connection must still be there.
-    await pause(1_500);
+    await sleep(1_500);
     expect(settled).toBe(false);
     // The shared connection stays free meanwhile.
     expect(await new TradesCache(waiter).popUserTrade(5, 'elsewhere')).toBeNull();

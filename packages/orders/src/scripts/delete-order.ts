@@ -1,5 +1,5 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript, rejectCorrupt } from '@fullon/core/author';
+import { defineScript, rejectCorrupt, ScriptReply } from '@fullon/core/author';
 import type { StateKeys } from '../keys.js';
 import { checkStateTypes, PRUNE_LIMIT, STATE_LUA } from './state-lua.js';
 
@@ -8,7 +8,8 @@ import { checkStateTypes, PRUNE_LIMIT, STATE_LUA } from './state-lua.js';
  *
  * KEYS[1] index; KEYS[2] by-status; KEYS[3] expiry; KEYS[4] order key.
  * ARGV[1] order id; ARGV[2] prune limit.
- * Returns 1 when the order existed, or core's corrupt reply when a key has another Redis type
+ * Returns `ScriptReply.ok` when the order existed, `ScriptReply.none` when it did not, or core's
+ * corrupt reply when a key has another Redis type
  * (nothing written).
  * @internal
  */
@@ -20,7 +21,8 @@ ${checkStateTypes(true)}
 prune(now_ms(), tonumber(ARGV[2]))
 local existed = redis.call('DEL', KEYS[4])
 unindex(ARGV[1])
-return existed
+if existed == 1 then return ScriptReply.ok end
+return ScriptReply.none
 `,
 );
 
@@ -37,12 +39,12 @@ export async function deleteOrderScript(
   keys: StateKeys & { order: string },
   args: { orderId: string },
 ): Promise<boolean> {
-  const existed = await conn.runScript<number, number>(
+  const reply = await conn.runScript<number, number>(
     DELETE_ORDER,
     [keys.index, keys.byStatus, keys.expiry, keys.order],
     [args.orderId, String(PRUNE_LIMIT)],
     undefined,
     rejectCorrupt,
   );
-  return existed === 1;
+  return reply === ScriptReply.ok;
 }

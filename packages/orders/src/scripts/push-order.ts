@@ -1,29 +1,35 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript, LUA_CHECK_TYPES, rejectCorrupt } from '@fullon/core/author';
+import {
+  defineScript,
+  LUA_CHECK_TYPES,
+  LUA_SCRIPT_REPLY,
+  rejectCorrupt,
+  ScriptReply,
+} from '@fullon/core/author';
 
 /**
  * Queues an order at the tail unless its id is already queued or claimed.
  *
  * KEYS[1] pending list; KEYS[2] jobs hash; KEYS[3] signal list.
  * ARGV[1] order id; ARGV[2] order bytes.
- * Returns `{queued, length}`: queued 1 when added, 0 when the id was already queued or claimed
- * (nothing written); length of the pending list after the call. Or core's corrupt reply when a
+ * Returns `{status, length}`: status `ScriptReply.ok` when added, `ScriptReply.conflict` when the
+ * id was already queued or claimed (nothing written); length of the pending list after the call. Or core's corrupt reply when a
  * key has another Redis type (nothing written).
  * @internal Imported by `bench/` by relative path, to run the very same script raw.
  */
 export const PUSH_ORDER = defineScript(
   'orders.push',
   `-- KEYS[1] pending, KEYS[2] jobs, KEYS[3] signal | ARGV[1] id, ARGV[2] bytes
-${LUA_CHECK_TYPES}
+${LUA_CHECK_TYPES}${LUA_SCRIPT_REPLY}
 local bad = check_types({KEYS[1], 'list', KEYS[2], 'hash', KEYS[3], 'list'})
 if bad then return bad end
 if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then
-  return {0, redis.call('LLEN', KEYS[1])}
+  return {ScriptReply.conflict, redis.call('LLEN', KEYS[1])}
 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 local length = redis.call('RPUSH', KEYS[1], ARGV[1])
 redis.call('RPUSH', KEYS[3], '1')
-return {1, length}
+return {ScriptReply.ok, length}
 `,
 );
 
@@ -57,8 +63,8 @@ export function pushOrderScript(
   );
 }
 
-/** Reads the script's reply `[queued 1 | 0, length]`. */
+/** Reads the script's reply `[ok | conflict, length]`. */
 function toPushReply(reply: [number, number]): PushReply {
-  const [queued, length] = rejectCorrupt(reply);
-  return { queued: queued === 1, length };
+  const [status, length] = rejectCorrupt(reply);
+  return { queued: status === ScriptReply.ok, length };
 }

@@ -1,4 +1,4 @@
-import { LUA_CHECK_TYPES } from '@fullon/core/author';
+import { LUA_CHECK_TYPES, LUA_NOW_MS, LUA_SCRIPT_REPLY } from '@fullon/core/author';
 
 /** The Redis type of each queue key, by KEYS position. */
 const QUEUE_KEY_KINDS = ['list', 'hash', 'zset', 'hash', 'list', 'hash', 'zset'] as const;
@@ -21,7 +21,8 @@ export function checkQueueTypes(positions: readonly number[]): string {
  * with the queue name: KEYS[1] pending list, KEYS[2] jobs hash, KEYS[3] leases zset, KEYS[4]
  * meta hash, KEYS[5] signal list, KEYS[6] dead hash, KEYS[7] dead index zset.
  *
- * Defines `check_types` and `corrupt` (core's {@link LUA_CHECK_TYPES}), `now_ms()`,
+ * Defines `check_types` and `corrupt` (core's {@link LUA_CHECK_TYPES}), `now_ms()` (core's
+ * {@link LUA_NOW_MS}), the `ScriptReply` codes (core's {@link LUA_SCRIPT_REPLY}),
  * `attempts_of(id)` (claims so far from the meta hash, `nil` when the stored count is not a whole
  * number), `check_attempts(ids)` (the corrupt reply for the first id whose count is garbage,
  * else `false`: run it before the first write), `dead_letter(id, bytes, reason, attempts, at, cap)`
@@ -32,11 +33,7 @@ export function checkQueueTypes(positions: readonly number[]): string {
  * claims were made).
  * @internal
  */
-export const QUEUE_LUA = `${LUA_CHECK_TYPES}
-local function now_ms()
-  local clock = redis.call('TIME')
-  return tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
-end
+export const QUEUE_LUA = `${LUA_CHECK_TYPES}${LUA_NOW_MS}${LUA_SCRIPT_REPLY}
 local function dead_letter(id, bytes, reason, attempts, at, cap)
   redis.call('HSET', KEYS[6], 'o:' .. id, bytes, 'r:' .. id, reason, 'n:' .. id, attempts, 't:' .. id, at)
   redis.call('ZADD', KEYS[7], at, id)

@@ -1,5 +1,5 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript, rejectCorrupt } from '@fullon/core/author';
+import { defineScript, rejectCorrupt, ScriptReply } from '@fullon/core/author';
 import type { StateKeys } from '../keys.js';
 import { checkStateTypes, PRUNE_LIMIT, STATE_LUA } from './state-lua.js';
 
@@ -10,7 +10,8 @@ import { checkStateTypes, PRUNE_LIMIT, STATE_LUA } from './state-lua.js';
  * KEYS[1] index; KEYS[2] by-status; KEYS[3] expiry; KEYS[4] order key.
  * ARGV[1] order id; ARGV[2] bytes; ARGV[3] status (`''` when none); ARGV[4] retention (ms);
  * ARGV[5] prune limit.
- * Returns 1 when an order was replaced, 0 when it was new, or core's corrupt reply when a key
+ * Returns `ScriptReply.ok` when an order was replaced, `ScriptReply.added` when it was new, or
+ * core's corrupt reply when a key
  * has another Redis type (nothing written).
  * @internal
  */
@@ -23,7 +24,8 @@ local now = now_ms()
 prune(now, tonumber(ARGV[5]))
 local existed = redis.call('EXISTS', KEYS[4])
 store(ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), now)
-return existed
+if existed == 1 then return ScriptReply.ok end
+return ScriptReply.added
 `,
 );
 
@@ -40,12 +42,12 @@ export async function saveOrderScript(
   keys: StateKeys & { order: string },
   args: { orderId: string; bytes: Buffer; status: string; ttlMs: number },
 ): Promise<boolean> {
-  const existed = await conn.runScript<number, number>(
+  const reply = await conn.runScript<number, number>(
     SAVE_ORDER,
     [keys.index, keys.byStatus, keys.expiry, keys.order],
     [args.orderId, args.bytes, args.status, String(args.ttlMs), String(PRUNE_LIMIT)],
     undefined,
     rejectCorrupt,
   );
-  return existed === 1;
+  return reply === ScriptReply.ok;
 }

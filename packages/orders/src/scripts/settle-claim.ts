@@ -1,5 +1,5 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript, rejectCorrupt } from '@fullon/core/author';
+import { defineScript, rejectCorrupt, type ScriptReply } from '@fullon/core/author';
 import type { QueueKeys } from '../keys.js';
 import { checkQueueTypes, QUEUE_LUA } from './queue-lua.js';
 import type { TakeSettings } from './take-order.js';
@@ -13,8 +13,8 @@ import type { TakeSettings } from './take-order.js';
  * KEYS: the seven queue keys (see QUEUE_LUA).
  * ARGV[1] `ack` | `release` | `bury`; ARGV[2] order id; ARGV[3] token; ARGV[4] reason;
  * ARGV[5] max attempts; ARGV[6] dead-letter cap; ARGV[7] the order's bytes (`dead-letter` only).
- * Returns 0 when the token is not the current claim's (nothing written), 1 acked or requeued,
- * 2 dead-lettered, or core's corrupt reply (a key of another Redis type, a claim count that is
+ * Returns `ScriptReply.stale` when the token is not the current claim's (nothing written),
+ * `ScriptReply.ok` acked or requeued, `ScriptReply.added` dead-lettered, or core's corrupt reply (a key of another Redis type, a claim count that is
  * not a whole number) with nothing written.
  * @internal Imported by `bench/` by relative path, to run the very same script raw.
  */
@@ -27,9 +27,9 @@ local id = ARGV[2]
 if ARGV[1] == 'dead-letter' then
   -- A popped order's bytes (it left the queue already): no claim to check.
   dead_letter(id, ARGV[7], ARGV[4], 0, now_ms(), tonumber(ARGV[6]))
-  return 2
+  return ScriptReply.added
 end
-if redis.call('HGET', KEYS[4], 't:' .. id) ~= ARGV[3] then return 0 end
+if redis.call('HGET', KEYS[4], 't:' .. id) ~= ARGV[3] then return ScriptReply.stale end
 if ARGV[1] ~= 'ack' then
   local bad = check_attempts({id})
   if bad then return bad end
@@ -38,22 +38,26 @@ if ARGV[1] == 'ack' then
   redis.call('HDEL', KEYS[2], id)
   redis.call('ZREM', KEYS[3], id)
   redis.call('HDEL', KEYS[4], 'a:' .. id, 't:' .. id)
-  return 1
+  return ScriptReply.ok
 end
 local attempts = attempts_of(id)
 if ARGV[1] == 'bury' or attempts >= tonumber(ARGV[5]) then
   bury(id, ARGV[4], attempts, now_ms(), tonumber(ARGV[6]))
-  return 2
+  return ScriptReply.added
 end
 requeue(id)
-return 1
+return ScriptReply.ok
 `,
 );
 
-/** What {@link settleClaimScript} answers. */
-export const SettleReply = { stale: 0, done: 1, deadLettered: 2 } as const;
-/** One of {@link SettleReply}'s values. */
-export type SettleReply = (typeof SettleReply)[keyof typeof SettleReply];
+/**
+ * What {@link settleClaimScript} answers, one of core's `ScriptReply` codes: `stale` (the token
+ * is not the current claim's), `ok` (acked or requeued) or `added` (dead-lettered).
+ */
+export type SettleReply =
+  | typeof ScriptReply.stale
+  | typeof ScriptReply.ok
+  | typeof ScriptReply.added;
 
 /**
  * Runs {@link SETTLE_CLAIM}.

@@ -1,4 +1,4 @@
-import { LUA_CHECK_TYPES } from '@fullon/core/author';
+import { LUA_CHECK_TYPES, LUA_NOW_MS, LUA_SCRIPT_REPLY } from '@fullon/core/author';
 import { TERMINAL_STATUSES } from '../schema.js';
 
 /**
@@ -18,18 +18,15 @@ export function checkStateTypes(withOrder: boolean): string {
  * KEYS[1] index hash (id → status), KEYS[2] by-status zset, KEYS[3] expiry zset; then
  * KEYS[4] the order's key where it has one.
  *
- * Defines `check_types` and `corrupt` (core's {@link LUA_CHECK_TYPES}), `now_ms()`, `terminal(status)`, `unindex(id)`, `prune(now, limit)` (drops index
+ * Defines `check_types` and `corrupt` (core's {@link LUA_CHECK_TYPES}), `now_ms()` (core's
+ * {@link LUA_NOW_MS}), the `ScriptReply` codes (core's {@link LUA_SCRIPT_REPLY}), `terminal(status)`, `unindex(id)`, `prune(now, limit)` (drops index
  * entries of terminal orders past their retention) and `store(id, bytes, status, ttl, now)`
  * (writes KEYS[4] — with a TTL when the status is terminal, without one otherwise — and
  * indexes it). `member(status, id)` builds the by-status member `<byte length>:<status>:<id>`;
  * its TypeScript copy is `statusMember` in `order-state.ts`, and the two must encode alike.
  * @internal
  */
-export const STATE_LUA = `${LUA_CHECK_TYPES}
-local function now_ms()
-  local clock = redis.call('TIME')
-  return tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
-end
+export const STATE_LUA = `${LUA_CHECK_TYPES}${LUA_NOW_MS}${LUA_SCRIPT_REPLY}
 local TERMINAL = {${TERMINAL_STATUSES.map((s) => `['${s}'] = true`).join(', ')}}
 local function terminal(status)
   return TERMINAL[string.lower(status)] == true

@@ -1,5 +1,5 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript, rejectCorrupt } from '@fullon/core/author';
+import { BUFFERS, defineScript, rejectCorrupt, ScriptReply } from '@fullon/core/author';
 import type { QueueKeys } from '../keys.js';
 import { checkQueueTypes, QUEUE_LUA } from './queue-lua.js';
 
@@ -12,8 +12,8 @@ import { checkQueueTypes, QUEUE_LUA } from './queue-lua.js';
  * ARGV[1] mode `pop` | `claim` | `sweep`; ARGV[2] claim token; ARGV[3] visibility (ms);
  * ARGV[4] max attempts; ARGV[5] dead-letter cap; ARGV[6] `1` when the caller already took a
  * wake-up token (BLPOP on the signal list), else `0`; ARGV[7] most leases swept per call.
- * Returns `{1, id, bytes}` (pop), `{1, id, bytes, attempts}` (claim), `{0, ms}` when the queue
- * is empty (ms until the next lease deadline, -1 when no lease), `{requeued, buried}` (sweep),
+ * Returns `{ScriptReply.ok, id, bytes}` (pop), `{ScriptReply.ok, id, bytes, attempts}` (claim),
+ * `{ScriptReply.none, ms}` when the queue is empty (ms until the next lease deadline, -1 when no lease), `{requeued, buried}` (sweep),
  * or core's corrupt reply (a key of another Redis type, a claim count that is not a whole
  * number) with nothing written.
  * @internal Imported by `bench/` by relative path, to run the very same script raw.
@@ -55,8 +55,8 @@ while true do
     -- Nothing to take: any token left would only wake a consumer for nothing.
     redis.call('DEL', KEYS[5])
     local first = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
-    if first[2] then return {0, tonumber(first[2]) - now} end
-    return {0, -1}
+    if first[2] then return {ScriptReply.none, tonumber(first[2]) - now} end
+    return {ScriptReply.none, -1}
   end
   local attempts = 0
   if ARGV[1] == 'claim' then
@@ -72,12 +72,12 @@ while true do
     if ARGV[1] == 'pop' then
       redis.call('HDEL', KEYS[2], id)
       redis.call('HDEL', KEYS[4], 'a:' .. id, 't:' .. id)
-      return {1, id, bytes}
+      return {ScriptReply.ok, id, bytes}
     end
     attempts = attempts + 1
     redis.call('HSET', KEYS[4], 'a:' .. id, attempts, 't:' .. id, ARGV[2])
     redis.call('ZADD', KEYS[3], now + tonumber(ARGV[3]), id)
-    return {1, id, bytes, attempts}
+    return {ScriptReply.ok, id, bytes, attempts}
   end
   redis.call('HDEL', KEYS[4], 'a:' .. id, 't:' .. id)
 end
@@ -167,11 +167,9 @@ export function takeOrderScript<R>(
 /** The script's reply to a pop or claim. */
 type RawTakeReply = [number, Buffer | number, Buffer?, number?];
 
-const BUFFERS = { buffers: true } as const;
-
-/** Reads the script's reply: `[1, id, bytes, attempts?]`, or `[0, next lease ms | -1]`. */
+/** Reads the script's reply: `[ok, id, bytes, attempts?]`, or `[none, next lease ms | -1]`. */
 function toTakeReply([status, second, bytes, attempts]: RawTakeReply): TakeReply {
-  if (status === 1 && Buffer.isBuffer(second) && Buffer.isBuffer(bytes)) {
+  if (status === ScriptReply.ok && Buffer.isBuffer(second) && Buffer.isBuffer(bytes)) {
     return { taken: true, orderId: second.toString(), bytes, attempts: attempts ?? 0 };
   }
   return { taken: false, nextLeaseMs: typeof second === 'number' ? second : -1 };

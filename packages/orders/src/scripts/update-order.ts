@@ -1,5 +1,5 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript, rejectCorrupt } from '@fullon/core/author';
+import { BUFFERS, defineScript, rejectCorrupt, ScriptReply } from '@fullon/core/author';
 import type { StateKeys } from '../keys.js';
 import { ORDER_WIDTH, OrderLayout, orderSlot } from '../layouts.js';
 import { checkStateTypes, PRUNE_LIMIT, STATE_LUA } from './state-lua.js';
@@ -7,17 +7,19 @@ import { checkStateTypes, PRUNE_LIMIT, STATE_LUA } from './state-lua.js';
 /** Codecs whose stored tuples the merge script can splice. */
 export const MERGEABLE_CODECS: readonly string[] = ['msgpack', 'json'];
 
-/** Status codes of {@link UPDATE_ORDER}. */
-export const UpdateStatus = {
-  changed: -3,
-  foreign: -2,
-  corrupt: -1,
-  missing: 0,
-  merged: 1,
-  created: 2,
-} as const;
-/** One of {@link UpdateStatus}'s values. */
-export type UpdateStatus = (typeof UpdateStatus)[keyof typeof UpdateStatus];
+/**
+ * Status codes of {@link UPDATE_ORDER}, core's `ScriptReply` members: `ok` merged, `added`
+ * created, `none` absent and not created, `corrupt` the stored value is not a tuple of this
+ * layout, `conflict` the stored record is another order's (foreign identity), `stale` the stored
+ * bytes changed since the caller read them.
+ */
+export type UpdateStatus =
+  | typeof ScriptReply.ok
+  | typeof ScriptReply.added
+  | typeof ScriptReply.none
+  | typeof ScriptReply.corrupt
+  | typeof ScriptReply.conflict
+  | typeof ScriptReply.stale;
 
 const STATUS_SLOT = orderSlot('status');
 
@@ -41,8 +43,10 @@ const STATUS_SLOT = orderSlot('status');
  * nothing; ARGV[6] the new status, `''` when not given; ARGV[7] layout version; ARGV[8] the
  * exchange the key names; ARGV[9] the stored bytes the caller validated, `''` when it found none;
  * then pairs (tuple slot, encoded value) from ARGV[10].
- * Returns `{1, bytes}` merged, `{2, bytes}` created, `{0}` absent and not created, `{-1}`
- * corrupt, `{-2}` foreign identity, `{-3}` the stored bytes changed since the caller read them,
+ * Returns `{ScriptReply.ok, bytes}` merged, `{ScriptReply.added, bytes}` created,
+ * `{ScriptReply.none}` absent and not created, `{ScriptReply.corrupt}` corrupt,
+ * `{ScriptReply.conflict}` foreign identity, `{ScriptReply.stale}` the stored bytes changed since
+ * the caller read them,
  * or core's corrupt reply when a key has another Redis type (nothing written in the last five).
  * @internal
  */
@@ -119,13 +123,13 @@ end
 local id, json, ttl = ARGV[1], ARGV[2] == 'json', tonumber(ARGV[3])
 local version = tonumber(ARGV[7])
 local raw = redis.call('GET', KEYS[4])
-if (raw or '') ~= ARGV[9] then return {${UpdateStatus.changed}} end
+if (raw or '') ~= ARGV[9] then return {ScriptReply.stale} end
 local now = now_ms()
 if not raw then
-  if ARGV[5] == '' then return {${UpdateStatus.missing}} end
+  if ARGV[5] == '' then return {ScriptReply.none} end
   prune(now, tonumber(ARGV[4]))
   store(id, ARGV[5], ARGV[6], ttl, now)
-  return {${UpdateStatus.created}, ARGV[5]}
+  return {ScriptReply.added, ARGV[5]}
 end
 local given = {}
 for i = 10, #ARGV, 2 do given[tonumber(ARGV[i])] = ARGV[i + 1] end
@@ -133,16 +137,16 @@ local bytes, status
 if json then
   local ok, t = pcall(cjson.decode, raw)
   if not ok or type(t) ~= 'table' or #t ~= WIDTH or t[1] ~= version then
-    return {${UpdateStatus.corrupt}}
+    return {ScriptReply.corrupt}
   end
-  if not own_identity(t[2], t[3], t[4]) then return {${UpdateStatus.foreign}} end
+  if not own_identity(t[2], t[3], t[4]) then return {ScriptReply.conflict} end
   local parts = {}
   for i = 1, WIDTH do
     local value = t[i]
     if given[i] then parts[i] = given[i]
     elseif value == cjson.null then parts[i] = 'null'
     elseif type(value) == 'number' then parts[i] = string.format('%.17g', value)
-    elseif type(value) == 'table' then return {${UpdateStatus.corrupt}}
+    elseif type(value) == 'table' then return {ScriptReply.corrupt}
     else parts[i] = cjson.encode(value) end
   end
   local stored = t[${STATUS_SLOT}]
@@ -150,15 +154,15 @@ if json then
   bytes = '[' .. table.concat(parts, ',') .. ']'
 else
   local parts = split(raw)
-  if not parts or parts[1] ~= string.char(version) then return {${UpdateStatus.corrupt}} end
+  if not parts or parts[1] ~= string.char(version) then return {ScriptReply.corrupt} end
   local ok_id, order_id = pcall(cmsgpack.unpack, parts[2])
   local ok_ex, ex_order_id = pcall(cmsgpack.unpack, parts[3])
   local ok_exchange, exchange = pcall(cmsgpack.unpack, parts[4])
   if not (ok_id and ok_ex and ok_exchange and own_identity(order_id, ex_order_id, exchange)) then
-    return {${UpdateStatus.foreign}}
+    return {ScriptReply.conflict}
   end
   local ok, stored = pcall(cmsgpack.unpack, parts[${STATUS_SLOT}])
-  if not ok or (stored ~= nil and type(stored) ~= 'string') then return {${UpdateStatus.corrupt}} end
+  if not ok or (stored ~= nil and type(stored) ~= 'string') then return {ScriptReply.corrupt} end
   status = stored or ''
   for i, value in pairs(given) do parts[i] = value end
   bytes = header(WIDTH) .. table.concat(parts)
@@ -166,7 +170,7 @@ end
 if ARGV[6] ~= '' then status = ARGV[6] end
 prune(now, tonumber(ARGV[4]))
 store(id, bytes, status, ttl, now)
-return {${UpdateStatus.merged}, bytes}
+return {ScriptReply.ok, bytes}
 `,
 );
 
@@ -217,13 +221,13 @@ export async function updateOrderScript(
     UPDATE_ORDER,
     [keys.index, keys.byStatus, keys.expiry, keys.order],
     argv,
-    { buffers: true },
+    BUFFERS,
     rejectCorrupt,
   );
-  if ((status === UpdateStatus.merged || status === UpdateStatus.created) && bytes !== undefined) {
-    return { status: status === UpdateStatus.merged ? 'merged' : 'created', bytes };
+  if ((status === ScriptReply.ok || status === ScriptReply.added) && bytes !== undefined) {
+    return { status: status === ScriptReply.ok ? 'merged' : 'created', bytes };
   }
-  if (status === UpdateStatus.foreign) return { status: 'foreign' };
-  if (status === UpdateStatus.changed) return { status: 'changed' };
-  return status === UpdateStatus.corrupt ? { status: 'corrupt' } : { status: 'missing' };
+  if (status === ScriptReply.conflict) return { status: 'foreign' };
+  if (status === ScriptReply.stale) return { status: 'changed' };
+  return status === ScriptReply.corrupt ? { status: 'corrupt' } : { status: 'missing' };
 }

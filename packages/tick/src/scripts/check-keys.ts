@@ -1,5 +1,10 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript, LUA_CHECK_TYPES, rejectCorrupt } from '@fullon/core/author';
+import {
+  defineScript,
+  LUA_CHECK_TYPES,
+  LUA_SCRIPT_REPLY,
+  rejectCorrupt,
+} from '@fullon/core/author';
 
 /**
  * Checks, without writing, that one exchange's index and ticker keys have their Redis types.
@@ -8,12 +13,12 @@ import { defineScript, LUA_CHECK_TYPES, rejectCorrupt } from '@fullon/core/autho
  * fails the whole batch with nothing written, instead of leaving the other exchanges written.
  *
  * KEYS[1] index `tick-index:{exchange}`; KEYS[1 + i] ticker hash i.
- * Returns 1, or the corrupt reply of `LUA_CHECK_TYPES`.
+ * Returns `ScriptReply.ok`, or the corrupt reply of `LUA_CHECK_TYPES`.
  * @internal
  */
 const CHECK_KEYS = defineScript(
   'tick.check-keys',
-  `${LUA_CHECK_TYPES}
+  `${LUA_CHECK_TYPES}${LUA_SCRIPT_REPLY}
 local checks = {KEYS[1], 'zset'}
 for i = 2, #KEYS do
   checks[#checks + 1] = KEYS[i]
@@ -21,7 +26,7 @@ for i = 2, #KEYS do
 end
 local bad = check_types(checks)
 if bad then return bad end
-return 1
+return ScriptReply.ok
 `,
 );
 

@@ -1,18 +1,18 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript } from '@fullon/core/author';
-import { WRONG_TYPE } from './list-tickers.js';
+import { defineScript, LUA_SCRIPT_REPLY, type ScriptReply } from '@fullon/core/author';
 
 /**
- * Reads an exchange's symbol index; a key of another type answers -1 instead of failing.
+ * Reads an exchange's symbol index; a key of another type answers `ScriptReply.wrongType` instead
+ * of failing.
  *
- * KEYS[1] index. Returns the members, or -1.
+ * KEYS[1] index. Returns the members, or `ScriptReply.wrongType`.
  * @internal
  */
 const INDEX_MEMBERS = defineScript(
   'tick.index-members',
-  `
+  `${LUA_SCRIPT_REPLY}
 local members = redis.pcall('ZRANGE', KEYS[1], 0, -1)
-if members.err then return ${WRONG_TYPE} end
+if members.err then return ScriptReply.wrongType end
 return members
 `,
 );
@@ -22,11 +22,11 @@ return members
  * @internal
  * @param conn - Connection.
  * @param keys - The exchange's symbol `index`.
- * @returns The symbols, or {@link WRONG_TYPE}.
+ * @returns The symbols, or `ScriptReply.wrongType`.
  */
 export function indexMembersScript(
   conn: CacheConnectionLike,
   keys: { index: string },
-): Promise<string[] | typeof WRONG_TYPE> {
+): Promise<string[] | typeof ScriptReply.wrongType> {
   return conn.runScript(INDEX_MEMBERS, [keys.index], []);
 }

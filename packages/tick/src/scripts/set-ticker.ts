@@ -1,5 +1,10 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript, LUA_CHECK_TYPES, rejectCorrupt } from '@fullon/core/author';
+import {
+  defineScript,
+  LUA_CHECK_TYPES,
+  LUA_SCRIPT_REPLY,
+  rejectCorrupt,
+} from '@fullon/core/author';
 import { INDEX_LUA, type WriteStatus } from './index-lua.js';
 
 /**
@@ -16,19 +21,20 @@ import { INDEX_LUA, type WriteStatus } from './index-lua.js';
  */
 export const SET_TICKER = defineScript(
   'tick.set',
-  `${INDEX_LUA}${LUA_CHECK_TYPES}
+  `${INDEX_LUA}${LUA_CHECK_TYPES}${LUA_SCRIPT_REPLY}
 local bad = check_types({KEYS[1], 'hash', KEYS[2], 'zset'})
 if bad then return bad end
 if ARGV[3] ~= '1' then
   local stored = redis.call('HGET', KEYS[1], 't')
   local stored_time = stored and tonumber(stored)
-  if stored_time and stored_time > tonumber(ARGV[1]) then return 0 end
+  if stored_time and stored_time > tonumber(ARGV[1]) then return ScriptReply.stale end
 end
 redis.call('PUBLISH', ARGV[5], ARGV[2])
 local added = index_touch(KEYS[2], ARGV[6], ARGV[4])
 redis.call('HSET', KEYS[1], 'v', ARGV[2], 't', ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
-return 1 + added
+if added then return ScriptReply.added end
+return ScriptReply.ok
 `,
 );
 

@@ -1,5 +1,10 @@
 import type { CacheConnectionLike, RedisArg } from '@fullon/core';
-import { defineScript, LUA_CHECK_TYPES, rejectCorrupt } from '@fullon/core/author';
+import {
+  defineScript,
+  LUA_CHECK_TYPES,
+  LUA_SCRIPT_REPLY,
+  rejectCorrupt,
+} from '@fullon/core/author';
 import { INDEX_LUA, type WriteStatus } from './index-lua.js';
 
 /** ARGV entries per tick in {@link SET_TICKERS}. */
@@ -20,7 +25,7 @@ const STRIDE = 4;
  */
 const SET_TICKERS = defineScript(
   'tick.set-many',
-  `${INDEX_LUA}${LUA_CHECK_TYPES}
+  `${INDEX_LUA}${LUA_CHECK_TYPES}${LUA_SCRIPT_REPLY}
 local checks = {KEYS[1], 'zset'}
 for i = 2, #KEYS do
   checks[#checks + 1] = KEYS[i]
@@ -42,21 +47,21 @@ for i = 1, n do
     known = stored and tonumber(stored) or false
   end
   if force or not known or known <= time then
-    out[i] = 1
+    out[i] = ScriptReply.ok
     latest[key] = time
   else
-    out[i] = 0
+    out[i] = ScriptReply.stale
     latest[key] = known
   end
 end
 for i = 1, n do
   local base = 3 + (i - 1) * ${STRIDE}
-  if out[i] == 1 then redis.call('PUBLISH', ARGV[base + 2], ARGV[base + 1]) end
+  if out[i] == ScriptReply.ok then redis.call('PUBLISH', ARGV[base + 2], ARGV[base + 1]) end
 end
 for i = 1, n do
   local base = 3 + (i - 1) * ${STRIDE}
-  if out[i] == 1 then
-    out[i] = 1 + index_touch(KEYS[1], ARGV[base + 3], ttl)
+  if out[i] == ScriptReply.ok then
+    if index_touch(KEYS[1], ARGV[base + 3], ttl) then out[i] = ScriptReply.added end
     redis.call('HSET', KEYS[i + 1], 'v', ARGV[base + 1], 't', ARGV[base])
     redis.call('PEXPIRE', KEYS[i + 1], ttl)
   end

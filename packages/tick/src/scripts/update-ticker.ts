@@ -1,11 +1,14 @@
 import type { CacheConnectionLike, RedisArg } from '@fullon/core';
 import { FullonCacheError } from '@fullon/core';
 import {
+  BUFFERS,
   defineScript,
   LUA_CHECK_TYPES,
+  LUA_SCRIPT_REPLY,
   MAX_EPOCH_MS,
   MIN_EPOCH_MS,
   rejectCorrupt,
+  type ScriptReply,
 } from '@fullon/core/author';
 import {
   FIELD_ORDER,
@@ -18,21 +21,25 @@ import {
 } from '../fields.js';
 import { INDEX_LUA } from './index-lua.js';
 
-/** What {@link updateTickerScript} reports. */
-export const UpdateStatus = {
-  /** No stored tick: nothing created. */
-  missing: 0,
-  /** Merged, stored and published. */
-  written: 1,
-  /** Merged, stored and published; the symbol was new to the index. */
-  added: 2,
-  /** The stored value is not a valid tick of this ticker: nothing written. */
-  corrupt: -1,
-  /** The merged tick would have bid above ask: nothing written. */
-  bidAboveAsk: -2,
-} as const;
-/** One of {@link UpdateStatus}. */
-export type UpdateStatus = (typeof UpdateStatus)[keyof typeof UpdateStatus];
+/**
+ * What {@link updateTickerScript} answers when the merged tick would have bid above ask (nothing
+ * written). Core's `ScriptReply` has no code for a refused merge, so this one is the script's
+ * own; it lies outside `ScriptReply`'s values.
+ */
+export const BID_ABOVE_ASK = -3;
+
+/**
+ * What {@link updateTickerScript} reports: core's `ScriptReply.none` (no stored tick: nothing
+ * created), `ok` (merged, stored and published), `added` (the same, and the symbol was new to
+ * the index), `corrupt` (the stored value is not a valid tick of this ticker: nothing written),
+ * or {@link BID_ABOVE_ASK}.
+ */
+export type UpdateStatus =
+  | typeof ScriptReply.none
+  | typeof ScriptReply.ok
+  | typeof ScriptReply.added
+  | typeof ScriptReply.corrupt
+  | typeof BID_ABOVE_ASK;
 
 /** Codecs whose bytes the merge script can read and write. */
 export const MERGEABLE_CODECS: readonly string[] = ['msgpack', 'json'];
@@ -84,12 +91,12 @@ const SLOT_CHECKS = FIELD_ORDER.map((field: TickField) => {
  */
 const UPDATE_TICKER = defineScript(
   'tick.update',
-  `${INDEX_LUA}${LUA_CHECK_TYPES}
+  `${INDEX_LUA}${LUA_CHECK_TYPES}${LUA_SCRIPT_REPLY}
 local bad = check_types({KEYS[1], 'hash', KEYS[2], 'zset'})
 if bad then return bad end
 local json = ARGV[1] == 'json'
 local raw = redis.call('HGET', KEYS[1], 'v')
-if not raw then return {${UpdateStatus.missing}} end
+if not raw then return {ScriptReply.none} end
 local ok, t = pcall(json and cjson.decode or cmsgpack.unpack, raw)
 local function bid_above_ask()
   local bid, ask = t[${luaSlot('bid')}], t[${luaSlot('ask')}]
@@ -107,11 +114,11 @@ ${SLOT_CHECKS}
   if t[${luaSlot('symbol')}] ~= ARGV[4] or t[${luaSlot('exchange')}] ~= ARGV[5] then return false end
   return not bid_above_ask()
 end
-if not valid() then return {${UpdateStatus.corrupt}} end
+if not valid() then return {ScriptReply.corrupt} end
 for i = 7, #ARGV, 2 do
   t[tonumber(ARGV[i])] = tonumber(ARGV[i + 1])
 end
-if bid_above_ask() then return {${UpdateStatus.bidAboveAsk}} end
+if bid_above_ask() then return {${BID_ABOVE_ASK}} end
 local parts = {}
 for i = 1, ${WIDTH} do
   local value = t[i]
@@ -137,7 +144,7 @@ else
   redis.call('HSET', KEYS[1], 'v', bytes)
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return {1 + added, bytes}
+return {added and ScriptReply.added or ScriptReply.ok, bytes}
 `,
 );
 
@@ -187,7 +194,7 @@ export function updateTickerScript(
     UPDATE_TICKER,
     [keys.ticker, keys.index],
     args,
-    { buffers: true },
+    BUFFERS,
     rejectCorrupt,
   );
 }

@@ -1,5 +1,10 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript, LUA_CHECK_TYPES, rejectCorrupt } from '@fullon/core/author';
+import {
+  defineScript,
+  LUA_CHECK_TYPES,
+  LUA_SCRIPT_REPLY,
+  rejectCorrupt,
+} from '@fullon/core/author';
 
 /**
  * Checks, without writing, that a batch of pushes to one exchange's lists will not meet stored
@@ -11,13 +16,13 @@ import { defineScript, LUA_CHECK_TYPES, rejectCorrupt } from '@fullon/core/autho
  * KEYS[1] the exchange's drop-counter hash; KEYS[2..n+1] the n lists (same hash tag).
  * ARGV[1] cap; ARGV[2..n+1] each list's counter field; ARGV[n+2..2n+1] how many trades each
  * list receives.
- * Returns 0, or core's corrupt reply naming the first spoiled key.
+ * Returns `ScriptReply.ok`, or core's corrupt reply naming the first spoiled key.
  * @internal
  */
 export const CHECK_PUSH = defineScript(
   'trades.check-push',
   `-- KEYS[1] drop counters, KEYS[2..] lists | ARGV[1] cap, ARGV[2..] fields, then counts
-${LUA_CHECK_TYPES}
+${LUA_CHECK_TYPES}${LUA_SCRIPT_REPLY}
 local n = #KEYS - 1
 local checks = {KEYS[1], 'hash'}
 for i = 1, n do
@@ -35,7 +40,7 @@ for i = 1, n do
     end
   end
 end
-return 0
+return ScriptReply.ok
 `,
 );
 

@@ -1,23 +1,29 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript, LUA_CHECK_TYPES, rejectCorrupt } from '@fullon/core/author';
+import {
+  defineScript,
+  LUA_CHECK_TYPES,
+  LUA_SCRIPT_REPLY,
+  rejectCorrupt,
+} from '@fullon/core/author';
 
 /**
  * Appends trades to a list, keeps the newest `cap`, counts what the cap dropped, and renews the
  * TTLs — one step. Everything that could refuse is checked before the first write, so the
  * script never fails half-way: a list or counter key of another Redis type answers core's
- * corrupt reply, a drop counter that is not a whole number answers `-1`; nothing is written.
+ * corrupt reply, a drop counter that is not a whole number answers `ScriptReply.corrupt`; nothing is written.
  *
  * KEYS[1] the list; KEYS[2] the drop-counter hash of its exchange (same hash tag).
  * ARGV[1] the list's field in the counter hash; ARGV[2] cap; ARGV[3] TTL (ms);
  * ARGV[4…] the trades' layout bytes, oldest first.
- * Returns the list length after the push (≤ cap), `-1` (corrupt counter, nothing written) or
+ * Returns the list length after the push (≤ cap), `ScriptReply.corrupt` (corrupt counter,
+ * nothing written) or
  * core's corrupt reply (a key of another type, nothing written).
  * @internal Imported by `bench/` by relative path, to run the very same script raw.
  */
 export const PUSH_TRADES = defineScript(
   'trades.push',
   `-- KEYS[1] list, KEYS[2] drop counters | ARGV[1] counter field, ARGV[2] cap, ARGV[3] ttl ms, ARGV[4..] trades
-${LUA_CHECK_TYPES}
+${LUA_CHECK_TYPES}${LUA_SCRIPT_REPLY}
 local bad = check_types({KEYS[1], 'list', KEYS[2], 'hash'})
 if bad then return bad end
 local cap = tonumber(ARGV[2])
@@ -25,7 +31,7 @@ local n = redis.call('LLEN', KEYS[1]) + #ARGV - 3
 local drop = n - cap
 if drop > 0 then
   local count = redis.call('HGET', KEYS[2], ARGV[1])
-  if count and (not string.match(count, '^%d+$') or #count > 15) then return -1 end
+  if count and (not string.match(count, '^%d+$') or #count > 15) then return ScriptReply.corrupt end
 end
 redis.call('RPUSH', KEYS[1], unpack(ARGV, 4))
 if drop > 0 then
@@ -54,16 +60,14 @@ export interface PushArgs {
   readonly trades: readonly Buffer[];
 }
 
-/** What {@link pushTradesScript} answers when the drop counter is corrupt. */
-export const CORRUPT_COUNTER = -1;
-
 /**
  * Runs {@link PUSH_TRADES}.
  * @param conn - The connection.
  * @param keys - `[list, drop counters]` (passed to the script as they are, so a caller can
  *   build them once per list).
  * @param args - Counter field, cap, TTL and the trades.
- * @returns The list length after the push, or {@link CORRUPT_COUNTER} (nothing written).
+ * @returns The list length after the push, or `ScriptReply.corrupt` when the drop counter is
+ *   corrupt (nothing written).
  * @throws {DecodeError} naming the key when the list or the counter hash holds another Redis
  *   type; nothing is written.
  */

@@ -1,5 +1,10 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import { defineScript, LUA_CHECK_TYPES, rejectCorrupt } from '@fullon/core/author';
+import {
+  defineScript,
+  LUA_CHECK_TYPES,
+  LUA_SCRIPT_REPLY,
+  rejectCorrupt,
+} from '@fullon/core/author';
 
 /**
  * Stamps one status key in a status index, keeps the index to its newest `cap` stamps, and
@@ -8,20 +13,20 @@ import { defineScript, LUA_CHECK_TYPES, rejectCorrupt } from '@fullon/core/autho
  *
  * KEYS[1] the status index (sorted set).
  * ARGV[1] status key; ARGV[2] stamp (epoch ms); ARGV[3] cap; ARGV[4] TTL (ms).
- * Returns 1, or core's corrupt reply when the index holds another Redis type (nothing written).
+ * Returns `ScriptReply.ok`, or core's corrupt reply when the index holds another Redis type (nothing written).
  * @internal Imported by `bench/` by relative path, to run the very same script raw.
  */
 export const STAMP_STATUS = defineScript(
   'trades.stamp-status',
   `-- KEYS[1] index | ARGV[1] status key, ARGV[2] at ms, ARGV[3] cap, ARGV[4] ttl ms
-${LUA_CHECK_TYPES}
+${LUA_CHECK_TYPES}${LUA_SCRIPT_REPLY}
 local bad = check_types({KEYS[1], 'zset'})
 if bad then return bad end
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
 local over = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[3])
 if over > 0 then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, over - 1) end
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
-return 1
+return ScriptReply.ok
 `,
 );
 
@@ -42,7 +47,7 @@ export interface StampArgs {
  * @param conn - The connection.
  * @param keys - `[status index]` (passed to the script as it is, so a caller can build it once).
  * @param args - Status key, stamp, cap and TTL.
- * @returns The script's reply (1), once stamped.
+ * @returns The script's reply (`ScriptReply.ok`), once stamped.
  * @throws {DecodeError} naming the index when it holds another Redis type; nothing is written.
  */
 export function stampStatusScript(
