@@ -3,11 +3,11 @@ import {
   asPromise,
   checkName,
   closeCache,
-  Id,
+  type Id,
+  idKey,
   openCache,
   requireConnection,
   ScriptReply,
-  validate,
 } from '@fullon/core/author';
 import { settler } from './claim.js';
 import { OrderKeys } from './keys.js';
@@ -263,7 +263,7 @@ export class OrdersCache implements AsyncDisposable {
    */
   async replayDeadLetter(queue: string, orderId: Id): Promise<boolean> {
     const keys = this.#keys.queue(checkName(queue, 'queue'));
-    const id = String(validate(Id, orderId, 'orderId'));
+    const id = idKey(orderId, 'orderId');
     return (
       (await replayDeadLetterScript(this.connection, keys, { orderId: id })) === ScriptReply.ok
     );
@@ -313,7 +313,7 @@ export class OrdersCache implements AsyncDisposable {
    */
   async getOrder(exchange: string, orderId: Id): Promise<Order | null> {
     const name = checkName(exchange, 'exchange');
-    return getOrder(this.#state, name, String(validate(Id, orderId, 'orderId')));
+    return getOrder(this.#state, name, idKey(orderId, 'orderId'));
   }
 
   /**
@@ -345,7 +345,7 @@ export class OrdersCache implements AsyncDisposable {
    */
   async setOrderStatus(exchange: string, orderId: Id, status: string): Promise<boolean> {
     const name = checkName(exchange, 'exchange');
-    const id = String(validate(Id, orderId, 'orderId'));
+    const id = idKey(orderId, 'orderId');
     return setOrderStatus(this.#state, name, id, checkName(status, 'status'));
   }
 
@@ -370,6 +370,6 @@ export class OrdersCache implements AsyncDisposable {
    */
   async deleteOrder(exchange: string, orderId: Id): Promise<boolean> {
     const name = checkName(exchange, 'exchange');
-    return deleteOrder(this.#state, name, String(validate(Id, orderId, 'orderId')));
+    return deleteOrder(this.#state, name, idKey(orderId, 'orderId'));
   }
 }

@@ -21,7 +21,7 @@ import { deleteTickersScript } from './scripts/delete-tickers.js';
 import { indexMembersScript } from './scripts/index-members.js';
 import { setTickerScript } from './scripts/set-ticker.js';
 import { setTickersScript } from './scripts/set-tickers.js';
-import { BID_ABOVE_ASK, MERGEABLE_CODECS, updateTickerScript } from './scripts/update-ticker.js';
+import { MERGEABLE_CODECS, updateTickerScript } from './scripts/update-ticker.js';
 
 /**
  * Every write of a `TickCache` (set, merge, delete), on checked input. Each write drops the keys
@@ -186,7 +186,7 @@ export class TickWrites {
           `stored value is not a valid tick of ${symbol}@${exchange} (layout version ${TickLayout.version})`,
         );
       }
-      if (status === BID_ABOVE_ASK || bytes === undefined) {
+      if (status === ScriptReply.invalid || bytes === undefined) {
         throw new ValidationError(
           'bid',
           'bid: must be ≤ ask (the merged tick would have bid above ask)',

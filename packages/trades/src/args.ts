@@ -1,5 +1,5 @@
 import { ValidationError } from '@fullon/core';
-import { Count, Id, optionsObject, validate, validateAt } from '@fullon/core/author';
+import { Count, idKey, optionsObject, validate, validateAt } from '@fullon/core/author';
 import { isValidTrade } from './fast-check.js';
 import { marketOf } from './keys.js';
 import { Trade } from './schema.js';
@@ -72,7 +72,7 @@ export function checkLimit(options: ReadTradesOptions | undefined): number | und
  * @internal
  */
 export function checkUserId(userId: unknown): string {
-  return String(validate(Id, userId, 'userId'));
+  return idKey(userId, 'userId');
 }
 
 /**

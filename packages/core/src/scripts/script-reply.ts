@@ -23,6 +23,8 @@ export const ScriptReply = {
   wrongType: -1,
   /** Nothing written: a stored value (a field, a member, a counter) is malformed. */
   corrupt: -2,
+  /** Nothing written: the value the script would store breaks a rule (a merge puts bid above ask). */
+  invalid: -3,
 } as const;
 
 /** One of {@link ScriptReply}'s codes. */

@@ -22,24 +22,17 @@ import {
 import { INDEX_LUA } from './index-lua.js';
 
 /**
- * What {@link updateTickerScript} answers when the merged tick would have bid above ask (nothing
- * written). Core's `ScriptReply` has no code for a refused merge, so this one is the script's
- * own; it lies outside `ScriptReply`'s values.
- */
-export const BID_ABOVE_ASK = -3;
-
-/**
  * What {@link updateTickerScript} reports: core's `ScriptReply.none` (no stored tick: nothing
  * created), `ok` (merged, stored and published), `added` (the same, and the symbol was new to
  * the index), `corrupt` (the stored value is not a valid tick of this ticker: nothing written),
- * or {@link BID_ABOVE_ASK}.
+ * or `invalid` (the merged tick would have bid above ask: nothing written).
  */
 export type UpdateStatus =
   | typeof ScriptReply.none
   | typeof ScriptReply.ok
   | typeof ScriptReply.added
   | typeof ScriptReply.corrupt
-  | typeof BID_ABOVE_ASK;
+  | typeof ScriptReply.invalid;
 
 /** Codecs whose bytes the merge script can read and write. */
 export const MERGEABLE_CODECS: readonly string[] = ['msgpack', 'json'];
@@ -118,7 +111,7 @@ if not valid() then return {ScriptReply.corrupt} end
 for i = 7, #ARGV, 2 do
   t[tonumber(ARGV[i])] = tonumber(ARGV[i + 1])
 end
-if bid_above_ask() then return {${BID_ABOVE_ASK}} end
+if bid_above_ask() then return {ScriptReply.invalid} end
 local parts = {}
 for i = 1, ${WIDTH} do
   local value = t[i]
