@@ -1,7 +1,7 @@
 export type { Id } from '@fullon/core/author';
-export { DEFAULT_METADATA_TTL_MS, DEFAULT_WS_ERROR_CAP } from './defaults.js';
 export { ExchangeCache } from './exchange-cache.js';
 export type { ExchangeCacheOptions, ExchangeLoaders, SymbolCacheOptions } from './options.js';
+export { DEFAULT_METADATA_TTL_MS, DEFAULT_WS_ERROR_CAP } from './options.js';
 export type { CachedSymbol, ExchangeInput } from './schema.js';
 export { CatExchange, Exchange, PrecisionMode, SymbolInfo, UpdateFrame } from './schema.js';
 export { SymbolCache } from './symbol-cache.js';
