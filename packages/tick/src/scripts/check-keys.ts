@@ -1,10 +1,6 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import {
-  defineScript,
-  LUA_CHECK_TYPES,
-  LUA_SCRIPT_REPLY,
-  rejectCorrupt,
-} from '@fullon/core/author';
+import { defineScript, LUA_SCRIPT_REPLY, rejectCorrupt } from '@fullon/core/author';
+import { CHECK_INDEX_AND_TICKERS } from './index-lua.js';
 
 /**
  * Checks, without writing, that one exchange's index and ticker keys have their Redis types.
@@ -18,15 +14,8 @@ import {
  */
 const CHECK_KEYS = defineScript(
   'tick.check-keys',
-  `${LUA_CHECK_TYPES}${LUA_SCRIPT_REPLY}
-local checks = {KEYS[1], 'zset'}
-for i = 2, #KEYS do
-  checks[#checks + 1] = KEYS[i]
-  checks[#checks + 1] = 'hash'
-end
-local bad = check_types(checks)
-if bad then return bad end
-return ScriptReply.ok
+  `${LUA_SCRIPT_REPLY}
+${CHECK_INDEX_AND_TICKERS}return ScriptReply.ok
 `,
 );
 

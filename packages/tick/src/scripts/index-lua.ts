@@ -1,4 +1,4 @@
-import { LUA_KEEP_INDEX, LUA_NOW_MS, type ScriptReply } from '@fullon/core/author';
+import { LUA_CHECK_TYPES, LUA_KEEP_INDEX, LUA_NOW_MS, type ScriptReply } from '@fullon/core/author';
 
 /**
  * Lua shared by the write scripts: how a write records its symbol in the exchange index.
@@ -37,3 +37,18 @@ export type WriteStatus =
   | typeof ScriptReply.stale
   | typeof ScriptReply.ok
   | typeof ScriptReply.added;
+
+/**
+ * The opening of a script whose KEYS are the exchange's index (a sorted set) then tickers
+ * (hashes): core's `check_types` over all of them, returning its corrupt reply (nothing
+ * written) when one holds another Redis type.
+ */
+export const CHECK_INDEX_AND_TICKERS = `${LUA_CHECK_TYPES}
+local checks = {KEYS[1], 'zset'}
+for i = 2, #KEYS do
+  checks[#checks + 1] = KEYS[i]
+  checks[#checks + 1] = 'hash'
+end
+local bad = check_types(checks)
+if bad then return bad end
+`;

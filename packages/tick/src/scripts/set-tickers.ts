@@ -1,11 +1,6 @@
 import type { CacheConnectionLike, RedisArg } from '@fullon/core';
-import {
-  defineScript,
-  LUA_CHECK_TYPES,
-  LUA_SCRIPT_REPLY,
-  rejectCorrupt,
-} from '@fullon/core/author';
-import { INDEX_LUA, type WriteStatus } from './index-lua.js';
+import { defineScript, LUA_SCRIPT_REPLY, rejectCorrupt } from '@fullon/core/author';
+import { CHECK_INDEX_AND_TICKERS, INDEX_LUA, type WriteStatus } from './index-lua.js';
 
 /** ARGV entries per tick in {@link SET_TICKERS}. */
 const STRIDE = 4;
@@ -25,15 +20,8 @@ const STRIDE = 4;
  */
 const SET_TICKERS = defineScript(
   'tick.set-many',
-  `${INDEX_LUA}${LUA_CHECK_TYPES}${LUA_SCRIPT_REPLY}
-local checks = {KEYS[1], 'zset'}
-for i = 2, #KEYS do
-  checks[#checks + 1] = KEYS[i]
-  checks[#checks + 1] = 'hash'
-end
-local bad = check_types(checks)
-if bad then return bad end
-local force = ARGV[1] == '1'
+  `${INDEX_LUA}${LUA_SCRIPT_REPLY}
+${CHECK_INDEX_AND_TICKERS}local force = ARGV[1] == '1'
 local ttl = ARGV[2]
 local n = #KEYS - 1
 local out = {}
