@@ -1,6 +1,6 @@
 import { type CacheConnectionLike, DecodeError } from '@fullon/core';
 import { BUFFERS, decodeListed } from '@fullon/core/author';
-import type { BarRange } from './bar-input.js';
+import type { BarRange } from './args.js';
 import { BarLayout, barTuple } from './layouts.js';
 import { type Bar, isAligned, type Timeframe } from './schema.js';
 

@@ -10,7 +10,7 @@ import {
   signalOption,
   validate,
 } from '@fullon/core/author';
-import { checkBars, checkRange, checkSeries, checkTimeframe } from './bar-input.js';
+import { checkBars, checkRange, checkSeries, checkTimeframe } from './args.js';
 import { readBarRange, readLastBar, readLatestBars } from './bar-reads.js';
 import { type BarSubscription, subscribeBars } from './bar-subscription.js';
 import { writeBars } from './bar-write.js';
