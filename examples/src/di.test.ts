@@ -1,5 +1,6 @@
 import { type CacheConnection, connect } from '@fullon/core';
 import { type RedisServerHandle, startRedisServer } from '@fullon/core/server';
+import { sleep } from '@fullon/core/testing';
 import { TickCache } from '@fullon/tick';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -33,7 +34,7 @@ async function clientsSettleAt(expected: number): Promise<number> {
   const deadline = Date.now() + 5_000;
   let count = await connectedClients(probe);
   while (count !== expected && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
     count = await connectedClients(probe);
   }
   return count;

@@ -12,6 +12,7 @@ import {
   nodeClients,
   redisTarget,
   rejection,
+  sleep,
   testConnection,
   uniquePrefix,
   useTestConnection,
@@ -80,7 +81,7 @@ async function clientsSettleAt(probes: NodeClient[], expected: number): Promise<
   const deadline = Date.now() + 5_000;
   let count = await connectedClients(probes);
   while (count !== expected && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
     count = await connectedClients(probes);
   }
   return count;

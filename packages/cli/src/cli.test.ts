@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { type Caches, createCaches, type Tick } from '@fullon/cache';
 import type { CacheConnection } from '@fullon/core';
 import { findFreePort } from '@fullon/core/server';
-import { redisTarget, testConnection } from '@fullon/core/testing';
+import { redisTarget, sleep, testConnection } from '@fullon/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, type Run, runCli, runInTerminal, startCli } from './test-helpers.js';
 
@@ -317,7 +317,7 @@ describe('--watch', () => {
     let received = 0;
     while (received === 0 && Date.now() < deadline) {
       received = await caches.processes.broadcast('bot', 'reload', { at: 1 });
-      if (received === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      if (received === 0) await sleep(100);
     }
     expect(received).toBe(1);
     const line = await watcher.line((l) => l.includes('"reload"'));
