@@ -7,7 +7,7 @@ import {
   hashEntries,
   type Id,
   inChunksSequentially,
-  plainOptions,
+  optionsObject,
   runOperation,
   ScriptReply,
 } from '@fullon/core/author';
@@ -360,7 +360,7 @@ export interface Pricing {
  *   `prices`; checked whenever given).
  */
 export function pricingOption(options: PortfolioOptions): Pricing | undefined {
-  const opts = plainOptions(options);
+  const opts = optionsObject(options);
   const prices = opts.prices;
   // Checked whenever given: unused without a price source, but a wrong one is still a mistake.
   const exchangeName =

@@ -3,7 +3,7 @@ import {
   checkName,
   countOption,
   DecodedSubscription,
-  plainOptions,
+  optionsObject,
   signalOption,
   validate,
   validateAt,
@@ -67,7 +67,7 @@ export function subscribeToBroadcasts(
   let pending: ReturnType<CacheConnectionLike['subscribe']>;
   try {
     checkName(type, 'type');
-    const opts = plainOptions(options);
+    const opts = optionsObject(options);
     const signal = signalOption(opts.signal);
     const bufferSize =
       opts.bufferSize === undefined ? undefined : countOption(opts.bufferSize, 0, 'bufferSize');

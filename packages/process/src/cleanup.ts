@@ -3,8 +3,8 @@ import {
   flatPairs,
   inChunks,
   option,
+  optionsObject,
   PositiveMs,
-  plainOptions,
   runOperation,
 } from '@fullon/core/author';
 import { PAGE, type ProcessContext } from './context.js';
@@ -26,7 +26,7 @@ const DEFAULT_CLEANUP_STALE_MS = 1_800_000;
  * @internal
  */
 export async function cleanupStale(ctx: ProcessContext, options: CleanupOptions): Promise<number> {
-  const opts = plainOptions(options);
+  const opts = optionsObject(options);
   const staleMs = option(PositiveMs, opts.staleMs, DEFAULT_CLEANUP_STALE_MS, 'staleMs');
   const codec = rewritableCodec(ctx);
   // One operation: close() lets every page and the component pruning run.

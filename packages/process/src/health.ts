@@ -1,4 +1,4 @@
-import { NonNegative, option, plainOptions, rejectRenamedOptions } from '@fullon/core/author';
+import { NonNegative, option, optionsObject, rejectRenamedOptions } from '@fullon/core/author';
 import type { ProcessContext } from './context.js';
 import { countNames } from './names.js';
 import { DEFAULT_ACTIVE_MS, seenSince } from './reads.js';
@@ -21,7 +21,7 @@ export async function systemHealth(
   ctx: ProcessContext,
   options: SystemHealthOptions,
 ): Promise<SystemHealth> {
-  const opts = plainOptions(options);
+  const opts = optionsObject(options);
   rejectRenamedOptions(opts, { windowMs: 'maxAgeMs' });
   const maxAgeMs = option(NonNegative, opts.maxAgeMs, DEFAULT_HEALTH_WINDOW_MS, 'maxAgeMs');
   const staleMs = option(NonNegative, opts.staleMs, DEFAULT_HEALTH_STALE_MS, 'staleMs');

@@ -7,7 +7,7 @@ import {
   flatPairs,
   inChunks,
   NonNegative,
-  plainOptions,
+  optionsObject,
   rejectRenamedOptions,
   validateAt,
 } from '@fullon/core/author';
@@ -63,7 +63,7 @@ export async function listActive(
   ctx: ProcessContext,
   options: ActiveProcessesOptions,
 ): Promise<ProcessRecord[]> {
-  const opts = plainOptions(options);
+  const opts = optionsObject(options);
   rejectRenamedOptions(opts, { sinceMs: 'maxAgeMs' });
   const { type, component, maxAgeMs } = validateAt(ActiveOptions, opts, 'options');
   if (type !== undefined) checkName(type, 'options.type');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConfigurationError, DecodeError } from '@fullon/core';
 import {
   checkName,
-  plainOptions,
+  optionsObject,
   plainRecord,
   ScriptReply,
   validate,
@@ -50,7 +50,7 @@ export async function registerRecord(
 ): Promise<string> {
   checkName(type, 'type');
   checkName(component, 'component');
-  const parsed = validateAt(RegisterOptions, plainOptions(options), 'options');
+  const parsed = validateAt(RegisterOptions, optionsObject(options), 'options');
   const { connection, keys } = ctx;
   const now = Date.now();
   const processId = randomUUID();
