@@ -1,10 +1,5 @@
 import type { CacheConnectionLike } from '@fullon/core';
-import {
-  defineScript,
-  LUA_SCRIPT_REPLY,
-  LUA_WRONG_TYPE,
-  type ScriptReply,
-} from '@fullon/core/author';
+import { defineScript, LUA_SCRIPT_REPLY, type ScriptReply } from '@fullon/core/author';
 
 /**
  * Stores an exchange record and lists its id in its owner's index, in one step. An absent index
@@ -21,11 +16,11 @@ import {
 const SET_EXCHANGE = defineScript(
   'exchange.set',
   `-- KEYS[1] record, KEYS[2] index | ARGV[1] ttl ms, ARGV[2] create flag, ARGV[3] id, ARGV[4] bytes
-${LUA_WRONG_TYPE}${LUA_SCRIPT_REPLY}
-if wrong_type(KEYS[2], 'set') then return ScriptReply.wrongType end
-local indexed = redis.call('EXISTS', KEYS[2]) == 1
+${LUA_SCRIPT_REPLY}
+local kind = redis.call('TYPE', KEYS[2]).ok
+if kind ~= 'none' and kind ~= 'set' then return ScriptReply.wrongType end
 redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[1])
-if indexed or ARGV[2] == '1' then
+if kind == 'set' or ARGV[2] == '1' then
   redis.call('SADD', KEYS[2], ARGV[3])
   redis.call('PEXPIRE', KEYS[2], ARGV[1])
   return ScriptReply.added
