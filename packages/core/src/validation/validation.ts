@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { DecodeError, ValidationError } from '../errors.js';
-import { isPlainObject } from './plain-object.js';
+import { isPlainObject, plainRecord } from './plain-object.js';
 import {
   Count,
   Id,
@@ -239,11 +239,7 @@ export function idKey(value: unknown, field: string): string {
  * @throws {ValidationError} naming `field`.
  */
 export function optionsObject(value: unknown, field = 'options'): Record<string, unknown> {
-  if (value === undefined) return {};
-  if (!isPlainObject(value)) {
-    throw new ValidationError(field, `${field}: must be a plain object`);
-  }
-  return value;
+  return value === undefined ? {} : plainRecord(value, field);
 }
 
 /**
